@@ -1,0 +1,109 @@
+//! `docs.disaster-recovery`: backup and restore procedures.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::ci;
+use crate::engine::{Check, CheckMeta, Context, Outcome};
+use crate::model::{Finding, Severity};
+
+const EXPLAIN: &str = r#"
+## What it checks
+That the documentation says how data is backed up and how it is restored:
+a heading about backups or disaster recovery ("Backups", "Back up",
+"Snapshots", "Disaster recovery"), and a restore procedure with at least one
+concrete step (a list item or code block) — either under its own heading
+("Restore", "Recovery") or inside the backup section when that section talks
+about restoring.
+
+## Why it matters
+Backups nobody has restored are hopes. A release that corrupts data is only
+recoverable if the restore path is written down and was tried; teams that
+set "zero data loss" as a goal need the procedure in the repository next to
+the code that can break it.
+
+## How to fix
+Add a "Backups and restore" section to the runbook (`readyctl scaffold runbook`
+writes one), naming what is backed up, how often, where, and the exact restore
+steps.
+
+## Example
+```markdown
+## Backups and restore
+Nightly RDS snapshots, kept 14 days.
+### Restore
+1. `aws rds restore-db-instance-from-db-snapshot --db-snapshot-identifier <id> ...`
+2. Point the service at the restored instance and run the smoke test.
+```
+"#;
+
+pub struct DisasterRecovery {
+    meta: CheckMeta,
+}
+
+impl DisasterRecovery {
+    pub fn new() -> Self {
+        DisasterRecovery {
+            meta: CheckMeta::builtin(
+                "docs.disaster-recovery",
+                "Backup and restore documented",
+                Severity::Warning,
+                EXPLAIN,
+                "document what is backed up and the steps to restore it",
+                Some("runbook"),
+            ),
+        }
+    }
+}
+
+static BACKUP: LazyLock<Regex> = LazyLock::new(|| {
+    ci(r"backup|back(ing)? up|snapshot|disaster[ -]recovery|\bDR\b|business continuity")
+});
+static RESTORE: LazyLock<Regex> = LazyLock::new(|| ci(r"restor|recover"));
+
+impl Check for DisasterRecovery {
+    fn meta(&self) -> &CheckMeta {
+        &self.meta
+    }
+
+    fn run(&self, ctx: &Context) -> Outcome {
+        let backups = super::sections(ctx.index, &BACKUP);
+        let restore_sections = super::sections(ctx.index, &RESTORE);
+        let restore = restore_sections
+            .iter()
+            .find(|(_, s)| s.steps > 0)
+            .or_else(|| {
+                backups.iter().find(|(f, s)| {
+                    s.steps > 0
+                        && f.text()
+                            .and_then(|t| t.get(s.body.clone()))
+                            .is_some_and(|b| RESTORE.is_match(b))
+                })
+            });
+        match (backups.first(), restore) {
+            (Some((bf, bs)), Some((rf, rs))) => Outcome::pass(format!(
+                "backups at {}:{}, restore procedure at {}:{}",
+                bf.path, bs.line, rf.path, rs.line
+            )),
+            (None, None) => Outcome::fail("no backup or restore procedure documented", vec![]),
+            (None, Some((rf, rs))) => Outcome::fail(
+                "a restore procedure exists but nothing says what is backed up",
+                vec![
+                    Finding::new("restore steps without a backups section")
+                        .at(rf.path.clone(), Some(rs.line)),
+                ],
+            ),
+            (Some(_), None) => Outcome::fail(
+                "backups are mentioned but no restore procedure has concrete steps",
+                backups
+                    .iter()
+                    .map(|(f, s)| {
+                        Finding::new(format!("\"{}\" has no restore steps", s.title))
+                            .at(f.path.clone(), Some(s.line))
+                    })
+                    .collect(),
+            ),
+        }
+    }
+}

@@ -1,0 +1,48 @@
+//! `docs.*`: the documents a team needs to ship and roll back safely.
+
+mod disaster_recovery;
+mod incident_response;
+mod placeholders;
+mod readiness_checklist;
+mod rollback;
+mod runbook;
+
+pub use placeholders::{SCAFFOLD_PLACEHOLDER, placeholders_in};
+pub use runbook::is_runbook_path;
+
+use regex::Regex;
+
+use crate::engine::Check;
+use crate::index::{FileEntry, Index};
+use crate::markdown::{Doc, Section};
+
+pub fn checks() -> Vec<Box<dyn Check>> {
+    vec![
+        Box::new(readiness_checklist::ReadinessChecklist::new()),
+        Box::new(runbook::Runbook::new()),
+        Box::new(rollback::Rollback::new()),
+        Box::new(disaster_recovery::DisasterRecovery::new()),
+        Box::new(placeholders::Placeholders::new()),
+        Box::new(incident_response::IncidentResponse::new()),
+    ]
+}
+
+/// A case-insensitive regex from a literal pattern of ours.
+pub(crate) fn ci(pattern: &str) -> Regex {
+    Regex::new(&format!("(?i){pattern}")).expect("valid built-in regex")
+}
+
+/// Every Markdown document of the repository (vendored trees left out),
+/// with its structure.
+pub(crate) fn documents(index: &Index) -> impl Iterator<Item = (&FileEntry, &Doc)> {
+    index
+        .markdown()
+        .filter_map(|f| f.markdown().map(|d| (f, d)))
+}
+
+/// Sections whose title matches `re`, across every document.
+pub(crate) fn sections<'a>(index: &'a Index, re: &'a Regex) -> Vec<(&'a FileEntry, &'a Section)> {
+    documents(index)
+        .flat_map(|(f, d)| d.sections_matching(re).map(move |s| (f, s)))
+        .collect()
+}

@@ -1,0 +1,8 @@
+//! `terraform.*` checks.
+
+use crate::engine::Check;
+
+/// The `terraform.*` checks (SPEC §3).
+pub fn checks() -> Vec<Box<dyn Check>> {
+    Vec::new()
+}

@@ -1,0 +1,76 @@
+//! One module per command; each returns the process exit code.
+
+pub mod baseline;
+pub mod check;
+pub mod list;
+pub mod meta;
+pub mod new_check;
+pub mod scaffold;
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Command};
+
+/// Exit code: ready.
+pub const EXIT_READY: u8 = 0;
+/// Exit code: not ready.
+pub const EXIT_NOT_READY: u8 = 1;
+/// Exit code: could not check.
+pub const EXIT_USAGE: u8 = 2;
+
+/// Parse the command line, run the command, and map errors to exit 2.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() {
+                EXIT_USAGE
+            } else {
+                EXIT_READY
+            });
+        }
+    };
+    match dispatch(&cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            let color = cli.color.enabled(std::io::stderr().is_terminal());
+            let prefix = crate::report::human::Paint(color).red("error:");
+            eprintln!("readyctl: {prefix} {e:#}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
+fn dispatch(cli: &Cli) -> anyhow::Result<u8> {
+    match &cli.command {
+        Command::Check(args) => check::run(cli, args),
+        Command::List(args) => list::list(cli, args),
+        Command::Explain(args) => list::explain(cli, args),
+        Command::Scaffold(args) => scaffold::scaffold(cli, args),
+        Command::Init(args) => scaffold::init(cli, args),
+        Command::Baseline(args) => baseline::run(cli, args),
+        Command::NewCheck(args) => new_check::run(cli, args),
+        Command::Schema => meta::schema(cli),
+        Command::Completions(args) => meta::completions(cli, args),
+        Command::Man => meta::man(cli),
+    }
+}
+
+/// Write `content` to `path` atomically: a temporary file beside it, then a rename.
+pub fn write_atomic(path: &std::path::Path, content: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
+    };
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(content)?;
+    tmp.flush()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}

@@ -1,0 +1,356 @@
+//! `readyctl.yaml` (SPEC §8): every key typed, unknown keys rejected with
+//! their file:line:column.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Deserializer};
+use serde_saphyr::Spanned;
+
+use crate::model::Severity;
+use crate::yaml::{self, YamlError};
+
+/// Names the config file is found under at the root, in order.
+pub const CONFIG_NAMES: &[&str] = &["readyctl.yaml", "readyctl.yml", ".readyctl.yaml"];
+pub const DEFAULT_CHECKLIST: &str = "deployment-readiness.md";
+
+/// The whole configuration file.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(
+    title = "readyctl.yaml",
+    description = "Configuration of readyctl, the deployment-readiness gate."
+)]
+pub struct Config {
+    /// Format version; only `1` exists.
+    #[serde(default)]
+    #[schemars(with = "Option<u32>")]
+    pub version: Option<Spanned<u32>>,
+    /// Path of the readiness checklist, relative to the root.
+    #[serde(default)]
+    pub checklist: Option<String>,
+    #[serde(default)]
+    pub checks: ChecksConfig,
+    #[serde(default)]
+    pub secrets: SecretsConfig,
+    #[serde(default)]
+    pub health: HealthConfig,
+}
+
+/// Which checks run, and how severe their failures are.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChecksConfig {
+    /// Check ids (or globs such as `terraform.*`) that do not apply to this repository.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub skip: Vec<Spanned<String>>,
+    /// Severity overrides by check id.
+    #[serde(default)]
+    #[schemars(with = "BTreeMap<String, Severity>")]
+    pub severity: BTreeMap<String, Spanned<Severity>>,
+    /// Extra folders of declarative checks (`*.yaml`), relative to the root.
+    #[serde(default)]
+    pub paths: Vec<String>,
+}
+
+/// The secret scanner.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SecretsConfig {
+    /// Globs of paths whose secret findings are accepted (test data, fixtures).
+    #[serde(default)]
+    pub allow_paths: Vec<String>,
+    /// The baseline file of accepted findings (default `.readyctl-baseline.json`).
+    #[serde(default)]
+    pub baseline: Option<String>,
+}
+
+/// Health endpoints and how they are probed.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HealthConfig {
+    /// Per-request timeout (default 5s).
+    #[serde(default)]
+    pub timeout: Option<DurationValue>,
+    /// Retries after a failed attempt (default 2).
+    #[serde(default)]
+    pub retries: Option<u32>,
+    /// Endpoints probed at once (default 32).
+    #[serde(default)]
+    pub concurrency: Option<usize>,
+    /// Upper bound for the whole check (default 60s).
+    #[serde(default)]
+    pub deadline: Option<DurationValue>,
+    #[serde(default)]
+    #[schemars(with = "Vec<Endpoint>")]
+    pub endpoints: Vec<Spanned<Endpoint>>,
+}
+
+/// One endpoint of `health.endpoints`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Endpoint {
+    pub name: String,
+    pub url: String,
+    /// HTTP method (default GET).
+    #[serde(default)]
+    pub method: Option<String>,
+    /// A status code, a list of codes, or a class such as `2xx` (default `2xx`).
+    #[serde(default)]
+    pub expect_status: Option<ExpectStatus>,
+    #[serde(default)]
+    pub max_latency: Option<DurationValue>,
+    #[serde(default)]
+    pub body_contains: Option<String>,
+    /// Request headers; `${VAR}` is replaced from the environment.
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    /// For HTTPS: fail when the certificate expires in fewer days.
+    #[serde(default)]
+    pub min_cert_days: Option<u32>,
+}
+
+/// `expect_status`: `200`, `[200, 204]`, or `"2xx"`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum ExpectStatus {
+    Code(u16),
+    Codes(Vec<u16>),
+    Class(String),
+}
+
+/// A duration written `500ms`, `5s`, `2m` or `1h` (a bare number is seconds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, JsonSchema)]
+#[schemars(with = "String")]
+pub struct DurationValue(pub Duration);
+
+impl<'de> Deserialize<'de> for DurationValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Num(f64),
+            Text(String),
+        }
+        match Raw::deserialize(d)? {
+            Raw::Num(n) if n >= 0.0 && n.is_finite() => {
+                Ok(DurationValue(Duration::from_secs_f64(n)))
+            }
+            Raw::Num(n) => Err(serde::de::Error::custom(format!("invalid duration {n}"))),
+            Raw::Text(s) => parse_duration(&s).map(DurationValue).ok_or_else(|| {
+                serde::de::Error::custom(format!("invalid duration `{s}` (use e.g. 500ms, 5s, 2m)"))
+            }),
+        }
+    }
+}
+
+/// Parse `500ms`, `5s`, `1.5s`, `2m`, `1h`.
+pub fn parse_duration(s: &str) -> Option<Duration> {
+    let s = s.trim();
+    let split = s.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
+    let (num, unit) = s.split_at(split);
+    let n: f64 = num.parse().ok()?;
+    let secs = match unit.trim() {
+        "ms" => n / 1000.0,
+        "s" => n,
+        "m" => n * 60.0,
+        "h" => n * 3600.0,
+        _ => return None,
+    };
+    (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs))
+}
+
+/// A config error at file:line:column; exit code 2.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub file: String,
+    pub line: Option<u32>,
+    pub column: Option<u32>,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.line, self.column) {
+            (Some(l), Some(c)) => write!(f, "{}:{l}:{c}: {}", self.file, self.message),
+            (Some(l), None) => write!(f, "{}:{l}: {}", self.file, self.message),
+            _ => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl ConfigError {
+    pub fn at<T>(file: &str, spanned: &Spanned<T>, message: impl Into<String>) -> Self {
+        let loc = spanned.referenced;
+        ConfigError {
+            file: file.to_string(),
+            line: (loc.line() > 0).then(|| loc.line() as u32),
+            column: (loc.line() > 0).then(|| loc.column() as u32),
+            message: message.into(),
+        }
+    }
+
+    fn from_yaml(file: &str, e: YamlError) -> Self {
+        ConfigError {
+            file: file.to_string(),
+            line: e.line,
+            column: e.column,
+            message: e.message,
+        }
+    }
+}
+
+/// A loaded configuration and where it came from.
+#[derive(Debug, Default)]
+pub struct LoadedConfig {
+    pub config: Config,
+    /// The file it was read from, as shown to users (None: defaults).
+    pub file: Option<String>,
+    pub path: Option<PathBuf>,
+}
+
+impl LoadedConfig {
+    /// The checklist path, relative to the root.
+    pub fn checklist(&self) -> &str {
+        self.config
+            .checklist
+            .as_deref()
+            .unwrap_or(DEFAULT_CHECKLIST)
+    }
+
+    /// The file name shown in config errors.
+    pub fn file_name(&self) -> &str {
+        self.file.as_deref().unwrap_or("readyctl.yaml")
+    }
+}
+
+/// Load `explicit` if given, else the first of [`CONFIG_NAMES`] under `root`,
+/// else the defaults.
+pub fn load(root: &Path, explicit: Option<&Path>) -> Result<LoadedConfig, ConfigError> {
+    let (path, shown) = match explicit {
+        Some(p) => (p.to_path_buf(), p.display().to_string()),
+        None => match CONFIG_NAMES
+            .iter()
+            .map(|n| root.join(n))
+            .find(|p| p.is_file())
+        {
+            Some(p) => {
+                let shown = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                (p, shown)
+            }
+            None => return Ok(LoadedConfig::default()),
+        },
+    };
+    let bytes = std::fs::read(&path).map_err(|e| ConfigError {
+        file: shown.clone(),
+        line: None,
+        column: None,
+        message: format!("cannot read: {e}"),
+    })?;
+    let text = String::from_utf8(bytes).map_err(|_| ConfigError {
+        file: shown.clone(),
+        line: None,
+        column: None,
+        message: "not valid UTF-8".into(),
+    })?;
+    let config = parse(&shown, &text)?;
+    Ok(LoadedConfig {
+        config,
+        file: Some(shown),
+        path: Some(path),
+    })
+}
+
+/// Parse config text; `file` is used in error messages.
+pub fn parse(file: &str, text: &str) -> Result<Config, ConfigError> {
+    if text.trim().is_empty() {
+        return Ok(Config::default());
+    }
+    let config: Config = yaml::from_str(text).map_err(|e| ConfigError::from_yaml(file, e))?;
+    if let Some(v) = &config.version
+        && v.value != 1
+    {
+        return Err(ConfigError::at(
+            file,
+            v,
+            format!(
+                "unsupported version {} (this readyctl reads version 1)",
+                v.value
+            ),
+        ));
+    }
+    Ok(config)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("500ms"), Some(Duration::from_millis(500)));
+        assert_eq!(parse_duration("5s"), Some(Duration::from_secs(5)));
+        assert_eq!(parse_duration("2m"), Some(Duration::from_secs(120)));
+        assert_eq!(parse_duration("5 parsecs"), None);
+        assert_eq!(parse_duration("s"), None);
+    }
+
+    #[test]
+    fn unknown_key_names_its_line() {
+        let err = parse("readyctl.yaml", "version: 1\nchecks:\n  skp: [a]\n").unwrap_err();
+        assert_eq!(err.line, Some(3), "{err}");
+        assert!(err.message.contains("skp"), "{err}");
+    }
+
+    #[test]
+    fn wrong_type_names_its_line() {
+        let err = parse("readyctl.yaml", "version: 1\nhealth:\n  retries: lots\n").unwrap_err();
+        assert_eq!(err.line, Some(3), "{err}");
+    }
+
+    #[test]
+    fn full_example_parses() {
+        let text = r#"version: 1
+checklist: deployment-readiness.md
+checks:
+  skip: ["terraform.remote-state"]
+  severity: {"ci.actions-pinned": error}
+secrets:
+  allow_paths: ["testdata/**"]
+  baseline: .readyctl-baseline.json
+health:
+  timeout: 5s
+  retries: 2
+  concurrency: 32
+  endpoints:
+    - name: api
+      url: https://api.example.com/healthz
+      expect_status: 200
+      max_latency: 500ms
+      body_contains: ok
+      headers: {Authorization: "Bearer ${HEALTH_TOKEN}"}
+      min_cert_days: 14
+"#;
+        let c = parse("readyctl.yaml", text).unwrap();
+        assert_eq!(c.checks.skip[0].value, "terraform.remote-state");
+        assert_eq!(c.checks.skip[0].referenced.line(), 4);
+        assert_eq!(
+            c.checks.severity["ci.actions-pinned"].value,
+            Severity::Error
+        );
+        assert_eq!(
+            c.health.endpoints[0].value.expect_status,
+            Some(ExpectStatus::Code(200))
+        );
+        assert_eq!(c.health.endpoints[0].referenced.line(), 14);
+    }
+}

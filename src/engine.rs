@@ -1,0 +1,480 @@
+//! The check engine: the `Check` trait, the one registry every listing and
+//! run comes from, and the runner.
+//!
+//! Data flows one way: walk → index → checks → findings → report.
+
+use std::collections::{BTreeSet, HashMap};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::checklist::Checklist;
+use crate::config::{ConfigError, LoadedConfig};
+use crate::index::Index;
+use crate::model::{CheckResult, Finding, Fix, Severity, Status};
+
+/// The four sections of a check's documentation (`readyctl explain`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Explain {
+    pub what: String,
+    pub why: String,
+    pub fix: String,
+    pub example: String,
+}
+
+impl Explain {
+    /// Build from a Markdown text with the headings `## What it checks`,
+    /// `## Why it matters`, `## How to fix` and `## Example`.
+    pub fn from_markdown(text: &str) -> Explain {
+        let mut ex = Explain::default();
+        let mut current: Option<&mut String> = None;
+        for line in text.lines() {
+            if let Some(h) = line.strip_prefix("## ") {
+                current = match h.trim().to_ascii_lowercase().as_str() {
+                    "what it checks" => Some(&mut ex.what),
+                    "why it matters" => Some(&mut ex.why),
+                    "how to fix" => Some(&mut ex.fix),
+                    "example" => Some(&mut ex.example),
+                    _ => None,
+                };
+                continue;
+            }
+            if let Some(s) = current.as_deref_mut() {
+                s.push_str(line);
+                s.push('\n');
+            }
+        }
+        for s in [&mut ex.what, &mut ex.why, &mut ex.fix, &mut ex.example] {
+            *s = s.trim().to_string();
+        }
+        ex
+    }
+
+    /// Names of the sections that are empty.
+    pub fn missing_sections(&self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        for (name, s) in [
+            ("What it checks", &self.what),
+            ("Why it matters", &self.why),
+            ("How to fix", &self.fix),
+            ("Example", &self.example),
+        ] {
+            if s.trim().is_empty() {
+                out.push(name);
+            }
+        }
+        out
+    }
+
+    /// The Markdown form `readyctl explain` prints.
+    pub fn to_markdown(&self) -> String {
+        format!(
+            "## What it checks\n\n{}\n\n## Why it matters\n\n{}\n\n## How to fix\n\n{}\n\n## Example\n\n{}\n",
+            self.what, self.why, self.fix, self.example
+        )
+    }
+}
+
+/// Everything readyctl knows about a check besides how it runs.
+#[derive(Debug, Clone)]
+pub struct CheckMeta {
+    /// `area.name`, lower case.
+    pub id: String,
+    pub area: String,
+    pub title: String,
+    pub severity: Severity,
+    pub explain: Explain,
+    /// One line: how to make it pass.
+    pub fix_hint: String,
+    /// The `readyctl scaffold` kind that fixes it, if any.
+    pub scaffold: Option<String>,
+    /// Where the check comes from: `builtin` or the file that declares it.
+    pub source: String,
+}
+
+impl CheckMeta {
+    /// Metadata for a built-in check; the area is the id's prefix.
+    pub fn builtin(
+        id: &str,
+        title: &str,
+        severity: Severity,
+        explain_md: &str,
+        fix_hint: &str,
+        scaffold: Option<&str>,
+    ) -> CheckMeta {
+        CheckMeta {
+            id: id.to_string(),
+            area: id.split('.').next().unwrap_or(id).to_string(),
+            title: title.to_string(),
+            severity,
+            explain: Explain::from_markdown(explain_md),
+            fix_hint: fix_hint.to_string(),
+            scaffold: scaffold.map(str::to_string),
+            source: "builtin".to_string(),
+        }
+    }
+}
+
+/// Options of one run that checks may look at.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// No network: network checks report `skip`.
+    pub offline: bool,
+    /// Secrets: scan every commit reachable from HEAD.
+    pub history: bool,
+}
+
+/// What a check sees.
+pub struct Context<'a> {
+    pub root: &'a Path,
+    pub index: &'a Index,
+    pub config: &'a LoadedConfig,
+    pub options: &'a RunOptions,
+    /// Every check id the registry knows.
+    pub known_ids: &'a BTreeSet<String>,
+    /// The readiness checklist, parsed once (None when the file is absent).
+    pub checklist: Option<&'a Checklist>,
+    /// Results of the main phase, for checks of the final phase.
+    pub results: &'a [CheckResult],
+}
+
+/// When a check runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// In parallel with the other checks.
+    Main,
+    /// After the main phase, with its results (the readiness checklist).
+    Final,
+}
+
+/// What a check returns; the engine adds the metadata.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub status: Status,
+    pub message: String,
+    pub findings: Vec<Finding>,
+}
+
+impl Outcome {
+    pub fn pass(message: impl Into<String>) -> Outcome {
+        Outcome {
+            status: Status::Pass,
+            message: message.into(),
+            findings: Vec::new(),
+        }
+    }
+
+    pub fn fail(message: impl Into<String>, findings: Vec<Finding>) -> Outcome {
+        Outcome {
+            status: Status::Fail,
+            message: message.into(),
+            findings,
+        }
+    }
+
+    pub fn skip(message: impl Into<String>) -> Outcome {
+        Outcome {
+            status: Status::Skip,
+            message: message.into(),
+            findings: Vec::new(),
+        }
+    }
+
+    /// The check could not run; the gate fails closed.
+    pub fn error(message: impl Into<String>) -> Outcome {
+        Outcome {
+            status: Status::Error,
+            message: message.into(),
+            findings: Vec::new(),
+        }
+    }
+
+    /// `pass(ok)` when `findings` is empty, else `fail(bad)`.
+    pub fn from_findings(
+        findings: Vec<Finding>,
+        ok: impl Into<String>,
+        bad: impl Into<String>,
+    ) -> Outcome {
+        if findings.is_empty() {
+            Outcome::pass(ok)
+        } else {
+            Outcome::fail(bad, findings)
+        }
+    }
+
+    pub fn with_findings(mut self, findings: Vec<Finding>) -> Outcome {
+        self.findings = findings;
+        self
+    }
+}
+
+/// A check: metadata plus a function from the index to an outcome.
+pub trait Check: Send + Sync {
+    fn meta(&self) -> &CheckMeta;
+    fn run(&self, ctx: &Context) -> Outcome;
+    fn phase(&self) -> Phase {
+        Phase::Main
+    }
+    /// Ids of checks whose results this check reads (final phase only).
+    fn needs(&self, _ctx_checklist: Option<&Checklist>) -> Vec<String> {
+        Vec::new()
+    }
+}
+
+/// Every check readyctl knows, built-in and declared, in (area, id) order.
+pub struct Registry {
+    checks: Vec<Box<dyn Check>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct RegistryError(pub String);
+
+impl Registry {
+    pub fn new(mut checks: Vec<Box<dyn Check>>) -> Result<Registry, RegistryError> {
+        let mut seen: HashMap<String, String> = HashMap::new();
+        for c in &checks {
+            let m = c.meta();
+            if let Some(prev) = seen.insert(m.id.clone(), m.source.clone()) {
+                return Err(RegistryError(format!(
+                    "{}: check id `{}` is already defined by {}",
+                    m.source, m.id, prev
+                )));
+            }
+        }
+        checks.sort_by(|a, b| {
+            let (a, b) = (a.meta(), b.meta());
+            (&a.area, &a.id).cmp(&(&b.area, &b.id))
+        });
+        Ok(Registry { checks })
+    }
+
+    pub fn checks(&self) -> &[Box<dyn Check>] {
+        &self.checks
+    }
+
+    pub fn get(&self, id: &str) -> Option<&dyn Check> {
+        self.checks
+            .iter()
+            .find(|c| c.meta().id == id)
+            .map(|c| c.as_ref())
+    }
+
+    pub fn ids(&self) -> BTreeSet<String> {
+        self.checks.iter().map(|c| c.meta().id.clone()).collect()
+    }
+}
+
+/// Globs over check ids (`terraform.*`, `docs.rollback`).
+#[derive(Debug, Clone, Default)]
+pub struct IdFilter {
+    globs: Vec<globset::GlobMatcher>,
+}
+
+impl IdFilter {
+    pub fn new<S: AsRef<str>>(patterns: &[S]) -> Result<IdFilter, String> {
+        let mut globs = Vec::new();
+        for p in patterns {
+            let p = p.as_ref().trim();
+            if p.is_empty() {
+                continue;
+            }
+            globs.push(
+                globset::Glob::new(p)
+                    .map_err(|e| format!("invalid check glob `{p}`: {e}"))?
+                    .compile_matcher(),
+            );
+        }
+        Ok(IdFilter { globs })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.globs.is_empty()
+    }
+
+    pub fn matches(&self, id: &str) -> bool {
+        self.globs.iter().any(|g| g.is_match(id))
+    }
+}
+
+/// Which checks a run reports.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    pub only: IdFilter,
+    pub skip: IdFilter,
+}
+
+impl Selection {
+    pub fn selects(&self, id: &str) -> bool {
+        (self.only.is_empty() || self.only.matches(id)) && !self.skip.matches(id)
+    }
+}
+
+/// Check `readyctl.yaml`'s references to check ids against the registry:
+/// a typo must not silently disable or re-grade nothing.
+pub fn validate_config(config: &LoadedConfig, registry: &Registry) -> Result<(), ConfigError> {
+    let file = config.file_name();
+    let ids = registry.ids();
+    for s in &config.config.checks.skip {
+        let filter = IdFilter::new(&[s.value.as_str()]).map_err(|e| ConfigError::at(file, s, e))?;
+        if !ids.iter().any(|id| filter.matches(id)) {
+            return Err(ConfigError::at(
+                file,
+                s,
+                format!(
+                    "checks.skip: `{}` matches no check (see `readyctl list`)",
+                    s.value
+                ),
+            ));
+        }
+    }
+    for (id, sev) in &config.config.checks.severity {
+        if !ids.contains(id) {
+            return Err(ConfigError::at(
+                file,
+                sev,
+                format!("checks.severity: unknown check id `{id}` (see `readyctl list`)"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The results of a run.
+pub struct RunResults {
+    /// The selected checks, in (area, id) order: what the report shows.
+    pub reported: Vec<CheckResult>,
+    /// Every check that ran, including those only the checklist needed.
+    pub all: Vec<CheckResult>,
+}
+
+/// Run the selected checks.
+///
+/// Checks the readiness checklist reads are run even when not selected,
+/// but only selected checks are reported. Checks skipped in `readyctl.yaml`
+/// are reported as `skip`.
+pub fn run(
+    registry: &Registry,
+    selection: &Selection,
+    root: &Path,
+    index: &Index,
+    config: &LoadedConfig,
+    options: &RunOptions,
+    progress: &(dyn Fn(&str) + Sync),
+) -> RunResults {
+    let known_ids = registry.ids();
+    let checklist = crate::checklist::load(index, config.checklist());
+    let checklist_ref = match &checklist {
+        Some(Ok(c)) => Some(c),
+        _ => None,
+    };
+    let config_skip = IdFilter::new(
+        &config
+            .config
+            .checks
+            .skip
+            .iter()
+            .map(|s| s.value.as_str())
+            .collect::<Vec<_>>(),
+    )
+    .unwrap_or_default();
+
+    let selected: Vec<&dyn Check> = registry
+        .checks()
+        .iter()
+        .map(|c| c.as_ref())
+        .filter(|c| selection.selects(&c.meta().id))
+        .collect();
+
+    // The main-phase checks to run: selected ones plus what final checks need.
+    let mut wanted: BTreeSet<String> = selected.iter().map(|c| c.meta().id.clone()).collect();
+    for c in &selected {
+        if c.phase() == Phase::Final {
+            wanted.extend(c.needs(checklist_ref));
+        }
+    }
+    let main: Vec<&dyn Check> = registry
+        .checks()
+        .iter()
+        .map(|c| c.as_ref())
+        .filter(|c| c.phase() == Phase::Main && wanted.contains(&c.meta().id))
+        .collect();
+
+    let run_one = |c: &dyn Check, results: &[CheckResult]| -> CheckResult {
+        let meta = c.meta();
+        progress(&meta.id);
+        let outcome = if config_skip.matches(&meta.id) {
+            Outcome::skip(format!("skipped in {}", config.file_name()))
+        } else {
+            let ctx = Context {
+                root,
+                index,
+                config,
+                options,
+                known_ids: &known_ids,
+                checklist: checklist_ref,
+                results,
+            };
+            match catch_unwind(AssertUnwindSafe(|| c.run(&ctx))) {
+                Ok(o) => o,
+                Err(p) => {
+                    let why = p
+                        .downcast_ref::<&str>()
+                        .map(|s| s.to_string())
+                        .or_else(|| p.downcast_ref::<String>().cloned())
+                        .unwrap_or_else(|| "unknown".into());
+                    Outcome::error(format!("internal error in check (please report it): {why}"))
+                }
+            }
+        };
+        let severity = config
+            .config
+            .checks
+            .severity
+            .get(&meta.id)
+            .map(|s| s.value)
+            .unwrap_or(meta.severity);
+        let fix = matches!(outcome.status, Status::Fail | Status::Error).then(|| Fix {
+            hint: meta.fix_hint.clone(),
+            scaffold: meta.scaffold.clone(),
+        });
+        CheckResult {
+            id: meta.id.clone(),
+            area: meta.area.clone(),
+            title: meta.title.clone(),
+            severity,
+            status: outcome.status,
+            message: outcome.message,
+            findings: outcome.findings,
+            fix,
+        }
+    };
+
+    let mut results: Vec<CheckResult> = main.par_iter().map(|c| run_one(*c, &[])).collect();
+    let finals: Vec<CheckResult> = selected
+        .iter()
+        .filter(|c| c.phase() == Phase::Final)
+        .map(|c| run_one(*c, &results))
+        .collect();
+    results.extend(finals);
+    results.sort_by(|a, b| (&a.area, &a.id).cmp(&(&b.area, &b.id)));
+    let reported = results
+        .iter()
+        .filter(|r| selection.selects(&r.id))
+        .cloned()
+        .collect();
+    RunResults {
+        reported,
+        all: results,
+    }
+}
+
+/// How many checks [`run`] will run for `selection` (for progress bars).
+pub fn planned(registry: &Registry, selection: &Selection) -> usize {
+    registry
+        .checks()
+        .iter()
+        .filter(|c| selection.selects(&c.meta().id))
+        .count()
+}

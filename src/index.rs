@@ -1,0 +1,437 @@
+//! One walk of the repository, building the index every check reads.
+//!
+//! Checks never walk the tree themselves. "Committed" content is what git
+//! tracks plus what `git add -A` would add (every file not ignored); outside
+//! git, every file not ignored. Symlinks are not followed (their targets
+//! inside the root are indexed under their own path), so the walk can
+//! neither leave the root nor loop. File contents are read lazily, once,
+//! and shared by all checks.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
+
+use globset::{GlobSet, GlobSetBuilder};
+
+/// Files larger than this are indexed but their content is not read.
+pub const MAX_TEXT_BYTES: u64 = 10 * 1024 * 1024;
+
+/// How much of a file is looked at to decide whether it is binary.
+const BINARY_SNIFF_BYTES: usize = 8000;
+
+/// The name of readyctl's own ignore file, read like `.gitignore`.
+pub const IGNORE_FILE: &str = ".readyctlignore";
+
+#[derive(Debug)]
+pub enum Content {
+    /// Text, decoded lossily when it was not valid UTF-8.
+    Text(String),
+    Binary,
+    TooLarge,
+    Unreadable(String),
+}
+
+#[derive(Debug)]
+pub struct FileEntry {
+    /// Relative to the root, `/`-separated (lossy for non-UTF-8 names).
+    pub path: String,
+    pub abs: PathBuf,
+    pub size: u64,
+    /// Tracked by git (always true outside git).
+    pub tracked: bool,
+    content: OnceLock<Content>,
+    markdown: OnceLock<Option<crate::markdown::Doc>>,
+}
+
+impl FileEntry {
+    fn new(path: String, abs: PathBuf, size: u64, tracked: bool) -> Self {
+        FileEntry {
+            path,
+            abs,
+            size,
+            tracked,
+            content: OnceLock::new(),
+            markdown: OnceLock::new(),
+        }
+    }
+
+    /// The Markdown structure of a Markdown file, parsed once.
+    pub fn markdown(&self) -> Option<&crate::markdown::Doc> {
+        if !self.is_markdown() {
+            return None;
+        }
+        self.markdown
+            .get_or_init(|| self.text().map(crate::markdown::parse))
+            .as_ref()
+    }
+
+    /// Is the file inside a vendored or generated tree (`node_modules/`,
+    /// `vendor/`, `.terraform/`, `third_party/`)?
+    pub fn is_vendored(&self) -> bool {
+        self.path.split('/').any(|c| {
+            matches!(
+                c,
+                "node_modules" | "vendor" | ".terraform" | "third_party" | "target"
+            )
+        })
+    }
+
+    /// The file's content, read on first use.
+    pub fn content(&self) -> &Content {
+        self.content.get_or_init(|| load(&self.abs, self.size))
+    }
+
+    /// The file's text, or `None` for binary, oversized or unreadable files.
+    pub fn text(&self) -> Option<&str> {
+        match self.content() {
+            Content::Text(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// The last path component.
+    pub fn name(&self) -> &str {
+        self.path.rsplit('/').next().unwrap_or(&self.path)
+    }
+
+    /// The directory part of the path ("" at the root).
+    pub fn dir(&self) -> &str {
+        self.path.rsplit_once('/').map(|(d, _)| d).unwrap_or("")
+    }
+
+    /// The extension, lower-cased comparison is up to the caller.
+    pub fn ext(&self) -> &str {
+        let name = self.name();
+        match name.rsplit_once('.') {
+            Some((stem, ext)) if !stem.is_empty() => ext,
+            _ => "",
+        }
+    }
+
+    pub fn is_markdown(&self) -> bool {
+        matches!(
+            self.ext().to_ascii_lowercase().as_str(),
+            "md" | "markdown" | "mdx"
+        )
+    }
+
+    pub fn is_yaml(&self) -> bool {
+        matches!(self.ext().to_ascii_lowercase().as_str(), "yml" | "yaml")
+    }
+}
+
+fn load(abs: &Path, size: u64) -> Content {
+    if size > MAX_TEXT_BYTES {
+        return Content::TooLarge;
+    }
+    match std::fs::read(abs) {
+        Ok(bytes) => {
+            if bytes.len() as u64 > MAX_TEXT_BYTES {
+                return Content::TooLarge;
+            }
+            let sniff = &bytes[..bytes.len().min(BINARY_SNIFF_BYTES)];
+            if sniff.contains(&0) {
+                return Content::Binary;
+            }
+            match String::from_utf8(bytes) {
+                Ok(s) => Content::Text(s),
+                Err(e) => Content::Text(String::from_utf8_lossy(e.as_bytes()).into_owned()),
+            }
+        }
+        Err(e) => Content::Unreadable(e.to_string()),
+    }
+}
+
+/// What git tells about the root.
+#[derive(Debug, Default, Clone)]
+pub struct GitInfo {
+    /// The work tree the root lives in.
+    pub workdir: PathBuf,
+    /// URL of the `origin` remote (or the first remote), if any.
+    pub remote_url: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct Index {
+    pub root: PathBuf,
+    pub git: Option<GitInfo>,
+    files: Vec<FileEntry>,
+    by_path: HashMap<String, usize>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    #[error("{0}: no such directory")]
+    Missing(String),
+    #[error("{0}: not a directory")]
+    NotADirectory(String),
+    #[error("{0}: cannot read: {1}")]
+    Unreadable(String, String),
+}
+
+impl Index {
+    /// Walk `root` once, in parallel.
+    pub fn build(root: &Path) -> Result<Index, IndexError> {
+        let shown = root.display().to_string();
+        let meta = std::fs::metadata(root).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => IndexError::Missing(shown.clone()),
+            _ => IndexError::Unreadable(shown.clone(), e.to_string()),
+        })?;
+        if !meta.is_dir() {
+            return Err(IndexError::NotADirectory(shown));
+        }
+        std::fs::read_dir(root)
+            .map_err(|e| IndexError::Unreadable(shown.clone(), e.to_string()))?;
+        let root = root.to_path_buf();
+
+        let (git, tracked) = git_tracked(&root);
+        let mut files = walk(&root, &tracked);
+
+        // Tracked files that the ignore rules hid (a `.env` committed before it was
+        // ignored is still committed) — except what `.readyctlignore` excludes.
+        if !tracked.is_empty() {
+            let seen: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+            let rc_ignore = readyctl_ignore(&root);
+            let mut extra = Vec::new();
+            for rel in &tracked {
+                if seen.contains(rel.as_str()) {
+                    continue;
+                }
+                let abs = root.join(rel);
+                if rc_ignore
+                    .as_ref()
+                    .is_some_and(|m| m.matched_path_or_any_parents(&abs, false).is_ignore())
+                {
+                    continue;
+                }
+                // symlink_metadata: a tracked symlink is not followed.
+                if let Ok(m) = std::fs::symlink_metadata(&abs)
+                    && m.is_file()
+                {
+                    extra.push(FileEntry::new(rel.clone(), abs, m.len(), true));
+                }
+            }
+            files.extend(extra);
+        }
+
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        let by_path = files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.path.clone(), i))
+            .collect();
+        Ok(Index {
+            root,
+            git,
+            files,
+            by_path,
+        })
+    }
+
+    /// Every indexed file, sorted by path.
+    pub fn files(&self) -> &[FileEntry] {
+        &self.files
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// The file at `path` (relative, `/`-separated), if indexed.
+    pub fn get(&self, path: &str) -> Option<&FileEntry> {
+        self.by_path.get(path).map(|&i| &self.files[i])
+    }
+
+    /// Find a file by path, ignoring ASCII case.
+    pub fn get_ignore_case(&self, path: &str) -> Option<&FileEntry> {
+        self.get(path).or_else(|| {
+            self.files
+                .iter()
+                .find(|f| f.path.eq_ignore_ascii_case(path))
+        })
+    }
+
+    /// Files whose path matches any of `globs` (gitignore-free glob syntax,
+    /// `**` crosses directories). Invalid globs are reported as errors.
+    pub fn glob(&self, globs: &[&str]) -> Result<Vec<&FileEntry>, globset::Error> {
+        let set = build_globset(globs)?;
+        Ok(self
+            .files
+            .iter()
+            .filter(|f| set.is_match(&f.path))
+            .collect())
+    }
+
+    pub fn markdown(&self) -> impl Iterator<Item = &FileEntry> {
+        self.files
+            .iter()
+            .filter(|f| f.is_markdown() && !f.is_vendored())
+    }
+
+    pub fn is_git(&self) -> bool {
+        self.git.is_some()
+    }
+}
+
+/// A case-insensitive glob set where `*` does not cross `/`.
+pub fn build_globset(globs: &[&str]) -> Result<GlobSet, globset::Error> {
+    let mut b = GlobSetBuilder::new();
+    for g in globs {
+        b.add(
+            globset::GlobBuilder::new(g)
+                .literal_separator(true)
+                .case_insensitive(true)
+                .build()?,
+        );
+    }
+    b.build()
+}
+
+/// A single glob, as in [`build_globset`].
+pub fn glob(pattern: &str) -> Result<globset::GlobMatcher, globset::Error> {
+    Ok(globset::GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .build()?
+        .compile_matcher())
+}
+
+fn readyctl_ignore(root: &Path) -> Option<ignore::gitignore::Gitignore> {
+    let path = root.join(IGNORE_FILE);
+    if !path.is_file() {
+        return None;
+    }
+    let mut b = ignore::gitignore::GitignoreBuilder::new(root);
+    b.add(path);
+    b.build().ok()
+}
+
+fn rel_path(root: &Path, abs: &Path) -> Option<String> {
+    let rel = abs.strip_prefix(root).ok()?;
+    let mut out = String::new();
+    for (i, c) in rel.components().enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        out.push_str(&c.as_os_str().to_string_lossy());
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+fn walk(root: &Path, tracked: &HashSet<String>) -> Vec<FileEntry> {
+    let collected: Mutex<Vec<FileEntry>> = Mutex::new(Vec::new());
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .follow_links(false)
+        .require_git(false)
+        .git_global(false)
+        .add_custom_ignore_filename(IGNORE_FILE)
+        .filter_entry(|e| e.file_name() != ".git")
+        .threads(
+            std::thread::available_parallelism()
+                .map_or(2, |n| n.get())
+                .min(8),
+        )
+        .build_parallel();
+
+    struct Sink<'a> {
+        local: Vec<FileEntry>,
+        shared: &'a Mutex<Vec<FileEntry>>,
+    }
+    impl Drop for Sink<'_> {
+        fn drop(&mut self) {
+            if let Ok(mut v) = self.shared.lock() {
+                v.append(&mut self.local);
+            }
+        }
+    }
+
+    walker.run(|| {
+        let mut sink = Sink {
+            local: Vec::new(),
+            shared: &collected,
+        };
+        Box::new(move |entry| {
+            let Ok(entry) = entry else {
+                return ignore::WalkState::Continue;
+            };
+            let Some(ft) = entry.file_type() else {
+                return ignore::WalkState::Continue;
+            };
+            if !ft.is_file() {
+                return ignore::WalkState::Continue;
+            }
+            let Some(rel) = rel_path(root, entry.path()) else {
+                return ignore::WalkState::Continue;
+            };
+            let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+            let is_tracked = tracked.is_empty() || tracked.contains(&rel);
+            sink.local.push(FileEntry::new(
+                rel,
+                entry.path().to_path_buf(),
+                size,
+                is_tracked,
+            ));
+            ignore::WalkState::Continue
+        })
+    });
+    collected.into_inner().unwrap_or_default()
+}
+
+/// Open the git repository containing `root`, if any, and list the files its
+/// index tracks under `root`, relative to `root`.
+fn git_tracked(root: &Path) -> (Option<GitInfo>, HashSet<String>) {
+    let Ok(repo) = gix::discover(root) else {
+        return (None, HashSet::new());
+    };
+    let Some(workdir) = repo.workdir().map(Path::to_path_buf) else {
+        return (None, HashSet::new());
+    };
+    let remote_url = remote_url(&repo);
+    let info = GitInfo {
+        workdir: workdir.clone(),
+        remote_url,
+    };
+    let canon_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let canon_work = std::fs::canonicalize(&workdir).unwrap_or(workdir);
+    let prefix = match canon_root.strip_prefix(&canon_work) {
+        Ok(p) => rel_path(Path::new(""), p).unwrap_or_default(),
+        Err(_) => return (Some(info), HashSet::new()),
+    };
+    let mut out = HashSet::new();
+    if let Ok(index) = repo.index_or_empty() {
+        for entry in index.entries() {
+            let path = entry.path(&index);
+            let Ok(path) = std::str::from_utf8(path.as_ref()) else {
+                continue;
+            };
+            let rel = if prefix.is_empty() {
+                Some(path)
+            } else {
+                path.strip_prefix(prefix.as_str())
+                    .and_then(|p| p.strip_prefix('/'))
+            };
+            if let Some(rel) = rel {
+                out.insert(rel.to_string());
+            }
+        }
+    }
+    (Some(info), out)
+}
+
+fn remote_url(repo: &gix::Repository) -> Option<String> {
+    let config = repo.config_snapshot();
+    config
+        .string("remote.origin.url")
+        .map(|s| s.to_string())
+        .or_else(|| {
+            let names = repo.remote_names();
+            let first = names.iter().next()?;
+            config
+                .string(format!("remote.{first}.url").as_str())
+                .map(|s| s.to_string())
+        })
+}

@@ -1,0 +1,8 @@
+//! `--format gitlab`.
+
+use super::View;
+use crate::model::Report;
+
+pub fn render(_report: &Report, _view: &View) -> anyhow::Result<String> {
+    anyhow::bail!("--format gitlab is not available in this build")
+}

@@ -1,0 +1,8 @@
+//! `--format markdown`.
+
+use super::View;
+use crate::model::Report;
+
+pub fn render(_report: &Report, _view: &View) -> anyhow::Result<String> {
+    anyhow::bail!("--format markdown is not available in this build")
+}

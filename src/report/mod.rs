@@ -1,0 +1,52 @@
+//! Output formats: every format is a view over one [`Report`].
+
+pub mod github;
+pub mod gitlab;
+pub mod human;
+pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
+
+use crate::engine::CheckMeta;
+use crate::model::Report;
+
+/// `--format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    #[default]
+    Human,
+    Json,
+    Sarif,
+    Junit,
+    Markdown,
+    Github,
+    Gitlab,
+}
+
+/// What a view may need beyond the report.
+pub struct View<'a> {
+    /// Metadata of every check in the report (rules, help texts).
+    pub metas: &'a [&'a CheckMeta],
+    /// Colour escapes in human output.
+    pub color: bool,
+}
+
+impl View<'_> {
+    pub fn meta(&self, id: &str) -> Option<&CheckMeta> {
+        self.metas.iter().copied().find(|m| m.id == id)
+    }
+}
+
+/// Render `report` in `format`.
+pub fn render(report: &Report, format: Format, view: &View) -> anyhow::Result<String> {
+    match format {
+        Format::Human => Ok(human::render(report, view)),
+        Format::Json => json::render(report),
+        Format::Sarif => sarif::render(report, view),
+        Format::Junit => junit::render(report, view),
+        Format::Markdown => markdown::render(report, view),
+        Format::Github => github::render(report, view),
+        Format::Gitlab => gitlab::render(report, view),
+    }
+}

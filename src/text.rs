@@ -1,0 +1,82 @@
+//! Byte offsets to 1-based line and column numbers.
+
+/// Maps byte offsets of one text to 1-based `(line, column)`.
+/// Columns count characters, not bytes.
+pub struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(memchr_newlines(text.as_bytes()).map(|i| i + 1));
+        LineIndex { text, starts }
+    }
+
+    /// 1-based line of `offset`.
+    pub fn line(&self, offset: usize) -> u32 {
+        let i = match self.starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        (i + 1) as u32
+    }
+
+    /// 1-based `(line, column)` of `offset`.
+    pub fn line_col(&self, offset: usize) -> (u32, u32) {
+        let offset = offset.min(self.text.len());
+        let line = self.line(offset);
+        let start = self.starts[(line - 1) as usize];
+        let col = self
+            .text
+            .get(start..offset)
+            .map(|s| s.chars().count())
+            .unwrap_or(offset - start);
+        (line, col as u32 + 1)
+    }
+
+    /// The text of 1-based `line`, without its line ending.
+    pub fn line_text(&self, line: u32) -> &'a str {
+        let i = (line as usize).saturating_sub(1);
+        let Some(&start) = self.starts.get(i) else {
+            return "";
+        };
+        let end = self.starts.get(i + 1).copied().unwrap_or(self.text.len());
+        self.text[start..end].trim_end_matches(['\n', '\r'])
+    }
+}
+
+fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    bytes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, &b)| (b == b'\n').then_some(i))
+}
+
+/// 1-based line of `offset` in `text`, without building an index.
+pub fn line_of(text: &str, offset: usize) -> u32 {
+    let offset = offset.min(text.len());
+    text.as_bytes()[..offset]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count() as u32
+        + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_and_columns() {
+        let t = "ab\ncdé\n\nx";
+        let ix = LineIndex::new(t);
+        assert_eq!(ix.line_col(0), (1, 1));
+        assert_eq!(ix.line_col(3), (2, 1));
+        assert_eq!(ix.line_col(5), (2, 3));
+        assert_eq!(ix.line_col(9), (4, 1));
+        assert_eq!(ix.line_text(2), "cdé");
+        assert_eq!(line_of(t, 9), 4);
+    }
+}
