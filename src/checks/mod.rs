@@ -35,3 +35,28 @@ pub fn registry(root: &Path, config: &LoadedConfig) -> anyhow::Result<Registry> 
     all.extend(crate::declarative::load(root, config)?);
     Ok(Registry::new(all)?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_check_documents_itself() {
+        let all = builtin();
+        assert!(!all.is_empty());
+        for c in &all {
+            let m = c.meta();
+            assert!(
+                m.explain.missing_sections().is_empty(),
+                "{} lacks explain sections {:?}",
+                m.id,
+                m.explain.missing_sections()
+            );
+            assert!(!m.title.is_empty() && !m.fix_hint.is_empty(), "{}", m.id);
+            let (area, name) = m.id.split_once('.').expect("id is area.name");
+            assert_eq!(area, m.area);
+            assert!(!name.is_empty() && m.id == m.id.to_lowercase(), "{}", m.id);
+        }
+        Registry::new(all).expect("ids are unique");
+    }
+}

@@ -1,0 +1,3 @@
+output "target_group_arn" {
+  value = aws_lb_target_group.api.arn
+}
