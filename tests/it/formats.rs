@@ -254,8 +254,13 @@ fn sarif_of_every_status_validates_and_locates_findings() {
     assert_valid_sarif(&log);
     // The validator does reject what the schema forbids.
     let mut broken = log.clone();
-    broken["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] =
-        serde_json::json!(0);
+    let located = broken["runs"][0]["results"]
+        .as_array_mut()
+        .expect("results")
+        .iter_mut()
+        .find(|r| r.get("locations").is_some())
+        .expect("a located result");
+    located["locations"][0]["physicalLocation"]["region"]["startLine"] = serde_json::json!(0);
     broken["version"] = serde_json::json!("2.0");
     assert!(sarif_validator().iter_errors(&broken).count() >= 2);
     let run = &log["runs"][0];
