@@ -6,7 +6,8 @@ use std::fmt::Write as _;
 use crate::engine::{CheckMeta, Registry};
 
 /// How to regenerate the committed file (shown by the sync test).
-pub const REGENERATE: &str = "READYCTL_BLESS=1 cargo test --test it formats::docs_checks_md_is_current";
+pub const REGENERATE: &str =
+    "READYCTL_BLESS=1 cargo test --test it formats::docs_checks_md_is_current";
 
 /// The registry of built-in checks, as documented in `docs/checks.md`.
 pub fn builtin_registry() -> anyhow::Result<Registry> {

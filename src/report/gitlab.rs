@@ -22,7 +22,13 @@ pub fn severity(c: &CheckResult) -> &'static str {
     }
 }
 
-fn issue(c: &CheckResult, description: String, fingerprint: String, path: &str, line: u32) -> Value {
+fn issue(
+    c: &CheckResult,
+    description: String,
+    fingerprint: String,
+    path: &str,
+    line: u32,
+) -> Value {
     json!({
         "type": "issue",
         "engine_name": "readyctl",

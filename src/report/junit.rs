@@ -120,10 +120,7 @@ fn testcase(w: &mut Writer<Vec<u8>>, c: &CheckResult) -> std::io::Result<()> {
         Status::Fail => {
             el.write_inner_content(|w| {
                 w.create_element("failure")
-                    .with_attributes([
-                        ("message", message.as_str()),
-                        ("type", c.severity.as_str()),
-                    ])
+                    .with_attributes([("message", message.as_str()), ("type", c.severity.as_str())])
                     .write_text_content(BytesText::new(&failure_body(c)))?;
                 Ok(())
             })?;

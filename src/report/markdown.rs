@@ -35,11 +35,7 @@ pub fn cell(s: &str) -> String {
 
 /// An inline code span that holds `s` whatever backticks it contains.
 pub fn code(s: &str) -> String {
-    let longest = s
-        .split(|c| c != '`')
-        .map(str::len)
-        .max()
-        .unwrap_or(0);
+    let longest = s.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest + 1);
     let pad = if s.starts_with('`') || s.ends_with('`') {
         " "

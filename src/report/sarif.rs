@@ -17,8 +17,6 @@ use crate::model::{CheckResult, Finding, Report, Severity, Status};
 
 /// `$schema` of the log.
 pub const SARIF_SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
-/// Where the project lives (the driver's `informationUri`).
-pub const INFORMATION_URI: &str = "https://github.com/readyctl/readyctl";
 /// The key of our entry in `partialFingerprints`.
 pub const FINGERPRINT_KEY: &str = "readyctl/v1";
 
@@ -210,7 +208,6 @@ pub fn render(report: &Report, view: &View) -> anyhow::Result<String> {
                 "name": "readyctl",
                 "version": report.version,
                 "semanticVersion": report.version,
-                "informationUri": INFORMATION_URI,
                 "rules": rules,
             }},
             "invocations": [{

@@ -304,7 +304,11 @@ fn sarif_of_every_status_validates_and_locates_findings() {
     }
     let prints: BTreeSet<&str> = results
         .iter()
-        .map(|r| r["partialFingerprints"]["readyctl/v1"].as_str().expect("fp"))
+        .map(|r| {
+            r["partialFingerprints"]["readyctl/v1"]
+                .as_str()
+                .expect("fp")
+        })
         .collect();
     assert_eq!(prints.len(), results.len(), "fingerprints are unique");
 }
@@ -364,11 +368,18 @@ fn github_annotations_escape_data_and_properties() {
     assert!(lines.iter().any(|l| l.starts_with(
         "::error title=Rollback procedure documented (docs.rollback)::"
     )));
-    assert!(lines.iter().any(|l| l.starts_with("::error title=Terraform parses")));
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("::error title=Terraform parses"))
+    );
     // Every line is one command except the closing summary.
     let (last, commands) = lines.split_last().expect("lines");
     assert!(commands.iter().all(|l| l.starts_with("::")), "{out}");
-    assert!(last.contains("NOT READY") && !last.starts_with("::"), "{last}");
+    assert!(
+        last.contains("NOT READY") && !last.starts_with("::"),
+        "{last}"
+    );
 }
 
 #[test]
@@ -406,14 +417,21 @@ fn gitlab_code_quality_shape() {
         assert!(prints.insert(i["fingerprint"].as_str().expect("fingerprint").to_string()));
         assert!(allowed.contains(&i["severity"].as_str().expect("severity")));
         assert!(i["location"]["path"].is_string());
-        assert!(i["location"]["lines"]["begin"].as_u64().is_some_and(|n| n >= 1));
+        assert!(
+            i["location"]["lines"]["begin"]
+                .as_u64()
+                .is_some_and(|n| n >= 1)
+        );
     }
     let secret = issues
         .iter()
         .find(|i| i["check_name"] == "secrets.none-committed")
         .expect("secret issue");
     assert_eq!(secret["severity"], "critical");
-    assert_eq!(secret["location"]["path"], "config/dir with space/a,b:c.env");
+    assert_eq!(
+        secret["location"]["path"],
+        "config/dir with space/a,b:c.env"
+    );
     assert_eq!(secret["location"]["lines"]["begin"], 7);
     let errored = issues
         .iter()
@@ -453,7 +471,11 @@ fn sarif_on_a_repository_validates_with_rules_for_every_check() {
         }));
     }
     // Skipped and passing checks yield no result.
-    assert!(!results.iter().any(|r| r["ruleId"] == "docs.incident-response"));
+    assert!(
+        !results
+            .iter()
+            .any(|r| r["ruleId"] == "docs.incident-response")
+    );
 }
 
 #[test]
@@ -465,7 +487,12 @@ fn sarif_fingerprints_do_not_move_with_lines() {
             .as_array()
             .expect("results")
             .iter()
-            .map(|x| x["partialFingerprints"]["readyctl/v1"].as_str().unwrap().to_string())
+            .map(|x| {
+                x["partialFingerprints"]["readyctl/v1"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
             .collect()
     };
     let before = prints(&r);
@@ -485,7 +512,10 @@ fn junit_on_a_repository_matches_the_report() {
     let els = parse_xml(&run.stdout);
     let s = &json["summary"];
     let root = &els[0].1;
-    assert_eq!(attr(root, "tests"), json["checks"].as_array().unwrap().len().to_string());
+    assert_eq!(
+        attr(root, "tests"),
+        json["checks"].as_array().unwrap().len().to_string()
+    );
     assert_eq!(attr(root, "failures"), s["fail"].to_string());
     assert_eq!(attr(root, "errors"), s["error"].to_string());
     assert_eq!(attr(root, "skipped"), s["skip"].to_string());
@@ -501,8 +531,13 @@ fn junit_on_a_repository_matches_the_report() {
         .map(|c| c["id"].as_str().unwrap())
         .collect();
     assert_eq!(names, ids);
-    assert!(run.stdout.contains("RUNBOOK.md:7: &quot;Rollback&quot; has no step under it")
-        || run.stdout.contains("RUNBOOK.md:7: \"Rollback\" has no step under it"));
+    assert!(
+        run.stdout
+            .contains("RUNBOOK.md:7: &quot;Rollback&quot; has no step under it")
+            || run
+                .stdout
+                .contains("RUNBOOK.md:7: \"Rollback\" has no step under it")
+    );
 }
 
 #[test]
@@ -515,14 +550,25 @@ fn github_annotations_point_at_the_findings() {
         for (path, line) in finding_locations(&json, id) {
             let prefix = format!("::error file={path},line={line}");
             assert!(
-                run.stdout.lines().any(|l| l.starts_with(&prefix) && l.contains(id)),
+                run.stdout
+                    .lines()
+                    .any(|l| l.starts_with(&prefix) && l.contains(id)),
                 "no annotation {prefix} for {id}:\n{}",
                 run.stdout
             );
         }
     }
-    assert!(run.stdout.contains("::error file=RUNBOOK.md,line=7,title=Rollback procedure documented (docs.rollback)::"));
-    assert!(run.stdout.trim_end().lines().last().unwrap().contains("NOT READY"));
+    assert!(run.stdout.contains(
+        "::error file=RUNBOOK.md,line=7,title=Rollback procedure documented (docs.rollback)::"
+    ));
+    assert!(
+        run.stdout
+            .trim_end()
+            .lines()
+            .last()
+            .unwrap()
+            .contains("NOT READY")
+    );
 }
 
 #[test]
@@ -531,14 +577,23 @@ fn gitlab_and_markdown_on_a_repository() {
     let run = run_format(&r, "gitlab");
     assert_eq!(run.code, 1);
     let v: Value = serde_json::from_str(&run.stdout).expect("JSON");
-    assert!(v.as_array().unwrap().iter().any(|i| i["check_name"] == "docs.rollback"
-        && i["location"]["path"] == "RUNBOOK.md"
-        && i["location"]["lines"]["begin"] == 7));
+    assert!(
+        v.as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["check_name"] == "docs.rollback"
+                && i["location"]["path"] == "RUNBOOK.md"
+                && i["location"]["lines"]["begin"] == 7)
+    );
     let md = run_format(&r, "markdown");
     assert_eq!(md.code, 1);
     assert!(md.stdout.starts_with("## readyctl: ❌ NOT READY"));
     // The manual item's `|` and HTML reach the details escaped.
-    assert!(md.stdout.contains("Release window agreed | with ops") || md.stdout.contains("&lt;b&gt;"), "{}", md.stdout);
+    assert!(
+        md.stdout.contains("Release window agreed | with ops") || md.stdout.contains("&lt;b&gt;"),
+        "{}",
+        md.stdout
+    );
     assert!(!md.stdout.contains("<b>"));
 }
 
@@ -558,7 +613,11 @@ fn output_file_holds_the_format_and_stdout_the_summary() {
             &file,
         ]);
         assert_eq!(run.code, 1, "{format}: {}", run.stderr);
-        assert_eq!(r.read(&file), direct.stdout, "{format}: file differs from stdout");
+        assert_eq!(
+            r.read(&file),
+            direct.stdout,
+            "{format}: file differs from stdout"
+        );
         assert!(run.stdout.contains("NOT READY"), "{format}: {}", run.stdout);
         assert!(run.stdout.contains(&format!("report written to {file}")));
         assert!(run.stdout.lines().count() <= 3, "{format}: {}", run.stdout);
@@ -604,8 +663,19 @@ fn passing_repository_gives_empty_findings_in_every_format() {
     assert!(gh.stdout.contains("READY"));
     let junit = parse_xml(&run_format(&r, "junit").stdout);
     assert_eq!(attr(&junit[0].1, "failures"), "0");
-    assert_eq!(attr(&junit[0].1, "skipped"), junit.iter().filter(|(n, _)| n == "testcase").count().to_string());
-    assert!(run_format(&r, "markdown").stdout.starts_with("## readyctl: ✅ READY"));
+    assert_eq!(
+        attr(&junit[0].1, "skipped"),
+        junit
+            .iter()
+            .filter(|(n, _)| n == "testcase")
+            .count()
+            .to_string()
+    );
+    assert!(
+        run_format(&r, "markdown")
+            .stdout
+            .starts_with("## readyctl: ✅ READY")
+    );
 }
 
 // ------------------------------------------------------- schema, shells, man
@@ -705,11 +775,18 @@ fn completions_for_every_shell_and_unknown_shell_is_usage_error() {
         let run = r.readyctl(&["completions", shell]);
         assert_eq!(run.code, 0, "{shell}: {}", run.stderr);
         assert!(run.stdout.contains(marker), "{shell}: no {marker}");
-        assert!(run.stdout.contains("sync-checklist"), "{shell}: flags missing");
+        assert!(
+            run.stdout.contains("sync-checklist"),
+            "{shell}: flags missing"
+        );
     }
     let bad = r.readyctl(&["completions", "tcsh"]);
     assert_eq!(bad.code, 2);
-    assert!(bad.stderr.contains("unknown shell `tcsh`"), "{}", bad.stderr);
+    assert!(
+        bad.stderr.contains("unknown shell `tcsh`"),
+        "{}",
+        bad.stderr
+    );
     assert!(bad.stdout.is_empty());
 }
 
