@@ -2,12 +2,13 @@
 //! Climate spec), for `artifacts: reports: codequality`.
 //!
 //! One issue per finding of a failing check, one per failing check without
-//! findings (located at the repository root, `.`).
+//! findings (anchored, like SARIF, at the repository's readyctl
+//! configuration or readiness checklist, line 1).
 
 use serde_json::{Value, json};
 
 use super::View;
-use super::sarif::{Fingerprints, check_text, finding_text};
+use super::sarif::{Fingerprints, check_text, finding_text, repository_anchor};
 use crate::model::{CheckResult, Report, Severity, Status};
 
 /// Code Quality severity: `info`, `minor`, `major`, `critical` or `blocker`.
@@ -42,6 +43,7 @@ fn issue(
 }
 
 pub fn render(report: &Report, _view: &View) -> anyhow::Result<String> {
+    let anchor = repository_anchor(&report.root);
     let mut prints = Fingerprints::default();
     let mut issues = Vec::new();
     for c in &report.checks {
@@ -49,13 +51,15 @@ pub fn render(report: &Report, _view: &View) -> anyhow::Result<String> {
             continue;
         }
         if c.findings.is_empty() {
-            issues.push(issue(c, check_text(c), prints.next(c, None), ".", 1));
+            issues.push(issue(c, check_text(c), prints.next(c, None), anchor, 1));
             continue;
         }
         for f in &c.findings {
             let description = format!("{}: {}", c.title, finding_text(f));
-            let path = f.path.as_deref().unwrap_or(".");
-            let line = f.line.filter(|l| *l >= 1).unwrap_or(1);
+            let (path, line) = match f.path.as_deref() {
+                Some(p) => (p, f.line.filter(|l| *l >= 1).unwrap_or(1)),
+                None => (anchor, 1),
+            };
             issues.push(issue(c, description, prints.next(c, Some(f)), path, line));
         }
     }

@@ -20,6 +20,32 @@ pub const SARIF_SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.jso
 /// The key of our entry in `partialFingerprints`.
 pub const FINGERPRINT_KEY: &str = "readyctl/v1";
 
+/// Files a repository-level result is anchored at, first existing wins: the
+/// configuration, then the readiness checklist.
+const ANCHORS: &[&str] = &[
+    "readyctl.yaml",
+    "readyctl.yml",
+    ".readyctl.yaml",
+    crate::config::DEFAULT_CHECKLIST,
+];
+
+/// The file a result without a location of its own is anchored at.
+///
+/// GitHub code scanning rejects a whole upload when one result has no
+/// location, so a check that failed for the repository as a whole (no
+/// runbook at all) points at the repository's readyctl configuration or its
+/// readiness checklist, line 1 — the files that say what "ready" means. When
+/// neither exists, the checklist's default path is used: it is where
+/// `readyctl init` writes it.
+pub fn repository_anchor(root: &str) -> &'static str {
+    let root = std::path::Path::new(root);
+    ANCHORS
+        .iter()
+        .find(|name| root.join(name).is_file())
+        .copied()
+        .unwrap_or(crate::config::DEFAULT_CHECKLIST)
+}
+
 /// SARIF `level` for a severity.
 pub fn level(severity: Severity) -> &'static str {
     match severity {
@@ -140,6 +166,13 @@ fn rule(c: &CheckResult, view: &View) -> Value {
     rule
 }
 
+fn anchor_location(anchor: &str) -> Value {
+    json!({"physicalLocation": {
+        "artifactLocation": {"uri": path_to_uri(anchor), "uriBaseId": "%SRCROOT%"},
+        "region": {"startLine": 1},
+    }})
+}
+
 fn location(f: &Finding) -> Option<Value> {
     let path = f.path.as_ref()?;
     let mut physical = json!({
@@ -165,6 +198,7 @@ pub fn render(report: &Report, view: &View) -> anyhow::Result<String> {
         }
     }
 
+    let anchor = repository_anchor(&report.root);
     let mut prints = Fingerprints::default();
     let mut results = Vec::new();
     for c in &report.checks {
@@ -182,13 +216,20 @@ pub fn render(report: &Report, view: &View) -> anyhow::Result<String> {
             })
         };
         if c.findings.is_empty() {
-            results.push(base(check_text(c), prints.next(c, None)));
+            let mut r = base(check_text(c), prints.next(c, None));
+            r["locations"] = json!([anchor_location(anchor)]);
+            r["properties"]["scope"] = json!("repository");
+            results.push(r);
             continue;
         }
         for f in &c.findings {
             let mut r = base(finding_text(f), prints.next(c, Some(f)));
-            if let Some(loc) = location(f) {
-                r["locations"] = json!([loc]);
+            match location(f) {
+                Some(loc) => r["locations"] = json!([loc]),
+                None => {
+                    r["locations"] = json!([anchor_location(anchor)]);
+                    r["properties"]["scope"] = json!("repository");
+                }
             }
             if let Some(sub) = &f.rule {
                 r["properties"]["rule"] = json!(sub);

@@ -44,6 +44,17 @@ fn sarif_validator() -> jsonschema::Validator {
     jsonschema::validator_for(&schema).expect("SARIF schema compiles")
 }
 
+/// GitHub code scanning's ingestion rule: every result has a location with
+/// an artifact URI.
+fn assert_every_result_located(log: &Value) {
+    for r in log["runs"][0]["results"].as_array().expect("results") {
+        assert!(
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].is_string(),
+            "result without a location: {r:#}"
+        );
+    }
+}
+
 fn assert_valid_sarif(log: &Value) {
     let v = sarif_validator();
     let errors: Vec<String> = v
@@ -282,11 +293,18 @@ fn sarif_of_every_status_validates_and_locates_findings() {
     assert_eq!(loc["region"]["startLine"], 7);
     assert_eq!(loc["region"]["startColumn"], 12);
     assert_eq!(secret["level"], "error");
+    // A failure without findings is a check-level result, anchored (GitHub
+    // rejects a whole upload when one result has no location) at the
+    // checklist: the root "repo" holds no readyctl.yaml.
     let rollback = results
         .iter()
         .find(|r| r["ruleId"] == "docs.rollback")
         .expect("check-level result for a failure without findings");
-    assert!(rollback.get("locations").is_none());
+    let anchor = &rollback["locations"][0]["physicalLocation"];
+    assert_eq!(anchor["artifactLocation"]["uri"], "deployment-readiness.md");
+    assert_eq!(anchor["region"]["startLine"], 1);
+    assert_eq!(rollback["properties"]["scope"], "repository");
+    assert_every_result_located(&log);
     let errored = results
         .iter()
         .find(|r| r["ruleId"] == "terraform.valid")
@@ -438,6 +456,7 @@ fn gitlab_code_quality_shape() {
         .find(|i| i["check_name"] == "terraform.valid")
         .expect("error issue");
     assert_eq!(errored["severity"], "blocker");
+    assert_eq!(errored["location"]["path"], "deployment-readiness.md");
 }
 
 // -------------------------------------------- the real binary on a fixture
@@ -470,6 +489,15 @@ fn sarif_on_a_repository_validates_with_rules_for_every_check() {
                 && loc["region"]["startLine"] == line
         }));
     }
+    assert_every_result_located(&log);
+    // The fixture has readyctl.yaml: repository-level results point at it.
+    assert!(
+        results
+            .iter()
+            .any(|r| r["properties"]["scope"] == "repository"
+                && r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                    == "readyctl.yaml")
+    );
     // Skipped and passing checks yield no result.
     assert!(
         !results
