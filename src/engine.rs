@@ -27,26 +27,41 @@ impl Explain {
     /// Build from a Markdown text with the headings `## What it checks`,
     /// `## Why it matters`, `## How to fix` and `## Example`.
     pub fn from_markdown(text: &str) -> Explain {
-        let mut ex = Explain::default();
-        let mut current: Option<&mut String> = None;
-        for line in text.lines() {
-            if let Some(h) = line.strip_prefix("## ") {
-                current = match h.trim().to_ascii_lowercase().as_str() {
-                    "what it checks" => Some(&mut ex.what),
-                    "why it matters" => Some(&mut ex.why),
-                    "how to fix" => Some(&mut ex.fix),
-                    "example" => Some(&mut ex.example),
-                    _ => None,
-                };
-                continue;
-            }
-            if let Some(s) = current.as_deref_mut() {
-                s.push_str(line);
-                s.push('\n');
+        use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+        // Level-2 headings found by the Markdown parser (a `## ` line inside
+        // a fenced example is code, not a section).
+        let mut heads: Vec<(usize, usize, String)> = Vec::new();
+        let mut open: Option<(usize, String)> = None;
+        for (event, range) in Parser::new(text).into_offset_iter() {
+            match event {
+                Event::Start(Tag::Heading {
+                    level: HeadingLevel::H2,
+                    ..
+                }) => open = Some((range.start, String::new())),
+                Event::Text(t) | Event::Code(t) => {
+                    if let Some((_, title)) = open.as_mut() {
+                        title.push_str(&t);
+                    }
+                }
+                Event::End(TagEnd::Heading(HeadingLevel::H2)) => {
+                    if let Some((start, title)) = open.take() {
+                        heads.push((start, range.end, title));
+                    }
+                }
+                _ => {}
             }
         }
-        for s in [&mut ex.what, &mut ex.why, &mut ex.fix, &mut ex.example] {
-            *s = s.trim().to_string();
+        let mut ex = Explain::default();
+        for (i, (_, body_start, title)) in heads.iter().enumerate() {
+            let body_end = heads.get(i + 1).map(|h| h.0).unwrap_or(text.len());
+            let slot = match title.trim().to_ascii_lowercase().as_str() {
+                "what it checks" => &mut ex.what,
+                "why it matters" => &mut ex.why,
+                "how to fix" => &mut ex.fix,
+                "example" => &mut ex.example,
+                _ => continue,
+            };
+            *slot = text[*body_start..body_end].trim().to_string();
         }
         ex
     }

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod declarative;
+pub mod docs;
 pub mod engine;
 pub mod index;
 pub mod markdown;

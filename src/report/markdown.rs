@@ -1,8 +1,161 @@
-//! `--format markdown`.
+//! `--format markdown`: a summary table and the details of every failure,
+//! for `$GITHUB_STEP_SUMMARY`, merge-request comments and chat.
+
+use std::fmt::Write as _;
 
 use super::View;
-use crate::model::Report;
+use crate::model::{CheckResult, Finding, Report, Severity, Status};
 
-pub fn render(_report: &Report, _view: &View) -> anyhow::Result<String> {
-    anyhow::bail!("--format markdown is not available in this build")
+/// Findings shown per check before "… and N more" (step summaries are
+/// limited to 1 MiB).
+const MAX_FINDINGS: usize = 50;
+
+/// Escape text for HTML-aware Markdown: `&`, `<` and `>` become entities so
+/// that no message can open a tag or a comment.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text for a table cell: HTML escaped, `|` escaped, on one line.
+pub fn cell(s: &str) -> String {
+    escape_html(s)
+        .replace('|', "\\|")
+        .replace("\r\n", " ")
+        .replace(['\n', '\r'], " ")
+}
+
+/// An inline code span that holds `s` whatever backticks it contains.
+pub fn code(s: &str) -> String {
+    let longest = s.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if s.starts_with('`') || s.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{s}{pad}{fence}")
+}
+
+fn icon(c: &CheckResult) -> &'static str {
+    match c.status {
+        Status::Pass => "✅",
+        Status::Fail if c.severity == Severity::Error => "❌",
+        Status::Fail => "⚠️",
+        Status::Skip => "⏭️",
+        Status::Error => "💥",
+    }
+}
+
+fn finding_line(f: &Finding) -> String {
+    let mut line = String::from("- ");
+    if let Some(loc) = f.location() {
+        line.push_str(&code(&loc));
+        line.push(' ');
+    }
+    if let Some(c) = &f.commit {
+        let short: String = c.chars().take(12).collect();
+        let _ = write!(line, "[{}] ", code(&short));
+    }
+    line.push_str(&escape_html(&f.message).replace(['\n', '\r'], " "));
+    if let Some(s) = &f.secret {
+        let _ = write!(line, " (secret {})", code(s));
+    }
+    line
+}
+
+pub fn render(report: &Report, view: &View) -> anyhow::Result<String> {
+    let s = &report.summary;
+    let mut out = String::new();
+    let verdict = if report.ready {
+        "✅ READY"
+    } else {
+        "❌ NOT READY"
+    };
+    let _ = writeln!(out, "## readyctl: {verdict}\n");
+    let _ = writeln!(
+        out,
+        "{} · readyctl {} · {} passed, {} failed, {} skipped, {} errors\n",
+        code(&report.root),
+        report.version,
+        s.pass,
+        s.fail,
+        s.skip,
+        s.error
+    );
+
+    out.push_str("| | Check | Title | Severity | Status | Result |\n");
+    out.push_str("| --- | --- | --- | --- | --- | --- |\n");
+    for c in &report.checks {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} |",
+            icon(c),
+            code(&c.id),
+            cell(&c.title),
+            c.severity,
+            c.status,
+            cell(&c.message)
+        );
+    }
+
+    let failing: Vec<&CheckResult> = report
+        .checks
+        .iter()
+        .filter(|c| matches!(c.status, Status::Fail | Status::Error))
+        .collect();
+    if !failing.is_empty() {
+        out.push_str("\n### Failures\n");
+        for c in failing {
+            let _ = writeln!(
+                out,
+                "\n#### {} {} — {} ({})\n",
+                icon(c),
+                code(&c.id),
+                escape_html(&c.title),
+                if c.status == Status::Error {
+                    "could not run"
+                } else {
+                    c.severity.as_str()
+                }
+            );
+            let _ = writeln!(out, "{}\n", escape_html(&c.message));
+            for f in c.findings.iter().take(MAX_FINDINGS) {
+                let _ = writeln!(out, "{}", finding_line(f));
+            }
+            if c.findings.len() > MAX_FINDINGS {
+                let _ = writeln!(
+                    out,
+                    "- … and {} more (see `--format json`)",
+                    c.findings.len() - MAX_FINDINGS
+                );
+            }
+            if !c.findings.is_empty() {
+                out.push('\n');
+            }
+            if let Some(fix) = &c.fix {
+                let _ = write!(out, "**Fix:** {}", escape_html(&fix.hint));
+                if let Some(k) = &fix.scaffold {
+                    let _ = write!(out, " — run {}", code(&format!("readyctl scaffold {k}")));
+                }
+                out.push('\n');
+            }
+            if view.meta(&c.id).is_some() {
+                let _ = writeln!(
+                    out,
+                    "\nWhy and how: {}",
+                    code(&format!("readyctl explain {}", c.id))
+                );
+            }
+        }
+    }
+    Ok(out)
 }

@@ -1,8 +1,265 @@
-//! `--format sarif`.
+//! `--format sarif`: SARIF 2.1.0 for code-scanning services (GitHub code
+//! scanning, Azure DevOps, SonarQube, IDE viewers).
+//!
+//! One rule per check (its explain text is the rule's help), one result per
+//! finding of a failing check — or one check-level result without a location
+//! when a check failed without findings — and `partialFingerprints` that do
+//! not depend on line numbers, so an alert survives edits above it.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
 
 use super::View;
-use crate::model::Report;
+use crate::model::{CheckResult, Finding, Report, Severity, Status};
 
-pub fn render(_report: &Report, _view: &View) -> anyhow::Result<String> {
-    anyhow::bail!("--format sarif is not available in this build")
+/// `$schema` of the log.
+pub const SARIF_SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+/// The key of our entry in `partialFingerprints`.
+pub const FINGERPRINT_KEY: &str = "readyctl/v1";
+
+/// Files a repository-level result is anchored at, first existing wins: the
+/// configuration, then the readiness checklist.
+const ANCHORS: &[&str] = &[
+    "readyctl.yaml",
+    "readyctl.yml",
+    ".readyctl.yaml",
+    crate::config::DEFAULT_CHECKLIST,
+];
+
+/// The file a result without a location of its own is anchored at.
+///
+/// GitHub code scanning rejects a whole upload when one result has no
+/// location, so a check that failed for the repository as a whole (no
+/// runbook at all) points at the repository's readyctl configuration or its
+/// readiness checklist, line 1 — the files that say what "ready" means. When
+/// neither exists, the checklist's default path is used: it is where
+/// `readyctl init` writes it.
+pub fn repository_anchor(root: &str) -> &'static str {
+    let root = std::path::Path::new(root);
+    ANCHORS
+        .iter()
+        .find(|name| root.join(name).is_file())
+        .copied()
+        .unwrap_or(crate::config::DEFAULT_CHECKLIST)
+}
+
+/// SARIF `level` for a severity.
+pub fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// Line-independent fingerprints: a hash of the check id, the path and a
+/// key that does not move when lines are inserted above the finding (the
+/// redacted secret, else the message), plus an occurrence number so that two
+/// identical findings in one file stay two alerts.
+#[derive(Default)]
+pub struct Fingerprints {
+    seen: HashMap<String, usize>,
+}
+
+impl Fingerprints {
+    /// The fingerprint of `finding` of `check`, or of the check itself when
+    /// `finding` is `None` (a check-level result).
+    pub fn next(&mut self, check: &CheckResult, finding: Option<&Finding>) -> String {
+        let mut key = String::new();
+        key.push_str(&check.id);
+        key.push('\0');
+        match finding {
+            Some(f) => {
+                key.push_str(f.path.as_deref().unwrap_or(""));
+                key.push('\0');
+                key.push_str(f.rule.as_deref().unwrap_or(""));
+                key.push('\0');
+                match &f.secret {
+                    Some(s) => key.push_str(s),
+                    None => key.push_str(&f.message),
+                }
+                key.push('\0');
+                key.push_str(f.commit.as_deref().unwrap_or(""));
+            }
+            None => key.push_str("<check>"),
+        }
+        let n = self.seen.entry(key.clone()).or_insert(0);
+        *n += 1;
+        let digest = Sha256::digest(key.as_bytes());
+        let mut hex = String::with_capacity(32);
+        for b in &digest[..16] {
+            let _ = write!(hex, "{b:02x}");
+        }
+        format!("{hex}:{n}")
+    }
+}
+
+/// Percent-encode a relative `/`-separated path into a URI reference:
+/// unreserved characters and `/` stay, every other byte becomes `%XX`.
+pub fn path_to_uri(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+/// A finding's message as one line of text, with the redacted secret and
+/// the commit when there are.
+pub fn finding_text(f: &Finding) -> String {
+    let mut text = f.message.clone();
+    if let Some(s) = &f.secret {
+        let _ = write!(text, " (secret: {s})");
+    }
+    if let Some(c) = &f.commit {
+        let short: String = c.chars().take(12).collect();
+        let _ = write!(text, " (commit {short})");
+    }
+    text
+}
+
+/// The message of a check-level result (no findings).
+pub fn check_text(c: &CheckResult) -> String {
+    match c.status {
+        Status::Error => format!("{}: could not run: {}", c.title, c.message),
+        _ => format!("{}: {}", c.title, c.message),
+    }
+}
+
+fn rule(c: &CheckResult, view: &View) -> Value {
+    let meta = view.meta(&c.id);
+    let (title, default_sev) = match meta {
+        Some(m) => (m.title.as_str(), m.severity),
+        None => (c.title.as_str(), c.severity),
+    };
+    let mut rule = json!({
+        "id": c.id,
+        "name": c.id,
+        "shortDescription": {"text": title},
+        "defaultConfiguration": {"level": level(default_sev)},
+        "properties": {"tags": [c.area.clone(), "deployment-readiness"]},
+    });
+    if let Some(m) = meta {
+        let what = if m.explain.what.is_empty() {
+            m.title.clone()
+        } else {
+            m.explain.what.clone()
+        };
+        let mut md = format!("# {} — {}\n\n{}", m.id, m.title, m.explain.to_markdown());
+        if !m.fix_hint.is_empty() {
+            let _ = write!(md, "\nFix: {}", m.fix_hint);
+            if let Some(k) = &m.scaffold {
+                let _ = write!(md, " (`readyctl scaffold {k}`)");
+            }
+            md.push('\n');
+        }
+        rule["fullDescription"] = json!({"text": what});
+        rule["help"] = json!({"text": md, "markdown": md});
+    }
+    rule
+}
+
+fn anchor_location(anchor: &str) -> Value {
+    json!({"physicalLocation": {
+        "artifactLocation": {"uri": path_to_uri(anchor), "uriBaseId": "%SRCROOT%"},
+        "region": {"startLine": 1},
+    }})
+}
+
+fn location(f: &Finding) -> Option<Value> {
+    let path = f.path.as_ref()?;
+    let mut physical = json!({
+        "artifactLocation": {"uri": path_to_uri(path), "uriBaseId": "%SRCROOT%"},
+    });
+    if let Some(line) = f.line.filter(|l| *l >= 1) {
+        let mut region = json!({"startLine": line});
+        if let Some(col) = f.column.filter(|c| *c >= 1) {
+            region["startColumn"] = json!(col);
+        }
+        physical["region"] = region;
+    }
+    Some(json!({"physicalLocation": physical}))
+}
+
+pub fn render(report: &Report, view: &View) -> anyhow::Result<String> {
+    let mut rules = Vec::new();
+    let mut rule_index: HashMap<&str, usize> = HashMap::new();
+    for c in &report.checks {
+        if !rule_index.contains_key(c.id.as_str()) {
+            rule_index.insert(&c.id, rules.len());
+            rules.push(rule(c, view));
+        }
+    }
+
+    let anchor = repository_anchor(&report.root);
+    let mut prints = Fingerprints::default();
+    let mut results = Vec::new();
+    for c in &report.checks {
+        if !matches!(c.status, Status::Fail | Status::Error) {
+            continue;
+        }
+        let base = |text: String, fingerprint: String| {
+            json!({
+                "ruleId": c.id,
+                "ruleIndex": rule_index[c.id.as_str()],
+                "level": level(if c.status == Status::Error { Severity::Error } else { c.severity }),
+                "message": {"text": text},
+                "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
+                "properties": {"status": c.status.as_str(), "severity": c.severity.as_str()},
+            })
+        };
+        if c.findings.is_empty() {
+            let mut r = base(check_text(c), prints.next(c, None));
+            r["locations"] = json!([anchor_location(anchor)]);
+            r["properties"]["scope"] = json!("repository");
+            results.push(r);
+            continue;
+        }
+        for f in &c.findings {
+            let mut r = base(finding_text(f), prints.next(c, Some(f)));
+            match location(f) {
+                Some(loc) => r["locations"] = json!([loc]),
+                None => {
+                    r["locations"] = json!([anchor_location(anchor)]);
+                    r["properties"]["scope"] = json!("repository");
+                }
+            }
+            if let Some(sub) = &f.rule {
+                r["properties"]["rule"] = json!(sub);
+            }
+            if let Some(commit) = &f.commit {
+                r["properties"]["commit"] = json!(commit);
+            }
+            results.push(r);
+        }
+    }
+
+    let log = json!({
+        "$schema": SARIF_SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "readyctl",
+                "version": report.version,
+                "semanticVersion": report.version,
+                "rules": rules,
+            }},
+            "invocations": [{
+                "executionSuccessful": true,
+                "properties": {"ready": report.ready, "root": report.root},
+            }],
+            "results": results,
+            "columnKind": "unicodeCodePoints",
+        }],
+    });
+    let mut s = serde_json::to_string_pretty(&log)?;
+    s.push('\n');
+    Ok(s)
 }
