@@ -61,7 +61,11 @@ impl Check for DeclarativeCheck {
     fn run(&self, ctx: &Context) -> Outcome {
         match self.rule.eval(ctx) {
             Eval::Pass(m) => Outcome::pass(m),
-            Eval::Fail(m, findings) => Outcome::fail(m, findings),
+            Eval::Fail(m, mut findings) => {
+                // A finding with no location that only repeats the message adds nothing.
+                findings.retain(|f| f.path.is_some() || !m.contains(&f.message));
+                Outcome::fail(m, findings)
+            }
             Eval::Skip(m) => Outcome::skip(m),
             Eval::Error(m) => Outcome::error(m),
         }
