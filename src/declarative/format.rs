@@ -21,7 +21,10 @@ use crate::model::Severity;
 )]
 pub struct CheckDef {
     /// `area.name`, lower case: letters, digits, `-` and `_`, e.g. `myteam.security-md`.
-    #[schemars(with = "String", regex(pattern = r"^[a-z][a-z0-9_-]*\.[a-z0-9][a-z0-9_-]*$"))]
+    #[schemars(
+        with = "String",
+        regex(pattern = r"^[a-z][a-z0-9_-]*\.[a-z0-9][a-z0-9_-]*$")
+    )]
     pub id: Spanned<String>,
     /// One line, shown by `readyctl list` and in reports.
     #[schemars(with = "String")]

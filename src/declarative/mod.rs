@@ -21,7 +21,10 @@ use rules::{Compiled, Eval, LoadError};
 /// The built-in declarative checks (`checks/*.yaml`), compiled into the binary.
 pub const BUILTIN: &[(&str, &str)] = &[
     ("checks/ci.yaml", include_str!("../../checks/ci.yaml")),
-    ("checks/terraform.yaml", include_str!("../../checks/terraform.yaml")),
+    (
+        "checks/terraform.yaml",
+        include_str!("../../checks/terraform.yaml"),
+    ),
 ];
 
 /// Where a repository keeps its own checks.
@@ -79,8 +82,8 @@ pub fn load(root: &Path, config: &LoadedConfig) -> anyhow::Result<Vec<Box<dyn Ch
     // id → where it was defined, for duplicate errors that name both places.
     let mut seen: HashMap<String, String> = HashMap::new();
     for (name, text) in BUILTIN {
-        for c in parse_file(name, text, None)
-            .map_err(|e| anyhow::anyhow!("built-in check file {e}"))?
+        for c in
+            parse_file(name, text, None).map_err(|e| anyhow::anyhow!("built-in check file {e}"))?
         {
             let mut c = c;
             c.meta.source = "builtin".to_string();
@@ -112,11 +115,7 @@ pub fn load(root: &Path, config: &LoadedConfig) -> anyhow::Result<Vec<Box<dyn Ch
             .map_err(|e| anyhow::anyhow!("{dir}: cannot read: {e}"))?
             .filter_map(|e| e.ok())
             .map(|e| e.path())
-            .filter(|p| {
-                p.extension()
-                    .is_some_and(|x| x == "yaml" || x == "yml")
-                    && p.is_file()
-            })
+            .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml") && p.is_file())
             .collect();
         files.sort();
         for path in files {
@@ -124,7 +123,8 @@ pub fn load(root: &Path, config: &LoadedConfig) -> anyhow::Result<Vec<Box<dyn Ch
                 "{dir}/{}",
                 path.file_name().unwrap_or_default().to_string_lossy()
             );
-            let bytes = std::fs::read(&path).map_err(|e| anyhow::anyhow!("{shown}: cannot read: {e}"))?;
+            let bytes =
+                std::fs::read(&path).map_err(|e| anyhow::anyhow!("{shown}: cannot read: {e}"))?;
             let text = String::from_utf8(bytes)
                 .map_err(|_| anyhow::anyhow!("{shown}: not valid UTF-8"))?;
             for c in parse_file(&shown, &text, Some(root)).map_err(anyhow::Error::msg)? {
@@ -156,9 +156,8 @@ pub fn parse_file(
     let mut ids: HashMap<String, u64> = HashMap::new();
     for def in defs {
         let line = def.referenced.line();
-        let check = build(&def.value, shown, root).map_err(|e| {
-            format!("{shown}:{}:{}: {}", e.line, e.column, e.message)
-        })?;
+        let check = build(&def.value, shown, root)
+            .map_err(|e| format!("{shown}:{}:{}: {}", e.line, e.column, e.message))?;
         if let Some(prev) = ids.insert(check.meta.id.clone(), line) {
             return Err(format!(
                 "{shown}:{}:{}: check id `{}` is already defined at line {prev}",
@@ -181,9 +180,10 @@ pub fn valid_id(id: &str) -> bool {
         return false;
     };
     let part = |s: &str| {
-        s.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-            && s
-                .chars()
+        s.chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+            && s.chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
     };
     area.chars().next().is_some_and(|c| c.is_ascii_lowercase()) && part(area) && part(name)
@@ -213,7 +213,9 @@ fn build(def: &CheckDef, shown: &str, root: Option<&Path>) -> Result<Declarative
         if s.value.trim().is_empty() {
             return Err(LoadError::at(
                 s,
-                format!("`explain.{name}` is empty: every check documents what, why, fix and example"),
+                format!(
+                    "`explain.{name}` is empty: every check documents what, why, fix and example"
+                ),
             ));
         }
     }
@@ -239,7 +241,9 @@ fn build(def: &CheckDef, shown: &str, root: Option<&Path>) -> Result<Declarative
                 if !safe {
                     return Err(LoadError::at(
                         s,
-                        format!("`fix.scaffold`: `{v}` must be a path relative to {SCAFFOLD_DIR}/ or a `readyctl scaffold` kind"),
+                        format!(
+                            "`fix.scaffold`: `{v}` must be a path relative to {SCAFFOLD_DIR}/ or a `readyctl scaffold` kind"
+                        ),
                     ));
                 }
                 match root {
@@ -247,7 +251,9 @@ fn build(def: &CheckDef, shown: &str, root: Option<&Path>) -> Result<Declarative
                     Some(_) => {
                         return Err(LoadError::at(
                             s,
-                            format!("`fix.scaffold`: no template {SCAFFOLD_DIR}/{v} (and `{v}` is not a `readyctl scaffold` kind)"),
+                            format!(
+                                "`fix.scaffold`: no template {SCAFFOLD_DIR}/{v} (and `{v}` is not a `readyctl scaffold` kind)"
+                            ),
                         ));
                     }
                     None => {
@@ -295,7 +301,11 @@ mod tests {
         let mut ids = Vec::new();
         for (name, text) in BUILTIN {
             for c in parse_file(name, text, None).unwrap() {
-                assert!(c.meta.explain.missing_sections().is_empty(), "{}", c.meta.id);
+                assert!(
+                    c.meta.explain.missing_sections().is_empty(),
+                    "{}",
+                    c.meta.id
+                );
                 ids.push(c.meta.id.clone());
             }
         }

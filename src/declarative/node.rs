@@ -165,9 +165,7 @@ pub fn parse_path(path: &str) -> Result<Vec<Seg>, String> {
                 {
                     segs.push(Seg::Key(inner[1..inner.len() - 1].to_string()));
                 } else {
-                    return Err(format!(
-                        "`[{inner}]`: use `[*]`, a number, or a quoted key"
-                    ));
+                    return Err(format!("`[{inner}]`: use `[*]`, a number, or a quoted key"));
                 }
                 expect_key = false;
                 i = close + 1;
@@ -263,7 +261,10 @@ mod tests {
             parse_path("metadata.labels[\"app.kubernetes.io/name\"]").unwrap()[2],
             Seg::Key("app.kubernetes.io/name".into())
         );
-        assert_eq!(parse_path("a[2].*").unwrap()[1..], [Seg::Index(2), Seg::Any]);
+        assert_eq!(
+            parse_path("a[2].*").unwrap()[1..],
+            [Seg::Index(2), Seg::Any]
+        );
         assert!(parse_path("a..b").is_err());
         assert!(parse_path("a.").is_err());
         assert!(parse_path("a[x]").is_err());
@@ -279,10 +280,7 @@ mod tests {
             node: &docs[0].value,
             at: docs[0].referenced,
         };
-        let found = resolve(
-            root,
-            &parse_path("a.b[*].x").unwrap(),
-        );
+        let found = resolve(root, &parse_path("a.b[*].x").unwrap());
         let lines: Vec<u64> = found.iter().map(|r| r.at.line()).collect();
         assert_eq!(lines, vec![3, 4]);
         assert_eq!(found[1].node.scalar_text().as_deref(), Some("2"));

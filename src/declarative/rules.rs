@@ -48,9 +48,14 @@ impl Files {
         default: &[&str],
         anchor: &Spanned<()>,
     ) -> Result<Files, LoadError> {
+        // Parse each glob on its own (cheap) so that an error names its line.
         for g in files.iter().chain(exclude) {
-            build_globset(&[g.value.as_str()])
-                .map_err(|e| LoadError::at(g, format!("invalid glob `{}`: {}", g.value, kind_of(&e))))?;
+            globset::GlobBuilder::new(&g.value)
+                .literal_separator(true)
+                .build()
+                .map_err(|e| {
+                    LoadError::at(g, format!("invalid glob `{}`: {}", g.value, kind_of(&e)))
+                })?;
         }
         let defaulted = files.is_empty();
         let include: Vec<&str> = if defaulted {
@@ -67,7 +72,11 @@ impl Files {
         };
         Ok(Files {
             include: build(&include)?,
-            exclude: if ex.is_empty() { None } else { Some(build(&ex)?) },
+            exclude: if ex.is_empty() {
+                None
+            } else {
+                Some(build(&ex)?)
+            },
             shown: include.join(", "),
             skip_vendored: defaulted,
         })
@@ -80,7 +89,11 @@ impl Files {
     }
 
     fn select<'a>(&self, ctx: &'a Context) -> Vec<&'a FileEntry> {
-        ctx.index.files().iter().filter(|f| self.matches(f)).collect()
+        ctx.index
+            .files()
+            .iter()
+            .filter(|f| self.matches(f))
+            .collect()
     }
 }
 
@@ -125,9 +138,11 @@ impl Expect {
             Expect::Equals(want) if value != want => {
                 Some(format!("is `{}`, expected `{want}`", clip(value)))
             }
-            Expect::Matches(re) if !re.is_match(value) => {
-                Some(format!("is `{}`, which does not match /{}/", clip(value), re.as_str()))
-            }
+            Expect::Matches(re) if !re.is_match(value) => Some(format!(
+                "is `{}`, which does not match /{}/",
+                clip(value),
+                re.as_str()
+            )),
             _ => None,
         }
     }
@@ -149,10 +164,14 @@ fn compile_regex(re: &Spanned<String>, case_insensitive: bool) -> Result<Regex, 
         .build()
         .map_err(|e| {
             let detail = e.to_string();
-            let last = detail.lines().filter(|l| !l.trim().is_empty()).last().unwrap_or("");
+            let last = detail.lines().rfind(|l| !l.trim().is_empty()).unwrap_or("");
             LoadError::at(
                 re,
-                format!("invalid regex `{}`: {}", re.value, last.trim_start_matches("error: ")),
+                format!(
+                    "invalid regex `{}`: {}",
+                    re.value,
+                    last.trim_start_matches("error: ")
+                ),
             )
         })
 }
@@ -430,7 +449,10 @@ impl Compiled {
                 } else if let Some(m) = skip {
                     Eval::Skip(m)
                 } else {
-                    Eval::Fail(format!("none of the alternatives holds: {}", fails.join("; ")), findings)
+                    Eval::Fail(
+                        format!("none of the alternatives holds: {}", fails.join("; ")),
+                        findings,
+                    )
                 }
             }
             Compiled::Not(inner) => match inner.eval(ctx) {
@@ -446,7 +468,10 @@ impl Compiled {
                 if found.is_empty() {
                     Eval::Fail(
                         format!("no file matches {}", files.shown),
-                        vec![Finding::new(format!("no file matches {}", files.shown)).rule("file_exists")],
+                        vec![
+                            Finding::new(format!("no file matches {}", files.shown))
+                                .rule("file_exists"),
+                        ],
                     )
                 } else {
                     Eval::Pass(found_message(&found))
@@ -457,9 +482,12 @@ impl Compiled {
                 let findings: Vec<Finding> = found
                     .iter()
                     .map(|f| {
-                        Finding::new(format!("{} should not exist (matches {})", f.path, files.shown))
-                            .at(f.path.clone(), None)
-                            .rule("file_absent")
+                        Finding::new(format!(
+                            "{} should not exist (matches {})",
+                            f.path, files.shown
+                        ))
+                        .at(f.path.clone(), None)
+                        .rule("file_absent")
                     })
                     .collect();
                 if findings.is_empty() {
@@ -600,7 +628,10 @@ impl Compiled {
                     Eval::Fail(m.clone(), vec![Finding::new(m).rule("markdown_section")])
                 } else {
                     Eval::Fail(
-                        format!("no section matching /{}/ has enough steps", heading.as_str()),
+                        format!(
+                            "no section matching /{}/ has enough steps",
+                            heading.as_str()
+                        ),
                         short,
                     )
                 }
@@ -620,7 +651,15 @@ impl Compiled {
                 attribute,
                 expect,
                 allow_none,
-            } => eval_hcl(ctx, files, block, labels, attribute.as_ref(), expect, *allow_none),
+            } => eval_hcl(
+                ctx,
+                files,
+                block,
+                labels,
+                attribute.as_ref(),
+                expect,
+                *allow_none,
+            ),
             Compiled::Http { endpoint, at } => eval_http(ctx, endpoint, at.as_ref()),
         }
     }
@@ -734,7 +773,10 @@ fn eval_yaml(
     }
     Eval::Pass(match expect {
         Expect::Absent => format!("`{path}` is not set in {}", plural(found.len(), "file")),
-        _ => format!("`{path}` holds in {}", plural(values.max(subjects), "place")),
+        _ => format!(
+            "`{path}` holds in {}",
+            plural(values.max(subjects), "place")
+        ),
     })
 }
 
@@ -949,7 +991,8 @@ fn eval_http(ctx: &Context, endpoint: &Endpoint, at: Option<&(String, u32)>) -> 
     if r.ok {
         Eval::Pass(format!("{}: {}", r.url, r.message))
     } else {
-        let mut finding = Finding::new(format!("{} ({}): {}", r.name, r.url, r.message)).rule("http");
+        let mut finding =
+            Finding::new(format!("{} ({}): {}", r.name, r.url, r.message)).rule("http");
         if let Some((file, line)) = at {
             finding = finding.at(file.clone(), Some(*line));
         }

@@ -15,7 +15,10 @@ fn check_yaml(id: &str, severity: &str, rule: &str) -> String {
 /// A repo with one custom check `t.rule` and the files in `files`.
 fn repo_with(rule: &str, files: &[(&str, &str)]) -> Repo {
     let r = Repo::plain();
-    r.write(".readyctl/checks/t.yaml", check_yaml("t.rule", "error", rule));
+    r.write(
+        ".readyctl/checks/t.yaml",
+        check_yaml("t.rule", "error", rule),
+    );
     for (p, c) in files {
         r.write(p, c);
     }
@@ -47,7 +50,10 @@ fn file_exists_pass_fail_and_exclude() {
     let (st, locs, c) = run_rule(&r);
     assert_eq!(st, "fail", "{c:#}");
     assert!(locs.is_empty(), "{c:#}");
-    assert!(c["message"].as_str().unwrap().contains("no file matches"), "{c:#}");
+    assert!(
+        c["message"].as_str().unwrap().contains("no file matches"),
+        "{c:#}"
+    );
 }
 
 #[test]
@@ -63,7 +69,8 @@ fn file_absent_names_each_file() {
 
 #[test]
 fn file_contains_every_file_must_match() {
-    let rule = "  file_contains:\n    files: [\"services/*/Dockerfile\"]\n    regex: '^HEALTHCHECK '\n";
+    let rule =
+        "  file_contains:\n    files: [\"services/*/Dockerfile\"]\n    regex: '^HEALTHCHECK '\n";
     let ok = "FROM x\nHEALTHCHECK CMD true\n";
     let r = repo_with(
         rule,
@@ -100,7 +107,10 @@ fn file_lacks_reports_every_matching_line_with_column() {
     let r = repo_with(
         rule,
         &[
-            ("app.py", "import requests\nrequests.get(u, verify=False)\nx = 1\n"),
+            (
+                "app.py",
+                "import requests\nrequests.get(u, verify=False)\nx = 1\n",
+            ),
             ("lib/b.py", "verify = False\n"),
         ],
     );
@@ -123,7 +133,10 @@ fn markdown_section_needs_steps() {
     assert_eq!(run_rule(&r).0, "pass");
     let r = repo_with(
         rule,
-        &[("docs/ops.md", "# Ops\n\nintro\n\n## Oncall\n\nAsk around.\n\n- one step\n")],
+        &[(
+            "docs/ops.md",
+            "# Ops\n\nintro\n\n## Oncall\n\nAsk around.\n\n- one step\n",
+        )],
     );
     let (st, locs, _) = run_rule(&r);
     assert_eq!(st, "fail");
@@ -282,15 +295,17 @@ fn hcl_equals_matches_block_and_absent() {
     assert_eq!(st, "pass");
     let (st, _, _) = run("  hcl:\n    block: terraform.backend\n");
     assert_eq!(st, "fail");
-    let (st, locs, _) = run(
-        "  hcl:\n    block: resource\n    labels: [aws_instance]\n    exists: false\n",
-    );
+    let (st, locs, _) =
+        run("  hcl:\n    block: resource\n    labels: [aws_instance]\n    exists: false\n");
     assert_eq!(st, "fail");
     assert_eq!(locs, vec![loc("main.tf", 14)]);
     // Default files: **/*.tf outside .terraform/.
     let r = repo_with(
         "  hcl:\n    block: terraform\n    attribute: required_version\n",
-        &[(".terraform/modules/x/main.tf", "module {}\n"), ("main.tf", TF)],
+        &[
+            (".terraform/modules/x/main.tf", "module {}\n"),
+            ("main.tf", TF),
+        ],
     );
     assert_eq!(run_rule(&r).0, "pass");
 }
@@ -370,9 +385,17 @@ fn http_rule_is_skipped_offline() {
 #[test]
 fn http_rule_probes_a_real_server() {
     let base = serve();
-    let bad = format!("  http:\n    name: staging\n    url: {base}/broken\n    expect_status: 200\n");
+    let bad =
+        format!("  http:\n    name: staging\n    url: {base}/broken\n    expect_status: 200\n");
     let r = repo_with(&bad, &[]);
-    let out = r.readyctl(&["check", "--format", "json", "--no-progress", "--only", "t.rule"]);
+    let out = r.readyctl(&[
+        "check",
+        "--format",
+        "json",
+        "--no-progress",
+        "--only",
+        "t.rule",
+    ]);
     assert_eq!(out.code, 1, "{out:?}");
     let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(status(&report, "t.rule"), "fail", "{report:#}");
@@ -385,7 +408,14 @@ fn http_rule_probes_a_real_server() {
         "  http:\n    name: staging\n    url: {base}/healthz\n    expect_status: 200\n    body_contains: ok\n"
     );
     let r = repo_with(&ok, &[]);
-    let out = r.readyctl(&["check", "--format", "json", "--no-progress", "--only", "t.rule"]);
+    let out = r.readyctl(&[
+        "check",
+        "--format",
+        "json",
+        "--no-progress",
+        "--only",
+        "t.rule",
+    ]);
     let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(status(&report, "t.rule"), "pass", "{report:#}");
 }
@@ -407,7 +437,11 @@ fn malformed_check_files_are_exit_2_with_file_line_column() {
         "  file_exists:\n    files: [x]\n    exlude: [y]\n",
     ));
     assert_eq!(out.code, 2, "{out:?}");
-    assert!(out.stderr.contains(".readyctl/checks/bad.yaml:12:"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains(".readyctl/checks/bad.yaml:12:"),
+        "{}",
+        out.stderr
+    );
     assert!(out.stderr.contains("exlude"), "{}", out.stderr);
 
     // Bad regex.
@@ -417,7 +451,11 @@ fn malformed_check_files_are_exit_2_with_file_line_column() {
         "  file_lacks:\n    files: [x]\n    regex: 'a(b'\n",
     ));
     assert_eq!(out.code, 2, "{out:?}");
-    assert!(out.stderr.contains(".readyctl/checks/bad.yaml:12:12"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains(".readyctl/checks/bad.yaml:12:12"),
+        "{}",
+        out.stderr
+    );
     assert!(out.stderr.contains("invalid regex"), "{}", out.stderr);
 
     // Bad glob.
@@ -427,25 +465,47 @@ fn malformed_check_files_are_exit_2_with_file_line_column() {
         "  file_exists:\n    files: [ok, \"a[b\"]\n",
     ));
     assert_eq!(out.code, 2, "{out:?}");
-    assert!(out.stderr.contains(".readyctl/checks/bad.yaml:11:"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains(".readyctl/checks/bad.yaml:11:"),
+        "{}",
+        out.stderr
+    );
     assert!(out.stderr.contains("invalid glob"), "{}", out.stderr);
 
     // Bad id.
-    let out = load_error(&check_yaml("MyTeam.Thing", "error", "  file_exists: {files: [x]}\n"));
+    let out = load_error(&check_yaml(
+        "MyTeam.Thing",
+        "error",
+        "  file_exists: {files: [x]}\n",
+    ));
     assert_eq!(out.code, 2, "{out:?}");
-    assert!(out.stderr.contains(".readyctl/checks/bad.yaml:1:5"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains(".readyctl/checks/bad.yaml:1:5"),
+        "{}",
+        out.stderr
+    );
     assert!(out.stderr.contains("invalid check id"), "{}", out.stderr);
 
     // Missing explain section, and an empty one.
-    let text = check_yaml("t.a", "error", "  file_exists: {files: [x]}\n").replace("  example: e\n", "");
+    let text =
+        check_yaml("t.a", "error", "  file_exists: {files: [x]}\n").replace("  example: e\n", "");
     let out = load_error(&text);
     assert_eq!(out.code, 2, "{out:?}");
-    assert!(out.stderr.contains(".readyctl/checks/bad.yaml:"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains(".readyctl/checks/bad.yaml:"),
+        "{}",
+        out.stderr
+    );
     assert!(out.stderr.contains("example"), "{}", out.stderr);
-    let text = check_yaml("t.a", "error", "  file_exists: {files: [x]}\n").replace("why: y", "why: ''");
+    let text =
+        check_yaml("t.a", "error", "  file_exists: {files: [x]}\n").replace("why: y", "why: ''");
     let out = load_error(&text);
     assert_eq!(out.code, 2, "{out:?}");
-    assert!(out.stderr.contains(".readyctl/checks/bad.yaml:6:"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains(".readyctl/checks/bad.yaml:6:"),
+        "{}",
+        out.stderr
+    );
 
     // Bad yaml_path path.
     let out = load_error(&check_yaml(
@@ -454,42 +514,79 @@ fn malformed_check_files_are_exit_2_with_file_line_column() {
         "  yaml_path:\n    files: [x]\n    path: a..b\n",
     ));
     assert_eq!(out.code, 2, "{out:?}");
-    assert!(out.stderr.contains(".readyctl/checks/bad.yaml:12:"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains(".readyctl/checks/bad.yaml:12:"),
+        "{}",
+        out.stderr
+    );
 
     // Not YAML at all.
     let out = load_error("id: [unclosed\n");
     assert_eq!(out.code, 2, "{out:?}");
-    assert!(out.stderr.contains(".readyctl/checks/bad.yaml:"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains(".readyctl/checks/bad.yaml:"),
+        "{}",
+        out.stderr
+    );
 
     // Unknown rule kind.
     let out = load_error(&check_yaml("t.a", "error", "  file_exist: {files: [x]}\n"));
     assert_eq!(out.code, 2, "{out:?}");
-    assert!(out.stderr.contains(".readyctl/checks/bad.yaml:10:"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains(".readyctl/checks/bad.yaml:10:"),
+        "{}",
+        out.stderr
+    );
 
     // Missing scaffold template.
     let text = check_yaml("t.a", "error", "  file_exists: {files: [x]}\n")
         .replace("rule:\n", "fix:\n  scaffold: SECURITY.md\nrule:\n");
     let out = load_error(&text);
     assert_eq!(out.code, 2, "{out:?}");
-    assert!(out.stderr.contains(".readyctl/checks/bad.yaml:10:"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains(".readyctl/checks/bad.yaml:10:"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
 fn duplicate_ids_name_the_file() {
     let r = Repo::plain();
-    r.write(".readyctl/checks/a.yaml", check_yaml("t.same", "error", "  file_exists: {files: [x]}\n"));
-    r.write(".readyctl/checks/b.yaml", check_yaml("t.same", "error", "  file_exists: {files: [y]}\n"));
+    r.write(
+        ".readyctl/checks/a.yaml",
+        check_yaml("t.same", "error", "  file_exists: {files: [x]}\n"),
+    );
+    r.write(
+        ".readyctl/checks/b.yaml",
+        check_yaml("t.same", "error", "  file_exists: {files: [y]}\n"),
+    );
     let out = r.readyctl(&["list"]);
     assert_eq!(out.code, 2, "{out:?}");
-    assert!(out.stderr.contains(".readyctl/checks/b.yaml"), "{}", out.stderr);
-    assert!(out.stderr.contains(".readyctl/checks/a.yaml"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains(".readyctl/checks/b.yaml"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains(".readyctl/checks/a.yaml"),
+        "{}",
+        out.stderr
+    );
 
     for taken in ["docs.rollback", "ci.present"] {
         let r = Repo::plain();
-        r.write(".readyctl/checks/mine.yaml", check_yaml(taken, "error", "  file_exists: {files: [x]}\n"));
+        r.write(
+            ".readyctl/checks/mine.yaml",
+            check_yaml(taken, "error", "  file_exists: {files: [x]}\n"),
+        );
         let out = r.readyctl(&["list"]);
         assert_eq!(out.code, 2, "{out:?}");
-        assert!(out.stderr.contains(".readyctl/checks/mine.yaml"), "{}", out.stderr);
+        assert!(
+            out.stderr.contains(".readyctl/checks/mine.yaml"),
+            "{}",
+            out.stderr
+        );
         assert!(out.stderr.contains(taken), "{}", out.stderr);
     }
 }
@@ -515,7 +612,10 @@ fn custom_check_in_list_and_explain() {
         .lines()
         .find(|l| l.starts_with("myteam.security-md"))
         .unwrap_or_else(|| panic!("{}", out.stdout));
-    assert!(line.contains("warning") && line.contains("A security policy is published"), "{line}");
+    assert!(
+        line.contains("warning") && line.contains("A security policy is published"),
+        "{line}"
+    );
 
     let out = r.readyctl(&["list", "--format", "json"]);
     let items: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
@@ -530,11 +630,25 @@ fn custom_check_in_list_and_explain() {
 
     let out = r.readyctl(&["explain", "myteam.security-md"]);
     assert_eq!(out.code, 0, "{out:?}");
-    for s in ["## What it checks", "## Why it matters", "## How to fix", "## Example"] {
+    for s in [
+        "## What it checks",
+        "## Why it matters",
+        "## How to fix",
+        "## Example",
+    ] {
         assert!(out.stdout.contains(s), "{}", out.stdout);
     }
-    assert!(out.stdout.contains("defined in .readyctl/checks/security.yaml"), "{}", out.stdout);
-    assert!(out.stdout.contains("private way to report it"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("defined in .readyctl/checks/security.yaml"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("private way to report it"),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]
@@ -546,7 +660,10 @@ fn custom_check_in_reports_with_fix() {
     assert_eq!(c["status"], "fail");
     assert_eq!(c["area"], "myteam");
     assert_eq!(c["severity"], "warning");
-    assert_eq!(c["fix"]["hint"], "add SECURITY.md with a private way to report vulnerabilities");
+    assert_eq!(
+        c["fix"]["hint"],
+        "add SECURITY.md with a private way to report vulnerabilities"
+    );
     // Human output shows it too.
     let out = r.readyctl(&["check", "--offline", "--no-progress", "--color", "never"]);
     assert!(out.stdout.contains("myteam.security-md"), "{}", out.stdout);
@@ -556,7 +673,11 @@ fn custom_check_in_reports_with_fix() {
         if out.code == 2 && out.stderr.contains("not available") {
             continue;
         }
-        assert!(out.stdout.contains("myteam.security-md"), "{fmt}: {}", out.stdout);
+        assert!(
+            out.stdout.contains("myteam.security-md"),
+            "{fmt}: {}",
+            out.stdout
+        );
     }
     r.write("SECURITY.md", "# Security\nMail security@example.com\n");
     let (report, _) = r.check_json(&[]);
@@ -589,21 +710,35 @@ fn custom_check_as_checklist_marker() {
         "# Ready\n\n- [x] Security policy <!-- readyctl: myteam.security-md -->\n",
     );
     let (report, _) = r.check_json(&["--only", "docs.readiness-checklist"]);
-    assert_eq!(status(&report, "docs.readiness-checklist"), "fail", "{report:#}");
+    assert_eq!(
+        status(&report, "docs.readiness-checklist"),
+        "fail",
+        "{report:#}"
+    );
     assert_eq!(
         finding_locations(&report, "docs.readiness-checklist"),
         vec![loc("deployment-readiness.md", 3)]
     );
     r.write("SECURITY.md", "# Security\n");
     let (report, _) = r.check_json(&["--only", "docs.readiness-checklist"]);
-    assert_eq!(status(&report, "docs.readiness-checklist"), "pass", "{report:#}");
+    assert_eq!(
+        status(&report, "docs.readiness-checklist"),
+        "pass",
+        "{report:#}"
+    );
 }
 
 #[test]
 fn checks_paths_from_config() {
     let r = Repo::plain();
-    r.write("ops/checks/x.yaml", check_yaml("ops.x", "info", "  file_exists: {files: [x]}\n"));
-    r.write("readyctl.yaml", "version: 1\nchecks:\n  paths: [ops/checks]\n");
+    r.write(
+        "ops/checks/x.yaml",
+        check_yaml("ops.x", "info", "  file_exists: {files: [x]}\n"),
+    );
+    r.write(
+        "readyctl.yaml",
+        "version: 1\nchecks:\n  paths: [ops/checks]\n",
+    );
     let (report, _) = r.check_json(&["--only", "ops.*"]);
     assert_eq!(status(&report, "ops.x"), "fail");
     r.write("readyctl.yaml", "version: 1\nchecks:\n  paths: [nowhere]\n");
@@ -678,14 +813,23 @@ fn new_check_writes_a_check_that_loads_and_runs() {
     assert_eq!(out.code, 0, "{out:?}");
 
     // No overwrite without --force.
-    r.write(".readyctl/checks/myteam.policy.yaml", check_yaml("myteam.policy", "info", "  file_exists: {files: [x]}\n"));
+    r.write(
+        ".readyctl/checks/myteam.policy.yaml",
+        check_yaml("myteam.policy", "info", "  file_exists: {files: [x]}\n"),
+    );
     let out = r.readyctl(&["new-check", "myteam.policy"]);
     assert_eq!(out.code, 2, "{out:?}");
     assert!(out.stderr.contains("--force"), "{}", out.stderr);
-    assert!(r.read(".readyctl/checks/myteam.policy.yaml").contains("severity: info"));
+    assert!(
+        r.read(".readyctl/checks/myteam.policy.yaml")
+            .contains("severity: info")
+    );
     let out = r.readyctl(&["new-check", "myteam.policy", "--force"]);
     assert_eq!(out.code, 0, "{out:?}");
-    assert!(r.read(".readyctl/checks/myteam.policy.yaml").contains("severity: warning"));
+    assert!(
+        r.read(".readyctl/checks/myteam.policy.yaml")
+            .contains("severity: warning")
+    );
 
     // --path, bad ids, taken ids.
     let other = Repo::plain();
@@ -709,10 +853,16 @@ fn example(name: &str) -> String {
 fn example_codeowners() {
     let r = Repo::plain();
     r.write(".readyctl/checks/c.yaml", example("codeowners.yaml"));
-    r.write(".github/CODEOWNERS", "# owners\n* @acme/all\n/services/ @acme/platform\n");
+    r.write(
+        ".github/CODEOWNERS",
+        "# owners\n* @acme/all\n/services/ @acme/platform\n",
+    );
     let (report, _) = r.check_json(&["--only", "myteam.*"]);
     assert_eq!(status(&report, "myteam.codeowners"), "pass", "{report:#}");
-    r.write(".github/CODEOWNERS", "# owners\n/services/billing/\n/docs/ @acme/docs\n");
+    r.write(
+        ".github/CODEOWNERS",
+        "# owners\n/services/billing/\n/docs/ @acme/docs\n",
+    );
     let (report, _) = r.check_json(&["--only", "myteam.*"]);
     assert_eq!(status(&report, "myteam.codeowners"), "fail");
     assert_eq!(
@@ -724,14 +874,24 @@ fn example_codeowners() {
 #[test]
 fn example_helm_resource_limits() {
     let r = Repo::plain();
-    r.write(".readyctl/checks/h.yaml", example("helm-resource-limits.yaml"));
+    r.write(
+        ".readyctl/checks/h.yaml",
+        example("helm-resource-limits.yaml"),
+    );
     r.write(
         "charts/api/values.yaml",
         "image: api\nresources:\n  limits:\n    memory: 256Mi\n",
     );
     let (report, _) = r.check_json(&["--only", "myteam.*"]);
-    assert_eq!(status(&report, "myteam.helm-resource-limits"), "pass", "{report:#}");
-    r.write("charts/worker/values.yaml", "image: worker\nresources:\n  requests:\n    cpu: 1\n");
+    assert_eq!(
+        status(&report, "myteam.helm-resource-limits"),
+        "pass",
+        "{report:#}"
+    );
+    r.write(
+        "charts/worker/values.yaml",
+        "image: worker\nresources:\n  requests:\n    cpu: 1\n",
+    );
     r.write("deploy/api.yaml", DEPLOY_BAD);
     let (report, _) = r.check_json(&["--only", "myteam.*"]);
     assert_eq!(status(&report, "myteam.helm-resource-limits"), "fail");
@@ -760,18 +920,37 @@ fn example_security_md() {
 #[test]
 fn example_staging_url() {
     let base = serve();
-    let text = example("staging-url.yaml")
-        .replace("https://staging.example.com/healthz", &format!("{base}/healthz"));
+    let text = example("staging-url.yaml").replace(
+        "https://staging.example.com/healthz",
+        &format!("{base}/healthz"),
+    );
     assert!(text.contains(&base));
     let r = Repo::plain();
-    r.write(".readyctl/checks/s.yaml", text.replace("/healthz", "/broken"));
+    r.write(
+        ".readyctl/checks/s.yaml",
+        text.replace("/healthz", "/broken"),
+    );
     let (report, _) = r.check_json(&["--only", "myteam.*"]);
     assert_eq!(status(&report, "myteam.staging-up"), "skip");
-    let out = r.readyctl(&["check", "--format", "json", "--no-progress", "--only", "myteam.*"]);
+    let out = r.readyctl(&[
+        "check",
+        "--format",
+        "json",
+        "--no-progress",
+        "--only",
+        "myteam.*",
+    ]);
     let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(status(&report, "myteam.staging-up"), "fail", "{report:#}");
     r.write(".readyctl/checks/s.yaml", &text);
-    let out = r.readyctl(&["check", "--format", "json", "--no-progress", "--only", "myteam.*"]);
+    let out = r.readyctl(&[
+        "check",
+        "--format",
+        "json",
+        "--no-progress",
+        "--only",
+        "myteam.*",
+    ]);
     let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(status(&report, "myteam.staging-up"), "pass", "{report:#}");
 }
