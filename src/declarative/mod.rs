@@ -16,7 +16,8 @@ use std::path::Path;
 use crate::config::LoadedConfig;
 use crate::engine::{Check, CheckMeta, Context, Explain, Outcome};
 use format::CheckDef;
-use rules::{Compiled, Eval, LoadError};
+use rules::{Compiled, Eval, LoadError, ParseCache};
+use std::sync::Arc;
 
 /// The built-in declarative checks (`checks/*.yaml`), compiled into the binary.
 pub const BUILTIN: &[(&str, &str)] = &[
@@ -54,6 +55,7 @@ pub const SCAFFOLD_KINDS: &[&str] = &[
 pub struct DeclarativeCheck {
     meta: CheckMeta,
     rule: Compiled,
+    cache: Arc<ParseCache>,
 }
 
 impl Check for DeclarativeCheck {
@@ -62,7 +64,7 @@ impl Check for DeclarativeCheck {
     }
 
     fn run(&self, ctx: &Context) -> Outcome {
-        match self.rule.eval(ctx) {
+        match self.rule.eval(ctx, &self.cache) {
             Eval::Pass(m) => Outcome::pass(m),
             Eval::Fail(m, mut findings) => {
                 // A finding with no location that only repeats the message adds nothing.
@@ -81,12 +83,14 @@ pub fn load(root: &Path, config: &LoadedConfig) -> anyhow::Result<Vec<Box<dyn Ch
     let mut out: Vec<Box<dyn Check>> = Vec::new();
     // id → where it was defined, for duplicate errors that name both places.
     let mut seen: HashMap<String, String> = HashMap::new();
+    let cache = Arc::new(ParseCache::default());
     for (name, text) in BUILTIN {
         for c in
             parse_file(name, text, None).map_err(|e| anyhow::anyhow!("built-in check file {e}"))?
         {
             let mut c = c;
             c.meta.source = "builtin".to_string();
+            c.cache = cache.clone();
             seen.insert(c.meta.id.clone(), format!("built-in {name}"));
             out.push(Box::new(c));
         }
@@ -127,7 +131,8 @@ pub fn load(root: &Path, config: &LoadedConfig) -> anyhow::Result<Vec<Box<dyn Ch
                 std::fs::read(&path).map_err(|e| anyhow::anyhow!("{shown}: cannot read: {e}"))?;
             let text = String::from_utf8(bytes)
                 .map_err(|_| anyhow::anyhow!("{shown}: not valid UTF-8"))?;
-            for c in parse_file(&shown, &text, Some(root)).map_err(anyhow::Error::msg)? {
+            for mut c in parse_file(&shown, &text, Some(root)).map_err(anyhow::Error::msg)? {
+                c.cache = cache.clone();
                 if let Some(prev) = seen.get(&c.meta.id) {
                     anyhow::bail!(
                         "{}: check id `{}` is already defined by {prev}",
@@ -289,6 +294,7 @@ fn build(def: &CheckDef, shown: &str, root: Option<&Path>) -> Result<Declarative
             source: shown.to_string(),
         },
         rule,
+        cache: Arc::default(),
     })
 }
 

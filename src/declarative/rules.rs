@@ -1,6 +1,9 @@
 //! Rules compiled at load (regexes, globs, paths checked once) and their
 //! evaluation over the index.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
 use globset::GlobSet;
 use regex::{Regex, RegexBuilder};
 use serde_saphyr::Spanned;
@@ -375,6 +378,52 @@ fn is_ident(s: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
+type Shared<T> = Arc<OnceLock<Arc<T>>>;
+type YamlParse = Result<Vec<Spanned<Node>>, crate::yaml::YamlError>;
+type HclParse = Result<hcl::edit::structure::Body, (u32, u32, String)>;
+
+/// YAML and HCL files parsed once per run and shared by every declarative
+/// check (500 checks over the same manifests parse each file once).
+#[derive(Default)]
+pub struct ParseCache {
+    yaml: Mutex<HashMap<(usize, String), Shared<YamlParse>>>,
+    hcl: Mutex<HashMap<(usize, String), Shared<HclParse>>>,
+}
+
+impl ParseCache {
+    fn slot<T>(
+        map: &Mutex<HashMap<(usize, String), Shared<T>>>,
+        ctx: &Context,
+        f: &FileEntry,
+    ) -> Shared<T> {
+        // Keyed by the index too: a registry could outlive one run.
+        let key = (std::ptr::from_ref(ctx.index) as usize, f.path.clone());
+        let mut m = map.lock().unwrap_or_else(|e| e.into_inner());
+        m.entry(key).or_default().clone()
+    }
+
+    fn yaml(&self, ctx: &Context, f: &FileEntry, text: &str) -> Arc<YamlParse> {
+        let slot = Self::slot(&self.yaml, ctx, f);
+        slot.get_or_init(|| Arc::new(crate::yaml::from_str_multi(text)))
+            .clone()
+    }
+
+    fn hcl(&self, ctx: &Context, f: &FileEntry, text: &str) -> Arc<HclParse> {
+        let slot = Self::slot(&self.hcl, ctx, f);
+        slot.get_or_init(|| {
+            Arc::new(hcl::edit::parser::parse_body(text).map_err(|e| {
+                let loc = e.location();
+                (
+                    loc.line() as u32,
+                    loc.column() as u32,
+                    e.message().to_string(),
+                )
+            }))
+        })
+        .clone()
+    }
+}
+
 /// The result of a rule.
 #[derive(Debug)]
 pub enum Eval {
@@ -401,10 +450,10 @@ fn found_message(files: &[&FileEntry]) -> String {
 }
 
 impl Compiled {
-    pub fn eval(&self, ctx: &Context) -> Eval {
+    pub fn eval(&self, ctx: &Context, cache: &ParseCache) -> Eval {
         match self {
             Compiled::All(rules) => {
-                let results: Vec<Eval> = rules.iter().map(|r| r.eval(ctx)).collect();
+                let results: Vec<Eval> = rules.iter().map(|r| r.eval(ctx, cache)).collect();
                 let mut fails = Vec::new();
                 let mut findings = Vec::new();
                 let mut skip = None;
@@ -434,7 +483,7 @@ impl Compiled {
                 let mut skip = None;
                 let mut error = None;
                 for r in rules {
-                    match r.eval(ctx) {
+                    match r.eval(ctx, cache) {
                         Eval::Pass(m) => return Eval::Pass(m),
                         Eval::Fail(m, f) => {
                             fails.push(m);
@@ -455,7 +504,7 @@ impl Compiled {
                     )
                 }
             }
-            Compiled::Not(inner) => match inner.eval(ctx) {
+            Compiled::Not(inner) => match inner.eval(ctx, cache) {
                 Eval::Pass(m) => Eval::Fail(
                     format!("expected the opposite: {m}"),
                     vec![Finding::new(format!("`not` rule: {m}")).rule("not")],
@@ -643,7 +692,7 @@ impl Compiled {
                 rest,
                 expect,
                 allow_none,
-            } => eval_yaml(ctx, files, path, prefix, rest, expect, *allow_none),
+            } => eval_yaml(ctx, cache, files, path, prefix, rest, expect, *allow_none),
             Compiled::Hcl {
                 files,
                 block,
@@ -653,6 +702,7 @@ impl Compiled {
                 allow_none,
             } => eval_hcl(
                 ctx,
+                cache,
                 files,
                 block,
                 labels,
@@ -668,6 +718,7 @@ impl Compiled {
 #[allow(clippy::too_many_arguments)]
 fn eval_yaml(
     ctx: &Context,
+    cache: &ParseCache,
     files: &Files,
     path: &str,
     prefix: &[Seg],
@@ -688,7 +739,8 @@ fn eval_yaml(
         let Some(text) = f.text() else {
             continue;
         };
-        let docs: Vec<Spanned<Node>> = match crate::yaml::from_str_multi(text) {
+        let parsed = cache.yaml(ctx, f, text);
+        let docs: &Vec<Spanned<Node>> = match &*parsed {
             Ok(d) => d,
             Err(e) => {
                 findings.push(
@@ -700,7 +752,7 @@ fn eval_yaml(
                 continue;
             }
         };
-        for doc in &docs {
+        for doc in docs {
             if matches!(doc.value, Node::Null) {
                 continue;
             }
@@ -804,6 +856,7 @@ fn describe_segs(segs: &[Seg]) -> String {
 #[allow(clippy::too_many_arguments)]
 fn eval_hcl(
     ctx: &Context,
+    cache: &ParseCache,
     files: &Files,
     block: &[String],
     labels: &[String],
@@ -849,14 +902,14 @@ fn eval_hcl(
             }
             None => (None, None),
         };
-        let body = match hcl::edit::parser::parse_body(text) {
+        let parsed = cache.hcl(ctx, f, text);
+        let body = match &*parsed {
             Ok(b) => b,
-            Err(e) => {
-                let loc = e.location();
+            Err((line, column, message)) => {
                 findings.push(
-                    Finding::new(format!("cannot parse HCL: {}", e.message()))
-                        .at(f.path.clone(), Some(loc.line() as u32))
-                        .col(Some(loc.column() as u32))
+                    Finding::new(format!("cannot parse HCL: {message}"))
+                        .at(f.path.clone(), Some(*line))
+                        .col(Some(*column))
                         .rule("hcl"),
                 );
                 continue;

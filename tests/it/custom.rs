@@ -591,6 +591,28 @@ fn duplicate_ids_name_the_file() {
     }
 }
 
+#[test]
+fn several_checks_per_file_and_duplicates_within_a_file() {
+    let a = check_yaml("t.one", "error", "  file_exists: {files: [x]}\n");
+    let b = check_yaml("t.two", "info", "  file_exists: {files: [y]}\n");
+    let r = Repo::plain();
+    r.write(".readyctl/checks/many.yml", format!("{a}---\n{b}"));
+    r.write("y", "y");
+    let (report, _) = r.check_json(&["--only", "t.*"]);
+    assert_eq!(status(&report, "t.one"), "fail");
+    assert_eq!(status(&report, "t.two"), "pass");
+    let r = Repo::plain();
+    r.write(".readyctl/checks/many.yaml", format!("{a}---\n{a}"));
+    let out = r.readyctl(&["list"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    // The second document (after `---` on line 11) has its id on line 12.
+    assert!(
+        out.stderr.contains(".readyctl/checks/many.yaml:12:5"),
+        "{}",
+        out.stderr
+    );
+}
+
 // ---------------------------------------------------------------- first class
 
 fn security_repo() -> Repo {
