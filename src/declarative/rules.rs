@@ -916,7 +916,7 @@ fn eval_hcl(
             }
         };
         let mut matched = Vec::new();
-        blocks_at(&body, block, &mut matched);
+        blocks_at(body, block, &mut matched);
         matched.retain(|b| {
             labels.len() <= b.labels.len()
                 && labels
