@@ -1,0 +1,1054 @@
+//! Rules compiled at load (regexes, globs, paths checked once) and their
+//! evaluation over the index.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use globset::GlobSet;
+use regex::{Regex, RegexBuilder};
+use serde_saphyr::Spanned;
+
+use super::format::{FileSet, HclRule, MarkdownRule, Rule, TextRule, YamlPathRule};
+use super::node::{self, Node, Reached, Seg};
+use crate::config::Endpoint;
+use crate::engine::Context;
+use crate::index::{FileEntry, build_globset};
+use crate::model::Finding;
+use crate::text::LineIndex;
+
+/// A load error at a position of the check file.
+#[derive(Debug)]
+pub struct LoadError {
+    pub line: u64,
+    pub column: u64,
+    pub message: String,
+}
+
+impl LoadError {
+    pub fn at<T>(s: &Spanned<T>, message: impl Into<String>) -> LoadError {
+        LoadError {
+            line: s.referenced.line(),
+            column: s.referenced.column(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Files selected by globs.
+#[derive(Debug)]
+pub struct Files {
+    include: GlobSet,
+    exclude: Option<GlobSet>,
+    /// The globs, for messages.
+    pub shown: String,
+    skip_vendored: bool,
+}
+
+impl Files {
+    fn new(
+        files: &[Spanned<String>],
+        exclude: &[Spanned<String>],
+        default: &[&str],
+        anchor: &Spanned<()>,
+    ) -> Result<Files, LoadError> {
+        // Parse each glob on its own (cheap) so that an error names its line.
+        for g in files.iter().chain(exclude) {
+            globset::GlobBuilder::new(&g.value)
+                .literal_separator(true)
+                .build()
+                .map_err(|e| {
+                    LoadError::at(g, format!("invalid glob `{}`: {}", g.value, kind_of(&e)))
+                })?;
+        }
+        let defaulted = files.is_empty();
+        let include: Vec<&str> = if defaulted {
+            if default.is_empty() {
+                return Err(LoadError::at(anchor, "`files` must list at least one glob"));
+            }
+            default.to_vec()
+        } else {
+            files.iter().map(|g| g.value.as_str()).collect()
+        };
+        let ex: Vec<&str> = exclude.iter().map(|g| g.value.as_str()).collect();
+        let build = |globs: &[&str]| {
+            build_globset(globs).map_err(|e| LoadError::at(anchor, format!("invalid glob: {e}")))
+        };
+        Ok(Files {
+            include: build(&include)?,
+            exclude: if ex.is_empty() {
+                None
+            } else {
+                Some(build(&ex)?)
+            },
+            shown: include.join(", "),
+            skip_vendored: defaulted,
+        })
+    }
+
+    fn matches(&self, f: &FileEntry) -> bool {
+        self.include.is_match(&f.path)
+            && !self.exclude.as_ref().is_some_and(|e| e.is_match(&f.path))
+            && !(self.skip_vendored && f.is_vendored())
+    }
+
+    fn select<'a>(&self, ctx: &'a Context) -> Vec<&'a FileEntry> {
+        ctx.index
+            .files()
+            .iter()
+            .filter(|f| self.matches(f))
+            .collect()
+    }
+}
+
+fn kind_of(e: &globset::Error) -> String {
+    e.kind().to_string()
+}
+
+/// What a value must be.
+#[derive(Debug)]
+pub enum Expect {
+    Exists,
+    Absent,
+    Equals(String),
+    Matches(Regex),
+}
+
+impl Expect {
+    fn new<T>(
+        exists: Option<bool>,
+        equals: &Option<super::format::Scalar>,
+        matches: &Option<Spanned<String>>,
+        anchor: &Spanned<T>,
+    ) -> Result<Expect, LoadError> {
+        let n = exists.is_some() as u8 + equals.is_some() as u8 + matches.is_some() as u8;
+        if n > 1 {
+            return Err(LoadError::at(
+                anchor,
+                "use only one of `exists`, `equals` and `matches`",
+            ));
+        }
+        Ok(match (exists, equals, matches) {
+            (Some(false), _, _) => Expect::Absent,
+            (_, Some(v), _) => Expect::Equals(v.0.clone()),
+            (_, _, Some(re)) => Expect::Matches(compile_regex(re, false)?),
+            _ => Expect::Exists,
+        })
+    }
+
+    /// Why `value` does not satisfy a value expectation, if it does not.
+    fn mismatch(&self, value: &str) -> Option<String> {
+        match self {
+            Expect::Equals(want) if value != want => {
+                Some(format!("is `{}`, expected `{want}`", clip(value)))
+            }
+            Expect::Matches(re) if !re.is_match(value) => Some(format!(
+                "is `{}`, which does not match /{}/",
+                clip(value),
+                re.as_str()
+            )),
+            _ => None,
+        }
+    }
+}
+
+fn clip(s: &str) -> String {
+    let s = s.trim();
+    if s.chars().count() > 80 {
+        format!("{}…", s.chars().take(80).collect::<String>())
+    } else {
+        s.to_string()
+    }
+}
+
+fn compile_regex(re: &Spanned<String>, case_insensitive: bool) -> Result<Regex, LoadError> {
+    RegexBuilder::new(&re.value)
+        .case_insensitive(case_insensitive)
+        .size_limit(1 << 20)
+        .build()
+        .map_err(|e| {
+            let detail = e.to_string();
+            let last = detail.lines().rfind(|l| !l.trim().is_empty()).unwrap_or("");
+            LoadError::at(
+                re,
+                format!(
+                    "invalid regex `{}`: {}",
+                    re.value,
+                    last.trim_start_matches("error: ")
+                ),
+            )
+        })
+}
+
+/// A rule ready to run.
+#[derive(Debug)]
+pub enum Compiled {
+    All(Vec<Compiled>),
+    Any(Vec<Compiled>),
+    Not(Box<Compiled>),
+    FileExists(Files),
+    FileAbsent(Files),
+    FileContains {
+        files: Files,
+        re: Regex,
+        allow_none: bool,
+    },
+    FileLacks {
+        files: Files,
+        re: Regex,
+    },
+    Markdown {
+        files: Files,
+        heading: Regex,
+        min_steps: usize,
+    },
+    Yaml {
+        files: Files,
+        path: String,
+        /// Up to and including the last wildcard: the subjects.
+        prefix: Vec<Seg>,
+        /// From each subject to the value.
+        rest: Vec<Seg>,
+        expect: Expect,
+        allow_none: bool,
+    },
+    Hcl {
+        files: Files,
+        block: Vec<String>,
+        labels: Vec<String>,
+        attribute: Option<(String, Vec<String>)>,
+        expect: Expect,
+        allow_none: bool,
+    },
+    Http {
+        endpoint: Box<Endpoint>,
+        /// Where the rule is declared (for findings), when inside the root.
+        at: Option<(String, u32)>,
+    },
+}
+
+/// Compile `rule`. `file` is the check file relative to the root, if it is
+/// inside it (for http findings).
+pub fn compile(rule: &Spanned<Rule>, file: Option<&str>) -> Result<Compiled, LoadError> {
+    let anchor = Spanned::new((), rule.referenced, rule.defined);
+    Ok(match &rule.value {
+        Rule::All(items) | Rule::Any(items) => {
+            if items.is_empty() {
+                return Err(LoadError::at(rule, "`all`/`any` needs at least one rule"));
+            }
+            let compiled = items
+                .iter()
+                .map(|r| compile(r, file))
+                .collect::<Result<Vec<_>, _>>()?;
+            if matches!(rule.value, Rule::All(_)) {
+                Compiled::All(compiled)
+            } else {
+                Compiled::Any(compiled)
+            }
+        }
+        Rule::Not(inner) => Compiled::Not(Box::new(compile(inner, file)?)),
+        Rule::FileExists(FileSet { files, exclude }) => {
+            Compiled::FileExists(Files::new(files, exclude, &[], &anchor)?)
+        }
+        Rule::FileAbsent(FileSet { files, exclude }) => {
+            Compiled::FileAbsent(Files::new(files, exclude, &[], &anchor)?)
+        }
+        Rule::FileContains(TextRule {
+            files,
+            exclude,
+            regex,
+            allow_none,
+        }) => Compiled::FileContains {
+            files: Files::new(files, exclude, &[], &anchor)?,
+            re: compile_regex(regex, false)?,
+            allow_none: *allow_none,
+        },
+        Rule::FileLacks(TextRule {
+            files,
+            exclude,
+            regex,
+            allow_none: _,
+        }) => Compiled::FileLacks {
+            files: Files::new(files, exclude, &[], &anchor)?,
+            re: compile_regex(regex, false)?,
+        },
+        Rule::MarkdownSection(MarkdownRule {
+            files,
+            exclude,
+            heading,
+            min_steps,
+        }) => Compiled::Markdown {
+            files: Files::new(files, exclude, &["**/*.md", "**/*.markdown"], &anchor)?,
+            heading: compile_regex(heading, true)?,
+            min_steps: *min_steps,
+        },
+        Rule::YamlPath(YamlPathRule {
+            files,
+            exclude,
+            path,
+            exists,
+            equals,
+            matches,
+            allow_none,
+        }) => {
+            let segs = node::parse_path(&path.value)
+                .map_err(|e| LoadError::at(path, format!("invalid path `{}`: {e}", path.value)))?;
+            let split = segs
+                .iter()
+                .rposition(|s| *s == Seg::Any)
+                .map_or(0, |i| i + 1);
+            Compiled::Yaml {
+                files: Files::new(files, exclude, &[], &anchor)?,
+                path: path.value.clone(),
+                prefix: segs[..split].to_vec(),
+                rest: segs[split..].to_vec(),
+                expect: Expect::new(*exists, equals, matches, rule)?,
+                allow_none: *allow_none,
+            }
+        }
+        Rule::Hcl(HclRule {
+            files,
+            exclude,
+            block,
+            labels,
+            attribute,
+            exists,
+            equals,
+            matches,
+            allow_none,
+        }) => {
+            let block_path: Vec<String> = block.value.split('.').map(str::to_string).collect();
+            if block_path.iter().any(|s| !is_ident(s)) {
+                return Err(LoadError::at(
+                    block,
+                    format!("invalid block type `{}`", block.value),
+                ));
+            }
+            let attribute = match attribute {
+                Some(a) => {
+                    let parts: Vec<String> = a.value.split('.').map(str::to_string).collect();
+                    if parts.iter().any(|s| !is_ident(s)) {
+                        return Err(LoadError::at(a, format!("invalid attribute `{}`", a.value)));
+                    }
+                    Some((a.value.clone(), parts))
+                }
+                None => None,
+            };
+            let expect = Expect::new(*exists, equals, matches, rule)?;
+            if attribute.is_none() && matches!(expect, Expect::Equals(_) | Expect::Matches(_)) {
+                return Err(LoadError::at(
+                    rule,
+                    "`equals`/`matches` need an `attribute`",
+                ));
+            }
+            let mut exclude = exclude.to_vec();
+            if files.is_empty() {
+                exclude.push(Spanned::new(
+                    "**/.terraform/**".to_string(),
+                    rule.referenced,
+                    rule.defined,
+                ));
+            }
+            Compiled::Hcl {
+                files: Files::new(files, &exclude, &["**/*.tf"], &anchor)?,
+                block: block_path,
+                labels: labels.clone(),
+                attribute,
+                expect,
+                allow_none: *allow_none,
+            }
+        }
+        Rule::Http(endpoint) => {
+            if !(endpoint.url.starts_with("http://") || endpoint.url.starts_with("https://")) {
+                return Err(LoadError::at(
+                    rule,
+                    format!("http: `{}` is not an http(s) URL", endpoint.url),
+                ));
+            }
+            Compiled::Http {
+                endpoint: Box::new(endpoint.clone()),
+                at: file.map(|f| (f.to_string(), rule.referenced.line() as u32)),
+            }
+        }
+    })
+}
+
+fn is_ident(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+type Shared<T> = Arc<OnceLock<Arc<T>>>;
+type YamlParse = Result<Vec<Spanned<Node>>, crate::yaml::YamlError>;
+type HclParse = Result<hcl::edit::structure::Body, (u32, u32, String)>;
+
+/// YAML and HCL files parsed once per run and shared by every declarative
+/// check (500 checks over the same manifests parse each file once).
+#[derive(Default)]
+pub struct ParseCache {
+    yaml: Mutex<HashMap<(usize, String), Shared<YamlParse>>>,
+    hcl: Mutex<HashMap<(usize, String), Shared<HclParse>>>,
+}
+
+impl ParseCache {
+    fn slot<T>(
+        map: &Mutex<HashMap<(usize, String), Shared<T>>>,
+        ctx: &Context,
+        f: &FileEntry,
+    ) -> Shared<T> {
+        // Keyed by the index too: a registry could outlive one run.
+        let key = (std::ptr::from_ref(ctx.index) as usize, f.path.clone());
+        let mut m = map.lock().unwrap_or_else(|e| e.into_inner());
+        m.entry(key).or_default().clone()
+    }
+
+    fn yaml(&self, ctx: &Context, f: &FileEntry, text: &str) -> Arc<YamlParse> {
+        let slot = Self::slot(&self.yaml, ctx, f);
+        slot.get_or_init(|| Arc::new(crate::yaml::from_str_multi(text)))
+            .clone()
+    }
+
+    fn hcl(&self, ctx: &Context, f: &FileEntry, text: &str) -> Arc<HclParse> {
+        let slot = Self::slot(&self.hcl, ctx, f);
+        slot.get_or_init(|| {
+            Arc::new(hcl::edit::parser::parse_body(text).map_err(|e| {
+                let loc = e.location();
+                (
+                    loc.line() as u32,
+                    loc.column() as u32,
+                    e.message().to_string(),
+                )
+            }))
+        })
+        .clone()
+    }
+}
+
+/// The result of a rule.
+#[derive(Debug)]
+pub enum Eval {
+    Pass(String),
+    Fail(String, Vec<Finding>),
+    Skip(String),
+    Error(String),
+}
+
+fn plural(n: usize, one: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {one}s")
+    }
+}
+
+fn found_message(files: &[&FileEntry]) -> String {
+    match files.len() {
+        0 => "no file".into(),
+        1 => format!("found {}", files[0].path),
+        n => format!("found {} (and {} more)", files[0].path, n - 1),
+    }
+}
+
+impl Compiled {
+    pub fn eval(&self, ctx: &Context, cache: &ParseCache) -> Eval {
+        match self {
+            Compiled::All(rules) => {
+                let results: Vec<Eval> = rules.iter().map(|r| r.eval(ctx, cache)).collect();
+                let mut fails = Vec::new();
+                let mut findings = Vec::new();
+                let mut skip = None;
+                let mut passes = Vec::new();
+                for r in results {
+                    match r {
+                        Eval::Error(m) => return Eval::Error(m),
+                        Eval::Fail(m, f) => {
+                            fails.push(m);
+                            findings.extend(f);
+                        }
+                        Eval::Skip(m) => skip = skip.or(Some(m)),
+                        Eval::Pass(m) => passes.push(m),
+                    }
+                }
+                if !fails.is_empty() {
+                    Eval::Fail(fails.join("; "), findings)
+                } else if let Some(m) = skip {
+                    Eval::Skip(m)
+                } else {
+                    Eval::Pass(passes.join("; "))
+                }
+            }
+            Compiled::Any(rules) => {
+                let mut fails = Vec::new();
+                let mut findings = Vec::new();
+                let mut skip = None;
+                let mut error = None;
+                for r in rules {
+                    match r.eval(ctx, cache) {
+                        Eval::Pass(m) => return Eval::Pass(m),
+                        Eval::Fail(m, f) => {
+                            fails.push(m);
+                            findings.extend(f);
+                        }
+                        Eval::Skip(m) => skip = skip.or(Some(m)),
+                        Eval::Error(m) => error = error.or(Some(m)),
+                    }
+                }
+                if let Some(m) = error {
+                    Eval::Error(m)
+                } else if let Some(m) = skip {
+                    Eval::Skip(m)
+                } else {
+                    Eval::Fail(
+                        format!("none of the alternatives holds: {}", fails.join("; ")),
+                        findings,
+                    )
+                }
+            }
+            Compiled::Not(inner) => match inner.eval(ctx, cache) {
+                Eval::Pass(m) => Eval::Fail(
+                    format!("expected the opposite: {m}"),
+                    vec![Finding::new(format!("`not` rule: {m}")).rule("not")],
+                ),
+                Eval::Fail(m, _) => Eval::Pass(m),
+                other => other,
+            },
+            Compiled::FileExists(files) => {
+                let found = files.select(ctx);
+                if found.is_empty() {
+                    Eval::Fail(
+                        format!("no file matches {}", files.shown),
+                        vec![
+                            Finding::new(format!("no file matches {}", files.shown))
+                                .rule("file_exists"),
+                        ],
+                    )
+                } else {
+                    Eval::Pass(found_message(&found))
+                }
+            }
+            Compiled::FileAbsent(files) => {
+                let found = files.select(ctx);
+                let findings: Vec<Finding> = found
+                    .iter()
+                    .map(|f| {
+                        Finding::new(format!(
+                            "{} should not exist (matches {})",
+                            f.path, files.shown
+                        ))
+                        .at(f.path.clone(), None)
+                        .rule("file_absent")
+                    })
+                    .collect();
+                if findings.is_empty() {
+                    Eval::Pass(format!("no file matches {}", files.shown))
+                } else {
+                    Eval::Fail(
+                        format!("{} should not exist", plural(findings.len(), "file")),
+                        findings,
+                    )
+                }
+            }
+            Compiled::FileContains {
+                files,
+                re,
+                allow_none,
+            } => {
+                let found = files.select(ctx);
+                if found.is_empty() {
+                    let m = format!("no file matches {}", files.shown);
+                    return if *allow_none {
+                        Eval::Pass(m)
+                    } else {
+                        Eval::Fail(m.clone(), vec![Finding::new(m).rule("file_contains")])
+                    };
+                }
+                let mut findings = Vec::new();
+                for f in &found {
+                    let has = f.text().is_some_and(|t| t.lines().any(|l| re.is_match(l)));
+                    if !has {
+                        let why = if f.text().is_none() {
+                            "is not a readable text file"
+                        } else {
+                            "has no line matching"
+                        };
+                        findings.push(
+                            Finding::new(format!("{} {why} /{}/", f.path, re.as_str()))
+                                .at(f.path.clone(), None)
+                                .rule("file_contains"),
+                        );
+                    }
+                }
+                if findings.is_empty() {
+                    Eval::Pass(format!(
+                        "{} match /{}/",
+                        plural(found.len(), "file"),
+                        re.as_str()
+                    ))
+                } else {
+                    Eval::Fail(
+                        format!(
+                            "{} of {} lack /{}/",
+                            findings.len(),
+                            plural(found.len(), "file"),
+                            re.as_str()
+                        ),
+                        findings,
+                    )
+                }
+            }
+            Compiled::FileLacks { files, re } => {
+                let found = files.select(ctx);
+                let mut findings = Vec::new();
+                for f in &found {
+                    let Some(text) = f.text() else { continue };
+                    for (i, line) in text.lines().enumerate() {
+                        if let Some(m) = re.find(line) {
+                            let col = line[..m.start()].chars().count() as u32 + 1;
+                            findings.push(
+                                Finding::new(format!(
+                                    "matches /{}/: `{}`",
+                                    re.as_str(),
+                                    clip(m.as_str())
+                                ))
+                                .at(f.path.clone(), Some(i as u32 + 1))
+                                .col(Some(col))
+                                .rule("file_lacks"),
+                            );
+                        }
+                    }
+                }
+                if findings.is_empty() {
+                    Eval::Pass(format!(
+                        "no line matches /{}/ in {}",
+                        re.as_str(),
+                        plural(found.len(), "file")
+                    ))
+                } else {
+                    Eval::Fail(
+                        format!("{} match /{}/", plural(findings.len(), "line"), re.as_str()),
+                        findings,
+                    )
+                }
+            }
+            Compiled::Markdown {
+                files,
+                heading,
+                min_steps,
+            } => {
+                let found: Vec<&FileEntry> = files
+                    .select(ctx)
+                    .into_iter()
+                    .filter(|f| f.is_markdown())
+                    .collect();
+                let mut short = Vec::new();
+                for f in &found {
+                    let Some(doc) = f.markdown() else { continue };
+                    for s in doc.sections.iter().filter(|s| heading.is_match(&s.title)) {
+                        if s.steps >= *min_steps {
+                            return Eval::Pass(format!(
+                                "{}:{}: `{}` has {}",
+                                f.path,
+                                s.line,
+                                s.title,
+                                plural(s.steps, "step")
+                            ));
+                        }
+                        short.push(
+                            Finding::new(format!(
+                                "`{}` has {} (needs at least {min_steps})",
+                                s.title,
+                                plural(s.steps, "step")
+                            ))
+                            .at(f.path.clone(), Some(s.line))
+                            .rule("markdown_section"),
+                        );
+                    }
+                }
+                if found.is_empty() {
+                    let m = format!("no Markdown file matches {}", files.shown);
+                    return Eval::Fail(m.clone(), vec![Finding::new(m).rule("markdown_section")]);
+                }
+                if short.is_empty() {
+                    let m = format!(
+                        "no heading matches /{}/ in {}",
+                        heading.as_str(),
+                        plural(found.len(), "Markdown file")
+                    );
+                    Eval::Fail(m.clone(), vec![Finding::new(m).rule("markdown_section")])
+                } else {
+                    Eval::Fail(
+                        format!(
+                            "no section matching /{}/ has enough steps",
+                            heading.as_str()
+                        ),
+                        short,
+                    )
+                }
+            }
+            Compiled::Yaml {
+                files,
+                path,
+                prefix,
+                rest,
+                expect,
+                allow_none,
+            } => eval_yaml(ctx, cache, files, path, prefix, rest, expect, *allow_none),
+            Compiled::Hcl {
+                files,
+                block,
+                labels,
+                attribute,
+                expect,
+                allow_none,
+            } => eval_hcl(
+                ctx,
+                cache,
+                files,
+                block,
+                labels,
+                attribute.as_ref(),
+                expect,
+                *allow_none,
+            ),
+            Compiled::Http { endpoint, at } => eval_http(ctx, endpoint, at.as_ref()),
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn eval_yaml(
+    ctx: &Context,
+    cache: &ParseCache,
+    files: &Files,
+    path: &str,
+    prefix: &[Seg],
+    rest: &[Seg],
+    expect: &Expect,
+    allow_none: bool,
+) -> Eval {
+    let found = files.select(ctx);
+    let rest_shown = if prefix.is_empty() {
+        path.to_string()
+    } else {
+        describe_segs(rest)
+    };
+    let mut findings = Vec::new();
+    let mut subjects = 0usize;
+    let mut values = 0usize;
+    for f in &found {
+        let Some(text) = f.text() else {
+            continue;
+        };
+        let parsed = cache.yaml(ctx, f, text);
+        let docs: &Vec<Spanned<Node>> = match &*parsed {
+            Ok(d) => d,
+            Err(e) => {
+                findings.push(
+                    Finding::new(format!("cannot parse YAML: {}", e.message))
+                        .at(f.path.clone(), e.line)
+                        .col(e.column)
+                        .rule("yaml_path"),
+                );
+                continue;
+            }
+        };
+        for doc in docs {
+            if matches!(doc.value, Node::Null) {
+                continue;
+            }
+            let root = Reached {
+                node: &doc.value,
+                at: doc.referenced,
+            };
+            for subject in node::resolve(root, prefix) {
+                subjects += 1;
+                let reached = node::resolve(subject, rest);
+                let line = |r: &Reached| (r.at.line() > 0).then(|| r.at.line() as u32);
+                let col = |r: &Reached| (r.at.line() > 0).then(|| r.at.column() as u32);
+                if reached.is_empty() {
+                    if !matches!(expect, Expect::Absent) {
+                        findings.push(
+                            Finding::new(format!("`{rest_shown}` is missing"))
+                                .at(f.path.clone(), line(&subject))
+                                .col(col(&subject))
+                                .rule("yaml_path"),
+                        );
+                    }
+                    continue;
+                }
+                for r in reached {
+                    values += 1;
+                    let problem = match expect {
+                        Expect::Exists => None,
+                        Expect::Absent => Some(format!("`{path}` should not be set")),
+                        Expect::Equals(_) | Expect::Matches(_) => match r.node.scalar_text() {
+                            Some(t) => expect.mismatch(&t).map(|m| format!("`{path}` {m}")),
+                            None => Some(format!(
+                                "`{path}` is {}, expected a scalar",
+                                r.node.describe()
+                            )),
+                        },
+                    };
+                    if let Some(p) = problem {
+                        findings.push(
+                            Finding::new(p)
+                                .at(f.path.clone(), line(&r))
+                                .col(col(&r))
+                                .rule("yaml_path"),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    if !findings.is_empty() {
+        return Eval::Fail(
+            format!("{} for `{path}`", plural(findings.len(), "problem")),
+            findings,
+        );
+    }
+    if subjects == 0 && !matches!(expect, Expect::Absent) {
+        let m = if found.is_empty() {
+            format!("no file matches {}", files.shown)
+        } else {
+            format!(
+                "no document in {} reaches `{}`",
+                plural(found.len(), "file"),
+                describe_segs(prefix)
+            )
+        };
+        return if allow_none {
+            Eval::Pass(m)
+        } else {
+            Eval::Fail(m.clone(), vec![Finding::new(m).rule("yaml_path")])
+        };
+    }
+    Eval::Pass(match expect {
+        Expect::Absent => format!("`{path}` is not set in {}", plural(found.len(), "file")),
+        _ => format!(
+            "`{path}` holds in {}",
+            plural(values.max(subjects), "place")
+        ),
+    })
+}
+
+fn describe_segs(segs: &[Seg]) -> String {
+    let mut s = String::new();
+    for seg in segs {
+        match seg {
+            Seg::Key(k) => {
+                if !s.is_empty() {
+                    s.push('.');
+                }
+                if k.contains('.') {
+                    s.push_str(&format!("[\"{k}\"]"));
+                } else {
+                    s.push_str(k);
+                }
+            }
+            Seg::Index(n) => s.push_str(&format!("[{n}]")),
+            Seg::Any => s.push_str("[*]"),
+        }
+    }
+    s
+}
+
+#[allow(clippy::too_many_arguments)]
+fn eval_hcl(
+    ctx: &Context,
+    cache: &ParseCache,
+    files: &Files,
+    block: &[String],
+    labels: &[String],
+    attribute: Option<&(String, Vec<String>)>,
+    expect: &Expect,
+    allow_none: bool,
+) -> Eval {
+    use hcl::edit::Span;
+    use hcl::edit::structure::{Block, Body};
+
+    let found = files.select(ctx);
+    let block_shown = {
+        let mut s = block.join(".");
+        for l in labels {
+            s.push_str(&format!(" \"{l}\""));
+        }
+        s
+    };
+    let mut findings = Vec::new();
+    let mut blocks_seen = 0usize;
+    let mut first_block: Option<String> = None;
+
+    fn blocks_at<'a>(body: &'a Body, path: &[String], out: &mut Vec<&'a Block>) {
+        let Some((first, rest)) = path.split_first() else {
+            return;
+        };
+        for b in body.blocks().filter(|b| b.ident.as_str() == first) {
+            if rest.is_empty() {
+                out.push(b);
+            } else {
+                blocks_at(&b.body, rest, out);
+            }
+        }
+    }
+
+    for f in &found {
+        let Some(text) = f.text() else { continue };
+        let lines = LineIndex::new(text);
+        let pos = |span: Option<std::ops::Range<usize>>| match span {
+            Some(r) => {
+                let (l, c) = lines.line_col(r.start);
+                (Some(l), Some(c))
+            }
+            None => (None, None),
+        };
+        let parsed = cache.hcl(ctx, f, text);
+        let body = match &*parsed {
+            Ok(b) => b,
+            Err((line, column, message)) => {
+                findings.push(
+                    Finding::new(format!("cannot parse HCL: {message}"))
+                        .at(f.path.clone(), Some(*line))
+                        .col(Some(*column))
+                        .rule("hcl"),
+                );
+                continue;
+            }
+        };
+        let mut matched = Vec::new();
+        blocks_at(body, block, &mut matched);
+        matched.retain(|b| {
+            labels.len() <= b.labels.len()
+                && labels
+                    .iter()
+                    .zip(&b.labels)
+                    .all(|(want, have)| want == "*" || want == have.as_str())
+        });
+        for b in matched {
+            blocks_seen += 1;
+            let (bl, bc) = pos(b.span());
+            if first_block.is_none() {
+                first_block = Some(format!("{}:{}", f.path, bl.unwrap_or(0)));
+            }
+            let Some((attr_shown, attr_path)) = attribute else {
+                if matches!(expect, Expect::Absent) {
+                    findings.push(
+                        Finding::new(format!("`{block_shown}` block should not exist"))
+                            .at(f.path.clone(), bl)
+                            .col(bc)
+                            .rule("hcl"),
+                    );
+                }
+                continue;
+            };
+            // Nested blocks, then the attribute.
+            let (nested, name) = attr_path.split_at(attr_path.len() - 1);
+            let mut bodies = vec![&b.body];
+            for n in nested {
+                bodies = bodies
+                    .into_iter()
+                    .flat_map(|body| body.blocks().filter(|x| x.ident.as_str() == n))
+                    .map(|x| &x.body)
+                    .collect();
+            }
+            let attrs: Vec<_> = bodies
+                .iter()
+                .filter_map(|body| body.get_attribute(&name[0]))
+                .collect();
+            if attrs.is_empty() {
+                if !matches!(expect, Expect::Absent) {
+                    findings.push(
+                        Finding::new(format!("`{block_shown}` block has no `{attr_shown}`"))
+                            .at(f.path.clone(), bl)
+                            .col(bc)
+                            .rule("hcl"),
+                    );
+                }
+                continue;
+            }
+            for a in attrs {
+                let (al, ac) = pos(a.span());
+                let problem = match expect {
+                    Expect::Exists => None,
+                    Expect::Absent => Some(format!("`{attr_shown}` should not be set")),
+                    _ => expect
+                        .mismatch(&hcl_value_text(&a.value))
+                        .map(|m| format!("`{attr_shown}` {m}")),
+                };
+                if let Some(p) = problem {
+                    findings.push(Finding::new(p).at(f.path.clone(), al).col(ac).rule("hcl"));
+                }
+            }
+        }
+    }
+    if !findings.is_empty() {
+        return Eval::Fail(
+            format!("{} for `{block_shown}`", plural(findings.len(), "problem")),
+            findings,
+        );
+    }
+    if blocks_seen == 0 && !matches!(expect, Expect::Absent) {
+        let m = if found.is_empty() {
+            format!("no file matches {}", files.shown)
+        } else {
+            format!(
+                "no `{block_shown}` block in {}",
+                plural(found.len(), "file")
+            )
+        };
+        return if allow_none && attribute.is_some() {
+            Eval::Pass(m)
+        } else {
+            Eval::Fail(m.clone(), vec![Finding::new(m).rule("hcl")])
+        };
+    }
+    Eval::Pass(match (attribute, first_block) {
+        (None, Some(at)) if !matches!(expect, Expect::Absent) => {
+            format!("`{block_shown}` block at {at}")
+        }
+        (None, _) => format!("no `{block_shown}` block"),
+        (Some((a, _)), _) => format!(
+            "`{a}` holds in {}",
+            plural(blocks_seen, &format!("`{block_shown}` block"))
+        ),
+    })
+}
+
+/// An HCL value as text: strings unquoted, other expressions as written.
+fn hcl_value_text(e: &hcl::edit::expr::Expression) -> String {
+    use hcl::edit::expr::Expression;
+    match e {
+        Expression::String(s) => s.as_str().to_string(),
+        Expression::Bool(b) => b.to_string(),
+        Expression::Number(n) => n.to_string(),
+        other => other.to_string().trim().to_string(),
+    }
+}
+
+fn eval_http(ctx: &Context, endpoint: &Endpoint, at: Option<&(String, u32)>) -> Eval {
+    if ctx.options.offline {
+        return Eval::Skip(format!("--offline: {} not probed", endpoint.url));
+    }
+    let h = &ctx.config.config.health;
+    let defaults = crate::probe::ProbeSettings::default();
+    let settings = crate::probe::ProbeSettings {
+        timeout: h.timeout.map_or(defaults.timeout, |d| d.0),
+        retries: h.retries.unwrap_or(defaults.retries),
+        concurrency: h.concurrency.unwrap_or(defaults.concurrency).max(1),
+        deadline: h.deadline.map_or(defaults.deadline, |d| d.0),
+    };
+    let results = crate::probe::probe_all(std::slice::from_ref(endpoint), &settings);
+    let Some(r) = results.into_iter().next() else {
+        return Eval::Error(format!("{}: the probe returned no result", endpoint.url));
+    };
+    if r.ok {
+        Eval::Pass(format!("{}: {}", r.url, r.message))
+    } else {
+        let mut finding =
+            Finding::new(format!("{} ({}): {}", r.name, r.url, r.message)).rule("http");
+        if let Some((file, line)) = at {
+            finding = finding.at(file.clone(), Some(*line));
+        }
+        Eval::Fail(format!("{}: {}", r.url, r.message), vec![finding])
+    }
+}
