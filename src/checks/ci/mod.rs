@@ -69,3 +69,19 @@ pub(crate) fn job_runs(job: &Job, matches: impl Fn(&str) -> bool) -> bool {
         .iter()
         .any(|c| c.text.lines().any(&matches))
 }
+
+/// One finding per pipeline file for a check that found nothing anywhere:
+/// at the line of its `jobs:` (or the top of the file).
+pub(crate) fn pipeline_findings(model: &CiModel, what: &str) -> Vec<crate::model::Finding> {
+    model
+        .pipelines()
+        .map(|(f, line)| {
+            let msg = if f.docs.is_err() {
+                format!("{what} (this file does not parse: see ci.valid)")
+            } else {
+                what.to_string()
+            };
+            crate::model::Finding::new(msg).at(f.file.path.clone(), Some(line))
+        })
+        .collect()
+}

@@ -169,12 +169,25 @@ fn parse_file(index: &Index, file: CiFile) -> CiDoc {
         .map_err(|e| Problem {
             line: e.line.unwrap_or(1).max(1),
             col: e.column,
-            message: e.message,
+            message: friendly(&e.message),
         });
     CiDoc {
         file,
         docs,
         text: None,
+    }
+}
+
+/// serde-saphyr's message, without advice meant for programmers.
+fn friendly(message: &str) -> String {
+    let m = message
+        .split(", set DuplicateKeyPolicy")
+        .next()
+        .unwrap_or(message);
+    if m.contains("budget breached") || m.contains("recursion limit") {
+        format!("refused: nesting or alias expansion beyond the parser's limits ({m})")
+    } else {
+        m.to_string()
     }
 }
 

@@ -100,13 +100,7 @@ impl Check for ReleaseGate {
             return super::no_ci();
         }
         let Some((gate, _, gate_line)) = super::find_command(&m, is_gate_command) else {
-            let findings = m
-                .pipelines()
-                .map(|(f, line)| {
-                    Finding::new("no job in this pipeline runs `readyctl check`")
-                        .at(f.file.path.clone(), Some(line))
-                })
-                .collect();
+            let findings = super::pipeline_findings(&m, "no job in this pipeline runs `readyctl check`");
             return Outcome::fail("no CI job runs the release gate (`readyctl check`)", findings);
         };
         let findings: Vec<Finding> = m

@@ -6,7 +6,7 @@ use regex::Regex;
 
 use super::model;
 use crate::engine::{Check, CheckMeta, Context, Outcome};
-use crate::model::{Finding, Severity};
+use crate::model::Severity;
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -93,13 +93,7 @@ impl Check for RunsTests {
                 m.path(job)
             ));
         }
-        let findings = m
-            .pipelines()
-            .map(|(f, line)| {
-                Finding::new("no job in this pipeline runs a test or validate command")
-                    .at(f.file.path.clone(), Some(line))
-            })
-            .collect();
+        let findings = super::pipeline_findings(&m, "no job in this pipeline runs a test or validate command");
         Outcome::fail("no CI job runs tests", findings)
     }
 }

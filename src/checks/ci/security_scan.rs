@@ -6,7 +6,7 @@ use regex::Regex;
 
 use super::model;
 use crate::engine::{Check, CheckMeta, Context, Outcome};
-use crate::model::{Finding, Severity};
+use crate::model::Severity;
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -99,13 +99,7 @@ impl Check for SecurityScan {
                 m.path(job)
             ));
         }
-        let findings = m
-            .pipelines()
-            .map(|(f, line)| {
-                Finding::new("no job in this pipeline runs a security scanner")
-                    .at(f.file.path.clone(), Some(line))
-            })
-            .collect();
+        let findings = super::pipeline_findings(&m, "no job in this pipeline runs a security scanner");
         Outcome::fail("no CI job runs a security scanner", findings)
     }
 }
