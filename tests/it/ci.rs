@@ -161,13 +161,20 @@ fn duplicate_keys_bombs_and_deep_nesting_are_findings() {
     let mut bomb = String::from("on: push\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
     for i in 1..40 {
         let p = i - 1;
-        bomb.push_str(&format!("a{i}: &a{i} [{}]\n", vec![format!("*a{p}"); 10].join(", ")));
+        bomb.push_str(&format!(
+            "a{i}: &a{i} [{}]\n",
+            vec![format!("*a{p}"); 10].join(", ")
+        ));
     }
     bomb.push_str("jobs: *a39\n");
     repo.write(".github/workflows/bomb.yml", bomb);
     repo.write(
         ".github/workflows/deep.yml",
-        format!("on: push\njobs: {}1{}\n", "[".repeat(5000), "]".repeat(5000)),
+        format!(
+            "on: push\njobs: {}1{}\n",
+            "[".repeat(5000),
+            "]".repeat(5000)
+        ),
     );
     let mut deep_block = String::from("on: push\njobs:\n");
     for i in 1..5000 {
@@ -189,7 +196,10 @@ fn duplicate_keys_bombs_and_deep_nesting_are_findings() {
         "{:#}",
         check(&r, "ci.valid")
     );
-    assert!(locs.contains(&loc(".github/workflows/dup.yml", 5)), "{locs:?}");
+    assert!(
+        locs.contains(&loc(".github/workflows/dup.yml", 5)),
+        "{locs:?}"
+    );
     assert!(locs.iter().all(|(_, l)| *l >= 1));
 }
 
@@ -296,10 +306,7 @@ fn missing_permissions_are_reported_per_job() {
 #[test]
 fn github_only_checks_skip_without_github() {
     let repo = Repo::plain();
-    repo.write(
-        ".gitlab-ci.yml",
-        "test:\n  script:\n    - pytest\n",
-    );
+    repo.write(".gitlab-ci.yml", "test:\n  script:\n    - pytest\n");
     let r = ci_json(&repo);
     assert_eq!(status(&r, "ci.actions-pinned"), "skip");
     assert_eq!(status(&r, "ci.least-privilege"), "skip");
@@ -327,7 +334,12 @@ fn security_scan_missing_and_readyctl_does_not_count() {
         "include:\n  - template: Security/SAST.gitlab-ci.yml\ntest:\n  script: [npm test]\n",
     );
     let r = ci_json(&repo);
-    assert_eq!(status(&r, "ci.security-scan"), "pass", "{:#}", check(&r, "ci.security-scan"));
+    assert_eq!(
+        status(&r, "ci.security-scan"),
+        "pass",
+        "{:#}",
+        check(&r, "ci.security-scan")
+    );
 }
 
 #[test]
@@ -373,7 +385,12 @@ gate:
         "deploy-prod:\n  stage: deploy\n  script: ./deploy.sh prod\n",
     );
     let r = ci_json(&repo);
-    for id in ["ci.valid", "ci.runs-tests", "ci.security-scan", "ci.release-gate"] {
+    for id in [
+        "ci.valid",
+        "ci.runs-tests",
+        "ci.security-scan",
+        "ci.release-gate",
+    ] {
         assert_eq!(status(&r, id), "pass", "{id}: {:#}", check(&r, id));
     }
     assert!(
@@ -415,7 +432,10 @@ fn other_ci_systems_are_detected_and_read() {
         "bitbucket-pipelines.yml",
         "pipelines:\n  default:\n    - step:\n        name: test\n        script:\n          - pip-audit\n",
     );
-    repo.write(".buildkite/pipeline.yml", "steps:\n  - command: readyctl check\n");
+    repo.write(
+        ".buildkite/pipeline.yml",
+        "steps:\n  - command: readyctl check\n",
+    );
     repo.write(
         ".drone.yml",
         "kind: pipeline\nname: a\nsteps:\n  - name: t\n    image: golang\n    commands: [go vet]\n---\nkind: secret\nname: s\n",
@@ -426,12 +446,20 @@ fn other_ci_systems_are_detected_and_read() {
         "pipeline {\n  agent any\n  stages {\n    stage('Test') { steps { sh 'mvn -B verify' } }\n  }\n}\n",
     );
     let r = ci_json(&repo);
-    for id in ["ci.valid", "ci.runs-tests", "ci.release-gate", "ci.security-scan"] {
+    for id in [
+        "ci.valid",
+        "ci.runs-tests",
+        "ci.release-gate",
+        "ci.security-scan",
+    ] {
         assert_eq!(status(&r, id), "pass", "{id}: {:#}", check(&r, id));
     }
 
     // Each system's structure rule.
-    repo.write(".circleci/config.yml", "version: 2.1\njobs:\n  build:\n    docker: []\n");
+    repo.write(
+        ".circleci/config.yml",
+        "version: 2.1\njobs:\n  build:\n    docker: []\n",
+    );
     repo.write("azure-pipelines.yml", "trigger: [main]\n");
     repo.write(
         "bitbucket-pipelines.yml",

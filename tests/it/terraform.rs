@@ -120,7 +120,10 @@ fn good_root(repo: &Repo, dir: &str) {
     repo.write(&p("versions.tf"), GOOD_VERSIONS);
     repo.write(&p("main.tf"), REAL_MAIN);
     repo.write(&p(".terraform.lock.hcl"), LOCK);
-    repo.write(&p("prod.tfvars"), "region = \"eu-west-1\"\ncidrs = [\"10.0.0.0/24\"]\n");
+    repo.write(
+        &p("prod.tfvars"),
+        "region = \"eu-west-1\"\ncidrs = [\"10.0.0.0/24\"]\n",
+    );
 }
 
 #[test]
@@ -184,14 +187,24 @@ fn top_level_attribute_in_tf_is_invalid_but_tfvars_are_fine() {
 fn malformed_inputs_are_findings_not_crashes() {
     let repo = Repo::plain();
     good_root(&repo, "");
-    let deep = format!("locals {{\n  x = {}1{}\n}}\n", "[".repeat(5000), "]".repeat(5000));
+    let deep = format!(
+        "locals {{\n  x = {}1{}\n}}\n",
+        "[".repeat(5000),
+        "]".repeat(5000)
+    );
     repo.write("deep.tf", deep);
     let deep_blocks = format!("{}{}", "a {\n".repeat(5000), "}\n".repeat(5000));
     repo.write("deep_blocks.tf", deep_blocks);
     repo.write("unterminated.tf", "resource \"x\" \"y\" {\n  a = \"open\n");
     repo.write("binary.tf", b"\x00\x01\x02terraform\x00");
-    repo.write("bad.tf.json", "{\n  \"terraform\": {\n    \"required_version\": \n}\n");
-    repo.write("deep.tf.json", format!("{}{}", "[".repeat(5000), "]".repeat(5000)));
+    repo.write(
+        "bad.tf.json",
+        "{\n  \"terraform\": {\n    \"required_version\": \n}\n",
+    );
+    repo.write(
+        "deep.tf.json",
+        format!("{}{}", "[".repeat(5000), "]".repeat(5000)),
+    );
     let r = tf_json(&repo);
     assert_eq!(status(&r, "terraform.valid"), "fail");
     let mut paths: Vec<String> = finding_locations(&r, "terraform.valid")
@@ -267,7 +280,10 @@ fn unpinned_provider_is_reported_at_its_entry() {
             ("modules/db/versions.tf".to_string(), 10)
         ]
     );
-    assert_eq!(check(&r, "terraform.providers-pinned")["fix"]["scaffold"], "terraform");
+    assert_eq!(
+        check(&r, "terraform.providers-pinned")["fix"]["scaffold"],
+        "terraform"
+    );
 }
 
 #[test]
@@ -294,7 +310,10 @@ fn local_backend_and_missing_backend_are_reported() {
             ("live/b/main.tf".to_string(), 3)
         ]
     );
-    assert_eq!(check(&r, "terraform.remote-state")["fix"]["scaffold"], "terraform");
+    assert_eq!(
+        check(&r, "terraform.remote-state")["fix"]["scaffold"],
+        "terraform"
+    );
 }
 
 #[test]
@@ -320,7 +339,10 @@ fn missing_or_ignored_lockfile_is_reported() {
         ]
     );
     let c = check(&r, "terraform.lockfile");
-    assert_eq!(c["fix"]["hint"], "run `terraform init` and commit .terraform.lock.hcl");
+    assert_eq!(
+        c["fix"]["hint"],
+        "run `terraform init` and commit .terraform.lock.hcl"
+    );
     assert!(c["fix"].get("scaffold").is_none());
 }
 
@@ -356,7 +378,11 @@ fn secret_variables_must_be_sensitive_without_literal_default() {
             "--format",
             format,
         ]);
-        assert!(!out.stdout.contains(&secret_value), "{format}: {}", out.stdout);
+        assert!(
+            !out.stdout.contains(&secret_value),
+            "{format}: {}",
+            out.stdout
+        );
     }
 }
 
@@ -380,7 +406,10 @@ fn reusable_modules_and_examples_are_not_root_modules() {
         "modules/vpc/versions.tf",
         "terraform {\n  required_providers {\n    aws = { source = \"hashicorp/aws\", version = \">= 5.0\" }\n  }\n}\n",
     );
-    repo.write("modules/vpc/modules/subnets/main.tf", "resource \"aws_subnet\" \"s\" {}\n");
+    repo.write(
+        "modules/vpc/modules/subnets/main.tf",
+        "resource \"aws_subnet\" \"s\" {}\n",
+    );
     repo.write("shared/main.tf", "resource \"null_resource\" \"n\" {}\n");
     // Examples: no backend, no lock file, unpinned — not the gate's concern.
     repo.write(

@@ -106,9 +106,7 @@ pub fn classify(path: &str) -> Option<(CiSystem, CiRole)> {
         }
         ("", ".gitlab-ci.yml" | ".gitlab-ci.yaml") => pipeline(CiSystem::GitLab),
         (".circleci", "config.yml" | "config.yaml") => pipeline(CiSystem::CircleCi),
-        ("", "azure-pipelines.yml" | "azure-pipelines.yaml") => {
-            pipeline(CiSystem::AzurePipelines)
-        }
+        ("", "azure-pipelines.yml" | "azure-pipelines.yaml") => pipeline(CiSystem::AzurePipelines),
         ("", "bitbucket-pipelines.yml" | "bitbucket-pipelines.yaml") => {
             pipeline(CiSystem::Bitbucket)
         }

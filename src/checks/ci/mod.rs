@@ -45,16 +45,20 @@ pub(crate) fn re(pattern: &str) -> Regex {
 
 /// The first line of a running job's commands that `matches` (line by
 /// line: a script block is many commands).
-pub(crate) fn find_command<'a>(
-    model: &'a CiModel,
+pub(crate) fn find_command(
+    model: &CiModel,
     matches: impl Fn(&str) -> bool,
-) -> Option<(&'a Job, &'a Command, u32)> {
+) -> Option<(&Job, &Command, u32)> {
     for j in model.running_jobs() {
         for c in &j.commands {
             for (i, l) in c.text.lines().enumerate() {
                 if matches(l) {
                     // A block scalar starts on the line after its key.
-                    let offset = if c.text.contains('\n') { i as u32 + 1 } else { 0 };
+                    let offset = if c.text.contains('\n') {
+                        i as u32 + 1
+                    } else {
+                        0
+                    };
                     return Some((j, c, c.line + offset));
                 }
             }
@@ -65,9 +69,7 @@ pub(crate) fn find_command<'a>(
 
 /// Does `job` run a line that `matches`?
 pub(crate) fn job_runs(job: &Job, matches: impl Fn(&str) -> bool) -> bool {
-    job.commands
-        .iter()
-        .any(|c| c.text.lines().any(&matches))
+    job.commands.iter().any(|c| c.text.lines().any(&matches))
 }
 
 /// One finding per pipeline file for a check that found nothing anywhere:

@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 use super::detect::{CiFile, CiRole, CiSystem, classify};
 use super::node::{self, Node};
-use crate::index::{Content, Index};
 use crate::checks::terraform::per_run::per_index;
+use crate::index::{Content, Index};
 
 /// Why a file could not be read as CI configuration.
 #[derive(Debug, Clone)]
@@ -124,9 +124,7 @@ fn read(index: &Index, path: &str) -> Result<String, Problem> {
         col: None,
         message: m.to_string(),
     };
-    let f = index
-        .get(path)
-        .ok_or_else(|| whole("file not found"))?;
+    let f = index.get(path).ok_or_else(|| whole("file not found"))?;
     match f.content() {
         Content::Text(t) => Ok(t.clone()),
         Content::Binary => Err(whole("binary content, not a CI configuration")),
@@ -293,7 +291,10 @@ fn build(index: &Index) -> CiModel {
         new_index[old] = new;
     }
     let mut slots: Vec<Option<CiDoc>> = files.into_iter().map(Some).collect();
-    let files: Vec<CiDoc> = order.iter().map(|&o| slots[o].take().expect("once")).collect();
+    let files: Vec<CiDoc> = order
+        .iter()
+        .map(|&o| slots[o].take().expect("once"))
+        .collect();
 
     let mut model = CiModel {
         files,
@@ -354,7 +355,15 @@ fn commands_in(node: &Node, skip_keys: &[&str], out: &mut Vec<Command>) {
 }
 
 /// GitHub step keys that are not commands.
-const GITHUB_SKIP: &[&str] = &["name", "if", "id", "shell", "working-directory", "timeout-minutes", "continue-on-error"];
+const GITHUB_SKIP: &[&str] = &[
+    "name",
+    "if",
+    "id",
+    "shell",
+    "working-directory",
+    "timeout-minutes",
+    "continue-on-error",
+];
 
 fn job(file: usize, id: &str, name: Option<&str>, line: u32) -> Job {
     Job {
@@ -372,8 +381,17 @@ fn job(file: usize, id: &str, name: Option<&str>, line: u32) -> Job {
 
 /// Top-level GitLab keys that are not jobs.
 const GITLAB_KEYWORDS: &[&str] = &[
-    "default", "include", "stages", "variables", "workflow", "image", "services", "cache",
-    "before_script", "after_script", "spec",
+    "default",
+    "include",
+    "stages",
+    "variables",
+    "workflow",
+    "image",
+    "services",
+    "cache",
+    "before_script",
+    "after_script",
+    "spec",
 ];
 
 fn jobs_of(f: &CiDoc, fi: usize) -> Vec<Job> {
@@ -400,7 +418,9 @@ fn jobs_of(f: &CiDoc, fi: usize) -> Vec<Job> {
                 out.push(j);
             }
             (CiSystem::GitHubActions, _) => {
-                let Some(jobs) = doc.get("jobs") else { continue };
+                let Some(jobs) = doc.get("jobs") else {
+                    continue;
+                };
                 for (k, v) in jobs.map() {
                     let id = k.scalar().unwrap_or_default();
                     let mut j = job(fi, &id, v.get("name").and_then(Node::as_str), k.line);
@@ -495,7 +515,10 @@ fn collect_keys_and_strings(n: &Node, out: &mut Vec<Command>) {
         node::Value::Map(m) => {
             for (k, v) in m {
                 if let Some(s) = k.scalar() {
-                    out.push(Command { text: s, line: k.line });
+                    out.push(Command {
+                        text: s,
+                        line: k.line,
+                    });
                 }
                 collect_keys_and_strings(v, out);
             }
@@ -514,12 +537,20 @@ fn inherit(model: &mut CiModel) {
         let mut local: BTreeMap<String, Vec<Command>> = BTreeMap::new();
         for j in &model.jobs {
             let f = &model.files[j.file].file;
-            let own = j.commands.iter().filter(|x| !x.text.starts_with('\u{0}')).cloned();
+            let own = j
+                .commands
+                .iter()
+                .filter(|x| !x.text.starts_with('\u{0}'))
+                .cloned();
             match f.system {
                 CiSystem::GitLab => gitlab.entry(j.id.clone()).or_default().extend(own),
                 CiSystem::GitHubActions => {
                     let dir = f.path.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
-                    let key = if f.role == CiRole::Action { dir } else { f.path.as_str() };
+                    let key = if f.role == CiRole::Action {
+                        dir
+                    } else {
+                        f.path.as_str()
+                    };
                     local.entry(key.to_string()).or_default().extend(own);
                 }
                 _ => {}
@@ -545,7 +576,11 @@ fn inherit(model: &mut CiModel) {
                     extra.extend(cmds.iter().cloned());
                 }
             }
-            extra.retain(|e| !j.commands.iter().any(|c| c.text == e.text && c.line == e.line));
+            extra.retain(|e| {
+                !j.commands
+                    .iter()
+                    .any(|c| c.text == e.text && c.line == e.line)
+            });
             extra.dedup_by(|a, b| a.text == b.text && a.line == b.line);
             changed |= !extra.is_empty();
             j.commands.extend(extra);

@@ -52,8 +52,7 @@ impl Node {
             Value::Map(m) => m,
             _ => &[],
         };
-        m.iter()
-            .filter_map(|(k, v)| k.scalar().map(|k| (k, v)))
+        m.iter().filter_map(|(k, v)| k.scalar().map(|k| (k, v)))
     }
 
     /// `(key node, value)` of a mapping.
@@ -286,14 +285,14 @@ mod tests {
     #[test]
     fn positions_of_keys_and_values() {
         with_big_stack(|| {
-        let n = parse("on:\n  push:\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n").unwrap();
-        let on = n.key_node("on").expect("`on` stays a string key");
-        assert_eq!(on.line, 1);
-        let jobs = n.get("jobs").unwrap();
-        assert_eq!(jobs.key_node("build").unwrap().line, 4);
-        let step = &jobs.get("build").unwrap().get("steps").unwrap().seq()[0];
-        assert_eq!(step.get("uses").unwrap().line, 7);
-        assert_eq!(step.get("uses").unwrap().col, 15);
+            let n = parse("on:\n  push:\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n").unwrap();
+            let on = n.key_node("on").expect("`on` stays a string key");
+            assert_eq!(on.line, 1);
+            let jobs = n.get("jobs").unwrap();
+            assert_eq!(jobs.key_node("build").unwrap().line, 4);
+            let step = &jobs.get("build").unwrap().get("steps").unwrap().seq()[0];
+            assert_eq!(step.get("uses").unwrap().line, 7);
+            assert_eq!(step.get("uses").unwrap().col, 15);
         });
     }
 
@@ -325,14 +324,14 @@ mod tests {
     #[test]
     fn deep_nesting_is_refused() {
         with_big_stack(|| {
-        let y = format!("{}1{}", "[".repeat(5000), "]".repeat(5000));
-        assert!(parse(&y).is_err());
-        let mut block = String::new();
-        for i in 0..5000 {
-            block.push_str(&" ".repeat(i));
-            block.push_str("k:\n");
-        }
-        assert!(parse(&block).is_err());
+            let y = format!("{}1{}", "[".repeat(5000), "]".repeat(5000));
+            assert!(parse(&y).is_err());
+            let mut block = String::new();
+            for i in 0..5000 {
+                block.push_str(&" ".repeat(i));
+                block.push_str("k:\n");
+            }
+            assert!(parse(&block).is_err());
         });
     }
 }

@@ -100,8 +100,12 @@ impl Check for ReleaseGate {
             return super::no_ci();
         }
         let Some((gate, _, gate_line)) = super::find_command(&m, is_gate_command) else {
-            let findings = super::pipeline_findings(&m, "no job in this pipeline runs `readyctl check`");
-            return Outcome::fail("no CI job runs the release gate (`readyctl check`)", findings);
+            let findings =
+                super::pipeline_findings(&m, "no job in this pipeline runs `readyctl check`");
+            return Outcome::fail(
+                "no CI job runs the release gate (`readyctl check`)",
+                findings,
+            );
         };
         let findings: Vec<Finding> = m
             .running_jobs()
@@ -162,9 +166,8 @@ fn gated(m: &CiModel, job: &Job) -> bool {
                 m.gitlab_stages.iter().position(|x| x == s)
             };
             let Some(mine) = stage(job) else { return false };
-            all.values().any(|g| {
-                super::job_runs(g, is_gate_command) && stage(g).is_some_and(|s| s < mine)
-            })
+            all.values()
+                .any(|g| super::job_runs(g, is_gate_command) && stage(g).is_some_and(|s| s < mine))
         }
         _ => true,
     }
@@ -196,7 +199,9 @@ mod tests {
     fn recognises_the_gate() {
         assert!(is_gate_command("readyctl check"));
         assert!(is_gate_command("./bin/readyctl check --format github ."));
-        assert!(is_gate_command("acme/readyctl-action@0123456789abcdef0123456789abcdef01234567"));
+        assert!(is_gate_command(
+            "acme/readyctl-action@0123456789abcdef0123456789abcdef01234567"
+        ));
         assert!(!is_gate_command("readyctl scaffold ci"));
         assert!(!is_gate_command("cargo check"));
     }

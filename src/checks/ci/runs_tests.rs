@@ -93,7 +93,10 @@ impl Check for RunsTests {
                 m.path(job)
             ));
         }
-        let findings = super::pipeline_findings(&m, "no job in this pipeline runs a test or validate command");
+        let findings = super::pipeline_findings(
+            &m,
+            "no job in this pipeline runs a test or validate command",
+        );
         Outcome::fail("no CI job runs tests", findings)
     }
 }

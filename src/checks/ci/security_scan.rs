@@ -86,9 +86,10 @@ impl Check for SecurityScan {
             return super::no_ci();
         }
         // GitLab `include:` templates count though they are not jobs here.
-        let include = m.jobs.iter().find(|j| {
-            j.id == "include" && super::job_runs(j, is_scan_command)
-        });
+        let include = m
+            .jobs
+            .iter()
+            .find(|j| j.id == "include" && super::job_runs(j, is_scan_command));
         if let Some(j) = include {
             return Outcome::pass(format!("security templates included by {}", m.path(j)));
         }
@@ -99,7 +100,8 @@ impl Check for SecurityScan {
                 m.path(job)
             ));
         }
-        let findings = super::pipeline_findings(&m, "no job in this pipeline runs a security scanner");
+        let findings =
+            super::pipeline_findings(&m, "no job in this pipeline runs a security scanner");
         Outcome::fail("no CI job runs a security scanner", findings)
     }
 }

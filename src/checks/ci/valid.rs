@@ -88,13 +88,20 @@ impl Check for Valid {
 }
 
 fn finding(f: &CiDoc, line: u32, col: Option<u32>, msg: String) -> Finding {
-    Finding::new(msg).at(f.file.path.clone(), Some(line.max(1))).col(col)
+    Finding::new(msg)
+        .at(f.file.path.clone(), Some(line.max(1)))
+        .col(col)
 }
 
 fn structure(f: &CiDoc, out: &mut Vec<Finding>) {
     let docs = match &f.docs {
         Err(p) => {
-            out.push(finding(f, p.line, p.col, format!("does not parse: {}", p.message)));
+            out.push(finding(
+                f,
+                p.line,
+                p.col,
+                format!("does not parse: {}", p.message),
+            ));
             return;
         }
         Ok(d) => d,
@@ -130,13 +137,19 @@ fn structure(f: &CiDoc, out: &mut Vec<Finding>) {
             if let Some(jobs) = doc.get("jobs") {
                 for (k, v) in jobs.map() {
                     if !v.has("steps") {
-                        bad(k, format!("job `{}` has no `steps`", k.scalar().unwrap_or_default()));
+                        bad(
+                            k,
+                            format!("job `{}` has no `steps`", k.scalar().unwrap_or_default()),
+                        );
                     }
                 }
             }
         }
         (CiSystem::AzurePipelines, _) => {
-            if !["stages", "jobs", "steps", "extends"].iter().any(|k| doc.has(k)) {
+            if !["stages", "jobs", "steps", "extends"]
+                .iter()
+                .any(|k| doc.has(k))
+            {
                 bad(doc, "no `stages`, `jobs`, `steps` or `extends`".into());
             }
         }
@@ -209,8 +222,17 @@ fn github(doc: &Node, bad: &mut impl FnMut(&Node, String)) {
 }
 
 const GITLAB_KEYWORDS: &[&str] = &[
-    "default", "include", "stages", "variables", "workflow", "image", "services", "cache",
-    "before_script", "after_script", "spec",
+    "default",
+    "include",
+    "stages",
+    "variables",
+    "workflow",
+    "image",
+    "services",
+    "cache",
+    "before_script",
+    "after_script",
+    "spec",
 ];
 
 fn gitlab(doc: &Node, bad: &mut impl FnMut(&Node, String)) {
@@ -221,8 +243,14 @@ fn gitlab(doc: &Node, bad: &mut impl FnMut(&Node, String)) {
         }
         if !v.is_map() {
             bad(k, format!("job `{id}` must be a mapping"));
-        } else if !["script", "trigger", "extends", "run"].iter().any(|x| v.has(x)) {
-            bad(k, format!("job `{id}` has no `script`, `trigger`, `run` or `extends`"));
+        } else if !["script", "trigger", "extends", "run"]
+            .iter()
+            .any(|x| v.has(x))
+        {
+            bad(
+                k,
+                format!("job `{id}` has no `script`, `trigger`, `run` or `extends`"),
+            );
         }
     }
 }

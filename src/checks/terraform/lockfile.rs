@@ -71,7 +71,8 @@ impl Check for Lockfile {
         for module in &roots {
             let anchor = m.blocks(module).find(|(_, b)| {
                 USES_PROVIDERS.contains(&b.kind.as_str())
-                    || (b.kind == "terraform" && b.body.blocks("required_providers").next().is_some())
+                    || (b.kind == "terraform"
+                        && b.body.blocks("required_providers").next().is_some())
             });
             let Some((f, b)) = anchor else { continue };
             needing += 1;

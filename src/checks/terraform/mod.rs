@@ -40,7 +40,10 @@ pub(crate) fn plural(n: usize, word: &str) -> String {
 pub(crate) fn examples_note(m: &model::Model) -> String {
     match m.example_count() {
         0 => String::new(),
-        n => format!(" ({} under examples/tests not checked)", plural(n, "module")),
+        n => format!(
+            " ({} under examples/tests not checked)",
+            plural(n, "module")
+        ),
     }
 }
 

@@ -138,7 +138,10 @@ impl Model {
     }
 
     /// Every parsed top-level block of `module`, with its file.
-    pub fn blocks<'a>(&'a self, module: &'a Module) -> impl Iterator<Item = (&'a TfFile, &'a Block)> {
+    pub fn blocks<'a>(
+        &'a self,
+        module: &'a Module,
+    ) -> impl Iterator<Item = (&'a TfFile, &'a Block)> {
         module.files.iter().flat_map(move |&i| {
             let f = &self.files[i];
             f.body()
@@ -162,7 +165,9 @@ impl Model {
 }
 
 /// Directory names whose contents are examples or test fixtures.
-const EXAMPLE_DIRS: &[&str] = &["examples", "example", "test", "tests", "testdata", "fixtures"];
+const EXAMPLE_DIRS: &[&str] = &[
+    "examples", "example", "test", "tests", "testdata", "fixtures",
+];
 
 /// The model of `index`, built once per run.
 pub fn model(index: &Index) -> Arc<Model> {
@@ -335,10 +340,17 @@ pub fn parse_json(text: &str) -> Result<Body, ParseError> {
     let v: serde_json::Value = serde_json::from_str(text).map_err(|e| ParseError {
         line: e.line().max(1) as u32,
         col: e.column().max(1) as u32,
-        message: e.to_string().split(" at line ").next().unwrap_or("").to_string(),
+        message: e
+            .to_string()
+            .split(" at line ")
+            .next()
+            .unwrap_or("")
+            .to_string(),
     })?;
     let serde_json::Value::Object(top) = v else {
-        return Err(whole_file("the top level of a Terraform JSON file must be an object"));
+        return Err(whole_file(
+            "the top level of a Terraform JSON file must be an object",
+        ));
     };
     let locator = JsonLocator::new(text);
     let mut body = Body::default();
@@ -450,11 +462,9 @@ fn json_value(v: &serde_json::Value, locator: &JsonLocator) -> Value {
         serde_json::Value::String(s) if s.contains("${") => Value::Expr,
         serde_json::Value::String(s) => Value::Str(s.clone()),
         serde_json::Value::Array(a) => Value::List(a.len()),
-        serde_json::Value::Object(m) => Value::Object(
-            m.iter()
-                .map(|(k, v)| json_attr(k, v, locator))
-                .collect(),
-        ),
+        serde_json::Value::Object(m) => {
+            Value::Object(m.iter().map(|(k, v)| json_attr(k, v, locator)).collect())
+        }
     }
 }
 
@@ -594,7 +604,10 @@ mod tests {
 
     #[test]
     fn resolves_relative_sources() {
-        assert_eq!(resolve("envs/prod", "../../modules/vpc").as_deref(), Some("modules/vpc"));
+        assert_eq!(
+            resolve("envs/prod", "../../modules/vpc").as_deref(),
+            Some("modules/vpc")
+        );
         assert_eq!(resolve("", "./modules/a/").as_deref(), Some("modules/a"));
         assert_eq!(resolve("", "../x"), None);
     }
