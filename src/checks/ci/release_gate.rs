@@ -72,7 +72,7 @@ static GATE: LazyLock<Regex> = LazyLock::new(|| {
     super::re(r"(?i)\breadyctl(\.exe)?\b[^\n#]*\bcheck\b|^\s*[\w.-]+/[\w./-]*readyctl[\w.-]*@")
 });
 static DEPLOY_NAME: LazyLock<Regex> =
-    LazyLock::new(|| super::re(r"(?i)deploy|release|publish|promot|rollout|ship"));
+    LazyLock::new(|| super::re(r"(?i)(^|[^a-z])(deploy|release|publish|promot|rollout)"));
 static DEPLOY_COMMAND: LazyLock<Regex> = LazyLock::new(|| {
     super::re(
         r"(?i)(^|[\s/])deploy\b|\bpublish\b|helm\s+(upgrade|install)\b|kubectl\s+(apply|rollout)\b|terraform\s+apply\b|docker\s+push\b|\bgoreleaser\b|semantic-release",
