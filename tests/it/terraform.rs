@@ -205,6 +205,11 @@ fn malformed_inputs_are_findings_not_crashes() {
         "deep.tf.json",
         format!("{}{}", "[".repeat(5000), "]".repeat(5000)),
     );
+    // Terraform rejects a redefined attribute; so does hcl::edit.
+    repo.write(
+        "dup.tf",
+        "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"a\"\n  bucket = \"b\"\n}\n",
+    );
     let r = tf_json(&repo);
     assert_eq!(status(&r, "terraform.valid"), "fail");
     let mut paths: Vec<String> = finding_locations(&r, "terraform.valid")
@@ -220,12 +225,14 @@ fn malformed_inputs_are_findings_not_crashes() {
             "deep.tf",
             "deep.tf.json",
             "deep_blocks.tf",
+            "dup.tf",
             "unterminated.tf"
         ]
     );
     let locs = finding_locations(&r, "terraform.valid");
     assert!(locs.contains(&("deep.tf".to_string(), 2)), "{locs:?}");
     assert!(locs.contains(&("bad.tf.json".to_string(), 4)), "{locs:?}");
+    assert!(locs.contains(&("dup.tf".to_string(), 3)), "{locs:?}");
     // The other checks ran.
     assert_eq!(status(&r, "terraform.remote-state"), "pass");
 }
