@@ -54,6 +54,14 @@ locals {
     }
   EOT
   greeting = "Hello, %{ if var.name != "" }${var.name}%{ else }world%{ endif }!"
+  subnet_configurations = [
+    for v in var.subnet_objects :
+    {
+      ipv4      = cidrhost(v.cidr_block, 10)
+      subnet_id = v.id
+    }
+  ]
+  per_az = { "${var.region}a" = { PerAZ = "private-a" } }
 }
 
 resource "aws_security_group" "this" {
