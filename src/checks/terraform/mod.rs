@@ -1,8 +1,53 @@
-//! `terraform.*` checks.
+//! `terraform.*`: Terraform hygiene — syntax, version and provider pins,
+//! remote state, lock files and sensitive variables.
+//!
+//! Every check reads the one [`model::Model`] of the run: each file is
+//! parsed once and shared. (`terraform.present` is a declarative check.)
 
-use crate::engine::Check;
+mod lockfile;
+pub mod model;
+pub mod per_run;
+mod providers_pinned;
+mod remote_state;
+mod sensitive_variables;
+mod valid;
+mod version_pinned;
+
+use crate::engine::{Check, Outcome};
 
 /// The `terraform.*` checks (SPEC §3).
 pub fn checks() -> Vec<Box<dyn Check>> {
-    Vec::new()
+    vec![
+        Box::new(valid::Valid::new()),
+        Box::new(version_pinned::VersionPinned::new()),
+        Box::new(providers_pinned::ProvidersPinned::new()),
+        Box::new(remote_state::RemoteState::new()),
+        Box::new(lockfile::Lockfile::new()),
+        Box::new(sensitive_variables::SensitiveVariables::new()),
+    ]
+}
+
+/// The outcome when the repository has no Terraform.
+pub(crate) fn no_terraform() -> Outcome {
+    Outcome::skip("no Terraform files")
+}
+
+pub(crate) fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// " (N example/test modules not checked)" or "".
+pub(crate) fn examples_note(m: &model::Model) -> String {
+    match m.example_count() {
+        0 => String::new(),
+        n => format!(
+            " ({} under examples/tests not checked)",
+            plural(n, "module")
+        ),
+    }
+}
+
+/// `dir` for messages: "." for the repository root.
+pub(crate) fn shown(dir: &str) -> &str {
+    if dir.is_empty() { "." } else { dir }
 }

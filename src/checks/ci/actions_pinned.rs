@@ -1,0 +1,138 @@
+//! `ci.actions-pinned`: every third-party GitHub Action is pinned to a
+//! full commit SHA.
+
+use super::model;
+use super::node::Node;
+use crate::engine::{Check, CheckMeta, Context, Outcome};
+use crate::model::{Finding, Severity};
+
+const EXPLAIN: &str = r#"
+## What it checks
+That every `uses: owner/repo@ref` in GitHub workflows (steps and reusable
+workflow calls) and in local actions (`.github/actions/*/action.yml`) names a
+full 40-character commit SHA. Local actions (`./...`) are fine, and so are
+Docker images pinned by digest (`docker://image@sha256:...`).
+
+## Why it matters
+A tag or branch can be moved to other code at any time by whoever controls
+the action's repository — or by whoever stole their token, as in the
+`tj-actions/changed-files` compromise that leaked CI secrets from thousands of
+repositories. A commit SHA cannot be moved.
+
+## How to fix
+Replace each tag with the commit it points to and keep the tag in a comment,
+so Dependabot and Renovate can still update it (`pinact` and
+`ratchet` do this for a whole repository).
+
+## Example
+```yaml
+- uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2
+```
+"#;
+
+pub struct ActionsPinned {
+    meta: CheckMeta,
+}
+
+impl ActionsPinned {
+    pub fn new() -> Self {
+        ActionsPinned {
+            meta: CheckMeta::builtin(
+                "ci.actions-pinned",
+                "GitHub Actions pinned to commit SHAs",
+                Severity::Warning,
+                EXPLAIN,
+                "pin each `uses:` to a full commit SHA (keep the tag in a comment)",
+                Some("ci"),
+            ),
+        }
+    }
+}
+
+/// Why `uses` is not pinned, or None when it is.
+pub fn unpinned(uses: &str) -> Option<&'static str> {
+    let u = uses.trim();
+    if u.starts_with("./") || u.starts_with("../") {
+        return None;
+    }
+    if let Some(image) = u.strip_prefix("docker://") {
+        return (!image.contains("@sha256:")).then_some("Docker image not pinned by digest");
+    }
+    match u.rsplit_once('@') {
+        None => Some("no version"),
+        Some((_, r)) if r.len() == 40 && r.bytes().all(|b| b.is_ascii_hexdigit()) => None,
+        Some(_) => Some("not pinned to a full commit SHA"),
+    }
+}
+
+fn collect<'a>(n: &'a Node, out: &mut Vec<&'a Node>) {
+    if let Some(u) = n.get("uses") {
+        out.push(u);
+    }
+    for s in n.get("steps").map(Node::seq).unwrap_or(&[]) {
+        if let Some(u) = s.get("uses") {
+            out.push(u);
+        }
+    }
+}
+
+impl Check for ActionsPinned {
+    fn meta(&self) -> &CheckMeta {
+        &self.meta
+    }
+
+    fn run(&self, ctx: &Context) -> Outcome {
+        let m = model::model(ctx.index);
+        if m.is_empty() {
+            return super::no_ci();
+        }
+        if !m.has_github_workflow() {
+            return Outcome::skip("no GitHub Actions workflow");
+        }
+        let mut findings = Vec::new();
+        let mut total = 0;
+        for (_, f) in m.github() {
+            let Some(doc) = f.doc() else { continue };
+            let mut uses = Vec::new();
+            for (_, job) in doc.get("jobs").map(Node::map).unwrap_or(&[]) {
+                collect(job, &mut uses);
+            }
+            if let Some(runs) = doc.get("runs") {
+                collect(runs, &mut uses);
+            }
+            for u in uses {
+                let Some(text) = u.as_str() else { continue };
+                total += 1;
+                if let Some(why) = unpinned(text) {
+                    findings.push(
+                        Finding::new(format!("`{text}`: {why}"))
+                            .at(f.file.path.clone(), Some(u.line))
+                            .col(Some(u.col)),
+                    );
+                }
+            }
+        }
+        Outcome::from_findings(
+            findings,
+            format!("{total} `uses:` pinned to commit SHAs"),
+            "GitHub Actions not pinned to a commit SHA",
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unpinned;
+
+    #[test]
+    fn pins() {
+        assert!(unpinned("actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683").is_none());
+        assert!(unpinned("./.github/actions/setup").is_none());
+        assert!(unpinned("docker://alpine@sha256:0123").is_none());
+        assert!(unpinned("docker://alpine:3.20").is_some());
+        assert!(unpinned("actions/checkout@v4").is_some());
+        assert!(unpinned("actions/checkout@11bd719").is_some());
+        assert!(unpinned("org/repo/.github/workflows/x.yml@main").is_some());
+        assert!(unpinned("actions/checkout").is_some());
+    }
+}

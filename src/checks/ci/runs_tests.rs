@@ -1,0 +1,142 @@
+//! `ci.runs-tests`: some CI job runs a test or validate command.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::model;
+use crate::engine::{Check, CheckMeta, Context, Outcome};
+use crate::model::Severity;
+
+const EXPLAIN: &str = r#"
+## What it checks
+That some CI job runs a recognised test or validation command: `cargo test`,
+`cargo nextest`, `go test`, `npm|yarn|pnpm|bun test`, `jest`, `vitest`,
+`pytest`, `tox`, `nox`, `mvn test|verify`, `gradle test|check`,
+`make test|check`, `terraform validate|test`, `rspec`, `rake test|spec`,
+`dotnet test`, `ctest`, `phpunit`, `mix test`, `swift test`, `bazel test`,
+`deno test`, `just test`, or a CircleCI orb's `*/test` job. Commands reached
+through GitLab `extends`, GitHub local actions and local reusable workflows
+count for the job that uses them.
+
+## Why it matters
+A pipeline that builds and deploys without running the tests ships whatever
+was pushed. The release gate can only be trusted when the pipeline proves the
+code works before it deploys.
+
+## How to fix
+Add a test job to your pipeline, or run `readyctl scaffold ci` for a
+pipeline with test, scan and release-gate jobs.
+
+## Example
+```yaml
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2
+      - run: cargo test --locked
+```
+"#;
+
+pub struct RunsTests {
+    meta: CheckMeta,
+}
+
+impl RunsTests {
+    pub fn new() -> Self {
+        RunsTests {
+            meta: CheckMeta::builtin(
+                "ci.runs-tests",
+                "CI runs the tests",
+                Severity::Warning,
+                EXPLAIN,
+                "add a CI job that runs your test suite",
+                Some("ci"),
+            ),
+        }
+    }
+}
+
+static TEST: LazyLock<Regex> = LazyLock::new(|| {
+    super::re(concat!(
+        r"(?i)\bcargo(\s+\+\S+)?\s+(test|nextest|t)\b|cargo-nextest|\bgo\s+test\b|\bgotestsum\b",
+        r"|\b(npm|yarn|pnpm|bun)\s+(run\s+)?(test|t)\b|\b(npm|yarn|pnpm)\s+run\s+test:|\bnpx\s+(jest|vitest|mocha|playwright\s+test)\b",
+        r"|\b(jest|vitest|mocha)(\s|$)|\bpytest\b|\bpython3?\s+-m\s+(pytest|unittest)\b|\btox\b|\bnox\b",
+        r"|\b(mvn|mvnw)\b.*\b(test|verify)\b|\bgradlew?\b.*\b(test|check)\b",
+        r"|\bmake\b(\s+\S+)*?\s+(test|check|tests)\b|\b(terraform|tofu|terragrunt)\b.*\b(validate|test)\b",
+        r"|\brspec\b|\brake\s+(test|spec)\b|\bdotnet\s+test\b|\bctest\b|\bphpunit\b|\bmix\s+test\b",
+        r"|\bswift\s+test\b|\bbazel(isk)?\s+test\b|\bdeno\s+test\b|\b(just|task)\s+test\b",
+        r"|^\s*[\w-]+/test\s*$",
+    ))
+});
+
+/// Does `line` run tests?
+pub fn is_test_command(line: &str) -> bool {
+    TEST.is_match(line)
+}
+
+impl Check for RunsTests {
+    fn meta(&self) -> &CheckMeta {
+        &self.meta
+    }
+
+    fn run(&self, ctx: &Context) -> Outcome {
+        let m = model::model(ctx.index);
+        if m.is_empty() {
+            return super::no_ci();
+        }
+        if let Some((job, _, line)) = super::find_command(&m, is_test_command) {
+            return Outcome::pass(format!(
+                "job `{}` runs tests ({}:{line})",
+                job.name,
+                m.path(job)
+            ));
+        }
+        let findings = super::pipeline_findings(
+            &m,
+            "no job in this pipeline runs a test or validate command",
+        );
+        Outcome::fail("no CI job runs tests", findings)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_test_command;
+
+    #[test]
+    fn recognises_test_commands() {
+        for c in [
+            "cargo test --locked",
+            "cargo nextest run",
+            "go test ./...",
+            "npm test",
+            "pnpm run test",
+            "yarn test",
+            "pytest -q",
+            "python -m pytest",
+            "tox -e py312",
+            "./mvnw -B verify",
+            "./gradlew check",
+            "make test",
+            "terraform validate",
+            "bundle exec rspec",
+            "dotnet test",
+            "ctest --output-on-failure",
+            "node/test",
+        ] {
+            assert!(is_test_command(c), "{c}");
+        }
+        for c in [
+            "cargo build --release",
+            "npm ci",
+            "echo testing",
+            "docker build .",
+            "make",
+            "terraform plan",
+        ] {
+            assert!(!is_test_command(c), "{c}");
+        }
+    }
+}

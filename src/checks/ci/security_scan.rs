@@ -1,0 +1,138 @@
+//! `ci.security-scan`: some CI job runs a security scanner.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::model;
+use crate::engine::{Check, CheckMeta, Context, Outcome};
+use crate::model::Severity;
+
+const EXPLAIN: &str = r#"
+## What it checks
+That some CI job runs a security scanner — dependency audit, SAST, secret,
+IaC or container scanning: `cargo audit`, `cargo deny`, `npm|yarn|pnpm
+audit`, `pip-audit`, `safety`, `bundle audit`, `govulncheck`, `trivy`,
+`grype`, `checkov`, `tfsec`, `terrascan`, `kics`, `semgrep`, CodeQL
+(`github/codeql-action`), `zizmor`, `gitleaks`, `trufflehog`, `snyk`,
+`osv-scanner`, OWASP `dependency-check`, `bandit`, `gosec`, `brakeman`,
+`actions/dependency-review-action`, or GitLab's `Security/*` templates and
+SAST / secret-detection / dependency-scanning components. `readyctl` itself
+does not count: it checks readiness, it does not scan dependencies.
+
+## Why it matters
+Known-vulnerable dependencies, leaked credentials and misconfigured
+infrastructure are the cheapest incidents to prevent: the scanners exist and
+run in seconds. A pipeline that never runs one ships them.
+
+## How to fix
+Add a scanning job for your stack (for example `cargo deny check`,
+`npm audit --audit-level=high`, `trivy fs .`, `checkov -d infra/`), or run
+`readyctl scaffold ci`.
+
+## Example
+```yaml
+  audit:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2
+      - run: cargo deny check advisories
+```
+"#;
+
+pub struct SecurityScan {
+    meta: CheckMeta,
+}
+
+impl SecurityScan {
+    pub fn new() -> Self {
+        SecurityScan {
+            meta: CheckMeta::builtin(
+                "ci.security-scan",
+                "CI runs a security scanner",
+                Severity::Warning,
+                EXPLAIN,
+                "add a CI job that runs a dependency, SAST, IaC or container scanner",
+                Some("ci"),
+            ),
+        }
+    }
+}
+
+static SCANNER: LazyLock<Regex> = LazyLock::new(|| {
+    super::re(concat!(
+        r"(?i)\bcargo[ -](audit|deny)\b|\b(npm|yarn|pnpm)\s+(npm\s+)?audit\b|\bpip-audit\b|\bsafety\s+(check|scan)\b",
+        r"|\bbundle(r)?[ -]audit\b|\bgovulncheck\b|\btrivy\b|\bgrype\b|\bcheckov\b|\btfsec\b|\bterrascan\b",
+        r"|\bkics\b|\bsemgrep\b|\bcodeql\b|\bzizmor\b|\bgitleaks\b|\btrufflehog\b|\bsnyk\b|\bosv-scanner\b",
+        r"|\bdependency-check\b|\bbandit\b|\bgosec\b|\bbrakeman\b|dependency-review-action|anchore/scan-action",
+        r"|template:\s*(Security|Jobs)/(SAST|Secret-Detection|Dependency-Scanning|Container-Scanning|DAST|SAST-IaC)",
+        r"|components/(sast|secret-detection|dependency-scanning|container-scanning)\b",
+    ))
+});
+
+/// Does `line` run a security scanner? (`readyctl` lines never count.)
+pub fn is_scan_command(line: &str) -> bool {
+    !line.to_ascii_lowercase().contains("readyctl") && SCANNER.is_match(line)
+}
+
+impl Check for SecurityScan {
+    fn meta(&self) -> &CheckMeta {
+        &self.meta
+    }
+
+    fn run(&self, ctx: &Context) -> Outcome {
+        let m = model::model(ctx.index);
+        if m.is_empty() {
+            return super::no_ci();
+        }
+        // GitLab `include:` templates count though they are not jobs here.
+        let include = m
+            .jobs
+            .iter()
+            .find(|j| j.id == "include" && super::job_runs(j, is_scan_command));
+        if let Some(j) = include {
+            return Outcome::pass(format!("security templates included by {}", m.path(j)));
+        }
+        if let Some((job, _, line)) = super::find_command(&m, is_scan_command) {
+            return Outcome::pass(format!(
+                "job `{}` runs a security scanner ({}:{line})",
+                job.name,
+                m.path(job)
+            ));
+        }
+        let findings =
+            super::pipeline_findings(&m, "no job in this pipeline runs a security scanner");
+        Outcome::fail("no CI job runs a security scanner", findings)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_scan_command;
+
+    #[test]
+    fn recognises_scanners() {
+        for c in [
+            "cargo audit",
+            "cargo deny check",
+            "npm audit --audit-level=high",
+            "pip-audit -r requirements.txt",
+            "trivy fs .",
+            "github/codeql-action/analyze@abc",
+            "checkov -d infra",
+            "zizmor .github/workflows",
+            "gitleaks detect",
+            "template: Security/SAST.gitlab-ci.yml",
+        ] {
+            assert!(is_scan_command(c), "{c}");
+        }
+        for c in [
+            "readyctl check --only 'secrets.*'",
+            "cargo test",
+            "npm ci",
+            "echo audit log",
+        ] {
+            assert!(!is_scan_command(c), "{c}");
+        }
+    }
+}

@@ -1,0 +1,614 @@
+//! The Terraform model every `terraform.*` check reads: each `.tf`,
+//! `.tf.json`, `.tfvars` and `.tfvars.json` file parsed once per run
+//! (HCL through `hcl::edit`, which keeps byte spans; JSON through
+//! serde_json), reduced to the blocks and attributes the checks look at,
+//! with 1-based line and column numbers; and the modules (directories of
+//! configuration files) with their role.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use hcl::edit::Span;
+use hcl::edit::expr::{Expression, ObjectKey};
+use hcl::edit::structure::{Body as HclBody, Structure};
+use rayon::prelude::*;
+
+use super::per_run::per_index;
+use crate::index::{Content, FileEntry, Index};
+use crate::text::LineIndex;
+
+/// Nesting deeper than this is refused before parsing: real configurations
+/// nest a dozen levels, and the recursive parser must not exhaust the stack.
+pub const MAX_NESTING: usize = 128;
+
+/// A literal value, as far as the checks care.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Number,
+    Str(String),
+    /// An object literal (`{ source = "...", version = "..." }`).
+    Object(Vec<Attr>),
+    /// A list or tuple literal, with its length.
+    List(usize),
+    /// Anything computed: references, calls, templates, heredocs, `for`.
+    Expr,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attr {
+    pub name: String,
+    pub line: u32,
+    pub col: u32,
+    pub value: Value,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Body {
+    pub attrs: Vec<Attr>,
+    pub blocks: Vec<Block>,
+}
+
+impl Body {
+    pub fn attr(&self, name: &str) -> Option<&Attr> {
+        self.attrs.iter().find(|a| a.name == name)
+    }
+
+    pub fn blocks<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Block> + 'a {
+        self.blocks.iter().filter(move |b| b.kind == kind)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Block {
+    pub kind: String,
+    pub labels: Vec<String>,
+    pub line: u32,
+    pub col: u32,
+    pub body: Body,
+}
+
+impl Block {
+    pub fn label(&self) -> &str {
+        self.labels.first().map(String::as_str).unwrap_or("")
+    }
+}
+
+/// Why a file could not be read as Terraform.
+#[derive(Debug, Clone)]
+pub struct ParseError {
+    pub line: u32,
+    pub col: u32,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// `.tf` / `.tf.json`: part of a module.
+    Config,
+    /// `.tfvars` / `.tfvars.json`: variable values.
+    Vars,
+}
+
+#[derive(Debug)]
+pub struct TfFile {
+    pub path: String,
+    pub dir: String,
+    pub role: Role,
+    pub parsed: Result<Body, ParseError>,
+}
+
+impl TfFile {
+    pub fn body(&self) -> Option<&Body> {
+        self.parsed.as_ref().ok()
+    }
+}
+
+/// A directory of configuration files.
+#[derive(Debug)]
+pub struct Module {
+    /// Relative directory ("" at the repository root).
+    pub dir: String,
+    /// Indexes into [`Model::files`], in path order (only `Role::Config`).
+    pub files: Vec<usize>,
+    /// A root module: Terraform is run in it (state and lock file apply).
+    pub root: bool,
+    /// Under `examples/`, `test/`, `tests/`, `testdata/` or `fixtures/`:
+    /// only syntax is checked.
+    pub example: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct Model {
+    /// Every Terraform file, in path order.
+    pub files: Vec<TfFile>,
+    pub modules: Vec<Module>,
+}
+
+impl Model {
+    /// Is there any Terraform configuration at all?
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// Modules that the hygiene checks look at (examples and tests left out).
+    pub fn checked_modules(&self) -> impl Iterator<Item = &Module> {
+        self.modules.iter().filter(|m| !m.example)
+    }
+
+    /// Every parsed top-level block of `module`, with its file.
+    pub fn blocks<'a>(
+        &'a self,
+        module: &'a Module,
+    ) -> impl Iterator<Item = (&'a TfFile, &'a Block)> {
+        module.files.iter().flat_map(move |&i| {
+            let f = &self.files[i];
+            f.body()
+                .into_iter()
+                .flat_map(move |b| b.blocks.iter().map(move |bl| (f, bl)))
+        })
+    }
+
+    /// The first file of `module`, for findings about the module as a whole.
+    pub fn first_file<'a>(&'a self, module: &'a Module) -> &'a str {
+        module
+            .files
+            .first()
+            .map(|&i| self.files[i].path.as_str())
+            .unwrap_or(&module.dir)
+    }
+
+    pub fn example_count(&self) -> usize {
+        self.modules.iter().filter(|m| m.example).count()
+    }
+}
+
+/// Directory names whose contents are examples or test fixtures.
+const EXAMPLE_DIRS: &[&str] = &[
+    "examples", "example", "test", "tests", "testdata", "fixtures",
+];
+
+/// The model of `index`, built once per run.
+pub fn model(index: &Index) -> Arc<Model> {
+    per_index(index, build)
+}
+
+fn role_of(name: &str) -> Option<Role> {
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".tf") || lower.ends_with(".tf.json") {
+        Some(Role::Config)
+    } else if lower.ends_with(".tfvars") || lower.ends_with(".tfvars.json") {
+        Some(Role::Vars)
+    } else {
+        None
+    }
+}
+
+/// Build the model: parse every Terraform file (in parallel), then group
+/// the configuration files into modules.
+pub fn build(index: &Index) -> Model {
+    let entries: Vec<(&FileEntry, Role)> = index
+        .files()
+        .iter()
+        .filter(|f| !f.is_vendored())
+        .filter_map(|f| role_of(f.name()).map(|r| (f, r)))
+        .collect();
+    let files: Vec<TfFile> = entries
+        .par_iter()
+        .map(|(f, role)| TfFile {
+            path: f.path.clone(),
+            dir: f.dir().to_string(),
+            role: *role,
+            parsed: parse_entry(f),
+        })
+        .collect();
+    let modules = modules(&files);
+    Model { files, modules }
+}
+
+fn parse_entry(f: &FileEntry) -> Result<Body, ParseError> {
+    let text = match f.content() {
+        Content::Text(t) => t.as_str(),
+        Content::Binary => return Err(whole_file("binary content, not Terraform text")),
+        Content::TooLarge => return Err(whole_file("file too large to check (over 10 MiB)")),
+        Content::Unreadable(e) => return Err(whole_file(&format!("cannot read: {e}"))),
+    };
+    if f.name().to_ascii_lowercase().ends_with(".json") {
+        parse_json(text)
+    } else {
+        parse_hcl(text)
+    }
+}
+
+fn whole_file(message: &str) -> ParseError {
+    ParseError {
+        line: 1,
+        col: 1,
+        message: message.to_string(),
+    }
+}
+
+/// Parse HCL text into the model.
+pub fn parse_hcl(text: &str) -> Result<Body, ParseError> {
+    let lines = LineIndex::new(text);
+    if let Some(offset) = too_deep(text) {
+        let (line, col) = lines.line_col(offset);
+        return Err(ParseError {
+            line,
+            col,
+            message: format!("nesting deeper than {MAX_NESTING} levels; not parsed"),
+        });
+    }
+    match hcl::edit::parser::parse_body(text) {
+        Ok(body) => Ok(convert_body(&body, &lines)),
+        Err(e) => {
+            let loc = e.location();
+            Err(ParseError {
+                line: loc.line().max(1) as u32,
+                col: loc.column().max(1) as u32,
+                message: e.message().to_string(),
+            })
+        }
+    }
+}
+
+/// The offset where bracket nesting first exceeds [`MAX_NESTING`]. Counts
+/// every bracket, in strings too: an over-estimate, which is safe.
+fn too_deep(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, b) in text.bytes().enumerate() {
+        match b {
+            b'{' | b'[' | b'(' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(i);
+                }
+            }
+            b'}' | b']' | b')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
+fn pos(span: Option<std::ops::Range<usize>>, lines: &LineIndex) -> (u32, u32) {
+    span.map(|r| lines.line_col(r.start)).unwrap_or((1, 1))
+}
+
+fn convert_body(body: &HclBody, lines: &LineIndex) -> Body {
+    let mut out = Body::default();
+    for s in body.iter() {
+        match s {
+            Structure::Attribute(a) => {
+                let (line, col) = pos(a.span(), lines);
+                out.attrs.push(Attr {
+                    name: a.key.as_str().to_string(),
+                    line,
+                    col,
+                    value: convert_expr(&a.value, lines),
+                });
+            }
+            Structure::Block(b) => {
+                let (line, col) = pos(b.span(), lines);
+                out.blocks.push(Block {
+                    kind: b.ident.as_str().to_string(),
+                    labels: b.labels.iter().map(|l| l.as_str().to_string()).collect(),
+                    line,
+                    col,
+                    body: convert_body(&b.body, lines),
+                });
+            }
+        }
+    }
+    out
+}
+
+fn convert_expr(e: &Expression, lines: &LineIndex) -> Value {
+    match e {
+        Expression::Null(_) => Value::Null,
+        Expression::Bool(b) => Value::Bool(*b.value()),
+        Expression::Number(_) => Value::Number,
+        Expression::String(s) => Value::Str(s.value().to_string()),
+        Expression::Array(a) => Value::List(a.len()),
+        Expression::Parenthesis(p) => convert_expr(p.inner(), lines),
+        Expression::Object(o) => Value::Object(
+            o.iter()
+                .filter_map(|(k, v)| {
+                    let name = match k {
+                        ObjectKey::Ident(i) => i.as_str().to_string(),
+                        ObjectKey::Expression(Expression::String(s)) => s.value().to_string(),
+                        ObjectKey::Expression(_) => return None,
+                    };
+                    let (line, col) = pos(k.span(), lines);
+                    Some(Attr {
+                        name,
+                        line,
+                        col,
+                        value: convert_expr(v.expr(), lines),
+                    })
+                })
+                .collect(),
+        ),
+        _ => Value::Expr,
+    }
+}
+
+/// Parse Terraform JSON syntax into the model. serde_json keeps no
+/// positions, so a block's line is that of its key's first occurrence.
+pub fn parse_json(text: &str) -> Result<Body, ParseError> {
+    let v: serde_json::Value = serde_json::from_str(text).map_err(|e| ParseError {
+        line: e.line().max(1) as u32,
+        col: e.column().max(1) as u32,
+        message: e
+            .to_string()
+            .split(" at line ")
+            .next()
+            .unwrap_or("")
+            .to_string(),
+    })?;
+    let serde_json::Value::Object(top) = v else {
+        return Err(whole_file(
+            "the top level of a Terraform JSON file must be an object",
+        ));
+    };
+    let locator = JsonLocator::new(text);
+    let mut body = Body::default();
+    for (kind, value) in &top {
+        let labels = match kind.as_str() {
+            "terraform" | "locals" | "moved" | "import" | "removed" => 0,
+            "resource" | "data" | "ephemeral" => 2,
+            "variable" | "output" | "provider" | "module" | "check" => 1,
+            // Top-level attributes: `.tfvars.json`.
+            _ => {
+                body.attrs.push(json_attr(kind, value, &locator));
+                continue;
+            }
+        };
+        json_blocks(kind, labels, value, Vec::new(), &locator, &mut body.blocks);
+    }
+    Ok(body)
+}
+
+/// Finds the line of a quoted key in JSON text.
+struct JsonLocator<'a> {
+    text: &'a str,
+    lines: LineIndex<'a>,
+}
+
+impl<'a> JsonLocator<'a> {
+    fn new(text: &'a str) -> Self {
+        JsonLocator {
+            text,
+            lines: LineIndex::new(text),
+        }
+    }
+
+    fn find(&self, key: &str) -> (u32, u32) {
+        let needle = serde_json::to_string(key).unwrap_or_default();
+        self.text
+            .find(&needle)
+            .map(|o| self.lines.line_col(o))
+            .unwrap_or((1, 1))
+    }
+}
+
+fn json_blocks(
+    kind: &str,
+    labels_left: usize,
+    value: &serde_json::Value,
+    labels: Vec<String>,
+    locator: &JsonLocator,
+    out: &mut Vec<Block>,
+) {
+    match value {
+        // Repeated blocks: `"terraform": [{...}, {...}]`.
+        serde_json::Value::Array(items) => {
+            for item in items {
+                json_blocks(kind, labels_left, item, labels.clone(), locator, out);
+            }
+        }
+        serde_json::Value::Object(map) if labels_left > 0 => {
+            for (label, inner) in map {
+                let mut l = labels.clone();
+                l.push(label.clone());
+                json_blocks(kind, labels_left - 1, inner, l, locator, out);
+            }
+        }
+        serde_json::Value::Object(map) => {
+            let (line, col) = locator.find(labels.last().map(String::as_str).unwrap_or(kind));
+            let mut body = Body::default();
+            for (k, v) in map {
+                let nested = match (kind, k.as_str()) {
+                    ("terraform", "backend") => Some(1),
+                    ("terraform", "cloud" | "required_providers") => Some(0),
+                    ("variable", "validation") => Some(0),
+                    _ => None,
+                };
+                match nested {
+                    Some(n) => json_blocks(k, n, v, Vec::new(), locator, &mut body.blocks),
+                    None => body.attrs.push(json_attr(k, v, locator)),
+                }
+            }
+            // `required_providers` entries are attributes of the block.
+            out.push(Block {
+                kind: kind.to_string(),
+                labels,
+                line,
+                col,
+                body,
+            });
+        }
+        _ => {}
+    }
+}
+
+fn json_attr(name: &str, v: &serde_json::Value, locator: &JsonLocator) -> Attr {
+    let (line, col) = locator.find(name);
+    Attr {
+        name: name.to_string(),
+        line,
+        col,
+        value: json_value(v, locator),
+    }
+}
+
+fn json_value(v: &serde_json::Value, locator: &JsonLocator) -> Value {
+    match v {
+        serde_json::Value::Null => Value::Null,
+        serde_json::Value::Bool(b) => Value::Bool(*b),
+        serde_json::Value::Number(_) => Value::Number,
+        // In JSON syntax a string holding `${` is a template.
+        serde_json::Value::String(s) if s.contains("${") => Value::Expr,
+        serde_json::Value::String(s) => Value::Str(s.clone()),
+        serde_json::Value::Array(a) => Value::List(a.len()),
+        serde_json::Value::Object(m) => {
+            Value::Object(m.iter().map(|(k, v)| json_attr(k, v, locator)).collect())
+        }
+    }
+}
+
+/// Is `dir` inside an examples or test-fixture tree?
+fn is_example_dir(dir: &str) -> bool {
+    dir.split('/').any(|c| EXAMPLE_DIRS.contains(&c))
+}
+
+/// Resolve `./x` / `../x` against `dir`; None when it leaves the root.
+fn resolve(dir: &str, source: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+    for c in source.split('/') {
+        match c {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            c => parts.push(c),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+fn modules(files: &[TfFile]) -> Vec<Module> {
+    let mut by_dir: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, f) in files.iter().enumerate() {
+        if f.role == Role::Config {
+            by_dir.entry(f.dir.as_str()).or_default().push(i);
+        }
+    }
+    // Directories used as a local `source` of some module block.
+    let mut called: BTreeSet<String> = BTreeSet::new();
+    for f in files {
+        let Some(body) = f.body() else { continue };
+        for m in body.blocks("module") {
+            if let Some(Attr {
+                value: Value::Str(src),
+                ..
+            }) = m.body.attr("source")
+                && (src.starts_with("./") || src.starts_with("../"))
+                && let Some(d) = resolve(&f.dir, src)
+            {
+                called.insert(d);
+            }
+        }
+    }
+    by_dir
+        .into_iter()
+        .map(|(dir, idx)| {
+            let configures = idx.iter().any(|&i| {
+                files[i].body().is_some_and(|b| {
+                    b.blocks("provider").next().is_some()
+                        || b.blocks("terraform").any(|t| {
+                            t.body.blocks("backend").next().is_some()
+                                || t.body.blocks("cloud").next().is_some()
+                        })
+                })
+            });
+            let under_modules = dir.split('/').any(|c| c == "modules");
+            let root = configures || (!called.contains(dir) && !under_modules);
+            Module {
+                dir: dir.to_string(),
+                files: idx,
+                root,
+                example: is_example_dir(dir),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hcl_positions_and_values() {
+        let text = "# c\nterraform {\n  required_version = \">= 1.5\"\n  required_providers {\n    aws = {\n      source  = \"hashicorp/aws\"\n      version = \"~> 5.0\"\n    }\n  }\n}\n\nvariable \"db_password\" {\n  default = null\n  sensitive = true\n}\n";
+        let b = parse_hcl(text).unwrap();
+        let t = b.blocks("terraform").next().unwrap();
+        assert_eq!((t.line, t.col), (2, 1));
+        let rv = t.body.attr("required_version").unwrap();
+        assert_eq!((rv.line, rv.col), (3, 3));
+        let rp = t.body.blocks("required_providers").next().unwrap();
+        let aws = rp.body.attr("aws").unwrap();
+        assert_eq!(aws.line, 5);
+        let Value::Object(o) = &aws.value else {
+            panic!("object")
+        };
+        assert_eq!(o[1].name, "version");
+        assert_eq!(o[1].line, 7);
+        let v = b.blocks("variable").next().unwrap();
+        assert_eq!((v.label(), v.line), ("db_password", 12));
+        assert_eq!(v.body.attr("default").unwrap().value, Value::Null);
+        assert_eq!(v.body.attr("sensitive").unwrap().value, Value::Bool(true));
+    }
+
+    #[test]
+    fn hcl_error_has_position() {
+        let e = parse_hcl("a = 1\nresource \"x\" \"y\" {\n  b = [1,\n}\n").unwrap_err();
+        assert!(e.line >= 3, "{e:?}");
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_not_overflowed() {
+        let text = format!("a = {}{}\n", "[".repeat(5000), "]".repeat(5000));
+        let e = parse_hcl(&text).unwrap_err();
+        assert!(e.message.contains("nesting"), "{e:?}");
+        assert_eq!(e.line, 1);
+        // Between hcl-edit's own limit (64) and ours: its error, no overflow.
+        let e = parse_hcl(&format!("a = {}{}\n", "[".repeat(100), "]".repeat(100))).unwrap_err();
+        assert!(e.message.contains("nesting"), "{e:?}");
+        // Real depth parses.
+        parse_hcl(&format!("a = {}{}\n", "[".repeat(30), "]".repeat(30))).unwrap();
+        let blocks = format!("{}{}", "b {\n".repeat(40), "}\n".repeat(40));
+        parse_hcl(&blocks).unwrap();
+    }
+
+    #[test]
+    fn json_blocks_and_lines() {
+        let text = r#"{
+  "terraform": {
+    "required_version": ">= 1.5",
+    "backend": {"s3": {"bucket": "b"}},
+    "required_providers": {"aws": {"source": "hashicorp/aws"}}
+  },
+  "variable": {"api_token": {"default": "x", "sensitive": false}}
+}"#;
+        let b = parse_json(text).unwrap();
+        let t = b.blocks("terraform").next().unwrap();
+        assert_eq!(t.body.attr("required_version").unwrap().line, 3);
+        assert_eq!(t.body.blocks("backend").next().unwrap().label(), "s3");
+        let rp = t.body.blocks("required_providers").next().unwrap();
+        assert_eq!(rp.body.attr("aws").unwrap().line, 5);
+        let v = b.blocks("variable").next().unwrap();
+        assert_eq!((v.label(), v.line), ("api_token", 7));
+    }
+
+    #[test]
+    fn resolves_relative_sources() {
+        assert_eq!(
+            resolve("envs/prod", "../../modules/vpc").as_deref(),
+            Some("modules/vpc")
+        );
+        assert_eq!(resolve("", "./modules/a/").as_deref(), Some("modules/a"));
+        assert_eq!(resolve("", "../x"), None);
+    }
+}

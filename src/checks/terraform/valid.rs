@@ -1,0 +1,91 @@
+//! `terraform.valid`: every Terraform file parses.
+
+use super::model::{self, Role};
+use crate::engine::{Check, CheckMeta, Context, Outcome};
+use crate::model::{Finding, Severity};
+
+const EXPLAIN: &str = r#"
+## What it checks
+That every `.tf`, `.tf.json`, `.tfvars` and `.tfvars.json` file outside
+`.terraform/` parses: HCL through the same grammar Terraform uses, JSON syntax
+as JSON, and that a `.tf` file holds only blocks at its top level. Each broken
+file is a finding at the line and column of the error; the other files and
+checks go on.
+
+## Why it matters
+A configuration that does not parse cannot be planned, let alone applied. A
+syntax error found by the release gate is found before the deploy job starts
+and fails half-way.
+
+## How to fix
+Open the file at the reported line and column and fix the syntax; run
+`terraform fmt` and `terraform validate` locally to confirm.
+
+## Example
+```hcl
+resource "aws_s3_bucket" "logs" {
+  bucket = "my-logs"
+}
+```
+"#;
+
+pub struct Valid {
+    meta: CheckMeta,
+}
+
+impl Valid {
+    pub fn new() -> Self {
+        Valid {
+            meta: CheckMeta::builtin(
+                "terraform.valid",
+                "Terraform files parse",
+                Severity::Error,
+                EXPLAIN,
+                "fix the syntax error at the reported file:line:column (`terraform validate`)",
+                None,
+            ),
+        }
+    }
+}
+
+impl Check for Valid {
+    fn meta(&self) -> &CheckMeta {
+        &self.meta
+    }
+
+    fn run(&self, ctx: &Context) -> Outcome {
+        let m = model::model(ctx.index);
+        if m.is_empty() {
+            return super::no_terraform();
+        }
+        let mut findings = Vec::new();
+        for f in &m.files {
+            match &f.parsed {
+                Err(e) => findings.push(
+                    Finding::new(format!("does not parse: {}", e.message))
+                        .at(f.path.clone(), Some(e.line))
+                        .col(Some(e.col)),
+                ),
+                Ok(body) if f.role == Role::Config && !f.path.ends_with(".json") => {
+                    for a in &body.attrs {
+                        findings.push(
+                            Finding::new(format!(
+                                "attribute `{}` at the top level: a .tf file holds only blocks",
+                                a.name
+                            ))
+                            .at(f.path.clone(), Some(a.line))
+                            .col(Some(a.col)),
+                        );
+                    }
+                }
+                Ok(_) => {}
+            }
+        }
+        let n = m.files.len();
+        Outcome::from_findings(
+            findings,
+            format!("{} parse", super::plural(n, "Terraform file")),
+            format!("Terraform files that do not parse (of {n})"),
+        )
+    }
+}
