@@ -1,1 +1,517 @@
-//! `health` tests.
+//! `health` tests: `health.reachable` against real servers on 127.0.0.1
+//! (axum for plain HTTP, raw sockets for hanging and endless answers,
+//! tokio-rustls with an rcgen certificate for TLS), and `health.declared`
+//! on fixture repositories.
+
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use axum::Router;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+use tokio_rustls::rustls;
+
+use crate::common::{Repo, bin, check, finding_locations, status};
+
+/// The header value `/auth` wants; built at run time.
+fn token() -> String {
+    ["probe", "token", "7f3a"].join("-")
+}
+
+struct Servers {
+    http: u16,
+    hang: u16,
+    endless: u16,
+    tls: u16,
+    /// PEM of the CA that signed the TLS server's certificate.
+    ca_pem: String,
+}
+
+fn servers() -> &'static Servers {
+    static S: OnceLock<Servers> = OnceLock::new();
+    S.get_or_init(start_servers)
+}
+
+async fn bind() -> TcpListener {
+    TcpListener::bind("127.0.0.1:0").await.expect("bind")
+}
+
+fn port(l: &TcpListener) -> u16 {
+    l.local_addr().expect("addr").port()
+}
+
+/// Start every test server on a thread with its own runtime.
+fn start_servers() -> Servers {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        rt.block_on(async move {
+            let http = bind().await;
+            let hang = bind().await;
+            let endless = bind().await;
+            let tls = bind().await;
+            let (ca_pem, tls_config) = tls_config();
+            tx.send(Servers {
+                http: port(&http),
+                hang: port(&hang),
+                endless: port(&endless),
+                tls: port(&tls),
+                ca_pem,
+            })
+            .expect("send ports");
+            tokio::spawn(async move { axum::serve(http, app()).await });
+            tokio::spawn(serve_hang(hang));
+            tokio::spawn(serve_endless(endless));
+            tokio::spawn(serve_tls(tls, tls_config));
+            std::future::pending::<()>().await;
+        });
+    });
+    rx.recv().expect("servers started")
+}
+
+fn app() -> Router {
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route(
+            "/fail",
+            get(|| async { (StatusCode::INTERNAL_SERVER_ERROR, "boom") }),
+        )
+        .route(
+            "/slow",
+            get(|| async {
+                tokio::time::sleep(Duration::from_millis(400)).await;
+                "ok"
+            }),
+        )
+        .route("/degraded", get(|| async { "status: degraded" }))
+        .route(
+            "/auth",
+            get(|headers: HeaderMap| async move {
+                match headers.get("x-health-token") {
+                    Some(v) if v.as_bytes() == token().as_bytes() => (StatusCode::OK, "ok"),
+                    _ => (StatusCode::UNAUTHORIZED, "who are you"),
+                }
+            }),
+        )
+        .route("/loop/a", get(|| async { redirect("/loop/b") }))
+        .route("/loop/b", get(|| async { redirect("/loop/a") }))
+        .route("/moved", get(|| async { redirect("/healthz") }))
+}
+
+fn redirect(to: &'static str) -> impl IntoResponse {
+    (StatusCode::FOUND, [(header::LOCATION, to)], "")
+}
+
+/// Accepts connections and never answers.
+async fn serve_hang(l: TcpListener) {
+    let mut held = Vec::new();
+    while let Ok((s, _)) = l.accept().await {
+        held.push(s);
+    }
+}
+
+/// Answers 200 with a body that never ends.
+async fn serve_endless(l: TcpListener) {
+    while let Ok((mut s, _)) = l.accept().await {
+        tokio::spawn(async move {
+            let mut buf = [0u8; 4096];
+            let _ = s.read(&mut buf).await;
+            let head = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n";
+            if s.write_all(head.as_bytes()).await.is_err() {
+                return;
+            }
+            let chunk = vec![b'x'; 16 * 1024];
+            while s.write_all(&chunk).await.is_ok() {}
+        });
+    }
+}
+
+/// Serves `ok` over TLS with a certificate that expires in 3 days.
+async fn serve_tls(l: TcpListener, config: Arc<rustls::ServerConfig>) {
+    let acceptor = tokio_rustls::TlsAcceptor::from(config);
+    while let Ok((s, _)) = l.accept().await {
+        let acceptor = acceptor.clone();
+        tokio::spawn(async move {
+            let Ok(mut tls) = acceptor.accept(s).await else {
+                return;
+            };
+            let mut req = Vec::new();
+            let mut buf = [0u8; 1024];
+            while !req.windows(4).any(|w| w == b"\r\n\r\n") {
+                match tls.read(&mut buf).await {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => req.extend_from_slice(&buf[..n]),
+                }
+            }
+            let _ = tls
+                .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+                .await;
+            let _ = tls.shutdown().await;
+        });
+    }
+}
+
+/// A CA and a server certificate for 127.0.0.1 signed by it, valid for 3 more days.
+fn tls_config() -> (String, Arc<rustls::ServerConfig>) {
+    let ca_key = rcgen::KeyPair::generate().expect("key");
+    let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).expect("params");
+    ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    ca_params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "readyctl test CA");
+    let ca_cert = ca_params.self_signed(&ca_key).expect("ca cert");
+    let issuer = rcgen::Issuer::new(ca_params, ca_key);
+
+    let key = rcgen::KeyPair::generate().expect("key");
+    let mut params =
+        rcgen::CertificateParams::new(vec!["127.0.0.1".to_string(), "localhost".to_string()])
+            .expect("params");
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("clock")
+        .as_secs();
+    let epoch = rcgen::date_time_ymd(1970, 1, 1);
+    params.not_before = epoch + Duration::from_secs(now - 86_400);
+    params.not_after = epoch + Duration::from_secs(now + 3 * 86_400 + 3600);
+    let cert = params.signed_by(&key, &issuer).expect("leaf cert");
+
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("versions")
+        .with_no_client_auth()
+        .with_single_cert(
+            vec![cert.der().clone()],
+            rustls::pki_types::PrivateKeyDer::Pkcs8(key.serialize_der().into()),
+        )
+        .expect("server config");
+    (ca_cert.pem(), Arc::new(config))
+}
+
+/// A port nothing listens on.
+fn closed_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let p = l.local_addr().expect("addr").port();
+    drop(l);
+    p
+}
+
+/// Run `readyctl check` (online) on a repo whose readyctl.yaml is `config`.
+fn probe(repo: &Repo, config: &str, env: &[(&str, &str)]) -> (serde_json::Value, i32, String) {
+    repo.write("readyctl.yaml", config);
+    let mut cmd = bin();
+    cmd.args([
+        "check",
+        "--format",
+        "json",
+        "--no-progress",
+        "--only",
+        "health.reachable",
+    ])
+    .current_dir(repo.path())
+    .env_remove("HEALTH_TOKEN");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("readyctl runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let v: serde_json::Value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("JSON report: {e}\nstdout: {stdout}\nstderr: {stderr}"));
+    (v, out.status.code().unwrap_or(-1), stdout + &stderr)
+}
+
+/// One endpoint, with extra keys, under a quick health section.
+fn one(name: &str, url: &str, extra: &str) -> String {
+    let mut s = format!(
+        "version: 1\nhealth:\n  timeout: 1s\n  retries: 1\n  endpoints:\n    - name: {name}\n      url: {url}\n"
+    );
+    for l in extra.lines().filter(|l| !l.trim().is_empty()) {
+        s.push_str(&format!("      {}\n", l.trim()));
+    }
+    s
+}
+
+fn findings(report: &serde_json::Value) -> Vec<String> {
+    check(report, "health.reachable")["findings"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|f| f["message"].as_str().unwrap_or_default().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn http(path: &str) -> String {
+    format!("http://127.0.0.1:{}{path}", servers().http)
+}
+
+#[test]
+fn healthy_endpoint_passes() {
+    let repo = Repo::plain();
+    let (v, code, _) = probe(
+        &repo,
+        &one("api", &http("/healthz"), "expect_status: 200\nbody_contains: ok"),
+        &[],
+    );
+    assert_eq!(status(&v, "health.reachable"), "pass", "{v:#}");
+    assert_eq!(code, 0);
+    let msg = check(&v, "health.reachable")["message"].as_str().unwrap();
+    assert!(msg.contains("1 endpoint answered as expected"), "{msg}");
+}
+
+#[test]
+fn status_500_names_the_expectation_and_the_line() {
+    let repo = Repo::plain();
+    let cfg = format!(
+        "version: 1\nhealth:\n  timeout: 1s\n  retries: 0\n  endpoints:\n    - name: ok\n      url: {}\n    - name: broken\n      url: {}\n      expect_status: 200\n",
+        http("/healthz"),
+        http("/fail")
+    );
+    let (v, code, _) = probe(&repo, &cfg, &[]);
+    assert_eq!(status(&v, "health.reachable"), "fail", "{v:#}");
+    assert_eq!(code, 1);
+    let f = findings(&v);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert!(f[0].starts_with("broken ("), "{f:?}");
+    assert!(f[0].contains("status 500 (expected 200)"), "{f:?}");
+    assert_eq!(
+        finding_locations(&v, "health.reachable"),
+        vec![("readyctl.yaml".to_string(), 8)]
+    );
+    let msg = check(&v, "health.reachable")["message"].as_str().unwrap();
+    assert!(msg.contains("1 of 2 endpoints failed"), "{msg}");
+}
+
+#[test]
+fn status_class_and_list() {
+    let repo = Repo::plain();
+    let (v, _, _) = probe(
+        &repo,
+        &one("a", &http("/fail"), "expect_status: [200, 204]"),
+        &[],
+    );
+    assert!(findings(&v)[0].contains("status 500 (expected 200 or 204)"));
+    let (v, _, _) = probe(&repo, &one("a", &http("/fail"), "expect_status: 5xx"), &[]);
+    assert_eq!(status(&v, "health.reachable"), "pass", "{v:#}");
+    let (v, code, _) = probe(&repo, &one("a", &http("/fail"), "expect_status: 7xx"), &[]);
+    assert_eq!(code, 1);
+    assert!(findings(&v)[0].contains("expect_status `7xx`"), "{v:#}");
+}
+
+#[test]
+fn hanging_server_times_out_within_its_budget() {
+    let repo = Repo::plain();
+    let url = format!("http://127.0.0.1:{}/healthz", servers().hang);
+    let start = Instant::now();
+    let (v, _, _) = probe(&repo, &one("hang", &url, ""), &[]);
+    let took = start.elapsed();
+    let f = findings(&v);
+    assert_eq!(f.len(), 1, "{v:#}");
+    assert!(f[0].contains("timed out after 1s (2 attempts)"), "{f:?}");
+    // timeout × attempts + the longest backoff = 2.1 s; allow 3× for a
+    // loaded machine (and the process start).
+    assert!(took < Duration::from_millis(6300), "took {took:?}");
+}
+
+#[test]
+fn connection_refused() {
+    let repo = Repo::plain();
+    let url = format!("http://127.0.0.1:{}/healthz", closed_port());
+    let (v, _, _) = probe(&repo, &one("gone", &url, ""), &[]);
+    let f = findings(&v);
+    assert!(f[0].contains("connection refused; 2 attempts"), "{f:?}");
+}
+
+#[test]
+fn body_mismatch() {
+    let repo = Repo::plain();
+    let (v, _, _) = probe(
+        &repo,
+        &one("deg", &http("/degraded"), "body_contains: ok"),
+        &[],
+    );
+    let f = findings(&v);
+    assert!(f[0].contains("body lacks \"ok\""), "{f:?}");
+}
+
+#[test]
+fn latency_over_budget() {
+    let repo = Repo::plain();
+    let (v, _, _) = probe(&repo, &one("slow", &http("/slow"), "max_latency: 100ms"), &[]);
+    let f = findings(&v);
+    assert_eq!(f.len(), 1, "{v:#}");
+    let re = regex::Regex::new(r"\d+ ms > 100 ms").unwrap();
+    assert!(re.is_match(&f[0]), "{f:?}");
+    // Within budget it passes.
+    let (v, _, _) = probe(&repo, &one("slow", &http("/slow"), "max_latency: 900ms"), &[]);
+    assert_eq!(status(&v, "health.reachable"), "pass", "{v:#}");
+}
+
+#[test]
+fn header_from_the_environment_arrives_and_is_never_printed() {
+    let repo = Repo::plain();
+    let cfg = one(
+        "auth",
+        &http("/auth"),
+        "headers: {X-Health-Token: \"${HEALTH_TOKEN}\"}",
+    );
+    let tok = token();
+    let (v, _, _) = probe(&repo, &cfg, &[("HEALTH_TOKEN", &tok)]);
+    assert_eq!(status(&v, "health.reachable"), "pass", "{v:#}");
+
+    let wrong = format!("{tok}-wrong");
+    let (v, _, out) = probe(&repo, &cfg, &[("HEALTH_TOKEN", &wrong)]);
+    let f = findings(&v);
+    assert!(f[0].contains("status 401 (expected 2xx)"), "{f:?}");
+    assert!(!out.contains(&wrong), "header value printed: {out}");
+
+    // Missing: a clear error naming the endpoint and the variable, no request.
+    let (v, code, out) = probe(&repo, &cfg, &[]);
+    assert_eq!(code, 1);
+    let f = findings(&v);
+    assert!(
+        f[0].starts_with("auth (")
+            && f[0].contains("header X-Health-Token needs environment variable HEALTH_TOKEN"),
+        "{f:?}"
+    );
+    assert!(!out.contains(&tok));
+}
+
+#[test]
+fn redirects_are_followed_and_loops_named() {
+    let repo = Repo::plain();
+    let (v, _, _) = probe(&repo, &one("moved", &http("/moved"), "body_contains: ok"), &[]);
+    assert_eq!(status(&v, "health.reachable"), "pass", "{v:#}");
+    let (v, _, _) = probe(&repo, &one("loop", &http("/loop/a"), ""), &[]);
+    let f = findings(&v);
+    assert!(
+        f[0].contains("redirect loop: ") && f[0].contains("/loop/a → /loop/b → /loop/a"),
+        "{f:?}"
+    );
+    // Not retried: the loop will not fix itself.
+    assert!(!f[0].contains("attempts"), "{f:?}");
+}
+
+#[test]
+fn endless_body_is_read_up_to_the_cap() {
+    let repo = Repo::plain();
+    let url = format!("http://127.0.0.1:{}/stream", servers().endless);
+    let (v, _, _) = probe(&repo, &one("endless", &url, "body_contains: ok"), &[]);
+    let f = findings(&v);
+    assert_eq!(f.len(), 1, "{v:#}");
+    assert!(
+        f[0].contains("body lacks \"ok\" (in its first 1 MiB read; the body is longer)"),
+        "{f:?}"
+    );
+}
+
+fn tls_repo() -> Repo {
+    let repo = Repo::plain();
+    repo.write("certs/ca.pem", &servers().ca_pem);
+    repo
+}
+
+#[test]
+fn certificate_expiring_in_3_days() {
+    let repo = tls_repo();
+    let url = format!("https://127.0.0.1:{}/healthz", servers().tls);
+    let (v, _, _) = probe(
+        &repo,
+        &one("tls", &url, "ca_cert: certs/ca.pem\nmin_cert_days: 14"),
+        &[],
+    );
+    let f = findings(&v);
+    assert_eq!(f.len(), 1, "{v:#}");
+    assert!(
+        f[0].contains("certificate expires in 3 days (minimum 14)"),
+        "{f:?}"
+    );
+    // Enough days: passes, and says how many are left.
+    let (v, _, _) = probe(
+        &repo,
+        &one("tls", &url, "ca_cert: certs/ca.pem\nmin_cert_days: 2"),
+        &[],
+    );
+    assert_eq!(status(&v, "health.reachable"), "pass", "{v:#}");
+}
+
+#[test]
+fn untrusted_certificate_fails_and_ssl_cert_file_is_honoured() {
+    let repo = tls_repo();
+    let url = format!("https://127.0.0.1:{}/healthz", servers().tls);
+    let (v, _, _) = probe(&repo, &one("tls", &url, ""), &[]);
+    let f = findings(&v);
+    assert!(f[0].contains("TLS: invalid peer certificate"), "{f:?}");
+    let ca = repo.path().join("certs/ca.pem");
+    let (v, _, _) = probe(
+        &repo,
+        &one("tls", &url, ""),
+        &[("SSL_CERT_FILE", ca.to_str().unwrap())],
+    );
+    assert_eq!(status(&v, "health.reachable"), "pass", "{v:#}");
+}
+
+#[test]
+fn offline_and_no_endpoints_skip_with_a_reason() {
+    let repo = Repo::plain();
+    repo.write("readyctl.yaml", one("api", &http("/healthz"), ""));
+    let (v, _) = repo.check_json(&["--only", "health.reachable"]);
+    assert_eq!(status(&v, "health.reachable"), "skip");
+    let msg = check(&v, "health.reachable")["message"].as_str().unwrap();
+    assert!(msg.contains("--offline") && msg.contains("1 endpoint"), "{msg}");
+
+    let (v, code, _) = probe(&repo, "version: 1\n", &[]);
+    assert_eq!(code, 0);
+    assert_eq!(status(&v, "health.reachable"), "skip");
+    let msg = check(&v, "health.reachable")["message"].as_str().unwrap();
+    assert!(msg.contains("no health.endpoints"), "{msg}");
+}
+
+#[test]
+fn deadline_bounds_the_whole_check() {
+    let repo = Repo::plain();
+    let hang = format!("http://127.0.0.1:{}/h", servers().hang);
+    let mut cfg = String::from(
+        "version: 1\nhealth:\n  timeout: 5s\n  retries: 2\n  concurrency: 1\n  deadline: 1s\n  endpoints:\n",
+    );
+    for i in 0..3 {
+        cfg.push_str(&format!("    - name: h{i}\n      url: {hang}\n"));
+    }
+    let start = Instant::now();
+    let (v, _, _) = probe(&repo, &cfg, &[]);
+    let took = start.elapsed();
+    let f = findings(&v);
+    assert_eq!(f.len(), 3, "{v:#}");
+    assert!(f[0].contains("deadline of 1s reached (1 attempt)"), "{f:?}");
+    assert!(
+        f[2].contains("not probed: the deadline of 1s was reached first"),
+        "{f:?}"
+    );
+    assert!(took < Duration::from_secs(4), "took {took:?}");
+}
+
+#[test]
+fn many_endpoints_with_bounded_concurrency() {
+    let repo = Repo::plain();
+    let mut cfg = String::from("version: 1\nhealth:\n  concurrency: 8\n  endpoints:\n");
+    for i in 0..200 {
+        cfg.push_str(&format!(
+            "    - name: e{i}\n      url: {}\n      body_contains: ok\n",
+            http("/healthz")
+        ));
+    }
+    let (v, code, _) = probe(&repo, &cfg, &[]);
+    assert_eq!(code, 0, "{v:#}");
+    let msg = check(&v, "health.reachable")["message"].as_str().unwrap();
+    assert!(msg.contains("200 endpoints answered as expected"), "{msg}");
+}
+

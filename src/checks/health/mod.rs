@@ -1,8 +1,10 @@
-//! `health.*` checks.
+//! `health.*` checks: health endpoints declared, and answering.
+
+mod reachable;
 
 use crate::engine::Check;
 
 /// The `health.*` checks (SPEC §3).
 pub fn checks() -> Vec<Box<dyn Check>> {
-    Vec::new()
+    vec![Box::new(reachable::Reachable::new())]
 }
