@@ -747,10 +747,18 @@ pub fn display_url(u: &Url) -> String {
     u.to_string()
 }
 
-fn display_url_str(s: &str) -> String {
+/// [`display_url`] of a URL string (an unparsable one is cut before `?` and `@`).
+pub fn display_url_str(s: &str) -> String {
     match Url::parse(s) {
         Ok(u) => display_url(&u),
-        Err(_) => s.split(['?', '@']).next().unwrap_or("").to_string(),
+        Err(_) => {
+            let s = s.split('?').next().unwrap_or("");
+            match (s.find("://"), s.rfind('@')) {
+                (Some(a), Some(b)) if b > a => format!("{}://****{}", &s[..a], &s[b..]),
+                (None, Some(b)) => format!("****{}", &s[b..]),
+                _ => s.to_string(),
+            }
+        }
     }
 }
 
@@ -822,6 +830,8 @@ mod tests {
         let s = display_url(&u);
         assert!(!s.contains("pw") && !s.contains("abc"), "{s}");
         assert!(s.contains("token=****"), "{s}");
+        let s = display_url_str("https://user:pw@exa mple.com/?t=1");
+        assert!(!s.contains("pw") && !s.contains("t=1"), "{s}");
     }
 
     #[test]
