@@ -207,8 +207,15 @@ async fn run_all(
         let sem = sem.clone();
         set.spawn(async move {
             let attempts = Arc::new(AtomicU32::new(0));
+            let not_probed = format!(
+                "not probed: the deadline of {} was reached first",
+                fmt_duration(settings.deadline)
+            );
             let probe = async {
                 let _permit = sem.acquire().await;
+                if tokio::time::Instant::now() >= deadline {
+                    return failure(&ep, not_probed.clone(), 0, None);
+                }
                 match client {
                     Ok(client) => probe_one(&client, &ep, &settings, &attempts).await,
                     Err(e) => failure(&ep, e, 0, None),
@@ -219,10 +226,7 @@ async fn run_all(
                 Err(_) => {
                     let n = attempts.load(Ordering::Relaxed);
                     let msg = if n == 0 {
-                        format!(
-                            "not probed: the deadline of {} was reached first",
-                            fmt_duration(settings.deadline)
-                        )
+                        not_probed
                     } else {
                         format!(
                             "deadline of {} reached ({n} attempt{})",

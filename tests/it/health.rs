@@ -515,3 +515,405 @@ fn many_endpoints_with_bounded_concurrency() {
     assert!(msg.contains("200 endpoints answered as expected"), "{msg}");
 }
 
+
+// ---- health.declared ---------------------------------------------------------
+
+fn declared(repo: &Repo) -> (String, String, Vec<(String, u64)>, Vec<String>) {
+    let (v, _) = repo.check_json(&["--only", "health.declared"]);
+    let c = check(&v, "health.declared");
+    let msgs = c["findings"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|f| f["message"].as_str().unwrap_or_default().to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    (
+        status(&v, "health.declared"),
+        c["message"].as_str().unwrap_or_default().to_string(),
+        finding_locations(&v, "health.declared"),
+        msgs,
+    )
+}
+
+/// A multi-document manifest in the shape `kubectl create deployment
+/// --dry-run -o yaml` and most app repos use: Deployment + Service + Ingress,
+/// a StatefulSet, a Job and a CronJob.
+const K8S_WITH_PROBES: &str = r#"---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  labels: {app: web}
+spec:
+  replicas: 3
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: ghcr.io/acme/web:1.4.2
+          ports:
+            - containerPort: 8080
+              name: http
+          readinessProbe:
+            httpGet:
+              path: /healthz
+              port: http
+            periodSeconds: 5
+          livenessProbe:
+            tcpSocket: {port: 8080}
+        - name: log-shipper
+          image: fluent/fluent-bit:3.0
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  selector: {app: web}
+  ports: [{port: 80, targetPort: http}]
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  serviceName: db
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec:
+      containers:
+        - name: postgres
+          image: postgres:16
+          readinessProbe:
+            exec:
+              command: ["pg_isready", "-U", "postgres"]
+          startupProbe:
+            grpc: {port: 5433}
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: migrate}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+        - name: migrate
+          image: ghcr.io/acme/web:1.4.2
+          args: ["migrate"]
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: report}
+spec:
+  schedule: "0 3 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers:
+            - name: report
+              image: ghcr.io/acme/report:2
+"#;
+
+#[test]
+fn kubernetes_multi_document_with_probes() {
+    let repo = Repo::plain();
+    repo.write("deploy/k8s/app.yaml", K8S_WITH_PROBES);
+    let (st, msg, locs, f) = declared(&repo);
+    assert_eq!(st, "pass", "{msg} {f:?}");
+    assert!(locs.is_empty(), "Jobs and CronJobs are not findings: {f:?}");
+    for want in [
+        "deploy/k8s/app.yaml:21 readinessProbe of Deployment web, container web (HTTP GET /healthz on port http)",
+        "deploy/k8s/app.yaml:26 livenessProbe of Deployment web, container web (TCP connect on port 8080)",
+        "deploy/k8s/app.yaml:50 readinessProbe of StatefulSet db, container postgres (exec: pg_isready -U postgres)",
+        "deploy/k8s/app.yaml:53 startupProbe of StatefulSet db, container postgres (gRPC health on port 5433)",
+    ] {
+        assert!(msg.contains(want), "missing {want:?} in {msg}");
+    }
+    assert!(msg.starts_with("4 health checks declared"), "{msg}");
+}
+
+#[test]
+fn kubernetes_workloads_without_readiness_are_findings_at_their_line() {
+    let repo = Repo::plain();
+    // Liveness alone is not readiness; a DaemonSet with none at all.
+    let manifest = K8S_WITH_PROBES
+        .replace("          readinessProbe:\n            httpGet:", "          startupProbe:\n            httpGet:")
+        + r#"---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: node-exporter}
+spec:
+  selector: {matchLabels: {app: ne}}
+  template:
+    metadata: {labels: {app: ne}}
+    spec:
+      containers:
+        - name: node-exporter
+          image: prom/node-exporter:v1.8.0
+"#;
+    repo.write("k8s/all.yaml", &manifest);
+    let (st, msg, locs, f) = declared(&repo);
+    assert_eq!(st, "fail", "{msg}");
+    assert_eq!(
+        locs,
+        vec![("k8s/all.yaml".to_string(), 3), ("k8s/all.yaml".to_string(), 83)],
+        "{f:?}"
+    );
+    assert!(f[0].starts_with("Deployment web has no readinessProbe"), "{f:?}");
+    assert!(f[1].starts_with("DaemonSet node-exporter has no readinessProbe"), "{f:?}");
+    // The declarations are still listed with file:line.
+    assert!(msg.contains("k8s/all.yaml:21 startupProbe of Deployment web"), "{msg}");
+}
+
+/// `helm create` (Helm 3.14+) templates probes from values.yaml.
+const HELM_DEPLOYMENT: &str = r#"apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ include "web.fullname" . }}
+  labels:
+    {{- include "web.labels" . | nindent 4 }}
+spec:
+  {{- if not .Values.autoscaling.enabled }}
+  replicas: {{ .Values.replicaCount }}
+  {{- end }}
+  template:
+    spec:
+      containers:
+        - name: {{ .Chart.Name }}
+          image: "{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}"
+          ports:
+            - name: http
+              containerPort: {{ .Values.service.port }}
+          {{- with .Values.livenessProbe }}
+          livenessProbe:
+            {{- toYaml . | nindent 12 }}
+          {{- end }}
+          {{- with .Values.readinessProbe }}
+          readinessProbe:
+            {{- toYaml . | nindent 12 }}
+          {{- end }}
+"#;
+
+const HELM_VALUES: &str = r#"replicaCount: 1
+image:
+  repository: nginx
+  tag: ""
+service:
+  port: 80
+livenessProbe:
+  httpGet:
+    path: /live
+    port: http
+readinessProbe:
+  httpGet:
+    path: /ready
+    port: http
+"#;
+
+/// Older charts write probes inline, and some forget them.
+const HELM_NO_PROBE: &str = r#"{{- if .Values.worker.enabled }}
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: {{ include "web.fullname" . }}-worker
+spec:
+  template:
+    spec:
+      containers:
+        - name: worker
+          image: "{{ .Values.image.repository }}"
+          resources:
+            {{- toYaml .Values.worker.resources | nindent 12 }}
+{{- end }}
+---
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: {{ include "web.fullname" . }}-migrate
+spec:
+  template:
+    spec:
+      containers:
+        - name: migrate
+          image: "{{ .Values.image.repository }}"
+"#;
+
+#[test]
+fn helm_templates_are_read_as_text() {
+    let repo = Repo::plain();
+    repo.write("charts/web/Chart.yaml", "apiVersion: v2\nname: web\nversion: 0.1.0\n");
+    repo.write("charts/web/values.yaml", HELM_VALUES);
+    repo.write("charts/web/templates/deployment.yaml", HELM_DEPLOYMENT);
+    let (st, msg, _, f) = declared(&repo);
+    assert_eq!(st, "pass", "{msg} {f:?}");
+    for want in [
+        "charts/web/templates/deployment.yaml:20 livenessProbe of Deployment (Helm template)",
+        "charts/web/templates/deployment.yaml:24 readinessProbe of Deployment (Helm template)",
+        "charts/web/values.yaml:7 livenessProbe (HTTP GET /live on port http)",
+        "charts/web/values.yaml:11 readinessProbe (HTTP GET /ready on port http)",
+    ] {
+        assert!(msg.contains(want), "missing {want:?} in {msg}");
+    }
+
+    repo.write("charts/web/templates/worker.yaml", HELM_NO_PROBE);
+    let (st, _, locs, f) = declared(&repo);
+    assert_eq!(st, "fail");
+    assert_eq!(
+        locs,
+        vec![("charts/web/templates/worker.yaml".to_string(), 3)],
+        "only the StatefulSet, not the Job: {f:?}"
+    );
+    assert!(f[0].contains("StatefulSet has no readinessProbe (Helm template"), "{f:?}");
+}
+
+#[test]
+fn compose_healthchecks() {
+    let repo = Repo::plain();
+    repo.write(
+        "docker-compose.yml",
+        r#"services:
+  db:
+    image: postgres:16
+    environment:
+      POSTGRES_PASSWORD: example
+    healthcheck:
+      test: ["CMD-SHELL", "pg_isready -U postgres"]
+      interval: 10s
+      retries: 5
+  web:
+    build: .
+    depends_on:
+      db: {condition: service_healthy}
+    healthcheck:
+      test: curl -fsS http://localhost:8000/health || exit 1
+  worker:
+    build: .
+    healthcheck:
+      disable: true
+"#,
+    );
+    let (st, msg, _, _) = declared(&repo);
+    assert_eq!(st, "pass", "{msg}");
+    assert!(
+        msg.contains("docker-compose.yml:6 healthcheck of compose service db (pg_isready -U postgres)"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("docker-compose.yml:14 healthcheck of compose service web (curl -fsS http://localhost:8000/health || exit 1)"),
+        "{msg}"
+    );
+    assert!(!msg.contains("worker"), "{msg}");
+    assert!(msg.starts_with("2 health checks declared"), "{msg}");
+}
+
+#[test]
+fn compose_without_healthcheck_and_nothing_else_fails() {
+    let repo = Repo::plain();
+    repo.write(
+        "compose.yaml",
+        "services:\n  web:\n    build: .\n    ports: [\"8000:8000\"]\n  redis:\n    image: redis:7\n",
+    );
+    repo.write("Dockerfile", "FROM python:3.12\nHEALTHCHECK NONE\nCMD [\"python\", \"app.py\"]\n");
+    let (st, msg, locs, _) = declared(&repo);
+    assert_eq!(st, "fail");
+    assert!(msg.starts_with("no health endpoint declared"), "{msg}");
+    assert!(msg.contains("2 candidate files"), "{msg}");
+    assert!(locs.is_empty());
+}
+
+#[test]
+fn dockerfile_healthcheck_with_continuation() {
+    let repo = Repo::plain();
+    repo.write(
+        "docker/api.Dockerfile",
+        "FROM node:20-alpine\nWORKDIR /app\n# HEALTHCHECK CMD not-this\nHEALTHCHECK --interval=30s --timeout=3s \\\n  CMD wget -qO- http://localhost:3000/healthz || exit 1\nCMD [\"node\", \"server.js\"]\n",
+    );
+    let (st, msg, _, _) = declared(&repo);
+    assert_eq!(st, "pass", "{msg}");
+    assert_eq!(
+        msg,
+        "1 health check declared: docker/api.Dockerfile:4 Dockerfile HEALTHCHECK (wget -qO- http://localhost:3000/healthz || exit 1)"
+    );
+}
+
+#[test]
+fn terraform_health_checks_by_text() {
+    let repo = Repo::plain();
+    repo.write(
+        "infra/lb.tf",
+        r#"resource "aws_lb_target_group" "api" {
+  name     = "api"
+  port     = 8080
+  protocol = "HTTP"
+  vpc_id   = var.vpc_id
+
+  health_check {
+    path                = "/healthz"
+    healthy_threshold   = 2
+    matcher             = "200"
+  }
+}
+
+resource "aws_ecs_task_definition" "api" {
+  family = "api"
+  container_definitions = jsonencode([{
+    name  = "api"
+    image = "acme/api:1.0"
+    healthCheck = {
+      command  = ["CMD-SHELL", "curl -f http://localhost:8080/healthz || exit 1"]
+      interval = 30
+    }
+  }])
+}
+"#,
+    );
+    let (st, msg, _, _) = declared(&repo);
+    assert_eq!(st, "pass", "{msg}");
+    assert!(
+        msg.contains("infra/lb.tf:7 Terraform health_check of aws_lb_target_group.api (GET /healthz)"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("infra/lb.tf:19 Terraform ECS container healthCheck of aws_ecs_task_definition.api"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn readyctl_yaml_endpoints_are_declarations() {
+    let repo = Repo::plain();
+    repo.write(
+        "readyctl.yaml",
+        "version: 1\nhealth:\n  endpoints:\n    - name: api\n      url: https://api.example.com/healthz?key=abc\n",
+    );
+    let (st, msg, _, _) = declared(&repo);
+    assert_eq!(st, "pass");
+    assert_eq!(
+        msg,
+        "1 health check declared: readyctl.yaml:4 endpoint api (https://api.example.com/healthz?key=****)"
+    );
+}
+
+#[test]
+fn broken_manifests_are_findings_not_panics() {
+    let repo = Repo::plain();
+    repo.write(
+        "k8s/bad.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n   bad: [unclosed\n",
+    );
+    repo.write("compose.yml", "services:\n  web: {build: .\n");
+    repo.write("k8s/bin.yaml", [0xffu8, 0xfe, 0x00, 0x01]);
+    let (st, _, locs, f) = declared(&repo);
+    assert_eq!(st, "fail");
+    assert_eq!(locs.len(), 2, "{f:?}");
+    assert!(f.iter().all(|m| m.starts_with("cannot read as YAML")), "{f:?}");
+    assert!(locs.iter().all(|(_, l)| *l > 0), "{locs:?}");
+}
