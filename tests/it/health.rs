@@ -755,8 +755,8 @@ fn helm_templates_are_read_as_text() {
     let (st, msg, _, f) = declared(&repo);
     assert_eq!(st, "pass", "{msg} {f:?}");
     for want in [
-        "charts/web/templates/deployment.yaml:20 livenessProbe of Deployment (Helm template)",
-        "charts/web/templates/deployment.yaml:24 readinessProbe of Deployment (Helm template)",
+        "charts/web/templates/deployment.yaml:20 livenessProbe of Deployment (template)",
+        "charts/web/templates/deployment.yaml:24 readinessProbe of Deployment (template)",
         "charts/web/values.yaml:7 livenessProbe (HTTP GET /live on port http)",
         "charts/web/values.yaml:11 readinessProbe (HTTP GET /ready on port http)",
     ] {
@@ -771,7 +771,7 @@ fn helm_templates_are_read_as_text() {
         vec![("charts/web/templates/worker.yaml".to_string(), 3)],
         "only the StatefulSet, not the Job: {f:?}"
     );
-    assert!(f[0].contains("StatefulSet has no readinessProbe (Helm template"), "{f:?}");
+    assert!(f[0].contains("StatefulSet has no readinessProbe (template"), "{f:?}");
 }
 
 #[test]

@@ -168,7 +168,7 @@ pub fn scan(index: &Index) -> Scan {
             if COMPOSE_NAME.is_match(name) {
                 s.manifests += 1;
                 compose(f, text, &mut s);
-            } else if text.contains("{{") {
+            } else if text.contains("{{") && is_helm_template(&f.path) {
                 if text.contains("kind:") || PROBES.iter().any(|p| text.contains(p)) {
                     s.manifests += 1;
                     helm_template(f, text, &mut s);
@@ -180,6 +180,11 @@ pub fn scan(index: &Index) -> Scan {
         }
     }
     s
+}
+
+/// A file under a Helm chart's `templates/` folder.
+fn is_helm_template(path: &str) -> bool {
+    path.starts_with("templates/") || path.contains("/templates/")
 }
 
 fn is_dockerfile(name: &str) -> bool {
@@ -202,6 +207,12 @@ fn parse_error(f: &FileEntry, e: &crate::yaml::YamlError) -> Finding {
 fn kubernetes(f: &FileEntry, text: &str, s: &mut Scan) {
     let docs: Vec<SNode> = match crate::yaml::from_str_multi(text) {
         Ok(d) => d,
+        // Templated elsewhere than a chart's templates/ (Go templates,
+        // Jinja): not YAML until rendered, read it as text.
+        Err(_) if text.contains("{{") || text.contains("{%") => {
+            helm_template(f, text, s);
+            return;
+        }
         Err(e) => {
             // Only a file that claims to hold workloads is worth a finding.
             if WORKLOAD_KIND.is_match(text) {
@@ -421,7 +432,7 @@ fn helm_template(f: &FileEntry, text: &str, s: &mut Scan) {
                     kind: DeclaredKind::Helm,
                     path: f.path.clone(),
                     line: ln,
-                    what: format!("{}{owner} (Helm template)", &c[2]),
+                    what: format!("{}{owner} (template)", &c[2]),
                     target,
                     port,
                 });
@@ -433,7 +444,7 @@ fn helm_template(f: &FileEntry, text: &str, s: &mut Scan) {
         {
             s.findings.push(
                 Finding::new(format!(
-                    "{k} has no readinessProbe (Helm template, read as text): traffic reaches pods before they can serve it"
+                    "{k} has no readinessProbe (template, read as text): traffic reaches pods before they can serve it"
                 ))
                 .at(f.path.clone(), Some(ln))
                 .rule("readiness-probe"),
