@@ -354,6 +354,11 @@ fn latency_over_budget() {
     // Within budget it passes.
     let (v, _, _) = probe(&repo, &one("slow", &http("/slow"), "max_latency: 900ms"), &[]);
     assert_eq!(status(&v, "health.reachable"), "pass", "{v:#}");
+    // Slower than the timeout: each attempt is cut off.
+    let cfg = one("slow", &http("/slow"), "").replace("timeout: 1s", "timeout: 150ms");
+    let (v, _, _) = probe(&repo, &cfg, &[]);
+    let f = findings(&v);
+    assert!(f[0].contains("timed out after 150ms (2 attempts)"), "{f:?}");
 }
 
 #[test]

@@ -106,9 +106,11 @@ impl Check for Reachable {
         let health = &ctx.config.config.health;
         let n = health.endpoints.len();
         if n == 0 {
-            return Outcome::skip(
-                "no endpoints to probe: readyctl.yaml has no health.endpoints",
-            );
+            return Outcome::skip(match &ctx.config.file {
+                Some(f) => format!("no endpoints to probe: {f} has no health.endpoints"),
+                None => "no endpoints to probe: there is no readyctl.yaml (health.endpoints)"
+                    .to_string(),
+            });
         }
         if ctx.options.offline {
             return Outcome::skip(format!(

@@ -260,9 +260,8 @@ fn yaml_file(f: &FileEntry, text: &str, s: &mut Scan) {
                 );
             }
         }
-        if let Some((k, sc)) = d.entry("scrape_configs").or_else(|| d.entry("rule_files")) {
+        if let Some((k, _)) = d.entry("scrape_configs").or_else(|| d.entry("rule_files")) {
             let jobs = d.get("scrape_configs").map(|s| s.value.as_seq().len()).unwrap_or(0);
-            let _ = sc;
             s.found.push(Found {
                 path: f.path.clone(),
                 line: line(k),
