@@ -112,6 +112,11 @@ pub struct Endpoint {
     /// For HTTPS: fail when the certificate expires in fewer days.
     #[serde(default)]
     pub min_cert_days: Option<u32>,
+    /// For HTTPS: a PEM file of extra CA certificates to trust for this
+    /// endpoint (a private CA), relative to the repository root. The system
+    /// roots (and `SSL_CERT_FILE` / `SSL_CERT_DIR`) are trusted as well.
+    #[serde(default)]
+    pub ca_cert: Option<String>,
 }
 
 /// `expect_status`: `200`, `[200, 204]`, or `"2xx"`.

@@ -1,8 +1,17 @@
-//! `health.*` checks.
+//! `health.*` checks: health endpoints declared, and answering.
+
+mod declared;
+pub(crate) mod node;
+mod reachable;
+
+pub use declared::{Declared, DeclaredKind, Scan, discover, scan};
 
 use crate::engine::Check;
 
 /// The `health.*` checks (SPEC §3).
 pub fn checks() -> Vec<Box<dyn Check>> {
-    Vec::new()
+    vec![
+        Box::new(declared::HealthDeclared::new()),
+        Box::new(reachable::Reachable::new()),
+    ]
 }
