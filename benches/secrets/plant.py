@@ -130,8 +130,10 @@ def main():
 
     planted = []
     for i, (family, ext, lines) in enumerate(secrets):
-        if i % 2 == 0:
-            # Injected into an existing file at a random line.
+        if i % 2 == 0 and not family.startswith("generic"):
+            # Injected into an existing file at a random line (tokens with a
+            # distinctive format; generic assignments get a file of their
+            # own type, where their syntax belongs).
             path = hosts[i]
             with open(path, encoding="utf-8", errors="surrogateescape") as fh:
                 old = fh.read().split("\n")
@@ -143,7 +145,10 @@ def main():
         else:
             # A new config file next to existing code.
             d = os.path.dirname(hosts[i])
-            path = os.path.join(d, f"deploy_settings_{i}.{ext}")
+            name = ".env" if ext == "env" else f"deploy_settings_{i}.{ext}"
+            path = os.path.join(d, name)
+            if os.path.exists(path):
+                path = os.path.join(d, f"deploy_settings_{i}.{ext}")
             with open(path, "w") as fh:
                 fh.write("# settings\n\n" + "\n".join(lines) + "\n")
             start = 3

@@ -43,6 +43,9 @@ struct RuleSpec {
     entropy: Option<f64>,
     #[serde(default)]
     allow: AllowSpec,
+    /// When set, the rule runs only on files matching one of these globs.
+    #[serde(default)]
+    only_paths: Vec<String>,
     #[serde(default)]
     samples: Samples,
 }
@@ -125,6 +128,8 @@ pub struct Rule {
     pub secret_group: Option<usize>,
     pub entropy: Option<f64>,
     pub allow: Allow,
+    /// When set, the rule runs only on matching paths.
+    pub only_paths: Option<GlobSet>,
     pub samples: Samples,
 }
 
@@ -189,7 +194,17 @@ impl Rules {
                     }
                 }
             }
+            let only_paths = if spec.only_paths.is_empty() {
+                None
+            } else {
+                let globs: Vec<&str> = spec.only_paths.iter().map(String::as_str).collect();
+                Some(
+                    crate::index::build_globset(&globs)
+                        .map_err(|e| format!("{RULES_FILE}: rule {}: only_paths: {e}", spec.id))?,
+                )
+            };
             rules.push(Rule {
+                only_paths,
                 allow: Allow::compile(&spec.allow, &format!("rule {}", spec.id))?,
                 id: spec.id,
                 description: spec.description,

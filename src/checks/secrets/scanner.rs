@@ -51,7 +51,10 @@ impl Rules {
         }
         let mut hits: Vec<Hit> = Vec::new();
         for (i, rule) in self.rules.iter().enumerate() {
-            if !on[i] || rule.allow.accepts_path(path) {
+            if !on[i]
+                || rule.allow.accepts_path(path)
+                || rule.only_paths.as_ref().is_some_and(|g| !g.is_match(path))
+            {
                 continue;
             }
             for caps in rule.regex.captures_iter(data) {
@@ -203,7 +206,8 @@ mod tests {
             for r in &rules.rules {
                 for t in &r.samples.tp {
                     let text = rules::expand_template(t, &mut rng);
-                    let hits = rules.scan("sample.txt", text.as_bytes());
+                    let name = sample_path(r, "sample");
+                    let hits = rules.scan(&name, text.as_bytes());
                     assert!(
                         hits.iter().any(|h| rules.rules[h.rule].id == r.id),
                         "rule {} missed its sample {t:?} (seed {seed}); found {:?}",
@@ -212,7 +216,7 @@ mod tests {
                     );
                     // Planted in a larger file, on line 3, after other text.
                     let wrapped = format!("// config\n\nvalue {text}\n");
-                    let hits = rules.scan("src/config.txt", wrapped.as_bytes());
+                    let hits = rules.scan(&sample_path(r, "src/config"), wrapped.as_bytes());
                     let h = hits
                         .iter()
                         .find(|h| rules.rules[h.rule].id == r.id)
@@ -223,12 +227,24 @@ mod tests {
         }
     }
 
+    /// A file name the rule applies to: `.txt`, or `.env` for rules limited
+    /// to config files.
+    fn sample_path(r: &rules::Rule, stem: &str) -> String {
+        for ext in ["txt", "env"] {
+            let p = format!("{stem}.{ext}");
+            if r.only_paths.as_ref().is_none_or(|g| g.is_match(&p)) {
+                return p;
+            }
+        }
+        panic!("rule {}: no sample path matches only_paths", r.id)
+    }
+
     #[test]
     fn false_positive_samples_are_not_found() {
         let rules = all_rules();
         for r in &rules.rules {
             for t in &r.samples.fp {
-                let hits = rules.scan("sample.txt", t.as_bytes());
+                let hits = rules.scan(&sample_path(r, "sample"), t.as_bytes());
                 assert!(
                     hits.is_empty(),
                     "fp sample {t:?} of rule {} was found by {:?}",
