@@ -75,7 +75,7 @@ echo "ripgrep patterns: $(wc -l < "$WORK/rg-patterns.txt")"
 
 cmd_readyctl() { echo "cd $1 && $READYCTL check --offline --no-progress --only 'secrets.*' --format json > $2 || true"; }
 cmd_gitleaks() { echo "$GITLEAKS dir $1 --no-banner --exit-code 0 -f json -r $2 -l error"; }
-cmd_betterleaks() { echo "$BETTERLEAKS fs $1 --no-banner --exit-code 0 -o $2 -l error"; }
+cmd_betterleaks() { echo "$BETTERLEAKS fs $1 --no-banner --exit-code 0 -o $2 -l error > /dev/null"; }
 cmd_kingfisher() { echo "$KINGFISHER scan $1 --no-validate --no-update-check --git-history none -f json -o $2 -q || true"; }
 cmd_rg() { echo "$RG --no-ignore --hidden -c -f $WORK/rg-patterns.txt $1 > $2 || true"; }
 
@@ -88,13 +88,14 @@ peak_mb() { # command -> peak RSS in MB
   awk -F': ' '/Maximum resident set size/ {printf "%d", $2/1024}' "$WORK/time.txt"
 }
 mean_s() { jq -r '.results[0].mean | . * 100 | round / 100' "$1"; }
+cpu_s() { jq -r '.results[0] | (.user + .system) | . * 100 | round / 100' "$1"; }
 
 echo "== working tree: $PLANTED"
 {
   echo "### Working tree ($(find "$PLANTED" -type f | wc -l) files, $(du -sm "$PLANTED" | cut -f1) MB, $(jq length "$WORK/manifest.json") planted secrets, $(nproc) CPUs, $RUNS runs)"
   echo
-  echo "| tool | wall (mean s) | peak RSS (MB) | planted found | findings (planted corpus) | findings (clean corpus) |"
-  echo "|---|---|---|---|---|---|"
+  echo "| tool | wall (mean s) | CPU user+sys (s) | peak RSS (MB) | planted found | findings (planted corpus) | findings (clean corpus) |"
+  echo "|---|---|---|---|---|---|---|"
 } >> "$RESULTS"
 declare -A WALL
 for t in "${TOOLS[@]}"; do
@@ -112,10 +113,10 @@ for t in "${TOOLS[@]}"; do
     bash -c "$(cmd_$t "$CLEAN" "$crep")" >/dev/null 2>&1 || true
     read -r _ nclean < <(python3 "$HERE/score.py" "$t" "$crep" -)
   fi
-  echo "$t: ${WALL[$t]} s, ${mem} MB, found $score, $total findings (clean: $nclean)"
-  echo "| $t | ${WALL[$t]} | $mem | $score | $total | $nclean |" >> "$RESULTS"
+  cpu="$(cpu_s "$WORK/hf-$t.json")"
+  echo "$t: ${WALL[$t]} s (cpu $cpu s), ${mem} MB, found $score, $total findings (clean: $nclean)"
+  echo "| $t | ${WALL[$t]} | $cpu | $mem | $score | $total | $nclean |" >> "$RESULTS"
 done
-python3 "$HERE/score.py" readyctl "$WORK/report-readyctl.json" "$WORK/manifest.json" >/dev/null
 ratio() { python3 -c "print(f'{$1/$2:.2f}')"; }
 {
   echo
@@ -135,14 +136,14 @@ if [ ! -d "$HIST/.git" ] || [ "$(git -C "$HIST" rev-list --count HEAD 2>/dev/nul
 fi
 echo "== history: $(git -C "$HIST" rev-list --count HEAD) commits"
 hcmd_readyctl() { echo "cd $HIST && $READYCTL check --offline --no-progress --only 'secrets.*' --history --format json > $1 || true"; }
-hcmd_betterleaks() { echo "$BETTERLEAKS git $HIST --no-banner --exit-code 0 -o $1 -l error"; }
+hcmd_betterleaks() { echo "$BETTERLEAKS git $HIST --no-banner --exit-code 0 -o $1 -l error > /dev/null"; }
 hcmd_gitleaks() { echo "$GITLEAKS git $HIST --no-banner --exit-code 0 -f json -r $1 -l error"; }
 hcmd_kingfisher() { echo "$KINGFISHER scan $HIST --no-validate --no-update-check --git-history full -f json -o $1 -q || true"; }
 {
   echo "### History ($(git -C "$HIST" rev-list --count HEAD) commits, $(jq length "$WORK/history-manifest.json") secrets committed then deleted)"
   echo
-  echo "| tool | wall (mean s) | peak RSS (MB) | secrets found | findings |"
-  echo "|---|---|---|---|---|"
+  echo "| tool | wall (mean s) | CPU user+sys (s) | peak RSS (MB) | secrets found | findings |"
+  echo "|---|---|---|---|---|---|"
 } >> "$RESULTS"
 declare -A HWALL
 for t in readyctl betterleaks gitleaks kingfisher; do
@@ -152,8 +153,9 @@ for t in readyctl betterleaks gitleaks kingfisher; do
   HWALL[$t]="$(mean_s "$WORK/hhf-$t.json")"
   mem="$(peak_mb "$c")"
   read -r score total < <(python3 "$HERE/score.py" "$t" "$rep" "$WORK/history-manifest.json")
-  echo "history $t: ${HWALL[$t]} s, ${mem} MB, found $score, $total findings"
-  echo "| $t | ${HWALL[$t]} | $mem | $score | $total |" >> "$RESULTS"
+  cpu="$(cpu_s "$WORK/hhf-$t.json")"
+  echo "history $t: ${HWALL[$t]} s (cpu $cpu s), ${mem} MB, found $score, $total findings"
+  echo "| $t | ${HWALL[$t]} | $cpu | $mem | $score | $total |" >> "$RESULTS"
 done
 echo >> "$RESULTS"
 echo "Ratio: readyctl/betterleaks (history) $(ratio "${HWALL[readyctl]}" "${HWALL[betterleaks]}") (target ≤ 0.5)." >> "$RESULTS"

@@ -30,12 +30,14 @@ def load(tool, report):
             if c["id"] == "secrets.none-committed":
                 for f in c.get("findings", []):
                     out.append((f.get("path", ""), f.get("line", 0)))
-    elif tool in ("gitleaks", "betterleaks"):
-        data = json.loads(text) if text.lstrip().startswith("[") else [json.loads(l) for l in text.splitlines() if l.strip()]
-        for f in data or []:
-            path = f.get("File") or f.get("file") or ""
-            line = f.get("StartLine") or f.get("startLine") or f.get("line") or 0
-            out.append((norm(path), int(line)))
+    elif tool == "gitleaks":
+        for f in json.loads(text) or []:
+            out.append((norm(f.get("File", "")), int(f.get("StartLine", 0))))
+    elif tool == "betterleaks":
+        data = json.loads(text)
+        for f in data.get("findings") or []:
+            loc = f.get("location", {})
+            out.append((norm(loc.get("path", "")), int(loc.get("start_line", 0))))
     elif tool == "kingfisher":
         try:
             data = json.loads(text)

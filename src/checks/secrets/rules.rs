@@ -46,6 +46,10 @@ struct RuleSpec {
     /// When set, the rule runs only on files matching one of these globs.
     #[serde(default)]
     only_paths: Vec<String>,
+    /// The secret may span lines (private keys): the regex runs over the
+    /// whole file instead of the lines around keyword hits.
+    #[serde(default)]
+    multiline: bool,
     #[serde(default)]
     samples: Samples,
 }
@@ -130,6 +134,8 @@ pub struct Rule {
     pub allow: Allow,
     /// When set, the rule runs only on matching paths.
     pub only_paths: Option<GlobSet>,
+    /// Runs over the whole file rather than keyword windows.
+    pub multiline: bool,
     pub samples: Samples,
 }
 
@@ -205,6 +211,7 @@ impl Rules {
             };
             rules.push(Rule {
                 only_paths,
+                multiline: spec.multiline,
                 allow: Allow::compile(&spec.allow, &format!("rule {}", spec.id))?,
                 id: spec.id,
                 description: spec.description,

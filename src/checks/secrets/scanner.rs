@@ -21,23 +21,45 @@ pub struct Hit {
 /// Markers that suppress findings on their line.
 const INLINE_ALLOW: [&[u8]; 2] = [b"readyctl:allow", b"gitleaks:allow"];
 
+/// Where a rule must run in one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Plan {
+    Off,
+    /// The whole file (multi-line rules).
+    Whole,
+    /// Merged byte windows: the line of each keyword hit and the next one.
+    Windows(Vec<(usize, usize)>),
+}
+
 impl Rules {
-    /// Which rules the keyword prefilter enables for `data`.
-    pub fn enabled(&self, data: &[u8]) -> Vec<bool> {
-        let mut on = vec![false; self.rules.len()];
-        let mut left = self.rules.len();
+    /// The keyword prefilter: for each rule, where its regex must run.
+    pub fn plan(&self, data: &[u8]) -> Vec<Plan> {
+        let mut plans = vec![Plan::Off; self.rules.len()];
         for m in self.keywords.find_overlapping_iter(data) {
             for &r in &self.keyword_rules[m.pattern().as_usize()] {
-                if !on[r] {
-                    on[r] = true;
-                    left -= 1;
+                let plan = &mut plans[r];
+                if self.rules[r].multiline {
+                    *plan = Plan::Whole;
+                    continue;
+                }
+                if *plan == Plan::Off {
+                    *plan = Plan::Windows(Vec::new());
+                }
+                let Plan::Windows(ws) = plan else { continue };
+                // The window ends after the line that follows the hit.
+                let end = next_line_end(data, next_line_end(data, m.end()) + 1);
+                match ws.last_mut() {
+                    Some(last) if m.start() <= last.1 => last.1 = last.1.max(end),
+                    _ => {
+                        let floor = ws.last().map_or(0, |w| w.1);
+                        let start = memchr::memrchr(b'\n', &data[floor..m.start()])
+                            .map_or(floor, |i| floor + i + 1);
+                        ws.push((start, end));
+                    }
                 }
             }
-            if left == 0 {
-                break;
-            }
         }
-        on
+        plans
     }
 
     /// Scan one file's content. `path` selects path allowlists.
@@ -45,48 +67,53 @@ impl Rules {
         if self.allow.accepts_path(path) {
             return Vec::new();
         }
-        let on = self.enabled(data);
-        if !on.iter().any(|&b| b) {
-            return Vec::new();
-        }
+        let plans = self.plan(data);
         let mut hits: Vec<Hit> = Vec::new();
         for (i, rule) in self.rules.iter().enumerate() {
-            if !on[i]
-                || rule.allow.accepts_path(path)
+            let windows: &[(usize, usize)] = match &plans[i] {
+                Plan::Off => continue,
+                Plan::Whole => &[(0, data.len())],
+                Plan::Windows(ws) => ws,
+            };
+            if rule.allow.accepts_path(path)
                 || rule.only_paths.as_ref().is_some_and(|g| !g.is_match(path))
             {
                 continue;
             }
-            for caps in rule.regex.captures_iter(data) {
-                let m = match rule.secret_group {
-                    Some(g) => caps.get(g),
-                    None => (1..caps.len()).find_map(|g| caps.get(g)),
+            for &(ws, we) in windows {
+                let window = &data[ws..we];
+                for caps in rule.regex.captures_iter(window) {
+                    let m = match rule.secret_group {
+                        Some(g) => caps.get(g),
+                        None => (1..caps.len()).find_map(|g| caps.get(g)),
+                    }
+                    .or_else(|| caps.get(0));
+                    let Some(m) = m else { continue };
+                    let secret = m.as_bytes();
+                    if secret.is_empty() {
+                        continue;
+                    }
+                    if let Some(floor) = rule.entropy
+                        && entropy(secret) < floor
+                    {
+                        continue;
+                    }
+                    if rule.allow.accepts(secret) || self.allow.accepts(secret) {
+                        continue;
+                    }
+                    let start = ws + m.start();
+                    if inline_allowed(data, start) {
+                        continue;
+                    }
+                    hits.push(Hit {
+                        rule: i,
+                        start,
+                        end: ws + m.end(),
+                        line: 0,
+                        column: 0,
+                        secret: secret.to_vec(),
+                    });
                 }
-                .or_else(|| caps.get(0));
-                let Some(m) = m else { continue };
-                let secret = m.as_bytes();
-                if secret.is_empty() {
-                    continue;
-                }
-                if let Some(floor) = rule.entropy
-                    && entropy(secret) < floor
-                {
-                    continue;
-                }
-                if rule.allow.accepts(secret) || self.allow.accepts(secret) {
-                    continue;
-                }
-                if inline_allowed(data, m.start()) {
-                    continue;
-                }
-                hits.push(Hit {
-                    rule: i,
-                    start: m.start(),
-                    end: m.end(),
-                    line: 0,
-                    column: 0,
-                    secret: secret.to_vec(),
-                });
             }
         }
         if hits.is_empty() {
@@ -96,12 +123,11 @@ impl Rules {
         hits.sort_by_key(|h| (h.start, h.rule));
         let mut kept: Vec<Hit> = Vec::with_capacity(hits.len());
         for h in hits {
-            let overlaps = kept.iter().any(|k| h.start < k.end && k.start < h.end);
-            if overlaps {
-                if let Some(k) = kept
-                    .iter_mut()
-                    .find(|k| h.start < k.end && k.start < h.end && h.rule < k.rule)
-                {
+            if let Some(k) = kept
+                .iter_mut()
+                .find(|k| h.start < k.end && k.start < h.end)
+            {
+                if h.rule < k.rule {
                     *k = h;
                 }
                 continue;
@@ -113,20 +139,22 @@ impl Rules {
     }
 }
 
+/// The offset of the end of the line holding `from` (its `\n`, or the end).
+fn next_line_end(data: &[u8], from: usize) -> usize {
+    if from >= data.len() {
+        return data.len();
+    }
+    memchr::memchr(b'\n', &data[from..]).map_or(data.len(), |i| from + i)
+}
+
 /// Is `offset`'s line marked `readyctl:allow` (or `gitleaks:allow`)?
 fn inline_allowed(data: &[u8], offset: usize) -> bool {
-    let start = data[..offset]
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
-    let end = data[offset..]
-        .iter()
-        .position(|&b| b == b'\n')
-        .map_or(data.len(), |i| offset + i);
+    let start = memchr::memrchr(b'\n', &data[..offset]).map_or(0, |i| i + 1);
+    let end = next_line_end(data, offset);
     let line = &data[start..end];
     INLINE_ALLOW
         .iter()
-        .any(|m| line.windows(m.len()).any(|w| w == *m))
+        .any(|m| memchr::memmem::find(line, m).is_some())
 }
 
 /// Fill in 1-based line and column (in characters) of sorted hits.
@@ -136,11 +164,9 @@ fn locate(data: &[u8], hits: &mut [Hit]) {
     let mut line_start = 0usize;
     let mut pos = 0usize;
     for h in hits.iter_mut() {
-        for (i, &b) in data[pos..h.start].iter().enumerate() {
-            if b == b'\n' {
-                line += 1;
-                line_start = pos + i + 1;
-            }
+        for i in memchr::memchr_iter(b'\n', &data[pos..h.start]) {
+            line += 1;
+            line_start = pos + i + 1;
         }
         pos = h.start;
         let col = data[line_start..h.start]
@@ -279,6 +305,27 @@ mod tests {
         let hits = rules.scan("x.py", text.as_bytes());
         assert_eq!(hits.len(), 1, "{hits:?}");
         assert_eq!((hits[0].line, hits[0].column), (2, 6));
+    }
+
+    #[test]
+    fn keyword_windows_reach_the_next_line_and_the_file_end() {
+        let rules = all_rules();
+        let value = "q7Lm2Xv9Rt4Kp8Wz3Nc6Bd1Fh5Jy0Gs7Ta2E/+Qr";
+        let text = format!("a: 1\naws_secret_access_key:\n  {value}\nb: 2\n");
+        let hits = rules.scan("c.yaml", text.as_bytes());
+        assert_eq!(hits.len(), 1, "{hits:?}");
+        assert_eq!((hits[0].line, hits[0].column), (3, 3));
+        // A keyword in the last line, no trailing newline.
+        let gh = format!("x\n{}_{}", "ghp", &value.replace(['/', '+'], "a")[..36]);
+        let hits = rules.scan("c.txt", gh.as_bytes());
+        assert_eq!(hits.len(), 1, "{hits:?}");
+        // Dense keywords merge into few windows.
+        let dense = "token token\ntoken\n\n\nsecret\n".repeat(3);
+        let plan = rules.plan(dense.as_bytes());
+        let generic = rules.rules.iter().position(|r| r.id == "generic-secret").unwrap();
+        let Plan::Windows(ws) = &plan[generic] else { panic!("{:?}", plan[generic]) };
+        assert!(ws.windows(2).all(|w| w[0].1 < w[1].0), "{ws:?}");
+        assert!(ws.len() <= 6, "{ws:?}");
     }
 
     #[test]
