@@ -124,7 +124,7 @@ pub fn scan(
                     .find_object(b.id)
                     .map_err(|e| format!("git history: blob {}: {e}", b.id))?;
                 let data = &obj.data;
-                if data[..data.len().min(8000)].contains(&0) {
+                if super::none_committed::is_binary(data) {
                     return Ok(Vec::new());
                 }
                 Ok(rules

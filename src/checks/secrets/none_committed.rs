@@ -130,8 +130,8 @@ pub fn collect(index: &Index, cfg: &LoadedConfig, history: bool) -> Result<Colle
     let mut secrets: Vec<Secret> = files
         .par_iter()
         .flat_map_iter(|f| {
-            let hits = match f.text() {
-                Some(t) => rules.scan(&f.path, t.as_bytes()),
+            let hits = match read_for_scan(f) {
+                Some(data) => rules.scan(&f.path, &data),
                 None => Vec::new(),
             };
             hits.into_iter().map(|h| {
@@ -187,6 +187,27 @@ pub fn collect(index: &Index, cfg: &LoadedConfig, history: bool) -> Result<Colle
         files: files.len(),
         history: hist_counts,
     })
+}
+
+/// The bytes of an indexed file, or `None` for binary, oversized or
+/// unreadable files. Read here rather than through `FileEntry::text` so that a
+/// scan of every file does not keep every file in memory (and needs no UTF-8
+/// decoding: the rules are byte regexes). Content another check already
+/// loaded would be shared, but the secret scan reads nearly every file once.
+fn read_for_scan(f: &crate::index::FileEntry) -> Option<Vec<u8>> {
+    if f.size > crate::index::MAX_TEXT_BYTES {
+        return None;
+    }
+    let data = std::fs::read(&f.abs).ok()?;
+    if data.len() as u64 > crate::index::MAX_TEXT_BYTES || is_binary(&data) {
+        return None;
+    }
+    Some(data)
+}
+
+/// The index's test: a NUL byte in the first 8000 bytes.
+pub(crate) fn is_binary(data: &[u8]) -> bool {
+    memchr::memchr(0, &data[..data.len().min(8000)]).is_some()
 }
 
 impl Check for NoneCommitted {
