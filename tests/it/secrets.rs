@@ -1,1 +1,435 @@
-//! `secrets` tests.
+//! `secrets` tests. Every fake secret is assembled at run time from pieces,
+//! so this file holds none.
+
+use crate::common::{Repo, check, finding_locations, status};
+
+/// A fake AWS access key id, built from pieces (`AK` + `IA` + 16).
+fn aws_key(tail: &str) -> String {
+    assert_eq!(tail.len(), 16);
+    format!("{}{}{}", "AK", "IA", tail)
+}
+
+/// A fake GitHub token.
+fn gh_token() -> String {
+    format!("{}_{}", "ghp", "q7Lm2Xv9Rt4Kp8Wz3Nc6Bd1Fh5Jy0Gs7Ta2E")
+}
+
+/// A fake symbol-rich password.
+fn password() -> String {
+    ["Xq7", "!v9#", "Lm2$", "Rt4"].concat()
+}
+
+/// A fake PEM private key.
+fn pem_key() -> String {
+    let body = "MIIEpAIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM9Oi8QiN4eR2UjH5KzL0pQwXyVbNm\n\
+                Kj7Hc2Fq9Lw3Rt6Yp1Ds4Gv8Bn5Xz0Mk2Ju7Ie3Oa6Pf9Qg1Rh4Si8Tj5Uk2Vl7Wm\n\
+                Zz9Yx8Ww7Vv6Uu5Tt4Ss3Rr2Qq1Pp0Oo9Nn8Mm7Ll6Kk5Jj4Ii3Hh2Gg1Ff0Ee9Dd==";
+    let kind = ["RSA", "PRIVATE", "KEY"].join(" ");
+    format!("-----BEGIN {kind}-----\n{body}\n-----END {kind}-----\n")
+}
+
+fn secret_findings(report: &serde_json::Value) -> Vec<serde_json::Value> {
+    check(report, "secrets.none-committed")["findings"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// Run human and JSON reports and assert that no output holds `secret`.
+fn assert_never_printed(repo: &Repo, secret: &str, extra: &[&str]) {
+    for format in ["human", "json"] {
+        let mut args = vec![
+            "check",
+            "--offline",
+            "--no-progress",
+            "--only",
+            "secrets.*",
+            "--format",
+            format,
+        ];
+        args.extend_from_slice(extra);
+        let r = repo.readyctl(&args);
+        let all = format!("{}{}", r.stdout, r.stderr);
+        assert!(
+            !all.contains(secret),
+            "{format} output holds the whole secret:\n{all}"
+        );
+        // Not even a long piece of it.
+        let piece = &secret[secret.len() / 2..];
+        assert!(!all.contains(piece), "{format} output holds a piece:\n{all}");
+    }
+}
+
+#[test]
+fn aws_key_in_code_fails_with_location_and_redacted_secret() {
+    let key = aws_key("Q7LM2XV4RT6KP3WZ");
+    let repo = Repo::git();
+    repo.write("README.md", "# app\n")
+        .write("src/app.py", format!("import boto3\n\nKEY = \"{key}\"\n"));
+    repo.commit("init");
+    let (report, code) = repo.check_json(&["--only", "secrets.none-committed"]);
+    assert_eq!(code, 1, "{report:#}");
+    assert_eq!(status(&report, "secrets.none-committed"), "fail");
+    assert_eq!(
+        finding_locations(&report, "secrets.none-committed"),
+        vec![("src/app.py".to_string(), 3)]
+    );
+    let f = &secret_findings(&report)[0];
+    assert_eq!(f["rule"], "aws-access-key-id");
+    assert_eq!(f["column"], 8);
+    assert_eq!(f["secret"], "AKIA…(20 chars)");
+    assert!(!f["message"].as_str().unwrap().contains(&key));
+    assert_never_printed(&repo, &key, &[]);
+}
+
+#[test]
+fn many_families_are_found_and_never_printed() {
+    let repo = Repo::git();
+    let gh = gh_token();
+    let pw = password();
+    let pem = pem_key();
+    let slack = format!(
+        "https://hooks.slack.com/{}/T04ABCD1E/B05FGHI2J/{}",
+        "services", "k9Lm2Xv7Rt4Kp8Wz3Nc6Bd1F"
+    );
+    let db = format!("postgres://app:{}@db.internal:5432/app", "Hq2v9Lm4Rt7Kp3Wz");
+    repo.write(".github/workflows/x.yml", format!("env:\n  TOKEN: {gh}\n"))
+        .write("config/app.yaml", format!("database:\n  password: \"{pw}\"\n"))
+        .write("deploy/key.txt", &pem)
+        .write("notify.sh", format!("curl -X POST {slack}\n"))
+        .write(".env.example", format!("DATABASE_URL={db}\n"));
+    repo.commit("init");
+    let (report, _) = repo.check_json(&["--only", "secrets.none-committed"]);
+    let mut rules: Vec<String> = secret_findings(&report)
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap_or_default().to_string())
+        .collect();
+    rules.sort();
+    assert_eq!(
+        rules,
+        [
+            "database-url-password",
+            "generic-secret",
+            "github-token",
+            "private-key",
+            "slack-webhook"
+        ],
+        "{report:#}"
+    );
+    for s in [&gh, &pw, &slack, &db] {
+        assert_never_printed(&repo, s, &[]);
+    }
+    assert_never_printed(&repo, "Kj7Hc2Fq9Lw3Rt6Yp1Ds4Gv8Bn5Xz0Mk2Ju7Ie3Oa6Pf9Qg", &[]);
+}
+
+#[test]
+fn placeholders_and_references_do_not_fire() {
+    let repo = Repo::git();
+    repo.write(
+        "main.tf",
+        "resource \"aws_db_instance\" \"db\" {\n  password = var.db_password\n}\n",
+    )
+    .write(
+        "config.yaml",
+        "db:\n  password: changeme\n  token: ${API_TOKEN}\n  secret: <secret>\n  api_key: xxxxxxxxxxxxxxxx\n",
+    )
+    .write(".env.example", "PASSWORD=example-password\nAPI_KEY=\n")
+    .write(
+        "src/lib.rs",
+        "pub struct C { token: Option<String>, password: String }\nlet token = self.next_token();\n",
+    )
+    .write(
+        "Cargo.lock",
+        "checksum = \"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\"\n",
+    );
+    repo.commit("init");
+    let (report, code) = repo.check_json(&["--only", "secrets.none-committed"]);
+    assert_eq!(status(&report, "secrets.none-committed"), "pass", "{report:#}");
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn inline_allow_markers_suppress_their_line_only() {
+    let repo = Repo::git();
+    let a = aws_key("Q7LM2XV4RT6KP3WZ");
+    let b = aws_key("Z3NC6BD2FH5JY7GS");
+    let c = aws_key("T2EK7LM4RT7KP3WX");
+    repo.write(
+        "a.py",
+        format!("A = \"{a}\"  # readyctl:allow\nB = \"{b}\"  # gitleaks:allow\nC = \"{c}\"\n"),
+    );
+    repo.commit("init");
+    let (report, _) = repo.check_json(&["--only", "secrets.none-committed"]);
+    assert_eq!(
+        finding_locations(&report, "secrets.none-committed"),
+        vec![("a.py".to_string(), 3)]
+    );
+}
+
+#[test]
+fn allow_paths_suppress_matching_files() {
+    let repo = Repo::git();
+    let key = aws_key("Q7LM2XV4RT6KP3WZ");
+    repo.write("testdata/fixture.json", format!("{{\"k\": \"{key}\"}}\n"))
+        .write("src/ok.py", "print('hi')\n");
+    repo.commit("init");
+    let (report, _) = repo.check_json(&["--only", "secrets.none-committed"]);
+    assert_eq!(status(&report, "secrets.none-committed"), "fail");
+    repo.write("readyctl.yaml", "secrets:\n  allow_paths: [\"testdata/**\"]\n");
+    let (report, code) = repo.check_json(&["--only", "secrets.none-committed"]);
+    assert_eq!(status(&report, "secrets.none-committed"), "pass", "{report:#}");
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn binary_files_are_skipped() {
+    let repo = Repo::git();
+    let key = aws_key("Q7LM2XV4RT6KP3WZ");
+    let mut bin = vec![0u8, 1, 2, 3, 0];
+    bin.extend_from_slice(key.as_bytes());
+    repo.write("asset.bin", bin);
+    repo.commit("init");
+    let (report, _) = repo.check_json(&["--only", "secrets.none-committed"]);
+    assert_eq!(status(&report, "secrets.none-committed"), "pass", "{report:#}");
+}
+
+#[test]
+fn baseline_accepts_moved_lines_and_rejects_new_secrets() {
+    let repo = Repo::git();
+    let old = aws_key("Q7LM2XV4RT6KP3WZ");
+    let pw = password();
+    repo.write("src/a.py", format!("KEY = \"{old}\"\n"))
+        .write("conf/db.yaml", format!("password: \"{pw}\"\n"));
+    repo.commit("init");
+    let r = repo.readyctl(&["baseline"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.contains("recorded 2 secret findings"), "{r:?}");
+    let file = repo.read(".readyctl-baseline.json");
+    assert!(!file.contains(&old) && !file.contains(&pw), "{file}");
+    assert!(!file.contains(&old[4..12]), "{file}");
+    let v: serde_json::Value = serde_json::from_str(&file).expect("baseline is JSON");
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["secrets"].as_array().map(Vec::len), Some(2));
+    assert!(v["secrets"][0]["fingerprint"].as_str().unwrap().starts_with("sha256:"));
+
+    let (report, code) = repo.check_json(&["--only", "secrets.none-committed"]);
+    assert_eq!(status(&report, "secrets.none-committed"), "pass", "{report:#}");
+    assert_eq!(code, 0);
+    let msg = check(&report, "secrets.none-committed")["message"].as_str().unwrap().to_string();
+    assert!(msg.contains("2 accepted by the baseline"), "{msg}");
+
+    // The line moves (and even changes file): still accepted.
+    repo.write(
+        "src/a.py",
+        format!("import os\n\n\ndef f():\n    pass\n\nKEY = \"{old}\"\n"),
+    );
+    repo.write("src/moved.py", format!("OTHER = \"{old}\"\n"));
+    let (report, _) = repo.check_json(&["--only", "secrets.none-committed"]);
+    assert_eq!(status(&report, "secrets.none-committed"), "pass", "{report:#}");
+
+    // A new secret fails, and only it is reported.
+    let new = aws_key("Z3NC6BD2FH5JY7GS");
+    repo.write("src/b.py", format!("\nNEW = \"{new}\"\n"));
+    let (report, code) = repo.check_json(&["--only", "secrets.none-committed"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        finding_locations(&report, "secrets.none-committed"),
+        vec![("src/b.py".to_string(), 2)]
+    );
+}
+
+#[test]
+fn configured_baseline_path_and_malformed_baseline() {
+    let repo = Repo::git();
+    let key = aws_key("Q7LM2XV4RT6KP3WZ");
+    repo.write("a.py", format!("K = \"{key}\"\n"))
+        .write("readyctl.yaml", "secrets:\n  baseline: .ci/secrets-baseline.json\n");
+    repo.commit("init");
+    std::fs::create_dir_all(repo.path().join(".ci")).unwrap();
+    let r = repo.readyctl(&["baseline"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(repo.exists(".ci/secrets-baseline.json"));
+    let (report, _) = repo.check_json(&["--only", "secrets.none-committed"]);
+    assert_eq!(status(&report, "secrets.none-committed"), "pass", "{report:#}");
+
+    repo.write(".ci/secrets-baseline.json", "{\n  \"version\": 1,\n  \"secrets\": [oops]\n}\n");
+    let (report, code) = repo.check_json(&["--only", "secrets.none-committed"]);
+    assert_eq!(status(&report, "secrets.none-committed"), "error", "{report:#}");
+    assert_ne!(code, 0);
+    let msg = check(&report, "secrets.none-committed")["message"].as_str().unwrap();
+    assert!(msg.starts_with(".ci/secrets-baseline.json:3:"), "{msg}");
+}
+
+#[test]
+fn history_finds_a_removed_secret_only_with_history() {
+    let repo = Repo::git();
+    let key = aws_key("Q7LM2XV4RT6KP3WZ");
+    repo.write("README.md", "# app\n")
+        .write("deploy/settings.py", format!("DEBUG = False\nAWS_KEY = \"{key}\"\n"));
+    repo.commit("add settings");
+    let first = repo.git_cmd(&["rev-parse", "HEAD"]).trim().to_string();
+    repo.write("deploy/settings.py", "DEBUG = False\nAWS_KEY = os.environ['AWS_KEY']\n");
+    repo.commit("remove key");
+    for i in 0..3 {
+        repo.write("README.md", format!("# app {i}\n"));
+        repo.commit("docs");
+    }
+
+    let (report, code) = repo.check_json(&["--only", "secrets.none-committed"]);
+    assert_eq!(status(&report, "secrets.none-committed"), "pass", "{report:#}");
+    assert_eq!(code, 0);
+
+    let (report, code) = repo.check_json(&["--only", "secrets.none-committed", "--history"]);
+    assert_eq!(code, 1, "{report:#}");
+    let f = secret_findings(&report);
+    assert_eq!(f.len(), 1, "{report:#}");
+    assert_eq!(f[0]["path"], "deploy/settings.py");
+    assert_eq!(f[0]["line"], 2);
+    assert_eq!(f[0]["commit"], first.as_str());
+    assert_eq!(f[0]["rule"], "aws-access-key-id");
+    let msg = check(&report, "secrets.none-committed")["message"].as_str().unwrap();
+    assert!(msg.contains("5 commits"), "{msg}");
+    assert_never_printed(&repo, &key, &["--history"]);
+
+    // The baseline can accept history findings too.
+    let r = repo.readyctl(&["baseline", "--history"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(!repo.read(".readyctl-baseline.json").contains(&key));
+    let (report, _) = repo.check_json(&["--only", "secrets.none-committed", "--history"]);
+    assert_eq!(status(&report, "secrets.none-committed"), "pass", "{report:#}");
+}
+
+#[test]
+fn history_outside_git_scans_the_tree_only() {
+    let repo = Repo::plain();
+    repo.write("a.txt", "nothing here\n");
+    let (report, code) = repo.check_json(&["--only", "secrets.none-committed", "--history"]);
+    assert_eq!(status(&report, "secrets.none-committed"), "pass", "{report:#}");
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn sensitive_files_are_flagged() {
+    let repo = Repo::git();
+    let pem = pem_key();
+    let npm_token = format!("{}_{}", "npm", "Q7Lm2Xv9Rt4Kp8Wz3Nc6Bd1Fh5Jy0Gs7Ta2E");
+    repo.write(".env", "A=1\n")
+        .write("services/api/.env.production", "A=1\n")
+        .write(".env.example", "A=\n")
+        .write(".env.sample", "A=\n")
+        .write(".env.template", "A=\n")
+        .write(".env.dist", "A=\n")
+        .write("infra/terraform.tfstate", "{}\n")
+        .write("infra/terraform.tfstate.backup", "{}\n")
+        .write("keys/id_rsa", &pem)
+        .write("keys/id_ed25519.pub", "ssh-ed25519 AAAA test\n")
+        .write("tls/server.key", &pem)
+        .write("tls/ca.pem", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n")
+        .write("tls/store.p12", [0u8, 1, 2])
+        .write("android/release.jks", [0u8, 1, 2])
+        .write("gcp/credentials.json", "{}\n")
+        .write(".npmrc", format!("//registry.npmjs.org/:_authToken={npm_token}\n"))
+        .write("ci/.npmrc", "//registry.npmjs.org/:_authToken=${NPM_TOKEN}\n")
+        .write(".pypirc", "[pypi]\nusername = __token__\npassword = pypi-abc\n")
+        .write(
+            "k8s/kubeconfig",
+            "apiVersion: v1\nkind: Config\nusers:\n- name: u\n  user:\n    token: abcdef123456\n",
+        )
+        .write(
+            "k8s/exec-kubeconfig.yaml",
+            "apiVersion: v1\nkind: Config\nusers:\n- name: u\n  user:\n    exec:\n      command: aws\n",
+        );
+    repo.commit("init");
+    let (report, code) = repo.check_json(&["--only", "secrets.sensitive-files"]);
+    assert_eq!(code, 1);
+    let mut paths: Vec<String> = finding_locations(&report, "secrets.sensitive-files")
+        .into_iter()
+        .map(|(p, _)| p)
+        .collect();
+    paths.sort();
+    assert_eq!(
+        paths,
+        [
+            ".env",
+            ".npmrc",
+            ".pypirc",
+            "android/release.jks",
+            "gcp/credentials.json",
+            "infra/terraform.tfstate",
+            "infra/terraform.tfstate.backup",
+            "k8s/kubeconfig",
+            "keys/id_rsa",
+            "services/api/.env.production",
+            "tls/server.key",
+            "tls/store.p12",
+        ],
+        "{report:#}"
+    );
+    let meta = check(&report, "secrets.sensitive-files");
+    assert!(meta["fix"]["hint"].as_str().unwrap().contains("git rm --cached"), "{meta:#}");
+}
+
+#[test]
+fn sensitive_files_pass_on_a_clean_repo_and_respect_allow_paths() {
+    let repo = Repo::git();
+    repo.write(".env.example", "A=\n").write("src/main.rs", "fn main() {}\n");
+    repo.commit("init");
+    let (report, code) = repo.check_json(&["--only", "secrets.sensitive-files"]);
+    assert_eq!(status(&report, "secrets.sensitive-files"), "pass", "{report:#}");
+    assert_eq!(code, 0);
+    repo.write("testdata/.env", "A=1\n");
+    let (report, _) = repo.check_json(&["--only", "secrets.sensitive-files"]);
+    assert_eq!(status(&report, "secrets.sensitive-files"), "fail");
+    repo.write("readyctl.yaml", "secrets:\n  allow_paths: [\"testdata/**\"]\n");
+    let (report, _) = repo.check_json(&["--only", "secrets.sensitive-files"]);
+    assert_eq!(status(&report, "secrets.sensitive-files"), "pass", "{report:#}");
+}
+
+#[test]
+fn gitignore_is_evaluated_with_git_semantics() {
+    let repo = Repo::git();
+    repo.write("README.md", "x\n");
+    // No .gitignore at all.
+    let (report, _) = repo.check_json(&["--only", "secrets.gitignore"]);
+    assert_eq!(status(&report, "secrets.gitignore"), "fail");
+    assert_eq!(check(&report, "secrets.gitignore")["severity"], "warning");
+    assert_eq!(check(&report, "secrets.gitignore")["fix"]["scaffold"], "gitignore");
+
+    // Different spellings that git treats as covering the paths.
+    repo.write(
+        ".gitignore",
+        ".env*\n!.env.example\n**/*.tfstate\n*.tfstate.*\n*.pem\n/*.key\n.terraform\n",
+    );
+    let (report, code) = repo.check_json(&["--only", "secrets.gitignore"]);
+    assert_eq!(status(&report, "secrets.gitignore"), "pass", "{report:#}");
+    assert_eq!(code, 0);
+
+    // A negation re-includes `.env`; a pattern for something else is not enough.
+    repo.write(
+        ".gitignore",
+        "*.tfstate*\n*.pem\n*.key\n.terraform/\n.env\n!.env\n.envrc\n",
+    );
+    let (report, code) = repo.check_json(&["--only", "secrets.gitignore"]);
+    assert_eq!(code, 0, "warnings do not fail the gate");
+    let f = &check(&report, "secrets.gitignore")["findings"];
+    assert_eq!(f.as_array().map(Vec::len), Some(1), "{report:#}");
+    assert!(f[0]["message"].as_str().unwrap().contains("`.env`"), "{report:#}");
+
+    // `.terraform` as a file pattern anchored elsewhere does not count.
+    repo.write(".gitignore", "*.tfstate*\n*.pem\n*.key\n.env\nsub/.terraform/\n");
+    let (report, _) = repo.check_json(&["--only", "secrets.gitignore"]);
+    let f = &check(&report, "secrets.gitignore")["findings"];
+    assert!(f[0]["message"].as_str().unwrap().contains(".terraform/"), "{report:#}");
+}
+
+#[test]
+fn explain_documents_each_secrets_check() {
+    let repo = Repo::plain();
+    for id in ["secrets.none-committed", "secrets.sensitive-files", "secrets.gitignore"] {
+        let r = repo.readyctl(&["explain", id]);
+        assert_eq!(r.code, 0, "{r:?}");
+        for h in ["What it checks", "Why it matters", "How to fix", "Example"] {
+            assert!(r.stdout.contains(h), "{id}: {h}\n{}", r.stdout);
+        }
+    }
+}

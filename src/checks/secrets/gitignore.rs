@@ -1,0 +1,121 @@
+//! `secrets.gitignore`: the repository's `.gitignore` keeps secret-bearing
+//! files out — evaluated with the `ignore` crate's matcher, not by string.
+
+use ignore::gitignore::GitignoreBuilder;
+
+use crate::engine::{Check, CheckMeta, Context, Outcome};
+use crate::model::{Finding, Severity};
+
+const EXPLAIN: &str = r#"
+## What it checks
+That the root `.gitignore` ignores the files secrets live in. readyctl asks
+git's own matching rules (negations included) about representative paths:
+`.env`, `terraform.tfstate`, `terraform.tfstate.backup`, `x.pem`, `x.key` and
+the `.terraform/` directory. Any pattern that covers them counts: `*.tfstate*`,
+`**/*.tfstate`, `.env*`, …
+
+## Why it matters
+The cheapest leak to prevent is the one `git add -A` never picks up. Without
+these patterns a local `.env` or a Terraform state file is one careless
+commit away from the repository.
+
+## How to fix
+Run `readyctl scaffold gitignore` to add the missing patterns, or add them
+yourself.
+
+## Example
+```gitignore
+.env
+.env.*
+!.env.example
+*.tfstate*
+*.pem
+*.key
+.terraform/
+```
+"#;
+
+/// Representative paths, whether each is a directory, and the pattern to suggest.
+const PROBES: [(&str, bool, &str); 6] = [
+    (".env", false, ".env"),
+    ("terraform.tfstate", false, "*.tfstate*"),
+    ("terraform.tfstate.backup", false, "*.tfstate*"),
+    ("x.pem", false, "*.pem"),
+    ("x.key", false, "*.key"),
+    (".terraform", true, ".terraform/"),
+];
+
+pub struct Gitignore {
+    meta: CheckMeta,
+}
+
+impl Gitignore {
+    pub fn new() -> Self {
+        Gitignore {
+            meta: CheckMeta::builtin(
+                "secrets.gitignore",
+                ".gitignore covers secret files",
+                Severity::Warning,
+                EXPLAIN,
+                "ignore .env, *.tfstate*, *.pem, *.key and .terraform/ in .gitignore",
+                Some("gitignore"),
+            ),
+        }
+    }
+}
+
+impl Default for Gitignore {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Check for Gitignore {
+    fn meta(&self) -> &CheckMeta {
+        &self.meta
+    }
+
+    fn run(&self, ctx: &Context) -> Outcome {
+        let root = ctx.root;
+        let file = root.join(".gitignore");
+        if !file.is_file() {
+            if ctx.index.git.is_none() {
+                return Outcome::skip("not a git repository and no .gitignore");
+            }
+            return Outcome::fail(
+                "no .gitignore at the repository root",
+                vec![Finding::new(
+                    "no .gitignore: .env, *.tfstate*, *.pem, *.key and .terraform/ are not ignored",
+                )],
+            );
+        }
+        let mut b = GitignoreBuilder::new(root);
+        if let Some(e) = b.add(&file) {
+            return Outcome::error(format!(".gitignore: {e}"));
+        }
+        let gi = match b.build() {
+            Ok(g) => g,
+            Err(e) => return Outcome::error(format!(".gitignore: {e}")),
+        };
+        let mut missing: Vec<(&str, &str)> = Vec::new();
+        for (path, is_dir, pattern) in PROBES {
+            if !gi.matched_path_or_any_parents(root.join(path), is_dir).is_ignore() {
+                missing.push((path, pattern));
+            }
+        }
+        let findings: Vec<Finding> = missing
+            .iter()
+            .map(|(path, pattern)| {
+                let shown = if *path == ".terraform" { ".terraform/" } else { path };
+                Finding::new(format!("`{shown}` is not ignored (add `{pattern}`)"))
+                    .at(".gitignore", None)
+            })
+            .collect();
+        let n = findings.len();
+        Outcome::from_findings(
+            findings,
+            format!("`.gitignore` ignores {} representative secret paths", PROBES.len()),
+            format!("`.gitignore` misses {n} secret path{}", if n == 1 { "" } else { "s" }),
+        )
+    }
+}

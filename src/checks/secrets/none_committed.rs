@@ -1,0 +1,260 @@
+//! `secrets.none-committed`: no secret in the files that are (or would be)
+//! committed and, with `--history`, in any commit reachable from HEAD.
+
+use std::collections::HashSet;
+
+use rayon::prelude::*;
+
+use super::baseline;
+use super::rules::Rules;
+use super::scanner::{fingerprint, redact};
+use crate::config::LoadedConfig;
+use crate::engine::{Check, CheckMeta, Context, Outcome};
+use crate::index::Index;
+use crate::model::{Finding, Severity};
+
+const EXPLAIN: &str = r#"
+## What it checks
+That no secret is committed: every text file the repository tracks (or that
+`git add -A` would add) is scanned with readyctl's secret rules — AWS, GitHub,
+GitLab, Slack, Stripe, Google, Azure, private keys, JWTs, npm, PyPI, Docker
+Hub, Twilio, SendGrid, Mailgun, Heroku, DigitalOcean, Datadog, Shopify,
+Vault, Terraform Cloud, database URLs with passwords, and generic
+`password`/`secret`/`token`/`api_key` assignments. With `--history`, every
+blob of every commit reachable from HEAD is scanned too, so a secret that was
+removed later still fails the gate. Binary and oversized files are skipped.
+
+## Why it matters
+A committed credential is a leaked credential: every clone, fork, CI cache
+and backup holds it, and deleting the line does not remove it from history.
+The only fix is to rotate it.
+
+## How to fix
+Rotate the secret first, then remove it from the code and read it from the
+environment or a secret manager. Findings that are not secrets can be
+accepted with `readyctl:allow` on the line, `secrets.allow_paths` globs in
+`readyctl.yaml`, or `readyctl baseline`, which records today's findings
+(by rule and SHA-256 of the secret, never the secret) so that only new ones
+fail.
+
+## Example
+```python
+# before: a key in the source
+client = boto3.client("s3", aws_access_key_id="AKIA…")
+# after: from the environment (or an instance role)
+client = boto3.client("s3")
+```
+"#;
+
+pub struct NoneCommitted {
+    meta: CheckMeta,
+}
+
+impl NoneCommitted {
+    pub fn new() -> Self {
+        NoneCommitted {
+            meta: CheckMeta::builtin(
+                "secrets.none-committed",
+                "No secret committed",
+                Severity::Error,
+                EXPLAIN,
+                "rotate the secret, remove it from the code, read it from the environment or a secret manager",
+                None,
+            ),
+        }
+    }
+}
+
+impl Default for NoneCommitted {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// One secret found, with what the baseline and the report need.
+#[derive(Debug, Clone)]
+pub struct Secret {
+    pub rule: String,
+    pub description: String,
+    pub path: String,
+    pub line: u32,
+    pub column: u32,
+    pub commit: Option<String>,
+    /// `sha256:<hex>` of the secret.
+    pub fingerprint: String,
+    pub redacted: String,
+}
+
+impl Secret {
+    pub fn finding(&self) -> Finding {
+        let mut message = format!("{} ({})", self.description, self.rule);
+        if let Some(c) = &self.commit {
+            message.push_str(&format!(" in commit {}", &c[..c.len().min(12)]));
+        }
+        let mut f = Finding::new(message)
+            .at(self.path.clone(), Some(self.line))
+            .col(Some(self.column))
+            .rule(&self.rule);
+        f.secret = Some(self.redacted.clone());
+        f.commit = self.commit.clone();
+        f
+    }
+}
+
+/// Everything a scan found, before the baseline is applied.
+#[derive(Debug, Default)]
+pub struct Collected {
+    pub secrets: Vec<Secret>,
+    pub files: usize,
+    /// `(commits, blobs)` when history was scanned.
+    pub history: Option<(usize, usize)>,
+}
+
+/// Scan the index (and history) for secrets, honouring inline markers and
+/// `secrets.allow_paths`.
+pub fn collect(index: &Index, cfg: &LoadedConfig, history: bool) -> Result<Collected, String> {
+    let rules = Rules::builtin()?;
+    let allow_globs: Vec<&str> = cfg
+        .config
+        .secrets
+        .allow_paths
+        .iter()
+        .map(String::as_str)
+        .collect();
+    let allow = crate::index::build_globset(&allow_globs)
+        .map_err(|e| format!("{}: secrets.allow_paths: {e}", cfg.file_name()))?;
+    let baseline_rel = baseline::rel_path(cfg).to_string();
+    let skip = |path: &str| allow.is_match(path) || path == baseline_rel;
+
+    let files: Vec<_> = index.files().iter().filter(|f| !skip(&f.path)).collect();
+    let mut secrets: Vec<Secret> = files
+        .par_iter()
+        .flat_map_iter(|f| {
+            let hits = match read_for_scan(f) {
+                Some(data) => rules.scan(&f.path, &data),
+                None => Vec::new(),
+            };
+            hits.into_iter().map(|h| {
+                let rule = &rules.rules[h.rule];
+                Secret {
+                    rule: rule.id.clone(),
+                    description: rule.description.clone(),
+                    path: f.path.clone(),
+                    line: h.line,
+                    column: h.column,
+                    commit: None,
+                    fingerprint: format!("sha256:{}", fingerprint(&h.secret)),
+                    redacted: redact(&h.secret),
+                }
+            })
+        })
+        .collect();
+
+    let mut hist_counts = None;
+    if history {
+        let root = index.root.as_path();
+        if let Some(scan) = super::history::scan(root, rules, &skip)? {
+            hist_counts = Some((scan.commits, scan.blobs));
+            // A secret still in the working tree is reported there only.
+            let mut known: HashSet<(String, String)> = secrets
+                .iter()
+                .map(|s| (s.rule.clone(), s.fingerprint.clone()))
+                .collect();
+            let mut extra: Vec<Secret> = Vec::new();
+            for h in scan.hits {
+                let rule = &rules.rules[h.hit.rule];
+                let fp = format!("sha256:{}", fingerprint(&h.hit.secret));
+                if !known.insert((rule.id.clone(), fp.clone())) {
+                    continue;
+                }
+                extra.push(Secret {
+                    rule: rule.id.clone(),
+                    description: rule.description.clone(),
+                    path: h.path,
+                    line: h.hit.line,
+                    column: h.hit.column,
+                    commit: Some(h.commit),
+                    fingerprint: fp,
+                    redacted: redact(&h.hit.secret),
+                });
+            }
+            extra.sort_by(|a, b| (&a.path, a.line, &a.commit).cmp(&(&b.path, b.line, &b.commit)));
+            secrets.extend(extra);
+        }
+    }
+    Ok(Collected {
+        secrets,
+        files: files.len(),
+        history: hist_counts,
+    })
+}
+
+/// The bytes of an indexed file, or `None` for binary, oversized or
+/// unreadable files. Read here rather than through `FileEntry::text` so that a
+/// scan of every file does not keep every file in memory (and needs no UTF-8
+/// decoding: the rules are byte regexes). Content another check already
+/// loaded would be shared, but the secret scan reads nearly every file once.
+fn read_for_scan(f: &crate::index::FileEntry) -> Option<Vec<u8>> {
+    if f.size > crate::index::MAX_TEXT_BYTES {
+        return None;
+    }
+    let data = std::fs::read(&f.abs).ok()?;
+    if data.len() as u64 > crate::index::MAX_TEXT_BYTES || is_binary(&data) {
+        return None;
+    }
+    Some(data)
+}
+
+/// The index's test: a NUL byte in the first 8000 bytes.
+pub(crate) fn is_binary(data: &[u8]) -> bool {
+    memchr::memchr(0, &data[..data.len().min(8000)]).is_some()
+}
+
+impl Check for NoneCommitted {
+    fn meta(&self) -> &CheckMeta {
+        &self.meta
+    }
+
+    fn run(&self, ctx: &Context) -> Outcome {
+        let found = match collect(ctx.index, ctx.config, ctx.options.history) {
+            Ok(c) => c,
+            Err(e) => return Outcome::error(e),
+        };
+        let base = match baseline::load(ctx.root, ctx.config) {
+            Ok(b) => b.unwrap_or_default(),
+            Err(e) => return Outcome::error(e),
+        };
+        let total = found.secrets.len();
+        let findings: Vec<Finding> = found
+            .secrets
+            .iter()
+            .filter(|s| !base.accepts(&s.rule, &s.fingerprint))
+            .map(Secret::finding)
+            .collect();
+        let accepted = total - findings.len();
+        let scope = match found.history {
+            Some((c, b)) => format!(
+                "{} file{} and {c} commit{} ({b} blobs)",
+                found.files,
+                plural(found.files),
+                plural(c)
+            ),
+            None => format!("{} file{}", found.files, plural(found.files)),
+        };
+        let note = if accepted > 0 {
+            format!(" ({accepted} accepted by the baseline)")
+        } else {
+            String::new()
+        };
+        let n = findings.len();
+        Outcome::from_findings(
+            findings,
+            format!("no secret in {scope}{note}"),
+            format!("{n} secret{} committed in {scope}{note}", plural(n)),
+        )
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}

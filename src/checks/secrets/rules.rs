@@ -1,0 +1,315 @@
+//! The secret-detection rules: data in `checks/secrets/rules.yaml`, compiled
+//! into the binary and parsed (once, lazily) when a secrets check runs.
+
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use globset::GlobSet;
+use regex::bytes::{Regex, RegexBuilder};
+use serde::Deserialize;
+
+/// The rule file, compiled in.
+pub const RULES_YAML: &str = include_str!("../../../checks/secrets/rules.yaml");
+/// How the rule file is named in errors.
+pub const RULES_FILE: &str = "checks/secrets/rules.yaml";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    #[serde(default)]
+    allow: AllowSpec,
+    rules: Vec<RuleSpec>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AllowSpec {
+    #[serde(default)]
+    stopwords: Vec<String>,
+    #[serde(default)]
+    regexes: Vec<String>,
+    #[serde(default)]
+    paths: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleSpec {
+    id: String,
+    description: String,
+    regex: String,
+    keywords: Vec<String>,
+    #[serde(default)]
+    entropy: Option<f64>,
+    #[serde(default)]
+    allow: AllowSpec,
+    /// When set, the rule runs only on files matching one of these globs.
+    #[serde(default)]
+    only_paths: Vec<String>,
+    /// The secret may span lines (private keys): the regex runs over the
+    /// whole file instead of the lines around keyword hits.
+    #[serde(default)]
+    multiline: bool,
+    #[serde(default)]
+    samples: Samples,
+}
+
+/// A rule's own test samples.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Samples {
+    /// Templates (`{N:CLASS}` expands to N random characters) that must be found.
+    #[serde(default)]
+    pub tp: Vec<String>,
+    /// Texts that must not be found.
+    #[serde(default)]
+    pub fp: Vec<String>,
+}
+
+/// What a rule (or every rule) accepts.
+#[derive(Debug, Default)]
+pub struct Allow {
+    /// Lower-case; a secret containing one is accepted.
+    pub stopwords: Vec<String>,
+    pub regexes: Vec<Regex>,
+    pub paths: Option<GlobSet>,
+}
+
+impl Allow {
+    fn compile(spec: &AllowSpec, what: &str) -> Result<Allow, String> {
+        let regexes = spec
+            .regexes
+            .iter()
+            .map(|r| compile_regex(r).map_err(|e| format!("{what}: allow regex {r:?}: {e}")))
+            .collect::<Result<Vec<_>, _>>()?;
+        let paths = if spec.paths.is_empty() {
+            None
+        } else {
+            let globs: Vec<&str> = spec.paths.iter().map(String::as_str).collect();
+            Some(
+                crate::index::build_globset(&globs)
+                    .map_err(|e| format!("{what}: allow path: {e}"))?,
+            )
+        };
+        Ok(Allow {
+            stopwords: spec.stopwords.iter().map(|s| s.to_lowercase()).collect(),
+            regexes,
+            paths,
+        })
+    }
+
+    /// Does this allowlist accept `secret`?
+    pub fn accepts(&self, secret: &[u8]) -> bool {
+        if !self.stopwords.is_empty() {
+            let lower = secret.to_ascii_lowercase();
+            if self
+                .stopwords
+                .iter()
+                .any(|w| memmem(&lower, w.as_bytes()))
+            {
+                return true;
+            }
+        }
+        self.regexes.iter().any(|r| r.is_match(secret))
+    }
+
+    pub fn accepts_path(&self, path: &str) -> bool {
+        self.paths.as_ref().is_some_and(|g| g.is_match(path))
+    }
+}
+
+fn memmem(hay: &[u8], needle: &[u8]) -> bool {
+    needle.is_empty() || hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// One compiled rule.
+#[derive(Debug)]
+pub struct Rule {
+    pub id: String,
+    pub description: String,
+    pub regex: Regex,
+    /// Index of the capture group named `secret`, if any.
+    pub secret_group: Option<usize>,
+    pub entropy: Option<f64>,
+    pub allow: Allow,
+    /// When set, the rule runs only on matching paths.
+    pub only_paths: Option<GlobSet>,
+    /// Runs over the whole file rather than keyword windows.
+    pub multiline: bool,
+    pub samples: Samples,
+}
+
+/// Every rule plus the keyword prefilter.
+#[derive(Debug)]
+pub struct Rules {
+    pub rules: Vec<Rule>,
+    pub allow: Allow,
+    /// Case-insensitive keywords of every rule.
+    pub(crate) keywords: AhoCorasick,
+    /// For each keyword pattern, the rules it enables.
+    pub(crate) keyword_rules: Vec<Vec<usize>>,
+}
+
+/// Compile a rule regex: bytes, Unicode off (ASCII classes).
+pub fn compile_regex(pattern: &str) -> Result<Regex, regex::Error> {
+    RegexBuilder::new(pattern)
+        .unicode(false)
+        .size_limit(32 << 20)
+        .build()
+}
+
+impl Rules {
+    /// The built-in rules, parsed and compiled on first use.
+    pub fn builtin() -> Result<&'static Rules, String> {
+        static RULES: OnceLock<Result<Rules, String>> = OnceLock::new();
+        RULES
+            .get_or_init(|| Rules::parse(RULES_YAML))
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// Parse and compile a rule file.
+    pub fn parse(text: &str) -> Result<Rules, String> {
+        let file: RuleFile =
+            crate::yaml::from_str(text).map_err(|e| e.in_file(RULES_FILE))?;
+        let allow = Allow::compile(&file.allow, "allow")?;
+        let mut rules = Vec::with_capacity(file.rules.len());
+        let mut patterns: Vec<String> = Vec::new();
+        let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for spec in file.rules {
+            let i = rules.len();
+            if !seen.insert(spec.id.clone()) {
+                return Err(format!("{RULES_FILE}: rule {} is defined twice", spec.id));
+            }
+            if spec.keywords.is_empty() {
+                return Err(format!("{RULES_FILE}: rule {} has no keywords", spec.id));
+            }
+            let regex = compile_regex(&spec.regex)
+                .map_err(|e| format!("{RULES_FILE}: rule {}: {e}", spec.id))?;
+            let secret_group = regex
+                .capture_names()
+                .position(|n| n == Some("secret"));
+            for kw in &spec.keywords {
+                let kw = kw.to_ascii_lowercase();
+                match patterns.iter().position(|p| *p == kw) {
+                    Some(p) => keyword_rules[p].push(i),
+                    None => {
+                        patterns.push(kw);
+                        keyword_rules.push(vec![i]);
+                    }
+                }
+            }
+            let only_paths = if spec.only_paths.is_empty() {
+                None
+            } else {
+                let globs: Vec<&str> = spec.only_paths.iter().map(String::as_str).collect();
+                Some(
+                    crate::index::build_globset(&globs)
+                        .map_err(|e| format!("{RULES_FILE}: rule {}: only_paths: {e}", spec.id))?,
+                )
+            };
+            rules.push(Rule {
+                only_paths,
+                multiline: spec.multiline,
+                allow: Allow::compile(&spec.allow, &format!("rule {}", spec.id))?,
+                id: spec.id,
+                description: spec.description,
+                regex,
+                secret_group,
+                entropy: spec.entropy,
+                samples: spec.samples,
+            });
+        }
+        let keywords = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&patterns)
+            .map_err(|e| format!("{RULES_FILE}: keywords: {e}"))?;
+        Ok(Rules {
+            rules,
+            allow,
+            keywords,
+            keyword_rules,
+        })
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+}
+
+/// Shannon entropy of `data`, in bits per byte.
+pub fn entropy(data: &[u8]) -> f64 {
+    if data.is_empty() {
+        return 0.0;
+    }
+    let mut counts = [0u32; 256];
+    for &b in data {
+        counts[b as usize] += 1;
+    }
+    let n = data.len() as f64;
+    counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = c as f64 / n;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+/// Expand a sample template: `{N:CLASS}` becomes N characters drawn from
+/// CLASS (ranges such as `A-Z`, single characters; a trailing `-` is literal)
+/// with `rng`. Any other text is copied.
+pub fn expand_template(template: &str, rng: &mut impl rand::Rng) -> String {
+    let mut out = String::with_capacity(template.len() * 2);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let spec = after
+            .find('}')
+            .map(|close| (&after[..close], close))
+            .and_then(|(inner, close)| {
+                let (n, class) = inner.split_once(':')?;
+                let n: usize = n.parse().ok()?;
+                let chars = class_chars(class)?;
+                Some((n, chars, close))
+            });
+        match spec {
+            Some((n, chars, close)) => {
+                for _ in 0..n {
+                    out.push(chars[rng.random_range(0..chars.len())]);
+                }
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn class_chars(class: &str) -> Option<Vec<char>> {
+    let cs: Vec<char> = class.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < cs.len() {
+        if i + 2 < cs.len() && cs[i + 1] == '-' {
+            let (a, b) = (cs[i], cs[i + 2]);
+            if a > b {
+                return None;
+            }
+            out.extend(a..=b);
+            i += 3;
+        } else {
+            out.push(cs[i]);
+            i += 1;
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
