@@ -16,9 +16,14 @@ use crate::scaffold::{self, Applied, Kind, Options, Planned, write};
 pub fn scaffold(cli: &Cli, args: &ScaffoldArgs) -> anyhow::Result<u8> {
     let (root, kinds_arg) = if args.missing {
         if args.kind.is_some() && args.path.is_some() {
-            bail!("with --missing, give only the PATH (got `{}` and `{}`)",
+            bail!(
+                "with --missing, give only the PATH (got `{}` and `{}`)",
                 args.kind.as_deref().unwrap_or_default(),
-                args.path.as_deref().map(|p| p.display().to_string()).unwrap_or_default());
+                args.path
+                    .as_deref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default()
+            );
         }
         let root = args
             .kind
@@ -29,16 +34,19 @@ pub fn scaffold(cli: &Cli, args: &ScaffoldArgs) -> anyhow::Result<u8> {
         (root, None)
     } else {
         let Some(name) = args.kind.as_deref() else {
+            bail!("missing KIND: one of {} (or --missing)", Kind::list());
+        };
+        let Some(kind) = Kind::parse(name) else {
             bail!(
-                "missing KIND: one of {} (or --missing)",
+                "unknown scaffold kind `{name}`: use one of {}",
                 Kind::list()
             );
         };
-        let Some(kind) = Kind::parse(name) else {
-            bail!("unknown scaffold kind `{name}`: use one of {}", Kind::list());
-        };
         check_flags(kind, args)?;
-        (args.path.clone().unwrap_or_else(|| PathBuf::from(".")), Some(kind))
+        (
+            args.path.clone().unwrap_or_else(|| PathBuf::from(".")),
+            Some(kind),
+        )
     };
     check_values(args)?;
     let opts = Options {
@@ -130,7 +138,9 @@ fn check_values(args: &ScaffoldArgs) -> anyhow::Result<()> {
     if let Some(t) = args.template.as_deref()
         && !matches!(t, "strategy" | "operational-review")
     {
-        bail!("unknown meeting template `{t}` (use --template strategy or --template operational-review)");
+        bail!(
+            "unknown meeting template `{t}` (use --template strategy or --template operational-review)"
+        );
     }
     if let Some(c) = args.cloud.as_deref()
         && !matches!(c, "aws" | "google" | "gcp" | "azurerm" | "azure")
@@ -172,7 +182,8 @@ fn context(root: &Path, index: &Index, cfg: &LoadedConfig) -> anyhow::Result<Rep
             }
         })
         .collect();
-    ctx.checks.sort_by(|a, b| (&a.area, &a.id).cmp(&(&b.area, &b.id)));
+    ctx.checks
+        .sort_by(|a, b| (&a.area, &a.id).cmp(&(&b.area, &b.id)));
     Ok(ctx)
 }
 
@@ -223,22 +234,20 @@ fn missing_kinds(root: &Path, index: &Index, cfg: &LoadedConfig) -> anyhow::Resu
 /// — also in a dry run, where nothing is written.
 fn anticipate(ctx: &mut RepoContext, kind: Kind, planned: &[Planned], opts: &Options) {
     match kind {
-        Kind::Terraform => {
-            if !ctx.has_terraform {
-                ctx.has_terraform = true;
-                if let Some(p) = planned.first() {
-                    let dir = p.path.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
-                    ctx.terraform_dirs = vec![dir.to_string()];
-                }
-                if ctx.clouds.is_empty() {
-                    let cloud = match opts.cloud.as_deref() {
-                        Some("gcp") => "google",
-                        Some("azure") => "azurerm",
-                        Some(c) => c,
-                        None => "aws",
-                    };
-                    ctx.clouds = vec![cloud.to_string()];
-                }
+        Kind::Terraform if !ctx.has_terraform => {
+            ctx.has_terraform = true;
+            if let Some(p) = planned.first() {
+                let dir = p.path.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+                ctx.terraform_dirs = vec![dir.to_string()];
+            }
+            if ctx.clouds.is_empty() {
+                let cloud = match opts.cloud.as_deref() {
+                    Some("gcp") => "google",
+                    Some("azure") => "azurerm",
+                    Some(c) => c,
+                    None => "aws",
+                };
+                ctx.clouds = vec![cloud.to_string()];
             }
         }
         Kind::Ci => {
@@ -260,10 +269,8 @@ fn anticipate(ctx: &mut RepoContext, kind: Kind, planned: &[Planned], opts: &Opt
         }
         Kind::Health => ctx.has_health_config = true,
         Kind::Monitoring => ctx.has_monitoring = true,
-        Kind::Runbook => {
-            if ctx.runbook.is_none() {
-                ctx.runbook = Some("docs/RUNBOOK.md".into());
-            }
+        Kind::Runbook if ctx.runbook.is_none() => {
+            ctx.runbook = Some("docs/RUNBOOK.md".into());
         }
         _ => {}
     }

@@ -201,7 +201,8 @@ fn is_monitoring(f: &FileEntry) -> bool {
     let name = f.name().to_ascii_lowercase();
     (f.is_yaml()
         && (p.contains("alert") || p.contains("prometheus") || p.contains("rules"))
-        && f.text().is_some_and(|t| t.contains("expr:") || t.contains("scrape_configs")))
+        && f.text()
+            .is_some_and(|t| t.contains("expr:") || t.contains("scrape_configs")))
         || (p.contains("grafana") && (name.ends_with(".json") || f.is_yaml()))
         || name == "alertmanager.yml"
         || name == "alertmanager.yaml"
@@ -240,7 +241,9 @@ fn project_name(index: &Index) -> (String, String) {
     if let Some(t) = text("go.mod")
         && let Some(line) = t.lines().find(|l| l.trim_start().starts_with("module "))
     {
-        let module = line.trim_start()["module ".len()..].trim().trim_matches('"');
+        let module = line.trim_start()["module ".len()..]
+            .trim()
+            .trim_matches('"');
         if let Some(last) = module.rsplit('/').next()
             && !last.is_empty()
         {
@@ -572,6 +575,9 @@ mod tests {
     fn toml_names() {
         let t = "[workspace]\nname = \"no\"\n[package]\nversion = \"1\"\nname = \"payments\"\n";
         assert_eq!(toml_name(t, &["[package]"]).as_deref(), Some("payments"));
-        assert_eq!(toml_name("[dependencies]\nname = \"x\"", &["[package]"]), None);
+        assert_eq!(
+            toml_name("[dependencies]\nname = \"x\"", &["[package]"]),
+            None
+        );
     }
 }

@@ -22,7 +22,10 @@ const TERRAFORM_VERSION: &str = "1.9.8";
 /// prove an existing rule already covers each (path, is_dir).
 pub const GITIGNORE_ENTRIES: &[(&str, &[(&str, bool)])] = &[
     (".env", &[(".env", false)]),
-    (".env.*", &[(".env.local", false), (".env.production", false)]),
+    (
+        ".env.*",
+        &[(".env.local", false), (".env.production", false)],
+    ),
     (
         "*.tfstate*",
         &[
@@ -389,11 +392,8 @@ fn ci(ctx: &RepoContext, opts: &Options) -> anyhow::Result<Vec<Planned>> {
             let mut test_jobs = Vec::new();
             let mut security_jobs = Vec::new();
             for l in &ctx.languages {
-                let mut steps: Vec<Step> = l
-                    .setup
-                    .iter()
-                    .map(|s| step("setup", s.clone()))
-                    .collect();
+                let mut steps: Vec<Step> =
+                    l.setup.iter().map(|s| step("setup", s.clone())).collect();
                 steps.push(step("test", l.test.clone()));
                 test_jobs.push(Job {
                     name: format!("test-{}", l.name),
@@ -469,7 +469,9 @@ fn ci(ctx: &RepoContext, opts: &Options) -> anyhow::Result<Vec<Planned>> {
                 render("ci/gitlab.yml.j2", v)?,
             )])
         }
-        other => bail!("unknown CI provider `{other}` (use --provider github or --provider gitlab)"),
+        other => {
+            bail!("unknown CI provider `{other}` (use --provider github or --provider gitlab)")
+        }
     }
 }
 
@@ -544,6 +546,7 @@ fn backend_for(cloud: &str, name: &str) -> Value {
             ("encrypt", "true".into()),
         ],
     };
+    let width = settings.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
     let kind = match cloud {
         "google" => "gcs",
         "azurerm" => "azurerm",
@@ -551,7 +554,8 @@ fn backend_for(cloud: &str, name: &str) -> Value {
     };
     json!({
         "kind": kind,
-        "settings": settings.iter().map(|(k, v)| json!({"key": k, "value": v})).collect::<Vec<_>>(),
+        // Keys padded as `terraform fmt` aligns them.
+        "settings": settings.iter().map(|(k, v)| json!({"key": format!("{k:width$}"), "value": v})).collect::<Vec<_>>(),
     })
 }
 
@@ -756,7 +760,11 @@ fn health(ctx: &RepoContext, root: &Path) -> anyhow::Result<Planned> {
     let parsed = crate::config::parse(path, &old)
         .map_err(|e| anyhow::anyhow!("{e} (fix it before scaffolding health)"))?;
     if !parsed.health.endpoints.is_empty() {
-        return Ok(Planned::merge(path, old, "already declares health endpoints"));
+        return Ok(Planned::merge(
+            path,
+            old,
+            "already declares health endpoints",
+        ));
     }
     let new = merge_health(&old, &eps)?;
     crate::config::parse(path, &new).map_err(|e| {
@@ -931,7 +939,10 @@ mod tests {
 
     #[test]
     fn slugs() {
-        assert_eq!(slug("Use PostgreSQL for orders!"), "use-postgresql-for-orders");
+        assert_eq!(
+            slug("Use PostgreSQL for orders!"),
+            "use-postgresql-for-orders"
+        );
         assert_eq!(slug("  --  "), "untitled");
         assert_eq!(camel("payments-api"), "PaymentsApi");
     }

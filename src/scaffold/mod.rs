@@ -101,8 +101,14 @@ impl fmt::Display for Kind {
 
 /// The built-in templates, by name.
 const TEMPLATES: &[(&str, &str)] = &[
-    ("runbook.md.j2", include_str!("../../scaffolds/runbook.md.j2")),
-    ("rollback.md.j2", include_str!("../../scaffolds/rollback.md.j2")),
+    (
+        "runbook.md.j2",
+        include_str!("../../scaffolds/runbook.md.j2"),
+    ),
+    (
+        "rollback.md.j2",
+        include_str!("../../scaffolds/rollback.md.j2"),
+    ),
     (
         "checklist.md.j2",
         include_str!("../../scaffolds/checklist.md.j2"),
@@ -150,7 +156,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "monitoring/alerts.yml.j2",
         include_str!("../../scaffolds/monitoring/alerts.yml.j2"),
     ),
-    ("config.yaml.j2", include_str!("../../scaffolds/config.yaml.j2")),
+    (
+        "config.yaml.j2",
+        include_str!("../../scaffolds/config.yaml.j2"),
+    ),
     (
         "health-endpoints.yaml.j2",
         include_str!("../../scaffolds/health-endpoints.yaml.j2"),
@@ -213,3 +222,6 @@ pub fn placeholders(text: &str) -> Vec<(usize, String)> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests;

@@ -39,7 +39,11 @@ fn scaffold(repo: &Repo, args: &[&str]) -> Run {
 }
 
 fn ok(run: &Run) -> &Run {
-    assert_eq!(run.code, 0, "stdout:\n{}\nstderr:\n{}", run.stdout, run.stderr);
+    assert_eq!(
+        run.code, 0,
+        "stdout:\n{}\nstderr:\n{}",
+        run.stdout, run.stderr
+    );
     run
 }
 
@@ -100,10 +104,7 @@ fn node_service() -> Repo {
         "{\"name\": \"storefront\", \"scripts\": {\"test\": \"node --test\"}}\n",
     )
     .write("package-lock.json", "{}\n")
-    .write(
-        ".gitlab-ci.yml",
-        "build:\n  script:\n    - npm run build\n",
-    )
+    .write(".gitlab-ci.yml", "build:\n  script:\n    - npm run build\n")
     .write(
         "Dockerfile",
         "FROM node:22\nHEALTHCHECK CMD curl -fsS http://localhost:3000/healthz || exit 1\n",
@@ -128,7 +129,11 @@ fn round_trip_missing_then_check_passes_what_scaffolds_fix() {
 
     let run = scaffold(&repo, &["--missing"]);
     ok(&run);
-    assert!(run.stdout.contains("wrote docs/RUNBOOK.md"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("wrote docs/RUNBOOK.md"),
+        "{}",
+        run.stdout
+    );
     assert!(run.stdout.contains("placeholder"), "{}", run.stdout);
     repo.commit("scaffolded");
 
@@ -180,7 +185,11 @@ fn round_trip_missing_then_check_passes_what_scaffolds_fix() {
     repo.commit("filled in");
     let (done, _) = repo.check_json(&[]);
     assert_eq!(status(&done, "docs.placeholders"), "pass", "{done:#}");
-    assert_eq!(status(&done, "docs.readiness-checklist"), "pass", "{done:#}");
+    assert_eq!(
+        status(&done, "docs.readiness-checklist"),
+        "pass",
+        "{done:#}"
+    );
     for id in &fixable {
         assert_eq!(status(&done, id), "pass", "{id}: {:#}", check(&done, id));
     }
@@ -192,7 +201,11 @@ fn missing_twice_changes_nothing() {
     ok(&scaffold(&repo, &["--missing"]));
     let first = snapshot(repo.path());
     let run = ok(&scaffold(&repo, &["--missing"])).stdout.clone();
-    assert_eq!(first, snapshot(repo.path()), "second run changed files:\n{run}");
+    assert_eq!(
+        first,
+        snapshot(repo.path()),
+        "second run changed files:\n{run}"
+    );
     assert!(!run.contains("wrote "), "{run}");
 }
 
@@ -242,14 +255,21 @@ fn dry_run_writes_nothing_and_shows_a_diff() {
     let repo = Repo::git();
     repo.write(".gitignore", "target/\n");
     let before = snapshot(repo.path());
-    let run = ok(&scaffold(&repo, &["--missing", "--dry-run"])).stdout.clone();
+    let run = ok(&scaffold(&repo, &["--missing", "--dry-run"]))
+        .stdout
+        .clone();
     assert_eq!(before, snapshot(repo.path()), "dry run wrote files");
     assert!(run.contains("would write docs/RUNBOOK.md"), "{run}");
-    assert!(run.contains("--- /dev/null\n+++ b/docs/RUNBOOK.md"), "{run}");
+    assert!(
+        run.contains("--- /dev/null\n+++ b/docs/RUNBOOK.md"),
+        "{run}"
+    );
     assert!(run.contains("+## Rollback"), "{run}");
     assert!(run.contains("dry run: nothing was written"), "{run}");
 
-    let run = ok(&scaffold(&repo, &["gitignore", "--dry-run"])).stdout.clone();
+    let run = ok(&scaffold(&repo, &["gitignore", "--dry-run"]))
+        .stdout
+        .clone();
     assert_eq!(before, snapshot(repo.path()));
     assert!(run.contains("--- a/.gitignore\n+++ b/.gitignore"), "{run}");
     assert!(run.contains("+*.pem"), "{run}");
@@ -289,14 +309,28 @@ fn gitignore_merge_keeps_user_lines_and_order() {
     assert_eq!(repo.read(".gitignore"), new);
 
     // The result really ignores what it should (git itself says so).
-    for f in [".env", ".env.local", "prod.tfstate", "a.tfstate.backup", "k.pem", "k.key"] {
+    for f in [
+        ".env",
+        ".env.local",
+        "prod.tfstate",
+        "a.tfstate.backup",
+        "k.pem",
+        "k.key",
+    ] {
         repo.write(f, "x");
     }
     repo.write(".env.example", "X=");
     repo.write(".terraform/providers/p", "x");
     let status = repo.git_cmd(&["status", "--porcelain", "--untracked-files=all"]);
     assert!(status.contains(".env.example"), "{status}");
-    for f in [".env\n", ".env.local", "tfstate", ".pem", ".key", ".terraform/"] {
+    for f in [
+        ".env\n",
+        ".env.local",
+        "tfstate",
+        ".pem",
+        ".key",
+        ".terraform/",
+    ] {
         assert!(!status.contains(f), "{f} not ignored:\n{status}");
     }
 }
@@ -320,10 +354,15 @@ fn health_merges_into_existing_config() {
     assert!(run.contains("updated readyctl.yaml"), "{run}");
     let new = repo.read("readyctl.yaml");
     assert!(
-        new.starts_with("# our settings\nversion: 1\nhealth:\n  timeout: 3s  # slow network\n  endpoints:\n"),
+        new.starts_with(
+            "# our settings\nversion: 1\nhealth:\n  timeout: 3s  # slow network\n  endpoints:\n"
+        ),
         "{new}"
     );
-    assert!(new.ends_with("secrets:\n  allow_paths: [\"testdata/**\"]\n"), "{new}");
+    assert!(
+        new.ends_with("secrets:\n  allow_paths: [\"testdata/**\"]\n"),
+        "{new}"
+    );
     let cfg = readyctl::config::parse("readyctl.yaml", &new).expect("parses");
     let eps: Vec<_> = cfg.health.endpoints.iter().map(|e| &e.value).collect();
     assert_eq!(eps.len(), 1);
@@ -363,18 +402,28 @@ fn missing_takes_the_path_as_its_positional() {
     assert_eq!(run.code, 0, "{run:?}");
     assert!(inner.join("docs/RUNBOOK.md").is_file());
     // Paths are printed relative to the root.
-    assert!(run.stdout.contains("wrote docs/RUNBOOK.md"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("wrote docs/RUNBOOK.md"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
 fn adr_takes_the_next_free_number() {
     let repo = Repo::git();
-    repo.write("docs/adr/0001-record-decisions.md", "# 1. Record decisions\n")
-        .write("docs/adr/0007-use-rust.md", "# 7. Use Rust\n");
+    repo.write(
+        "docs/adr/0001-record-decisions.md",
+        "# 1. Record decisions\n",
+    )
+    .write("docs/adr/0007-use-rust.md", "# 7. Use Rust\n");
     let run = ok(&scaffold(&repo, &["adr", "--title", "Use PostgreSQL"]))
         .stdout
         .clone();
-    assert!(run.contains("wrote docs/adr/0008-use-postgresql.md"), "{run}");
+    assert!(
+        run.contains("wrote docs/adr/0008-use-postgresql.md"),
+        "{run}"
+    );
     let text = repo.read("docs/adr/0008-use-postgresql.md");
     assert!(text.starts_with("# 0008. Use PostgreSQL\n"), "{text}");
     let run = ok(&scaffold(&repo, &["adr", "--title", "Use PostgreSQL"]))
@@ -387,17 +436,38 @@ fn adr_takes_the_next_free_number() {
 #[test]
 fn dated_records_use_the_given_date() {
     let repo = Repo::git();
-    ok(&scaffold(&repo, &["postmortem", "--title", "Checkout outage"]));
+    ok(&scaffold(
+        &repo,
+        &["postmortem", "--title", "Checkout outage"],
+    ));
     assert!(repo.exists("docs/postmortems/2026-01-15-checkout-outage.md"));
     ok(&scaffold(
         &repo,
-        &["meeting", "--template", "operational-review", "--title", "January review"],
+        &[
+            "meeting",
+            "--template",
+            "operational-review",
+            "--title",
+            "January review",
+        ],
     ));
     let text = repo.read("docs/meetings/2026-01-15-january-review.md");
-    assert!(text.starts_with("# Operational review: January review\n"), "{text}");
-    ok(&scaffold(&repo, &["change", "--title", "Add a read replica"]));
+    assert!(
+        text.starts_with("# Operational review: January review\n"),
+        "{text}"
+    );
+    ok(&scaffold(
+        &repo,
+        &["change", "--title", "Add a read replica"],
+    ));
     let text = repo.read("docs/changes/2026-01-15-add-a-read-replica.md");
-    for s in ["## Goals", "## Pre-implementation checklist", "## Rollback plan", "## Validation", "## Risks"] {
+    for s in [
+        "## Goals",
+        "## Pre-implementation checklist",
+        "## Rollback plan",
+        "## Validation",
+        "## Risks",
+    ] {
         assert!(text.contains(s), "{s}:\n{text}");
     }
 }
@@ -437,7 +507,10 @@ fn every_generated_file_parses() {
         }
         ok(&scaffold(&repo, &["ci", "--provider", "gitlab", "--force"]));
         ok(&scaffold(&repo, &["ci", "--provider", "github", "--force"]));
-        ok(&scaffold(&repo, &["meeting", "--template", "operational-review"]));
+        ok(&scaffold(
+            &repo,
+            &["meeting", "--template", "operational-review"],
+        ));
         let files: BTreeMap<String, Vec<u8>> = snapshot(repo.path())
             .into_iter()
             .filter(|(p, b)| before.get(p) != Some(b))
@@ -462,7 +535,11 @@ fn terraform_skeleton_is_pinned_and_remote() {
         .blocks()
         .find(|b| b.identifier() == "terraform")
         .expect("terraform block");
-    assert!(tf.body().attributes().any(|a| a.key() == "required_version"));
+    assert!(
+        tf.body()
+            .attributes()
+            .any(|a| a.key() == "required_version")
+    );
     let rp = tf
         .body()
         .blocks()
@@ -474,7 +551,10 @@ fn terraform_skeleton_is_pinned_and_remote() {
         .find(|a| a.key() == "aws")
         .expect("aws provider");
     let text = format!("{:?}", aws.expr());
-    assert!(text.contains("hashicorp/aws") && text.contains("~> 5.0"), "{text}");
+    assert!(
+        text.contains("hashicorp/aws") && text.contains("~> 5.0"),
+        "{text}"
+    );
     let backend = tf
         .body()
         .blocks()
@@ -485,7 +565,10 @@ fn terraform_skeleton_is_pinned_and_remote() {
     let repo = Repo::git();
     ok(&scaffold(&repo, &["terraform", "--cloud", "google"]));
     let v = repo.read("terraform/versions.tf");
-    assert!(v.contains("hashicorp/google") && v.contains("backend \"gcs\""), "{v}");
+    assert!(
+        v.contains("hashicorp/google") && v.contains("backend \"gcs\""),
+        "{v}"
+    );
     hcl::edit::parser::parse_body(&repo.read("terraform/main.tf")).expect("hcl");
 }
 
@@ -515,9 +598,18 @@ fn github_workflow_is_pinned_and_least_privilege() {
         }
     }
     assert!(text.contains("# v4.2.2"), "version comment: {text}");
-    assert!(runs.iter().any(|(_, r)| r.contains("cargo test")), "{runs:?}");
-    assert!(runs.iter().any(|(_, r)| r.contains("cargo audit")), "{runs:?}");
-    assert!(runs.iter().any(|(_, r)| r.contains("terraform validate")), "{runs:?}");
+    assert!(
+        runs.iter().any(|(_, r)| r.contains("cargo test")),
+        "{runs:?}"
+    );
+    assert!(
+        runs.iter().any(|(_, r)| r.contains("cargo audit")),
+        "{runs:?}"
+    );
+    assert!(
+        runs.iter().any(|(_, r)| r.contains("terraform validate")),
+        "{runs:?}"
+    );
     let gate = runs
         .iter()
         .find(|(_, r)| r.starts_with("readyctl check"))
@@ -525,7 +617,9 @@ fn github_workflow_is_pinned_and_least_privilege() {
         .expect("release gate step");
     let needs = &jobs["deploy"]["needs"];
     assert!(
-        needs.as_array().is_some_and(|n| n.iter().any(|x| x == gate.as_str())),
+        needs
+            .as_array()
+            .is_some_and(|n| n.iter().any(|x| x == gate.as_str())),
         "deploy must depend on the gate: {needs}"
     );
 }
@@ -537,7 +631,10 @@ fn gitlab_pipeline_follows_the_language() {
     assert!(!repo.exists(".github/workflows/ci.yml"));
     // .gitlab-ci.yml exists already: the detected provider is GitLab, and the
     // user's file is kept.
-    assert_eq!(repo.read(".gitlab-ci.yml"), "build:\n  script:\n    - npm run build\n");
+    assert_eq!(
+        repo.read(".gitlab-ci.yml"),
+        "build:\n  script:\n    - npm run build\n"
+    );
     ok(&scaffold(&repo, &["ci", "--force"]));
     let text = repo.read(".gitlab-ci.yml");
     let p: serde_json::Value = readyctl::yaml::from_str(&text).expect("yaml");
@@ -551,7 +648,9 @@ fn gitlab_pipeline_follows_the_language() {
 #[test]
 fn init_is_tuned_to_the_repository() {
     let repo = node_service();
-    let run = ok(&crate::common::run_in(repo.path(), &["init"])).stdout.clone();
+    let run = ok(&crate::common::run_in(repo.path(), &["init"]))
+        .stdout
+        .clone();
     assert!(run.contains("wrote readyctl.yaml"), "{run}");
     assert!(run.contains("wrote deployment-readiness.md"), "{run}");
     let list = repo.read("deployment-readiness.md");
@@ -577,7 +676,9 @@ fn init_is_tuned_to_the_repository() {
     }
     // Twice: nothing changes.
     let before = snapshot(repo.path());
-    let run = ok(&crate::common::run_in(repo.path(), &["init"])).stdout.clone();
+    let run = ok(&crate::common::run_in(repo.path(), &["init"]))
+        .stdout
+        .clone();
     assert_eq!(before, snapshot(repo.path()), "{run}");
 
     let repo = rust_service();
@@ -593,7 +694,10 @@ fn init_dry_run_and_existing_files() {
     let run = ok(&crate::common::run_in(repo.path(), &["init", "--dry-run"]))
         .stdout
         .clone();
-    assert!(run.contains("readyctl.yaml exists, skipped (use --force)"), "{run}");
+    assert!(
+        run.contains("readyctl.yaml exists, skipped (use --force)"),
+        "{run}"
+    );
     assert!(run.contains("+++ b/deployment-readiness.md"), "{run}");
     assert!(!repo.exists("deployment-readiness.md"));
     assert_eq!(repo.read("readyctl.yaml"), "version: 1\n");
