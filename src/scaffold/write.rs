@@ -109,7 +109,18 @@ pub fn diff(path: &str, old: Option<&str>, new: &str) -> String {
 
 /// Apply one planned file under `root`.
 pub fn apply(root: &Path, p: &Planned, force: bool, dry_run: bool) -> anyhow::Result<Applied> {
-    let abs = root.join(&p.path);
+    let rel = Path::new(&p.path);
+    if rel.as_os_str().is_empty()
+        || rel
+            .components()
+            .any(|c| !matches!(c, std::path::Component::Normal(_)))
+    {
+        anyhow::bail!(
+            "{}: refusing to write outside the repository (the path must be relative, without `..`)",
+            p.path
+        );
+    }
+    let abs = root.join(rel);
     let meta = std::fs::symlink_metadata(&abs).ok();
     let old = match &meta {
         None => None,

@@ -719,3 +719,40 @@ fn init_dry_run_and_existing_files() {
     assert!(!repo.exists("deployment-readiness.md"));
     assert_eq!(repo.read("readyctl.yaml"), "version: 1\n");
 }
+
+#[test]
+fn bad_input_is_a_clear_error() {
+    // A .gitignore that is not UTF-8 is left alone.
+    let repo = Repo::git();
+    repo.write(".gitignore", b"target/\n\xff\xfe\n".as_slice());
+    let run = scaffold(&repo, &["gitignore"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains(".gitignore") && run.stderr.contains("UTF-8"), "{run:?}");
+    assert_eq!(std::fs::read(repo.path().join(".gitignore")).unwrap(), b"target/\n\xff\xfe\n");
+
+    // An invalid readyctl.yaml is named with its line.
+    let repo = Repo::git();
+    repo.write("readyctl.yaml", "version: 1\nchecks:\n  skp: []\n");
+    for args in [vec!["--missing"], vec!["health"], vec!["runbook"]] {
+        let run = scaffold(&repo, &args);
+        assert_eq!(run.code, 2, "{args:?}: {run:?}");
+        assert!(run.stderr.contains("readyctl.yaml:3"), "{args:?}: {run:?}");
+    }
+    assert!(!repo.exists("docs/RUNBOOK.md"));
+
+    // A checklist path that leaves the repository is refused.
+    let repo = Repo::git();
+    repo.write("readyctl.yaml", "version: 1\nchecklist: ../outside.md\n");
+    let run = scaffold(&repo, &["checklist"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("outside the repository"), "{run:?}");
+    assert!(!repo.path().join("../outside.md").exists());
+
+    // `health:` written inline cannot be merged as text: say so, touch nothing.
+    let repo = Repo::git();
+    repo.write("readyctl.yaml", "version: 1\nhealth: {timeout: 5s}\n");
+    let run = scaffold(&repo, &["health"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("inline"), "{run:?}");
+    assert_eq!(repo.read("readyctl.yaml"), "version: 1\nhealth: {timeout: 5s}\n");
+}
