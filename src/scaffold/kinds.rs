@@ -723,7 +723,7 @@ fn config_values(ctx: &RepoContext, endpoints: Vec<EndpointOut>) -> Value {
     let mut v = base(ctx);
     let mut skip = Vec::new();
     if !ctx.has_terraform {
-        skip.push(json!({"glob": "terraform.*", "reason": "no Terraform in this repository; if it never will have any"}));
+        skip.push(json!({"glob": "terraform.*", "reason": "This repository has no Terraform."}));
     }
     v["skip_suggestions"] = json!(skip);
     v["endpoints"] = json!(endpoints);
