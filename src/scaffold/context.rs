@@ -139,14 +139,9 @@ impl RepoContext {
         ctx.has_docker = files
             .iter()
             .any(|f| !f.is_vendored() && is_dockerfile(f.name()));
-        ctx.has_compose = files.iter().any(|f| {
-            let n = f.name().to_ascii_lowercase();
-            !f.is_vendored()
-                && matches!(
-                    n.as_str(),
-                    "docker-compose.yml" | "docker-compose.yaml" | "compose.yml" | "compose.yaml"
-                )
-        });
+        ctx.has_compose = files
+            .iter()
+            .any(|f| !f.is_vendored() && is_compose(f.name()));
         ctx.has_kubernetes = files.iter().any(|f| {
             f.is_yaml()
                 && !f.is_vendored()
@@ -163,7 +158,12 @@ impl RepoContext {
                 .and_then(|t| crate::config::parse(n, t).ok())
                 .is_some_and(|c| !c.health.endpoints.is_empty())
         });
-        ctx.docs = index.markdown().map(|f| f.path.clone()).collect();
+        ctx.docs = index
+            .markdown()
+            .map(|f| f.path.clone())
+            .filter(|p| !p.eq_ignore_ascii_case(checklist))
+            .take(12)
+            .collect();
         ctx.runbook = index
             .markdown()
             .find(|f| crate::checks::docs::is_runbook_path(&f.path))
@@ -189,6 +189,13 @@ impl RepoContext {
     pub fn cloud(&self) -> &str {
         self.clouds.first().map(String::as_str).unwrap_or("aws")
     }
+}
+
+fn is_compose(name: &str) -> bool {
+    matches!(
+        name.to_ascii_lowercase().as_str(),
+        "docker-compose.yml" | "docker-compose.yaml" | "compose.yml" | "compose.yaml"
+    )
 }
 
 fn is_dockerfile(name: &str) -> bool {
@@ -468,9 +475,6 @@ fn detect_health(files: &[FileEntry]) -> Vec<HealthHint> {
         }
         if f.is_yaml() {
             let Some(t) = f.text() else { continue };
-            if !t.contains("Probe") {
-                continue;
-            }
             let lines: Vec<&str> = t.lines().collect();
             let li = LineIndex::new(t);
             for c in PROBE.captures_iter(t) {
@@ -507,6 +511,33 @@ fn detect_health(files: &[FileEntry]) -> Vec<HealthHint> {
                         port,
                         source: format!("{}:{start_line}", f.path),
                     });
+                }
+            }
+        }
+        if is_compose(f.name()) {
+            let Some(t) = f.text() else { continue };
+            let lines: Vec<&str> = t.lines().collect();
+            for (i, l) in lines.iter().enumerate() {
+                if l.trim_start() != "healthcheck:" {
+                    continue;
+                }
+                let indent = l.len() - l.trim_start().len();
+                for next in lines.iter().skip(i + 1) {
+                    if next.trim().is_empty() {
+                        continue;
+                    }
+                    if next.len() - next.trim_start().len() <= indent {
+                        break;
+                    }
+                    if let Some(u) = URL_IN_CMD.captures(next) {
+                        push(HealthHint {
+                            name: "compose".into(),
+                            path: u[2].to_string(),
+                            port: u.get(1).and_then(|p| p.as_str().parse().ok()),
+                            source: format!("{}:{}", f.path, i + 1),
+                        });
+                        break;
+                    }
                 }
             }
         } else if is_dockerfile(f.name()) {

@@ -85,6 +85,7 @@ fn node_gitlab(root: &Path) {
         "{\"name\": \"@shop/storefront\", \"scripts\": {\"test\": \"node --test\"}}\n",
     );
     write(root, "package-lock.json", "{}\n");
+    write(root, "README.md", "# storefront\n\nThe shop front end.\n");
     write(
         root,
         ".gitlab-ci.yml",
@@ -217,6 +218,18 @@ fn context_reads_the_repository() {
     assert_eq!(ctx.languages[0].test, "npm test");
     assert_eq!(ctx.health[0].path, "/healthz");
     assert_eq!(ctx.health[0].port, Some(3000));
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "compose.yaml",
+        "services:\n  api:\n    image: x\n    healthcheck:\n      test: [\"CMD\", \"curl\", \"-f\", \"http://localhost:8000/status\"]\n      interval: 10s\n",
+    );
+    let ctx = context(dir.path());
+    assert!(ctx.has_compose);
+    assert_eq!(ctx.health.len(), 1, "{:?}", ctx.health);
+    assert_eq!(ctx.health[0].path, "/status");
+    assert_eq!(ctx.health[0].source, "compose.yaml:4");
 }
 
 #[test]

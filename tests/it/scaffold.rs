@@ -727,8 +727,14 @@ fn bad_input_is_a_clear_error() {
     repo.write(".gitignore", b"target/\n\xff\xfe\n".as_slice());
     let run = scaffold(&repo, &["gitignore"]);
     assert_eq!(run.code, 2, "{run:?}");
-    assert!(run.stderr.contains(".gitignore") && run.stderr.contains("UTF-8"), "{run:?}");
-    assert_eq!(std::fs::read(repo.path().join(".gitignore")).unwrap(), b"target/\n\xff\xfe\n");
+    assert!(
+        run.stderr.contains(".gitignore") && run.stderr.contains("UTF-8"),
+        "{run:?}"
+    );
+    assert_eq!(
+        std::fs::read(repo.path().join(".gitignore")).unwrap(),
+        b"target/\n\xff\xfe\n"
+    );
 
     // An invalid readyctl.yaml is named with its line.
     let repo = Repo::git();
@@ -754,5 +760,8 @@ fn bad_input_is_a_clear_error() {
     let run = scaffold(&repo, &["health"]);
     assert_eq!(run.code, 2, "{run:?}");
     assert!(run.stderr.contains("inline"), "{run:?}");
-    assert_eq!(repo.read("readyctl.yaml"), "version: 1\nhealth: {timeout: 5s}\n");
+    assert_eq!(
+        repo.read("readyctl.yaml"),
+        "version: 1\nhealth: {timeout: 5s}\n"
+    );
 }
