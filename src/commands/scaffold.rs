@@ -1,6 +1,6 @@
 //! `readyctl scaffold` and `readyctl init`.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::bail;
@@ -60,8 +60,8 @@ pub fn scaffold(cli: &Cli, args: &ScaffoldArgs) -> anyhow::Result<u8> {
     let index = Index::build(&root)?;
     let mut ctx = context(&root, &index, &cfg)?;
 
-    let kinds: Vec<Kind> = match kinds_arg {
-        Some(k) => vec![k],
+    let kinds: Vec<(Kind, Vec<String>)> = match kinds_arg {
+        Some(k) => vec![(k, Vec::new())],
         None => {
             let kinds = missing_kinds(&root, &index, &cfg)?;
             if kinds.is_empty() {
@@ -73,11 +73,17 @@ pub fn scaffold(cli: &Cli, args: &ScaffoldArgs) -> anyhow::Result<u8> {
     };
 
     let mut applied = Vec::new();
-    for kind in kinds {
+    for (kind, failing) in kinds {
         let planned = scaffold::plan(kind, &ctx, &root, &opts)?;
         for p in &planned {
             let a = write::apply(&root, p, args.force, args.dry_run)?;
             report(&a);
+            if a.status == write::Status::Skipped {
+                // The file is the user's: say what to fix in it by hand.
+                for why in &failing {
+                    println!("  still to fix by hand: {why}");
+                }
+            }
             applied.push((a, p.clone()));
         }
         anticipate(&mut ctx, kind, &planned, &opts);
@@ -189,7 +195,11 @@ fn context(root: &Path, index: &Index, cfg: &LoadedConfig) -> anyhow::Result<Rep
 
 /// Run the checks offline; the scaffold kinds that fix the failing ones, in
 /// the order they are applied.
-fn missing_kinds(root: &Path, index: &Index, cfg: &LoadedConfig) -> anyhow::Result<Vec<Kind>> {
+fn missing_kinds(
+    root: &Path,
+    index: &Index,
+    cfg: &LoadedConfig,
+) -> anyhow::Result<Vec<(Kind, Vec<String>)>> {
     let registry = crate::checks::registry(root, cfg)?;
     engine::validate_config(cfg, &registry)?;
     let options = RunOptions {
@@ -205,7 +215,7 @@ fn missing_kinds(root: &Path, index: &Index, cfg: &LoadedConfig) -> anyhow::Resu
         &options,
         &|_| {},
     );
-    let mut kinds = BTreeSet::new();
+    let mut kinds: BTreeMap<Kind, Vec<String>> = BTreeMap::new();
     for r in &results.reported {
         if !matches!(r.status, CheckStatus::Fail | CheckStatus::Error) {
             continue;
@@ -216,7 +226,10 @@ fn missing_kinds(root: &Path, index: &Index, cfg: &LoadedConfig) -> anyhow::Resu
         match Kind::parse(name) {
             Some(k) => {
                 println!("{} failed: scaffolding {k}", r.id);
-                kinds.insert(k);
+                kinds
+                    .entry(k)
+                    .or_default()
+                    .push(format!("{}: {}", r.id, r.message));
             }
             None => eprintln!(
                 "readyctl: {} names scaffold `{name}`, which this readyctl does not know; skipped",
@@ -224,8 +237,8 @@ fn missing_kinds(root: &Path, index: &Index, cfg: &LoadedConfig) -> anyhow::Resu
             ),
         }
     }
-    let mut out: Vec<Kind> = kinds.into_iter().collect();
-    out.sort_by_key(|k| Kind::ALL.iter().position(|a| a == k));
+    let mut out: Vec<(Kind, Vec<String>)> = kinds.into_iter().collect();
+    out.sort_by_key(|(k, _)| Kind::ALL.iter().position(|a| a == k));
     Ok(out)
 }
 

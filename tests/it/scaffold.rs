@@ -765,3 +765,24 @@ fn bad_input_is_a_clear_error() {
         "version: 1\nhealth: {timeout: 5s}\n"
     );
 }
+
+#[test]
+fn missing_keeps_a_users_file_and_says_what_to_fix() {
+    let repo = Repo::git();
+    repo.write("docs/RUNBOOK.md", "# Runbook\n\n## Overview\n\nOurs.\n");
+    let run = ok(&scaffold(&repo, &["--missing"])).stdout.clone();
+    assert!(
+        run.contains("docs/RUNBOOK.md exists, skipped (use --force)"),
+        "{run}"
+    );
+    assert!(
+        run.contains("still to fix by hand: docs.runbook: "),
+        "{run}"
+    );
+    assert_eq!(
+        repo.read("docs/RUNBOOK.md"),
+        "# Runbook\n\n## Overview\n\nOurs.\n"
+    );
+    // The other fixes were still written.
+    assert!(repo.exists("docs/ROLLBACK.md"), "{run}");
+}
