@@ -143,9 +143,11 @@ pub fn apply(root: &Path, p: &Planned, force: bool, dry_run: bool) -> anyhow::Re
         return Ok(done(Status::Unchanged, None));
     }
     let exists = old.is_some();
+    let symlink = meta.as_ref().is_some_and(|m| m.file_type().is_symlink());
     // A merge only ever reads a file as text and adds to it; anything else
-    // that is in the way is left alone unless forced.
-    if exists && !force && !p.merge {
+    // that is in the way (a different file, a symlink that writing would
+    // replace) is left alone unless forced.
+    if exists && !force && (!p.merge || symlink) {
         return Ok(done(Status::Skipped, None));
     }
     if dry_run {
