@@ -235,7 +235,11 @@ fn context_reads_the_repository() {
 #[test]
 fn every_placeholder_has_the_one_form() {
     // Any "TODO" a template writes is the form docs.placeholders reports.
-    assert_eq!(super::PLACEHOLDER, "TODO(readyctl)", "templates spell it out");
+    assert_eq!(
+        super::PLACEHOLDER,
+        "TODO(readyctl)",
+        "templates spell it out"
+    );
     for (name, source) in super::TEMPLATES {
         for (i, line) in source.lines().enumerate() {
             for (at, _) in line.match_indices("TODO") {

@@ -125,7 +125,8 @@ pub fn apply(root: &Path, p: &Planned, force: bool, dry_run: bool) -> anyhow::Re
     let old = match &meta {
         None => None,
         Some(m) if m.is_dir() => anyhow::bail!("{}: is a directory", p.path),
-        Some(m) if m.file_type().is_symlink() => Some(None),
+        // A symlink is compared through its target but never written through.
+        Some(m) if m.file_type().is_symlink() => Some(std::fs::read_to_string(&abs).ok()),
         Some(_) => {
             let bytes = std::fs::read(&abs).with_context(|| format!("{}: cannot read", p.path))?;
             Some(String::from_utf8(bytes).ok())

@@ -786,3 +786,19 @@ fn missing_keeps_a_users_file_and_says_what_to_fix() {
     // The other fixes were still written.
     assert!(repo.exists("docs/ROLLBACK.md"), "{run}");
 }
+
+#[cfg(unix)]
+#[test]
+fn symlinks_are_not_replaced() {
+    let repo = Repo::git();
+    repo.write("shared/gitignore", "target/\n");
+    std::os::unix::fs::symlink("shared/gitignore", repo.path().join(".gitignore")).unwrap();
+    let run = ok(&scaffold(&repo, &["gitignore"])).stdout.clone();
+    assert!(
+        run.contains(".gitignore exists, skipped (use --force)"),
+        "{run}"
+    );
+    let meta = std::fs::symlink_metadata(repo.path().join(".gitignore")).unwrap();
+    assert!(meta.file_type().is_symlink());
+    assert_eq!(repo.read("shared/gitignore"), "target/\n");
+}
