@@ -407,7 +407,11 @@ fn language_of(index: &Index, f: &FileEntry) -> Option<Language> {
         "Cargo.toml" => mk(
             "rust",
             vec![],
-            "cargo test --locked",
+            if sibling("Cargo.lock") {
+                "cargo test --locked"
+            } else {
+                "cargo test"
+            },
             "cargo install --locked cargo-audit && cargo audit",
             "rust:1",
         ),
@@ -419,7 +423,11 @@ fn language_of(index: &Index, f: &FileEntry) -> Option<Language> {
                 "npm install".into()
             }],
             "npm test",
-            "npm audit --audit-level=high",
+            if sibling("package-lock.json") {
+                "npm audit --audit-level=high"
+            } else {
+                "npm install --package-lock-only && npm audit --audit-level=high"
+            },
             "node:22",
         ),
         "go.mod" => mk(
@@ -437,7 +445,11 @@ fn language_of(index: &Index, f: &FileEntry) -> Option<Language> {
                 "python -m pip install . pytest".into()
             }],
             "pytest",
-            "python -m pip install pip-audit && pip-audit",
+            if sibling("requirements.txt") {
+                "python -m pip install pip-audit && pip-audit -r requirements.txt"
+            } else {
+                "python -m pip install pip-audit && pip-audit ."
+            },
             "python:3.12",
         ),
         "pom.xml" => mk(

@@ -401,13 +401,7 @@ fn ci(ctx: &RepoContext, opts: &Options) -> anyhow::Result<Vec<Planned>> {
                     entrypoint: false,
                     steps,
                 });
-                let mut audit: Vec<Step> = l
-                    .setup
-                    .iter()
-                    .filter(|_| l.name == "node")
-                    .map(|s| step("setup", s.clone()))
-                    .collect();
-                audit.push(step("audit", l.audit.clone()));
+                let audit = vec![step("audit", l.audit.clone())];
                 security_jobs.push(Job {
                     name: format!("audit-{}", l.name),
                     image: if l.audit.starts_with("trivy") {

@@ -200,7 +200,7 @@ fn context_reads_the_repository() {
     assert_eq!(ctx.ci.as_deref(), Some("github"));
     assert_eq!(ctx.clouds, ["aws"]);
     assert_eq!(ctx.terraform_dirs, ["infra"]);
-    assert_eq!(ctx.languages[0].test, "cargo test --locked");
+    assert_eq!(ctx.languages[0].test, "cargo test");
     let paths: Vec<(&str, Option<u16>)> = ctx
         .health
         .iter()
