@@ -16,5 +16,6 @@ pub mod markdown;
 pub mod model;
 pub mod probe;
 pub mod report;
+pub mod scaffold;
 pub mod text;
 pub mod yaml;
