@@ -256,7 +256,12 @@ fn k8s_object(f: &FileEntry, obj: &Node, s: &mut Scan) {
         return;
     };
     let mut ready = false;
-    for c in pod_spec.value.get("containers").map(|c| c.value.as_seq()).unwrap_or(&[]) {
+    for c in pod_spec
+        .value
+        .get("containers")
+        .map(|c| c.value.as_seq())
+        .unwrap_or(&[])
+    {
         let cname = c
             .value
             .get("name")
@@ -337,7 +342,13 @@ fn probe(f: &FileEntry, key: &SNode, v: &SNode, what: String) -> Declared {
         let cmd: Vec<String> = e
             .value
             .get("command")
-            .map(|c| c.value.as_seq().iter().filter_map(|x| x.value.scalar()).collect())
+            .map(|c| {
+                c.value
+                    .as_seq()
+                    .iter()
+                    .filter_map(|x| x.value.scalar())
+                    .collect()
+            })
             .unwrap_or_default();
         (Some(format!("exec: {}", shorten(&cmd.join(" ")))), None)
     } else {
@@ -410,7 +421,10 @@ fn helm_template(f: &FileEntry, text: &str, s: &mut Scan) {
                 let mut port = None;
                 for next in doc.iter().skip(j + 1).take(12) {
                     let ind = next.len() - next.trim_start().len();
-                    if !next.trim().is_empty() && ind <= indent && !next.trim_start().starts_with("{{") {
+                    if !next.trim().is_empty()
+                        && ind <= indent
+                        && !next.trim_start().starts_with("{{")
+                    {
                         break;
                     }
                     if target.is_none()
@@ -562,11 +576,11 @@ static TF_RESOURCE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static TF_HEALTH_BLOCK: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*health_check\s*\{").expect("valid regex"));
-static TF_ECS_HEALTH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"^\s*"?healthCheck"?\s*[=:]\s*[\{]"#).expect("valid regex")
+static TF_ECS_HEALTH: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"^\s*"?healthCheck"?\s*[=:]\s*[\{]"#).expect("valid regex"));
+static TF_PATH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"^\s*(path|request_path|resource_path)\s*=\s*"([^"]*)""#).expect("valid regex")
 });
-static TF_PATH: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"^\s*(path|request_path|resource_path)\s*=\s*"([^"]*)""#).expect("valid regex"));
 /// Resources that are health checks themselves.
 const TF_HEALTH_RESOURCES: &[&str] = &[
     "aws_route53_health_check",
@@ -684,7 +698,11 @@ impl Check for HealthDeclared {
             .collect();
         declared.append(&mut scan.declared);
 
-        let mut list: Vec<String> = declared.iter().take(LISTED).map(Declared::describe).collect();
+        let mut list: Vec<String> = declared
+            .iter()
+            .take(LISTED)
+            .map(Declared::describe)
+            .collect();
         if declared.len() > LISTED {
             list.push(format!("and {} more", declared.len() - LISTED));
         }
@@ -694,7 +712,10 @@ impl Check for HealthDeclared {
         if !scan.findings.is_empty() {
             let w = scan.findings.len();
             let msg = if n == 0 {
-                format!("no health endpoint declared, and {w} problem{}", if w == 1 { "" } else { "s" })
+                format!(
+                    "no health endpoint declared, and {w} problem{}",
+                    if w == 1 { "" } else { "s" }
+                )
             } else {
                 format!(
                     "{n} health check{plural} declared, but {w} problem{}: {listed}",
