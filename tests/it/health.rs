@@ -971,3 +971,25 @@ fn broken_manifests_are_findings_not_panics() {
     );
     assert!(locs.iter().all(|(_, l)| *l > 0), "{locs:?}");
 }
+
+#[test]
+fn kustomize_patches_and_shared_helm_probes_are_not_findings() {
+    let repo = Repo::plain();
+    repo.write("k8s/base/deployment.yaml", K8S_WITH_PROBES);
+    repo.write(
+        "k8s/overlays/prod/kustomization.yaml",
+        "resources: [../../base]\npatches:\n  - path: replicas.yaml\n",
+    );
+    // A strategic-merge patch: containers without an image.
+    repo.write(
+        "k8s/overlays/prod/replicas.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 6\n  template:\n    spec:\n      containers:\n        - name: web\n          resources: {limits: {memory: 1Gi}}\n",
+    );
+    repo.write(
+        "charts/api/templates/deployment.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: {{ .Values.image }}\n          {{- include \"common.probes\" . | nindent 10 }}\n",
+    );
+    let (st, msg, locs, f) = declared(&repo);
+    assert_eq!(st, "pass", "{msg} {f:?}");
+    assert!(locs.is_empty());
+}

@@ -256,6 +256,9 @@ fn k8s_object(f: &FileEntry, obj: &Node, s: &mut Scan) {
         return;
     };
     let mut ready = false;
+    // A container without an image is a patch (kustomize overlays), not a
+    // workload: the probes live in the base it patches.
+    let mut has_image = false;
     for c in pod_spec
         .value
         .get("containers")
@@ -267,6 +270,7 @@ fn k8s_object(f: &FileEntry, obj: &Node, s: &mut Scan) {
             .get("name")
             .and_then(|n| n.value.scalar())
             .unwrap_or_else(|| "(unnamed)".into());
+        has_image |= c.value.get("image").is_some();
         for p in PROBES {
             if let Some((k, v)) = c.value.entry(p) {
                 if *p == "readinessProbe" {
@@ -277,7 +281,7 @@ fn k8s_object(f: &FileEntry, obj: &Node, s: &mut Scan) {
             }
         }
     }
-    if WORKLOADS.contains(&kind) && !ready {
+    if WORKLOADS.contains(&kind) && has_image && !ready {
         let (k, _) = kind_entry.expect("a workload has a kind");
         s.findings.push(
             Finding::new(format!(
@@ -387,8 +391,8 @@ static PORT_KEY: LazyLock<Regex> =
 
 /// A Helm template is Go-template text, not YAML until rendered: read it
 /// line by line. A workload document counts as having a readiness probe
-/// when it mentions one (`readinessProbe:` or a `toYaml .Values.readinessProbe`
-/// style include).
+/// when it mentions one (`readinessProbe:`, a `toYaml .Values.readinessProbe`
+/// or an include of shared probes).
 fn helm_template(f: &FileEntry, text: &str, s: &mut Scan) {
     let lines: Vec<&str> = text.lines().collect();
     // Documents: split on `---` lines.
@@ -412,7 +416,11 @@ fn helm_template(f: &FileEntry, text: &str, s: &mut Scan) {
             {
                 kind = Some((c[1].to_string(), ln));
             }
-            if l.to_ascii_lowercase().contains("readiness") {
+            let lower = l.to_ascii_lowercase();
+            // `readinessProbe:`, `toYaml .Values.readinessProbe`, or an
+            // include of shared probes (`include "common.probes" .`): the
+            // rendered output is unknown, so a mention counts.
+            if lower.contains("readiness") || (lower.contains("{{") && lower.contains("probe")) {
                 ready = true;
             }
             if let Some(c) = PROBE_KEY.captures(l) {
