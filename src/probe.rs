@@ -866,6 +866,46 @@ mod tests {
         assert!(!s.contains("pw") && !s.contains("t=1"), "{s}");
     }
 
+    fn endpoint(name: &str, url: &str) -> Endpoint {
+        Endpoint {
+            name: name.into(),
+            url: url.into(),
+            method: None,
+            expect_status: None,
+            max_latency: None,
+            body_contains: None,
+            headers: BTreeMap::new(),
+            min_cert_days: None,
+            ca_cert: None,
+        }
+    }
+
+    #[test]
+    fn probe_all_works_from_inside_a_runtime() {
+        // The declarative `http` rule may call in from async code.
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = l.local_addr().unwrap().port();
+        drop(l);
+        let eps = vec![
+            endpoint("gone", &format!("http://127.0.0.1:{port}/")),
+            endpoint("bad", "ftp://example.com/"),
+        ];
+        let settings = ProbeSettings {
+            retries: 0,
+            ..ProbeSettings::default()
+        };
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let results = rt.block_on(async { probe_all(&eps, &settings) });
+        assert_eq!(results.len(), 2);
+        assert_eq!(results[0].message, "connection refused");
+        assert_eq!(results[0].attempts, 1);
+        assert!(results[1].message.contains("unsupported url scheme `ftp`"));
+        assert_eq!(results[1].attempts, 0);
+    }
+
     #[test]
     fn durations_print_short() {
         assert_eq!(fmt_duration(Duration::from_millis(500)), "500ms");
