@@ -166,13 +166,20 @@ fn install_crypto_provider() {
     }
 }
 
-fn build_client(settings: &ProbeSettings, ca_cert: Option<&str>) -> Result<reqwest::Client, String> {
+fn build_client(
+    settings: &ProbeSettings,
+    ca_cert: Option<&str>,
+) -> Result<reqwest::Client, String> {
     let mut b = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .tls_info(true)
         .connect_timeout(settings.timeout)
         .pool_max_idle_per_host(settings.concurrency.max(1))
-        .user_agent(concat!("readyctl/", env!("CARGO_PKG_VERSION"), " (health probe)"));
+        .user_agent(concat!(
+            "readyctl/",
+            env!("CARGO_PKG_VERSION"),
+            " (health probe)"
+        ));
     if let Some(path) = ca_cert {
         let pem = std::fs::read(path).map_err(|e| format!("ca_cert {path}: cannot read: {e}"))?;
         let certs = reqwest::Certificate::from_pem_bundle(&pem)
@@ -253,7 +260,12 @@ async fn run_all(
         .collect()
 }
 
-fn failure(ep: &Endpoint, message: String, attempts: u32, latency: Option<Duration>) -> ProbeResult {
+fn failure(
+    ep: &Endpoint,
+    message: String,
+    attempts: u32,
+    latency: Option<Duration>,
+) -> ProbeResult {
     ProbeResult {
         name: ep.name.clone(),
         url: display_url_str(&ep.url),
@@ -427,15 +439,14 @@ async fn probe_one(
     let mut timed_out_all = true;
     for i in 0..total {
         let n = attempts.fetch_add(1, Ordering::Relaxed) + 1;
-        let result = match tokio::time::timeout(settings.timeout, attempt(client, ep, &prepared))
-            .await
-        {
-            Ok(r) => r,
-            Err(_) => Err(AttemptFailure::new(
-                format!("timed out after {}", fmt_duration(settings.timeout)),
-                true,
-            )),
-        };
+        let result =
+            match tokio::time::timeout(settings.timeout, attempt(client, ep, &prepared)).await {
+                Ok(r) => r,
+                Err(_) => Err(AttemptFailure::new(
+                    format!("timed out after {}", fmt_duration(settings.timeout)),
+                    true,
+                )),
+            };
         match result {
             Ok(s) => {
                 let mut message = format!("{} in {} ms", s.status, s.latency.as_millis());
@@ -501,7 +512,9 @@ fn backoff(i: u32) -> Duration {
 }
 
 fn same_origin(a: &Url, b: &Url) -> bool {
-    a.scheme() == b.scheme() && a.host_str() == b.host_str() && a.port_or_known_default() == b.port_or_known_default()
+    a.scheme() == b.scheme()
+        && a.host_str() == b.host_str()
+        && a.port_or_known_default() == b.port_or_known_default()
 }
 
 async fn attempt(
@@ -527,9 +540,9 @@ async fn attempt(
         let Some(loc) = resp.headers().get(LOCATION).and_then(|v| v.to_str().ok()) else {
             break resp;
         };
-        let next = url
-            .join(loc)
-            .map_err(|e| AttemptFailure::new(format!("redirect to an invalid location: {e}"), false))?;
+        let next = url.join(loc).map_err(|e| {
+            AttemptFailure::new(format!("redirect to an invalid location: {e}"), false)
+        })?;
         if chain.contains(&next) {
             chain.push(next);
             return Err(AttemptFailure::new(
@@ -579,7 +592,10 @@ async fn attempt(
                 Err(e) => {
                     return Err(AttemptFailure {
                         latency: Some(start.elapsed()),
-                        ..AttemptFailure::new(format!("reading the body failed: {}", error_chain(&e)), true)
+                        ..AttemptFailure::new(
+                            format!("reading the body failed: {}", error_chain(&e)),
+                            true,
+                        )
                     });
                 }
             }
@@ -744,7 +760,16 @@ pub fn display_url(u: &Url) -> String {
     if u.query().is_some() {
         let pairs: Vec<(String, String)> = u
             .query_pairs()
-            .map(|(k, v)| (k.into_owned(), if v.is_empty() { String::new() } else { "****".into() }))
+            .map(|(k, v)| {
+                (
+                    k.into_owned(),
+                    if v.is_empty() {
+                        String::new()
+                    } else {
+                        "****".into()
+                    },
+                )
+            })
             .collect();
         u.query_pairs_mut().clear().extend_pairs(pairs);
     }
@@ -771,9 +796,9 @@ pub fn fmt_duration(d: Duration) -> String {
     let ms = d.as_millis();
     if ms < 1000 {
         format!("{ms}ms")
-    } else if ms % 60_000 == 0 {
+    } else if ms.is_multiple_of(60_000) {
         format!("{}m", ms / 60_000)
-    } else if ms % 1000 == 0 {
+    } else if ms.is_multiple_of(1000) {
         format!("{}s", ms / 1000)
     } else {
         let s = format!("{:.3}", d.as_secs_f64());
@@ -782,7 +807,7 @@ pub fn fmt_duration(d: Duration) -> String {
 }
 
 fn fmt_bytes(n: usize) -> String {
-    if n % (1024 * 1024) == 0 {
+    if n.is_multiple_of(1024 * 1024) {
         format!("{} MiB", n / (1024 * 1024))
     } else {
         format!("{} KiB", n / 1024)
@@ -823,7 +848,10 @@ mod tests {
         assert_eq!(m["authorization"], "Bearer abc");
         assert!(m["authorization"].is_sensitive());
         let err = interpolate_headers(&h, |_| None).unwrap_err();
-        assert!(err.contains("TOKEN") && err.contains("Authorization"), "{err}");
+        assert!(
+            err.contains("TOKEN") && err.contains("Authorization"),
+            "{err}"
+        );
         let err = interpolate_headers(&h, |_| Some(String::new())).unwrap_err();
         assert!(err.contains("TOKEN"), "{err}");
     }
@@ -836,6 +864,46 @@ mod tests {
         assert!(s.contains("token=****"), "{s}");
         let s = display_url_str("https://user:pw@exa mple.com/?t=1");
         assert!(!s.contains("pw") && !s.contains("t=1"), "{s}");
+    }
+
+    fn endpoint(name: &str, url: &str) -> Endpoint {
+        Endpoint {
+            name: name.into(),
+            url: url.into(),
+            method: None,
+            expect_status: None,
+            max_latency: None,
+            body_contains: None,
+            headers: BTreeMap::new(),
+            min_cert_days: None,
+            ca_cert: None,
+        }
+    }
+
+    #[test]
+    fn probe_all_works_from_inside_a_runtime() {
+        // The declarative `http` rule may call in from async code.
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = l.local_addr().unwrap().port();
+        drop(l);
+        let eps = vec![
+            endpoint("gone", &format!("http://127.0.0.1:{port}/")),
+            endpoint("bad", "ftp://example.com/"),
+        ];
+        let settings = ProbeSettings {
+            retries: 0,
+            ..ProbeSettings::default()
+        };
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let results = rt.block_on(async { probe_all(&eps, &settings) });
+        assert_eq!(results.len(), 2);
+        assert_eq!(results[0].message, "connection refused");
+        assert_eq!(results[0].attempts, 1);
+        assert!(results[1].message.contains("unsupported url scheme `ftp`"));
+        assert_eq!(results[1].attempts, 0);
     }
 
     #[test]

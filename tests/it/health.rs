@@ -259,7 +259,11 @@ fn healthy_endpoint_passes() {
     let repo = Repo::plain();
     let (v, code, _) = probe(
         &repo,
-        &one("api", &http("/healthz"), "expect_status: 200\nbody_contains: ok"),
+        &one(
+            "api",
+            &http("/healthz"),
+            "expect_status: 200\nbody_contains: ok",
+        ),
         &[],
     );
     assert_eq!(status(&v, "health.reachable"), "pass", "{v:#}");
@@ -346,13 +350,21 @@ fn body_mismatch() {
 #[test]
 fn latency_over_budget() {
     let repo = Repo::plain();
-    let (v, _, _) = probe(&repo, &one("slow", &http("/slow"), "max_latency: 100ms"), &[]);
+    let (v, _, _) = probe(
+        &repo,
+        &one("slow", &http("/slow"), "max_latency: 100ms"),
+        &[],
+    );
     let f = findings(&v);
     assert_eq!(f.len(), 1, "{v:#}");
     let re = regex::Regex::new(r"\d+ ms > 100 ms").unwrap();
     assert!(re.is_match(&f[0]), "{f:?}");
     // Within budget it passes.
-    let (v, _, _) = probe(&repo, &one("slow", &http("/slow"), "max_latency: 900ms"), &[]);
+    let (v, _, _) = probe(
+        &repo,
+        &one("slow", &http("/slow"), "max_latency: 900ms"),
+        &[],
+    );
     assert_eq!(status(&v, "health.reachable"), "pass", "{v:#}");
     // Slower than the timeout: each attempt is cut off.
     let cfg = one("slow", &http("/slow"), "").replace("timeout: 1s", "timeout: 150ms");
@@ -394,7 +406,11 @@ fn header_from_the_environment_arrives_and_is_never_printed() {
 #[test]
 fn redirects_are_followed_and_loops_named() {
     let repo = Repo::plain();
-    let (v, _, _) = probe(&repo, &one("moved", &http("/moved"), "body_contains: ok"), &[]);
+    let (v, _, _) = probe(
+        &repo,
+        &one("moved", &http("/moved"), "body_contains: ok"),
+        &[],
+    );
     assert_eq!(status(&v, "health.reachable"), "pass", "{v:#}");
     let (v, _, _) = probe(&repo, &one("loop", &http("/loop/a"), ""), &[]);
     let f = findings(&v);
@@ -472,7 +488,10 @@ fn offline_and_no_endpoints_skip_with_a_reason() {
     let (v, _) = repo.check_json(&["--only", "health.reachable"]);
     assert_eq!(status(&v, "health.reachable"), "skip");
     let msg = check(&v, "health.reachable")["message"].as_str().unwrap();
-    assert!(msg.contains("--offline") && msg.contains("1 endpoint"), "{msg}");
+    assert!(
+        msg.contains("--offline") && msg.contains("1 endpoint"),
+        "{msg}"
+    );
 
     let (v, code, _) = probe(&repo, "version: 1\n", &[]);
     assert_eq!(code, 0);
@@ -519,7 +538,6 @@ fn many_endpoints_with_bounded_concurrency() {
     let msg = check(&v, "health.reachable")["message"].as_str().unwrap();
     assert!(msg.contains("200 endpoints answered as expected"), "{msg}");
 }
-
 
 // ---- health.declared ---------------------------------------------------------
 
@@ -649,9 +667,10 @@ fn kubernetes_multi_document_with_probes() {
 fn kubernetes_workloads_without_readiness_are_findings_at_their_line() {
     let repo = Repo::plain();
     // Liveness alone is not readiness; a DaemonSet with none at all.
-    let manifest = K8S_WITH_PROBES
-        .replace("          readinessProbe:\n            httpGet:", "          startupProbe:\n            httpGet:")
-        + r#"---
+    let manifest = K8S_WITH_PROBES.replace(
+        "          readinessProbe:\n            httpGet:",
+        "          startupProbe:\n            httpGet:",
+    ) + r#"---
 apiVersion: apps/v1
 kind: DaemonSet
 metadata: {name: node-exporter}
@@ -669,13 +688,25 @@ spec:
     assert_eq!(st, "fail", "{msg}");
     assert_eq!(
         locs,
-        vec![("k8s/all.yaml".to_string(), 3), ("k8s/all.yaml".to_string(), 83)],
+        vec![
+            ("k8s/all.yaml".to_string(), 3),
+            ("k8s/all.yaml".to_string(), 83)
+        ],
         "{f:?}"
     );
-    assert!(f[0].starts_with("Deployment web has no readinessProbe"), "{f:?}");
-    assert!(f[1].starts_with("DaemonSet node-exporter has no readinessProbe"), "{f:?}");
+    assert!(
+        f[0].starts_with("Deployment web has no readinessProbe"),
+        "{f:?}"
+    );
+    assert!(
+        f[1].starts_with("DaemonSet node-exporter has no readinessProbe"),
+        "{f:?}"
+    );
     // The declarations are still listed with file:line.
-    assert!(msg.contains("k8s/all.yaml:21 startupProbe of Deployment web"), "{msg}");
+    assert!(
+        msg.contains("k8s/all.yaml:21 startupProbe of Deployment web"),
+        "{msg}"
+    );
 }
 
 /// `helm create` (Helm 3.14+) templates probes from values.yaml.
@@ -754,7 +785,10 @@ spec:
 #[test]
 fn helm_templates_are_read_as_text() {
     let repo = Repo::plain();
-    repo.write("charts/web/Chart.yaml", "apiVersion: v2\nname: web\nversion: 0.1.0\n");
+    repo.write(
+        "charts/web/Chart.yaml",
+        "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+    );
     repo.write("charts/web/values.yaml", HELM_VALUES);
     repo.write("charts/web/templates/deployment.yaml", HELM_DEPLOYMENT);
     let (st, msg, _, f) = declared(&repo);
@@ -776,7 +810,10 @@ fn helm_templates_are_read_as_text() {
         vec![("charts/web/templates/worker.yaml".to_string(), 3)],
         "only the StatefulSet, not the Job: {f:?}"
     );
-    assert!(f[0].contains("StatefulSet has no readinessProbe (template"), "{f:?}");
+    assert!(
+        f[0].contains("StatefulSet has no readinessProbe (template"),
+        "{f:?}"
+    );
 }
 
 #[test]
@@ -808,7 +845,9 @@ fn compose_healthchecks() {
     let (st, msg, _, _) = declared(&repo);
     assert_eq!(st, "pass", "{msg}");
     assert!(
-        msg.contains("docker-compose.yml:6 healthcheck of compose service db (pg_isready -U postgres)"),
+        msg.contains(
+            "docker-compose.yml:6 healthcheck of compose service db (pg_isready -U postgres)"
+        ),
         "{msg}"
     );
     assert!(
@@ -826,7 +865,10 @@ fn compose_without_healthcheck_and_nothing_else_fails() {
         "compose.yaml",
         "services:\n  web:\n    build: .\n    ports: [\"8000:8000\"]\n  redis:\n    image: redis:7\n",
     );
-    repo.write("Dockerfile", "FROM python:3.12\nHEALTHCHECK NONE\nCMD [\"python\", \"app.py\"]\n");
+    repo.write(
+        "Dockerfile",
+        "FROM python:3.12\nHEALTHCHECK NONE\nCMD [\"python\", \"app.py\"]\n",
+    );
     let (st, msg, locs, _) = declared(&repo);
     assert_eq!(st, "fail");
     assert!(msg.starts_with("no health endpoint declared"), "{msg}");
@@ -883,11 +925,15 @@ resource "aws_ecs_task_definition" "api" {
     let (st, msg, _, _) = declared(&repo);
     assert_eq!(st, "pass", "{msg}");
     assert!(
-        msg.contains("infra/lb.tf:7 Terraform health_check of aws_lb_target_group.api (GET /healthz)"),
+        msg.contains(
+            "infra/lb.tf:7 Terraform health_check of aws_lb_target_group.api (GET /healthz)"
+        ),
         "{msg}"
     );
     assert!(
-        msg.contains("infra/lb.tf:19 Terraform ECS container healthCheck of aws_ecs_task_definition.api"),
+        msg.contains(
+            "infra/lb.tf:19 Terraform ECS container healthCheck of aws_ecs_task_definition.api"
+        ),
         "{msg}"
     );
 }
@@ -919,6 +965,31 @@ fn broken_manifests_are_findings_not_panics() {
     let (st, _, locs, f) = declared(&repo);
     assert_eq!(st, "fail");
     assert_eq!(locs.len(), 2, "{f:?}");
-    assert!(f.iter().all(|m| m.starts_with("cannot read as YAML")), "{f:?}");
+    assert!(
+        f.iter().all(|m| m.starts_with("cannot read as YAML")),
+        "{f:?}"
+    );
     assert!(locs.iter().all(|(_, l)| *l > 0), "{locs:?}");
+}
+
+#[test]
+fn kustomize_patches_and_shared_helm_probes_are_not_findings() {
+    let repo = Repo::plain();
+    repo.write("k8s/base/deployment.yaml", K8S_WITH_PROBES);
+    repo.write(
+        "k8s/overlays/prod/kustomization.yaml",
+        "resources: [../../base]\npatches:\n  - path: replicas.yaml\n",
+    );
+    // A strategic-merge patch: containers without an image.
+    repo.write(
+        "k8s/overlays/prod/replicas.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 6\n  template:\n    spec:\n      containers:\n        - name: web\n          resources: {limits: {memory: 1Gi}}\n",
+    );
+    repo.write(
+        "charts/api/templates/deployment.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: {{ .Values.image }}\n          {{- include \"common.probes\" . | nindent 10 }}\n",
+    );
+    let (st, msg, locs, f) = declared(&repo);
+    assert_eq!(st, "pass", "{msg} {f:?}");
+    assert!(locs.is_empty());
 }

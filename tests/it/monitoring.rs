@@ -48,7 +48,10 @@ fn nothing_configured_fails() {
     repo.write("config.yaml", "groups: [a, b]\nname: x\n");
     let (st, msg, locs, _) = run(&repo);
     assert_eq!(st, "fail");
-    assert!(msg.starts_with("no monitoring or alerting configuration found"), "{msg}");
+    assert!(
+        msg.starts_with("no monitoring or alerting configuration found"),
+        "{msg}"
+    );
     assert!(locs.is_empty());
 }
 
@@ -83,7 +86,10 @@ fn broken_rule_files_are_findings_at_their_line() {
   - rules: []
 "#,
     );
-    repo.write("monitoring/broken.yml", "groups:\n  - name: x\n    rules:\n      - alert: A\n        expr: [up\n");
+    repo.write(
+        "monitoring/broken.yml",
+        "groups:\n  - name: x\n    rules:\n      - alert: A\n        expr: [up\n",
+    );
     let (st, msg, locs, f) = run(&repo);
     assert_eq!(st, "fail", "{msg}");
     assert_eq!(
@@ -98,10 +104,16 @@ fn broken_rule_files_are_findings_at_their_line() {
         ],
         "{f:?}"
     );
-    assert!(f[0].contains("rule Unclosed: expr has an unclosed `(`"), "{f:?}");
+    assert!(
+        f[0].contains("rule Unclosed: expr has an unclosed `(`"),
+        "{f:?}"
+    );
     assert!(f[1].contains("rule NoExpr: no `expr`"), "{f:?}");
     assert!(f[2].contains("neither `alert` nor `record`"), "{f:?}");
-    assert!(f[3].contains("\"five minutes\" is not a Prometheus duration"), "{f:?}");
+    assert!(
+        f[3].contains("\"five minutes\" is not a Prometheus duration"),
+        "{f:?}"
+    );
     assert!(f[4].contains("rule group has no `name`"), "{f:?}");
     assert!(f[5].starts_with("does not parse as YAML"), "{f:?}");
 }
@@ -109,10 +121,7 @@ fn broken_rule_files_are_findings_at_their_line() {
 #[test]
 fn prometheus_operator_resources() {
     let repo = Repo::plain();
-    let indented: String = RULES
-        .lines()
-        .map(|l| format!("  {l}\n"))
-        .collect();
+    let indented: String = RULES.lines().map(|l| format!("  {l}\n")).collect();
     repo.write(
         "k8s/monitoring.yaml",
         format!(
@@ -121,9 +130,14 @@ fn prometheus_operator_resources() {
     );
     let (st, msg, _, f) = run(&repo);
     assert_eq!(st, "pass", "{msg} {f:?}");
-    assert!(msg.contains("k8s/monitoring.yaml:2 ServiceMonitor api"), "{msg}");
     assert!(
-        msg.contains("k8s/monitoring.yaml:10 PrometheusRule api-alerts (2 alerts, 1 recording rule)"),
+        msg.contains("k8s/monitoring.yaml:2 ServiceMonitor api"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains(
+            "k8s/monitoring.yaml:10 PrometheusRule api-alerts (2 alerts, 1 recording rule)"
+        ),
         "{msg}"
     );
 }
@@ -137,7 +151,10 @@ fn helm_templated_pod_monitor_is_read_as_text() {
     );
     let (st, msg, _, _) = run(&repo);
     assert_eq!(st, "pass", "{msg}");
-    assert!(msg.contains("charts/api/templates/podmonitor.yaml:3 PodMonitor (template)"), "{msg}");
+    assert!(
+        msg.contains("charts/api/templates/podmonitor.yaml:3 PodMonitor (template)"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -153,8 +170,14 @@ fn alertmanager_and_prometheus_config() {
     );
     let (st, msg, _, _) = run(&repo);
     assert_eq!(st, "pass", "{msg}");
-    assert!(msg.contains("alertmanager/alertmanager.yml:1 Alertmanager configuration (1 receiver)"), "{msg}");
-    assert!(msg.contains("prometheus/prometheus.yml:4 Prometheus configuration (1 scrape job)"), "{msg}");
+    assert!(
+        msg.contains("alertmanager/alertmanager.yml:1 Alertmanager configuration (1 receiver)"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("prometheus/prometheus.yml:4 Prometheus configuration (1 scrape job)"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -164,15 +187,28 @@ fn grafana_dashboards() {
         "dashboards/api.json",
         r#"{"title": "API", "uid": "api", "panels": [{"type": "timeseries", "title": "RPS"}, {"type": "stat"}], "schemaVersion": 39}"#,
     );
-    repo.write("package.json", r#"{"name": "x", "panels": "not a dashboard"}"#);
+    repo.write(
+        "package.json",
+        r#"{"name": "x", "panels": "not a dashboard"}"#,
+    );
     let (st, msg, _, _) = run(&repo);
     assert_eq!(st, "pass", "{msg}");
-    assert_eq!(msg, "monitoring configured: dashboards/api.json:1 Grafana dashboard \"API\" (2 panels)");
+    assert_eq!(
+        msg,
+        "monitoring configured: dashboards/api.json:1 Grafana dashboard \"API\" (2 panels)"
+    );
 
-    repo.write("dashboards/broken.json", "{\"title\": \"x\",\n \"panels\": [\n}");
+    repo.write(
+        "dashboards/broken.json",
+        "{\"title\": \"x\",\n \"panels\": [\n}",
+    );
     let (st, _, locs, f) = run(&repo);
     assert_eq!(st, "fail");
-    assert_eq!(locs, vec![("dashboards/broken.json".to_string(), 3)], "{f:?}");
+    assert_eq!(
+        locs,
+        vec![("dashboards/broken.json".to_string(), 3)],
+        "{f:?}"
+    );
 }
 
 #[test]
@@ -192,7 +228,10 @@ resource "datadog_monitor" "latency" {
 }
 "#,
     );
-    repo.write("infra/pd.tf", "resource \"pagerduty_service\" \"api\" {\n  name = \"api\"\n}\n");
+    repo.write(
+        "infra/pd.tf",
+        "resource \"pagerduty_service\" \"api\" {\n  name = \"api\"\n}\n",
+    );
     let (st, msg, _, _) = run(&repo);
     assert_eq!(st, "pass", "{msg}");
     for want in [

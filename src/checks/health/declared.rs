@@ -256,12 +256,21 @@ fn k8s_object(f: &FileEntry, obj: &Node, s: &mut Scan) {
         return;
     };
     let mut ready = false;
-    for c in pod_spec.value.get("containers").map(|c| c.value.as_seq()).unwrap_or(&[]) {
+    // A container without an image is a patch (kustomize overlays), not a
+    // workload: the probes live in the base it patches.
+    let mut has_image = false;
+    for c in pod_spec
+        .value
+        .get("containers")
+        .map(|c| c.value.as_seq())
+        .unwrap_or(&[])
+    {
         let cname = c
             .value
             .get("name")
             .and_then(|n| n.value.scalar())
             .unwrap_or_else(|| "(unnamed)".into());
+        has_image |= c.value.get("image").is_some();
         for p in PROBES {
             if let Some((k, v)) = c.value.entry(p) {
                 if *p == "readinessProbe" {
@@ -272,7 +281,7 @@ fn k8s_object(f: &FileEntry, obj: &Node, s: &mut Scan) {
             }
         }
     }
-    if WORKLOADS.contains(&kind) && !ready {
+    if WORKLOADS.contains(&kind) && has_image && !ready {
         let (k, _) = kind_entry.expect("a workload has a kind");
         s.findings.push(
             Finding::new(format!(
@@ -337,7 +346,13 @@ fn probe(f: &FileEntry, key: &SNode, v: &SNode, what: String) -> Declared {
         let cmd: Vec<String> = e
             .value
             .get("command")
-            .map(|c| c.value.as_seq().iter().filter_map(|x| x.value.scalar()).collect())
+            .map(|c| {
+                c.value
+                    .as_seq()
+                    .iter()
+                    .filter_map(|x| x.value.scalar())
+                    .collect()
+            })
             .unwrap_or_default();
         (Some(format!("exec: {}", shorten(&cmd.join(" ")))), None)
     } else {
@@ -376,8 +391,8 @@ static PORT_KEY: LazyLock<Regex> =
 
 /// A Helm template is Go-template text, not YAML until rendered: read it
 /// line by line. A workload document counts as having a readiness probe
-/// when it mentions one (`readinessProbe:` or a `toYaml .Values.readinessProbe`
-/// style include).
+/// when it mentions one (`readinessProbe:`, a `toYaml .Values.readinessProbe`
+/// or an include of shared probes).
 fn helm_template(f: &FileEntry, text: &str, s: &mut Scan) {
     let lines: Vec<&str> = text.lines().collect();
     // Documents: split on `---` lines.
@@ -401,7 +416,11 @@ fn helm_template(f: &FileEntry, text: &str, s: &mut Scan) {
             {
                 kind = Some((c[1].to_string(), ln));
             }
-            if l.to_ascii_lowercase().contains("readiness") {
+            let lower = l.to_ascii_lowercase();
+            // `readinessProbe:`, `toYaml .Values.readinessProbe`, or an
+            // include of shared probes (`include "common.probes" .`): the
+            // rendered output is unknown, so a mention counts.
+            if lower.contains("readiness") || (lower.contains("{{") && lower.contains("probe")) {
                 ready = true;
             }
             if let Some(c) = PROBE_KEY.captures(l) {
@@ -410,7 +429,10 @@ fn helm_template(f: &FileEntry, text: &str, s: &mut Scan) {
                 let mut port = None;
                 for next in doc.iter().skip(j + 1).take(12) {
                     let ind = next.len() - next.trim_start().len();
-                    if !next.trim().is_empty() && ind <= indent && !next.trim_start().starts_with("{{") {
+                    if !next.trim().is_empty()
+                        && ind <= indent
+                        && !next.trim_start().starts_with("{{")
+                    {
                         break;
                     }
                     if target.is_none()
@@ -562,11 +584,11 @@ static TF_RESOURCE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static TF_HEALTH_BLOCK: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*health_check\s*\{").expect("valid regex"));
-static TF_ECS_HEALTH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"^\s*"?healthCheck"?\s*[=:]\s*[\{]"#).expect("valid regex")
+static TF_ECS_HEALTH: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"^\s*"?healthCheck"?\s*[=:]\s*[\{]"#).expect("valid regex"));
+static TF_PATH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"^\s*(path|request_path|resource_path)\s*=\s*"([^"]*)""#).expect("valid regex")
 });
-static TF_PATH: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"^\s*(path|request_path|resource_path)\s*=\s*"([^"]*)""#).expect("valid regex"));
 /// Resources that are health checks themselves.
 const TF_HEALTH_RESOURCES: &[&str] = &[
     "aws_route53_health_check",
@@ -684,7 +706,11 @@ impl Check for HealthDeclared {
             .collect();
         declared.append(&mut scan.declared);
 
-        let mut list: Vec<String> = declared.iter().take(LISTED).map(Declared::describe).collect();
+        let mut list: Vec<String> = declared
+            .iter()
+            .take(LISTED)
+            .map(Declared::describe)
+            .collect();
         if declared.len() > LISTED {
             list.push(format!("and {} more", declared.len() - LISTED));
         }
@@ -694,7 +720,10 @@ impl Check for HealthDeclared {
         if !scan.findings.is_empty() {
             let w = scan.findings.len();
             let msg = if n == 0 {
-                format!("no health endpoint declared, and {w} problem{}", if w == 1 { "" } else { "s" })
+                format!(
+                    "no health endpoint declared, and {w} problem{}",
+                    if w == 1 { "" } else { "s" }
+                )
             } else {
                 format!(
                     "{n} health check{plural} declared, but {w} problem{}: {listed}",

@@ -129,7 +129,10 @@ fn grafana(f: &FileEntry, text: &str, s: &mut Scan) {
     match serde_json::from_str::<serde_json::Value>(text) {
         Ok(v) => {
             // A dashboard, or an export wrapping one under `dashboard`.
-            let d = v.get("dashboard").filter(|d| d.get("panels").is_some()).unwrap_or(&v);
+            let d = v
+                .get("dashboard")
+                .filter(|d| d.get("panels").is_some())
+                .unwrap_or(&v);
             if let Some(panels) = d.get("panels").and_then(|p| p.as_array()) {
                 let title = d
                     .get("title")
@@ -233,7 +236,11 @@ fn yaml_file(f: &FileEntry, text: &str, s: &mut Scan) {
             _ => continue,
         }
         if let Some((k, g)) = d.entry("groups")
-            && (rules_like || g.value.as_seq().iter().any(|x| x.value.get("rules").is_some()))
+            && (rules_like
+                || g.value
+                    .as_seq()
+                    .iter()
+                    .any(|x| x.value.get("rules").is_some()))
         {
             let (alerts, records) = rule_groups(f, g, s);
             s.found.push(Found {
@@ -250,7 +257,11 @@ fn yaml_file(f: &FileEntry, text: &str, s: &mut Scan) {
                     what: format!(
                         "Alertmanager configuration ({} receiver{})",
                         receivers.value.as_seq().len(),
-                        if receivers.value.as_seq().len() == 1 { "" } else { "s" }
+                        if receivers.value.as_seq().len() == 1 {
+                            ""
+                        } else {
+                            "s"
+                        }
                     ),
                 });
             } else {
@@ -261,7 +272,10 @@ fn yaml_file(f: &FileEntry, text: &str, s: &mut Scan) {
             }
         }
         if let Some((k, _)) = d.entry("scrape_configs").or_else(|| d.entry("rule_files")) {
-            let jobs = d.get("scrape_configs").map(|s| s.value.as_seq().len()).unwrap_or(0);
+            let jobs = d
+                .get("scrape_configs")
+                .map(|s| s.value.as_seq().len())
+                .unwrap_or(0);
             s.found.push(Found {
                 path: f.path.clone(),
                 line: line(k),
@@ -285,8 +299,11 @@ fn counts(alerts: usize, records: usize) -> String {
 /// Check a `groups:` list; returns (alerts, recording rules).
 fn rule_groups(f: &FileEntry, groups: &SNode, s: &mut Scan) -> (usize, usize) {
     let mut bad = |n: &SNode, msg: String| {
-        s.findings
-            .push(Finding::new(msg).at(f.path.clone(), Some(line(n).max(1))).rule("prometheus-rules"));
+        s.findings.push(
+            Finding::new(msg)
+                .at(f.path.clone(), Some(line(n).max(1)))
+                .rule("prometheus-rules"),
+        );
     };
     let Node::Seq(list) = &groups.value else {
         bad(groups, "`groups` must be a list of rule groups".into());
@@ -304,7 +321,10 @@ fn rule_groups(f: &FileEntry, groups: &SNode, s: &mut Scan) -> (usize, usize) {
             continue;
         };
         let Node::Seq(rules) = &rules.value else {
-            bad(rules, format!("rule group {gname:?}: `rules` must be a list"));
+            bad(
+                rules,
+                format!("rule group {gname:?}: `rules` must be a list"),
+            );
             continue;
         };
         if let Some(i) = g.value.get("interval") {
@@ -321,7 +341,9 @@ fn rule_groups(f: &FileEntry, groups: &SNode, s: &mut Scan) -> (usize, usize) {
             match (&alert, &record) {
                 (Some(_), None) => alerts += 1,
                 (None, Some(_)) => records += 1,
-                (Some(_), Some(_)) => bad(r, format!("rule {label}: has both `alert` and `record`")),
+                (Some(_), Some(_)) => {
+                    bad(r, format!("rule {label}: has both `alert` and `record`"))
+                }
                 (None, None) => bad(r, "rule has neither `alert` nor `record`".into()),
             }
             match r.value.get("expr") {
@@ -355,7 +377,10 @@ fn rule_groups(f: &FileEntry, groups: &SNode, s: &mut Scan) -> (usize, usize) {
 fn check_duration(n: &SNode, what: &str, bad: &mut impl FnMut(&SNode, String)) {
     let v = n.value.scalar().unwrap_or_default();
     if v.is_empty() || !PROM_DURATION.is_match(&v) {
-        bad(n, format!("{what} {v:?} is not a Prometheus duration (e.g. 5m, 1h30m)"));
+        bad(
+            n,
+            format!("{what} {v:?} is not a Prometheus duration (e.g. 5m, 1h30m)"),
+        );
     }
 }
 
