@@ -138,6 +138,8 @@ pub struct RunOptions {
     pub offline: bool,
     /// Secrets: scan every commit reachable from HEAD.
     pub history: bool,
+    /// Checks may show progress bars on stderr (off with `--no-progress`).
+    pub progress: bool,
 }
 
 /// What a check sees.

@@ -15,6 +15,7 @@ pub mod index;
 pub mod markdown;
 pub mod model;
 pub mod probe;
+pub mod progress;
 pub mod report;
 pub mod scaffold;
 pub mod text;

@@ -1,11 +1,10 @@
 //! `readyctl check`: walk once, run the checks, render the report, gate.
 
 use std::io::IsTerminal;
-use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::ProgressBar;
 
 use crate::cli::{CheckArgs, Cli};
 use crate::config;
@@ -14,32 +13,21 @@ use crate::index::Index;
 use crate::model::Report;
 use crate::report::{self, Format, View};
 
-/// A progress bar on stderr that only appears when the run takes long
-/// enough to need one, and only on a terminal.
+/// The check run's progress: a spinner with the check being run.
 struct Progress {
     bar: Option<ProgressBar>,
 }
 
 impl Progress {
     fn new(enabled: bool) -> Progress {
-        if !enabled || !std::io::stderr().is_terminal() {
-            return Progress { bar: None };
+        Progress {
+            bar: crate::progress::delayed_bar(
+                enabled,
+                None,
+                "{spinner} {msg} [{pos}/{len}] {elapsed}",
+                Duration::from_millis(400),
+            ),
         }
-        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
-        bar.set_style(
-            ProgressStyle::with_template("{spinner} {msg} [{pos}/{len}] {elapsed}")
-                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-        );
-        bar.set_message("indexing");
-        let shown = Arc::new(bar.clone());
-        std::thread::spawn(move || {
-            std::thread::sleep(Duration::from_millis(400));
-            if !shown.is_finished() {
-                shown.set_draw_target(ProgressDrawTarget::stderr());
-                shown.enable_steady_tick(Duration::from_millis(120));
-            }
-        });
-        Progress { bar: Some(bar) }
     }
 
     fn set_len(&self, n: usize) {
@@ -91,6 +79,7 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<u8> {
     let options = RunOptions {
         offline: args.offline,
         history: args.history,
+        progress: !args.no_progress,
     };
     let results = engine::run(&registry, &selection, root, &index, &cfg, &options, &|id| {
         progress.tick(id)

@@ -205,6 +205,7 @@ fn missing_kinds(
     let options = RunOptions {
         offline: true,
         history: false,
+        progress: false,
     };
     let results = engine::run(
         &registry,

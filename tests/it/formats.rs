@@ -678,10 +678,7 @@ fn no_format_prints_a_secret_planted_in_the_repository() {
 #[test]
 fn passing_repository_gives_empty_findings_in_every_format() {
     let r = Repo::git();
-    r.write(
-        "readyctl.yaml",
-        "version: 1\nchecks:\n  skip: [\"*\"]\n",
-    );
+    r.write("readyctl.yaml", "version: 1\nchecks:\n  skip: [\"*\"]\n");
     r.commit("all skipped");
     let sarif: Value = serde_json::from_str(&run_format(&r, "sarif").stdout).unwrap();
     assert_valid_sarif(&sarif);

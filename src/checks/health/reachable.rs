@@ -1,10 +1,7 @@
 //! `health.reachable`: every endpoint of `readyctl.yaml` answers as expected, in time.
 
-use std::io::IsTerminal;
 use std::path::Path;
 use std::time::Duration;
-
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::engine::{Check, CheckMeta, Context, Outcome};
 use crate::model::{Finding, Severity};
@@ -75,28 +72,6 @@ impl Reachable {
     }
 }
 
-/// A progress bar on stderr, shown only on a terminal and only once the
-/// probes have taken a while.
-fn progress_bar(len: usize) -> Option<ProgressBar> {
-    if len < 2 || !std::io::stderr().is_terminal() {
-        return None;
-    }
-    let bar = ProgressBar::with_draw_target(Some(len as u64), ProgressDrawTarget::hidden());
-    bar.set_style(
-        ProgressStyle::with_template("probing health endpoints {bar:30} {pos}/{len} {elapsed}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    let shown = bar.clone();
-    std::thread::spawn(move || {
-        std::thread::sleep(Duration::from_millis(500));
-        if !shown.is_finished() {
-            shown.set_draw_target(ProgressDrawTarget::stderr());
-            shown.enable_steady_tick(Duration::from_millis(150));
-        }
-    });
-    Some(bar)
-}
-
 impl Check for Reachable {
     fn meta(&self) -> &CheckMeta {
         &self.meta
@@ -132,7 +107,12 @@ impl Check for Reachable {
                 ep
             })
             .collect();
-        let bar = progress_bar(n);
+        let bar = crate::progress::delayed_bar(
+            ctx.options.progress && n >= 2,
+            Some(n as u64),
+            "probing health endpoints {bar:30} {pos}/{len} {elapsed}",
+            Duration::from_millis(500),
+        );
         let results = probe::probe_all_with(&endpoints, &settings, &|_| {
             if let Some(b) = &bar {
                 b.inc(1);
