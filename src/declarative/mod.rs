@@ -330,35 +330,3 @@ mod tests {
         assert!(!valid_id("a."));
     }
 }
-
-#[cfg(test)]
-mod timing {
-    #[test]
-    #[ignore]
-    fn phases() {
-        let texts: Vec<String> = (0..500)
-            .map(|i| format!("id: bench.c{i}\ntitle: T {i}\nseverity: warning\nexplain:\n  what: w\n  why: y\n  fix: f\n  example: e\nrule:\n  file_contains: {{files: [\"services/*/Dockerfile{i}\"], regex: '^HEALTHCHECK\\s+CMD\\s+\\S+|never{i}'}}\n"))
-            .collect();
-        let t = std::time::Instant::now();
-        for t in &texts {
-            let _: Vec<serde_saphyr::Spanned<super::format::CheckDef>> =
-                crate::yaml::from_str_multi(t).unwrap();
-        }
-        eprintln!("yaml: {:?}", t.elapsed());
-        let t = std::time::Instant::now();
-        for (i, _) in texts.iter().enumerate() {
-            crate::index::build_globset(&[&format!("services/*/Dockerfile{i}")]).unwrap();
-        }
-        eprintln!("globset: {:?}", t.elapsed());
-        let t = std::time::Instant::now();
-        for i in 0..500 {
-            regex::Regex::new(&format!("^HEALTHCHECK\\s+CMD\\s+\\S+|never{i}")).unwrap();
-        }
-        eprintln!("regex: {:?}", t.elapsed());
-        let t = std::time::Instant::now();
-        for (i, x) in texts.iter().enumerate() {
-            super::parse_file(&format!("c{i}.yaml"), x, None).unwrap();
-        }
-        eprintln!("parse_file: {:?}", t.elapsed());
-    }
-}
