@@ -107,7 +107,10 @@ impl Files {
             .files()
             .iter()
             .filter(|f| {
-                include.is_match(&f.path)
+                // readyctl's own folder (check files, templates) is never a
+                // subject: a `file_lacks` regex would find itself.
+                !f.path.starts_with(".readyctl/")
+                    && include.is_match(&f.path)
                     && !exclude.as_ref().is_some_and(|e| e.is_match(&f.path))
                     && !(self.skip_vendored && f.is_vendored())
             })
