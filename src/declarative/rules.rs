@@ -109,10 +109,10 @@ impl Files {
             .filter(|f| {
                 // readyctl's own folder (check files, templates) is never a
                 // subject: a `file_lacks` regex would find itself.
-                !f.path.starts_with(".readyctl/")
-                    && include.is_match(&f.path)
-                    && !exclude.as_ref().is_some_and(|e| e.is_match(&f.path))
-                    && !(self.skip_vendored && f.is_vendored())
+                let own = f.path.starts_with(".readyctl/");
+                let excluded = exclude.as_ref().is_some_and(|e| e.is_match(&f.path))
+                    || (self.skip_vendored && f.is_vendored());
+                !own && !excluded && include.is_match(&f.path)
             })
             .collect())
     }
