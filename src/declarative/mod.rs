@@ -319,6 +319,23 @@ mod tests {
         assert_eq!(ids, ["ci.present", "terraform.present"]);
     }
 
+    /// Every `checks/*.yaml` is built in (a new file must be added to `BUILTIN`).
+    #[test]
+    fn every_checks_file_is_builtin() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("checks");
+        let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+            .map(|p| format!("checks/{}", p.file_name().unwrap().to_string_lossy()))
+            .collect();
+        on_disk.sort();
+        let mut built_in: Vec<String> = BUILTIN.iter().map(|(n, _)| n.to_string()).collect();
+        built_in.sort();
+        assert_eq!(on_disk, built_in);
+    }
+
     #[test]
     fn ids() {
         assert!(valid_id("myteam.security-md"));

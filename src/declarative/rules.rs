@@ -37,8 +37,10 @@ impl LoadError {
 /// Files selected by globs.
 #[derive(Debug)]
 pub struct Files {
-    include: GlobSet,
-    exclude: Option<GlobSet>,
+    include: Vec<String>,
+    exclude: Vec<String>,
+    /// Compiled on first use (validated at load).
+    sets: OnceLock<Result<(GlobSet, Option<GlobSet>), String>>,
     /// The globs, for messages.
     pub shown: String,
     skip_vendored: bool,
@@ -69,34 +71,50 @@ impl Files {
         } else {
             files.iter().map(|g| g.value.as_str()).collect()
         };
-        let ex: Vec<&str> = exclude.iter().map(|g| g.value.as_str()).collect();
-        let build = |globs: &[&str]| {
-            build_globset(globs).map_err(|e| LoadError::at(anchor, format!("invalid glob: {e}")))
-        };
         Ok(Files {
-            include: build(&include)?,
-            exclude: if ex.is_empty() {
-                None
-            } else {
-                Some(build(&ex)?)
-            },
             shown: include.join(", "),
+            include: include.iter().map(|g| g.to_string()).collect(),
+            exclude: exclude.iter().map(|g| g.value.clone()).collect(),
+            sets: OnceLock::new(),
             skip_vendored: defaulted,
         })
     }
 
-    fn matches(&self, f: &FileEntry) -> bool {
-        self.include.is_match(&f.path)
-            && !self.exclude.as_ref().is_some_and(|e| e.is_match(&f.path))
-            && !(self.skip_vendored && f.is_vendored())
+    fn sets(&self) -> Result<&(GlobSet, Option<GlobSet>), String> {
+        self.sets
+            .get_or_init(|| {
+                let build = |globs: &[String]| {
+                    let globs: Vec<&str> = globs.iter().map(String::as_str).collect();
+                    build_globset(&globs).map_err(|e| format!("invalid glob: {e}"))
+                };
+                let include = build(&self.include)?;
+                let exclude = if self.exclude.is_empty() {
+                    None
+                } else {
+                    Some(build(&self.exclude)?)
+                };
+                Ok((include, exclude))
+            })
+            .as_ref()
+            .map_err(Clone::clone)
     }
 
-    fn select<'a>(&self, ctx: &'a Context) -> Vec<&'a FileEntry> {
-        ctx.index
+    /// The indexed files the globs select.
+    fn select<'a>(&self, ctx: &'a Context) -> Result<Vec<&'a FileEntry>, String> {
+        let (include, exclude) = self.sets()?;
+        Ok(ctx
+            .index
             .files()
             .iter()
-            .filter(|f| self.matches(f))
-            .collect()
+            .filter(|f| {
+                // readyctl's own folder (check files, templates) is never a
+                // subject: a `file_lacks` regex would find itself.
+                let own = f.path.starts_with(".readyctl/");
+                let excluded = exclude.as_ref().is_some_and(|e| e.is_match(&f.path))
+                    || (self.skip_vendored && f.is_vendored());
+                !own && !excluded && include.is_match(&f.path)
+            })
+            .collect())
     }
 }
 
@@ -110,7 +128,7 @@ pub enum Expect {
     Exists,
     Absent,
     Equals(String),
-    Matches(Regex),
+    Matches(LazyRegex),
 }
 
 impl Expect {
@@ -141,11 +159,15 @@ impl Expect {
             Expect::Equals(want) if value != want => {
                 Some(format!("is `{}`, expected `{want}`", clip(value)))
             }
-            Expect::Matches(re) if !re.is_match(value) => Some(format!(
-                "is `{}`, which does not match /{}/",
-                clip(value),
-                re.as_str()
-            )),
+            Expect::Matches(lazy) => match lazy.get() {
+                Err(e) => Some(e),
+                Ok(re) if re.is_match(value) => None,
+                Ok(re) => Some(format!(
+                    "is `{}`, which does not match /{}/",
+                    clip(value),
+                    re.as_str()
+                )),
+            },
             _ => None,
         }
     }
@@ -160,23 +182,64 @@ fn clip(s: &str) -> String {
     }
 }
 
-fn compile_regex(re: &Spanned<String>, case_insensitive: bool) -> Result<Regex, LoadError> {
-    RegexBuilder::new(&re.value)
+/// A regex validated at load and compiled on first use: compiling is the
+/// costly part (Unicode classes), and `list`, `explain` or `--only` never
+/// need most checks' regexes.
+#[derive(Debug)]
+pub struct LazyRegex {
+    src: String,
+    case_insensitive: bool,
+    re: OnceLock<Result<Regex, String>>,
+}
+
+impl LazyRegex {
+    pub fn get(&self) -> Result<&Regex, String> {
+        self.re
+            .get_or_init(|| {
+                RegexBuilder::new(&self.src)
+                    .case_insensitive(self.case_insensitive)
+                    .size_limit(1 << 22)
+                    .build()
+                    .map_err(|e| format!("regex `{}`: {}", self.src, last_line(&e.to_string())))
+            })
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.src
+    }
+}
+
+fn last_line(s: &str) -> String {
+    s.lines()
+        .rfind(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim()
+        .trim_start_matches("error: ")
+        .to_string()
+}
+
+fn compile_regex(re: &Spanned<String>, case_insensitive: bool) -> Result<LazyRegex, LoadError> {
+    regex_syntax::ParserBuilder::new()
         .case_insensitive(case_insensitive)
-        .size_limit(1 << 20)
         .build()
+        .parse(&re.value)
         .map_err(|e| {
-            let detail = e.to_string();
-            let last = detail.lines().rfind(|l| !l.trim().is_empty()).unwrap_or("");
             LoadError::at(
                 re,
                 format!(
                     "invalid regex `{}`: {}",
                     re.value,
-                    last.trim_start_matches("error: ")
+                    last_line(&e.to_string())
                 ),
             )
-        })
+        })?;
+    Ok(LazyRegex {
+        src: re.value.clone(),
+        case_insensitive,
+        re: OnceLock::new(),
+    })
 }
 
 /// A rule ready to run.
@@ -189,16 +252,16 @@ pub enum Compiled {
     FileAbsent(Files),
     FileContains {
         files: Files,
-        re: Regex,
+        re: LazyRegex,
         allow_none: bool,
     },
     FileLacks {
         files: Files,
-        re: Regex,
+        re: LazyRegex,
     },
     Markdown {
         files: Files,
-        heading: Regex,
+        heading: LazyRegex,
         min_steps: usize,
     },
     Yaml {
@@ -424,6 +487,16 @@ impl ParseCache {
     }
 }
 
+/// The value of a `Result<T, String>`, or return `Eval::Error`.
+macro_rules! ready {
+    ($e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(e) => return Eval::Error(e),
+        }
+    };
+}
+
 /// The result of a rule.
 #[derive(Debug)]
 pub enum Eval {
@@ -513,7 +586,7 @@ impl Compiled {
                 other => other,
             },
             Compiled::FileExists(files) => {
-                let found = files.select(ctx);
+                let found = ready!(files.select(ctx));
                 if found.is_empty() {
                     Eval::Fail(
                         format!("no file matches {}", files.shown),
@@ -527,7 +600,7 @@ impl Compiled {
                 }
             }
             Compiled::FileAbsent(files) => {
-                let found = files.select(ctx);
+                let found = ready!(files.select(ctx));
                 let findings: Vec<Finding> = found
                     .iter()
                     .map(|f| {
@@ -553,7 +626,8 @@ impl Compiled {
                 re,
                 allow_none,
             } => {
-                let found = files.select(ctx);
+                let re = ready!(re.get());
+                let found = ready!(files.select(ctx));
                 if found.is_empty() {
                     let m = format!("no file matches {}", files.shown);
                     return if *allow_none {
@@ -597,7 +671,8 @@ impl Compiled {
                 }
             }
             Compiled::FileLacks { files, re } => {
-                let found = files.select(ctx);
+                let re = ready!(re.get());
+                let found = ready!(files.select(ctx));
                 let mut findings = Vec::new();
                 for f in &found {
                     let Some(text) = f.text() else { continue };
@@ -635,8 +710,8 @@ impl Compiled {
                 heading,
                 min_steps,
             } => {
-                let found: Vec<&FileEntry> = files
-                    .select(ctx)
+                let heading = ready!(heading.get());
+                let found: Vec<&FileEntry> = ready!(files.select(ctx))
                     .into_iter()
                     .filter(|f| f.is_markdown())
                     .collect();
@@ -726,7 +801,10 @@ fn eval_yaml(
     expect: &Expect,
     allow_none: bool,
 ) -> Eval {
-    let found = files.select(ctx);
+    if let Expect::Matches(re) = expect {
+        ready!(re.get());
+    }
+    let found = ready!(files.select(ctx));
     let rest_shown = if prefix.is_empty() {
         path.to_string()
     } else {
@@ -867,7 +945,10 @@ fn eval_hcl(
     use hcl::edit::Span;
     use hcl::edit::structure::{Block, Body};
 
-    let found = files.select(ctx);
+    if let Expect::Matches(re) = expect {
+        ready!(re.get());
+    }
+    let found = ready!(files.select(ctx));
     let block_shown = {
         let mut s = block.join(".");
         for l in labels {

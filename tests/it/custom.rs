@@ -68,6 +68,13 @@ fn file_absent_names_each_file() {
 }
 
 #[test]
+fn check_files_are_not_subjects_of_rules() {
+    let rule = "  file_lacks:\n    files: [\"**/*.yaml\"]\n    regex: 'hunter2'\n";
+    let r = repo_with(rule, &[("app.yaml", "a: 1\n")]);
+    assert_eq!(run_rule(&r).0, "pass");
+}
+
+#[test]
 fn file_contains_every_file_must_match() {
     let rule =
         "  file_contains:\n    files: [\"services/*/Dockerfile\"]\n    regex: '^HEALTHCHECK '\n";
