@@ -11,7 +11,9 @@ pub const REGENERATE: &str =
 
 /// The registry of built-in checks, as documented in `docs/checks.md`.
 pub fn builtin_registry() -> anyhow::Result<Registry> {
-    Ok(Registry::new(crate::checks::builtin())?)
+    let mut all = crate::checks::builtin();
+    all.extend(crate::declarative::builtin()?);
+    Ok(Registry::new(all)?)
 }
 
 /// A GitHub-style heading anchor for `text` (lower case, spaces to `-`,

@@ -77,6 +77,29 @@ impl Check for DeclarativeCheck {
     }
 }
 
+/// The built-in declarative checks (`checks/*.yaml`, compiled in).
+pub fn builtin() -> anyhow::Result<Vec<Box<dyn Check>>> {
+    let cache = Arc::new(ParseCache::default());
+    Ok(builtin_with(&cache)?
+        .into_iter()
+        .map(|c| Box::new(c) as Box<dyn Check>)
+        .collect())
+}
+
+fn builtin_with(cache: &Arc<ParseCache>) -> anyhow::Result<Vec<DeclarativeCheck>> {
+    let mut out = Vec::new();
+    for (name, text) in BUILTIN {
+        for mut c in
+            parse_file(name, text, None).map_err(|e| anyhow::anyhow!("built-in check file {e}"))?
+        {
+            c.meta.source = "builtin".to_string();
+            c.cache = cache.clone();
+            out.push(c);
+        }
+    }
+    Ok(out)
+}
+
 /// The declarative checks for a run on `root`: built-in ones and the
 /// repository's own.
 pub fn load(root: &Path, config: &LoadedConfig) -> anyhow::Result<Vec<Box<dyn Check>>> {
@@ -84,16 +107,9 @@ pub fn load(root: &Path, config: &LoadedConfig) -> anyhow::Result<Vec<Box<dyn Ch
     // id → where it was defined, for duplicate errors that name both places.
     let mut seen: HashMap<String, String> = HashMap::new();
     let cache = Arc::new(ParseCache::default());
-    for (name, text) in BUILTIN {
-        for c in
-            parse_file(name, text, None).map_err(|e| anyhow::anyhow!("built-in check file {e}"))?
-        {
-            let mut c = c;
-            c.meta.source = "builtin".to_string();
-            c.cache = cache.clone();
-            seen.insert(c.meta.id.clone(), format!("built-in {name}"));
-            out.push(Box::new(c));
-        }
+    for c in builtin_with(&cache)? {
+        seen.insert(c.meta.id.clone(), "a built-in check".to_string());
+        out.push(Box::new(c));
     }
 
     let mut dirs: Vec<(String, bool)> = vec![(USER_DIR.to_string(), false)];
