@@ -17,7 +17,7 @@ bin="${READYCTL:-$here/target/release/readyctl}"
 [ -x "$bin" ] || { echo "no binary at $bin (cargo build --release)" >&2; exit 2; }
 
 work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 tree="$work/repo"
 
 python3 - "$tree" <<'PY'

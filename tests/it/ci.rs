@@ -109,6 +109,15 @@ fn real_shaped_github_workflows_pass_everything() {
             .unwrap()
             .contains("job `lint`"),
     );
+    // The line of `cargo test` inside the `run: |` block.
+    assert!(
+        check(&r, "ci.runs-tests")["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("(.github/workflows/ci.yml:23)"),
+        "{:#}",
+        check(&r, "ci.runs-tests")
+    );
 }
 
 #[test]

@@ -213,6 +213,7 @@ fn malformed_inputs_are_findings_not_crashes() {
         "deep.tf.json",
         format!("{}{}", "[".repeat(5000), "]".repeat(5000)),
     );
+    repo.write("prod.auto.tfvars", "region = \"eu-west-1\"\ncount = \n");
     // Terraform rejects a redefined attribute; so does hcl::edit.
     repo.write(
         "dup.tf",
@@ -234,6 +235,7 @@ fn malformed_inputs_are_findings_not_crashes() {
             "deep.tf.json",
             "deep_blocks.tf",
             "dup.tf",
+            "prod.auto.tfvars",
             "unterminated.tf"
         ]
     );

@@ -53,12 +53,9 @@ pub(crate) fn find_command(
         for c in &j.commands {
             for (i, l) in c.text.lines().enumerate() {
                 if matches(l) {
-                    // A block scalar starts on the line after its key.
-                    let offset = if c.text.contains('\n') {
-                        i as u32 + 1
-                    } else {
-                        0
-                    };
+                    // A block scalar is placed at its first non-blank line.
+                    let blank = c.text.len() - c.text.trim_start_matches('\n').len();
+                    let offset = (i as u32).saturating_sub(blank as u32);
                     return Some((j, c, c.line + offset));
                 }
             }

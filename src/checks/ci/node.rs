@@ -297,6 +297,15 @@ mod tests {
     }
 
     #[test]
+    fn block_scalars_are_placed_at_their_first_content_line() {
+        with_big_stack(|| {
+            let n = parse("k: |\n  a\n  b\nl: |\n\n  c\n").unwrap();
+            assert_eq!(n.get("k").unwrap().line, 2);
+            assert_eq!(n.get("l").unwrap().line, 6);
+        });
+    }
+
+    #[test]
     fn merge_keys_and_anchors() {
         let n = parse(".base: &base\n  image: rust\n  script:\n    - cargo test\ntest:\n  <<: *base\n  stage: test\n").unwrap();
         let t = n.get("test").unwrap();

@@ -188,7 +188,8 @@ fn jenkins(f: &CiDoc, text: &str, out: &mut Vec<Finding>) {
 }
 
 fn github(doc: &Node, bad: &mut impl FnMut(&Node, String)) {
-    if !doc.has("on") {
+    // `true:` is how a YAML 1.1 round-trip spells `on:`.
+    if !doc.has("on") && !doc.has("true") {
         bad(doc, "workflow has no `on` (triggers)".into());
     }
     let Some(jobs) = doc.get("jobs") else {

@@ -36,14 +36,28 @@ pub(crate) fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
-/// " (N example/test modules not checked)" or "".
+/// What a check did not look at: " (N modules under examples/tests not
+/// checked; M unparsable files skipped: see terraform.valid)" or "".
 pub(crate) fn examples_note(m: &model::Model) -> String {
+    let mut parts = Vec::new();
     match m.example_count() {
-        0 => String::new(),
-        n => format!(
-            " ({} under examples/tests not checked)",
+        0 => {}
+        n => parts.push(format!(
+            "{} under examples/tests not checked",
             plural(n, "module")
-        ),
+        )),
+    }
+    match m.files.iter().filter(|f| f.parsed.is_err()).count() {
+        0 => {}
+        n => parts.push(format!(
+            "{} skipped: see terraform.valid",
+            plural(n, "unparsable file")
+        )),
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", parts.join("; "))
     }
 }
 

@@ -11,9 +11,8 @@ use std::sync::Arc;
 use hcl::edit::Span;
 use hcl::edit::expr::{Expression, ObjectKey};
 use hcl::edit::structure::{Body as HclBody, Structure};
-use rayon::prelude::*;
 
-use super::per_run::per_index;
+use super::per_run::{parallel_map, per_index};
 use crate::index::{Content, FileEntry, Index};
 use crate::text::LineIndex;
 
@@ -185,7 +184,7 @@ fn role_of(name: &str) -> Option<Role> {
     }
 }
 
-/// Build the model: parse every Terraform file (in parallel), then group
+/// Build the model: parse every Terraform file (on our own threads), then group
 /// the configuration files into modules.
 pub fn build(index: &Index) -> Model {
     let entries: Vec<(&FileEntry, Role)> = index
@@ -194,15 +193,12 @@ pub fn build(index: &Index) -> Model {
         .filter(|f| !f.is_vendored())
         .filter_map(|f| role_of(f.name()).map(|r| (f, r)))
         .collect();
-    let files: Vec<TfFile> = entries
-        .par_iter()
-        .map(|(f, role)| TfFile {
-            path: f.path.clone(),
-            dir: f.dir().to_string(),
-            role: *role,
-            parsed: parse_entry(f),
-        })
-        .collect();
+    let files: Vec<TfFile> = parallel_map(&entries, |(f, role)| TfFile {
+        path: f.path.clone(),
+        dir: f.dir().to_string(),
+        role: *role,
+        parsed: parse_entry(f),
+    });
     let modules = modules(&files);
     Model { files, modules }
 }

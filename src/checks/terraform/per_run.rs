@@ -22,6 +22,10 @@ const KEEP: usize = 8;
 
 /// The `T` of `index`, built by `build` on first use. Concurrent callers
 /// for the same index wait for the first one instead of building again.
+///
+/// `build` must not use the global rayon pool: a worker waiting on its
+/// `join` may pick up another check that waits here, on the cell its own
+/// thread is filling. Builders use their own threads ([`parallel_map`]).
 pub fn per_index<T, F>(index: &Index, build: F) -> Arc<T>
 where
     T: Send + Sync + 'static,
@@ -52,4 +56,71 @@ where
         }
     };
     slot.get_or_init(|| Arc::new(build(index))).clone()
+}
+
+/// Map `items` with `f` on up to `available_parallelism` scoped threads of
+/// our own (not rayon's pool: see [`per_index`]), keeping the order.
+pub fn parallel_map<I, O, F>(items: &[I], f: F) -> Vec<O>
+where
+    I: Sync,
+    O: Send,
+    F: Fn(&I) -> O + Sync,
+{
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(16);
+    if threads < 2 || items.len() < 32 {
+        return items.iter().map(&f).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| {
+                let f = &f;
+                s.spawn(move || part.iter().map(f).collect::<Vec<O>>())
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[test]
+    fn built_once_and_shared_across_threads() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = Index::build(dir.path()).unwrap();
+        let calls = AtomicUsize::new(0);
+        let values: Vec<Arc<u64>> = std::thread::scope(|s| {
+            let hs: Vec<_> = (0..8)
+                .map(|_| {
+                    s.spawn(|| {
+                        per_index(&index, |_| {
+                            calls.fetch_add(1, Ordering::SeqCst);
+                            std::thread::sleep(std::time::Duration::from_millis(20));
+                            42u64
+                        })
+                    })
+                })
+                .collect();
+            hs.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+        assert!(values.iter().all(|v| **v == 42));
+    }
+
+    #[test]
+    fn parallel_map_keeps_order() {
+        let items: Vec<u32> = (0..1000).collect();
+        let out = parallel_map(&items, |x| x * 2);
+        assert_eq!(out, items.iter().map(|x| x * 2).collect::<Vec<_>>());
+    }
 }
