@@ -56,7 +56,10 @@ fn assert_never_printed(repo: &Repo, secret: &str, extra: &[&str]) {
         );
         // Not even a long piece of it.
         let piece = &secret[secret.len() / 2..];
-        assert!(!all.contains(piece), "{format} output holds a piece:\n{all}");
+        assert!(
+            !all.contains(piece),
+            "{format} output holds a piece:\n{all}"
+        );
     }
 }
 
@@ -94,7 +97,10 @@ fn many_families_are_found_and_never_printed() {
     );
     let db = format!("postgres://app:{}@db.internal:5432/app", "Hq2v9Lm4Rt7Kp3Wz");
     repo.write(".github/workflows/x.yml", format!("env:\n  TOKEN: {gh}\n"))
-        .write("config/app.yaml", format!("database:\n  password: \"{pw}\"\n"))
+        .write(
+            "config/app.yaml",
+            format!("database:\n  password: \"{pw}\"\n"),
+        )
         .write("deploy/key.txt", &pem)
         .write("notify.sh", format!("curl -X POST {slack}\n"))
         .write(".env.example", format!("DATABASE_URL={db}\n"));
@@ -119,7 +125,11 @@ fn many_families_are_found_and_never_printed() {
     for s in [&gh, &pw, &slack, &db] {
         assert_never_printed(&repo, s, &[]);
     }
-    assert_never_printed(&repo, "Kj7Hc2Fq9Lw3Rt6Yp1Ds4Gv8Bn5Xz0Mk2Ju7Ie3Oa6Pf9Qg", &[]);
+    assert_never_printed(
+        &repo,
+        "Kj7Hc2Fq9Lw3Rt6Yp1Ds4Gv8Bn5Xz0Mk2Ju7Ie3Oa6Pf9Qg",
+        &[],
+    );
 }
 
 #[test]
@@ -144,7 +154,11 @@ fn placeholders_and_references_do_not_fire() {
     );
     repo.commit("init");
     let (report, code) = repo.check_json(&["--only", "secrets.none-committed"]);
-    assert_eq!(status(&report, "secrets.none-committed"), "pass", "{report:#}");
+    assert_eq!(
+        status(&report, "secrets.none-committed"),
+        "pass",
+        "{report:#}"
+    );
     assert_eq!(code, 0);
 }
 
@@ -175,9 +189,16 @@ fn allow_paths_suppress_matching_files() {
     repo.commit("init");
     let (report, _) = repo.check_json(&["--only", "secrets.none-committed"]);
     assert_eq!(status(&report, "secrets.none-committed"), "fail");
-    repo.write("readyctl.yaml", "secrets:\n  allow_paths: [\"testdata/**\"]\n");
+    repo.write(
+        "readyctl.yaml",
+        "secrets:\n  allow_paths: [\"testdata/**\"]\n",
+    );
     let (report, code) = repo.check_json(&["--only", "secrets.none-committed"]);
-    assert_eq!(status(&report, "secrets.none-committed"), "pass", "{report:#}");
+    assert_eq!(
+        status(&report, "secrets.none-committed"),
+        "pass",
+        "{report:#}"
+    );
     assert_eq!(code, 0);
 }
 
@@ -190,7 +211,11 @@ fn binary_files_are_skipped() {
     repo.write("asset.bin", bin);
     repo.commit("init");
     let (report, _) = repo.check_json(&["--only", "secrets.none-committed"]);
-    assert_eq!(status(&report, "secrets.none-committed"), "pass", "{report:#}");
+    assert_eq!(
+        status(&report, "secrets.none-committed"),
+        "pass",
+        "{report:#}"
+    );
 }
 
 #[test]
@@ -210,12 +235,24 @@ fn baseline_accepts_moved_lines_and_rejects_new_secrets() {
     let v: serde_json::Value = serde_json::from_str(&file).expect("baseline is JSON");
     assert_eq!(v["version"], 1);
     assert_eq!(v["secrets"].as_array().map(Vec::len), Some(2));
-    assert!(v["secrets"][0]["fingerprint"].as_str().unwrap().starts_with("sha256:"));
+    assert!(
+        v["secrets"][0]["fingerprint"]
+            .as_str()
+            .unwrap()
+            .starts_with("sha256:")
+    );
 
     let (report, code) = repo.check_json(&["--only", "secrets.none-committed"]);
-    assert_eq!(status(&report, "secrets.none-committed"), "pass", "{report:#}");
+    assert_eq!(
+        status(&report, "secrets.none-committed"),
+        "pass",
+        "{report:#}"
+    );
     assert_eq!(code, 0);
-    let msg = check(&report, "secrets.none-committed")["message"].as_str().unwrap().to_string();
+    let msg = check(&report, "secrets.none-committed")["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
     assert!(msg.contains("2 accepted by the baseline"), "{msg}");
 
     // The line moves (and even changes file): still accepted.
@@ -225,7 +262,11 @@ fn baseline_accepts_moved_lines_and_rejects_new_secrets() {
     );
     repo.write("src/moved.py", format!("OTHER = \"{old}\"\n"));
     let (report, _) = repo.check_json(&["--only", "secrets.none-committed"]);
-    assert_eq!(status(&report, "secrets.none-committed"), "pass", "{report:#}");
+    assert_eq!(
+        status(&report, "secrets.none-committed"),
+        "pass",
+        "{report:#}"
+    );
 
     // A new secret fails, and only it is reported.
     let new = aws_key("Z3NC6BD2FH5JY7GS");
@@ -242,21 +283,36 @@ fn baseline_accepts_moved_lines_and_rejects_new_secrets() {
 fn configured_baseline_path_and_malformed_baseline() {
     let repo = Repo::git();
     let key = aws_key("Q7LM2XV4RT6KP3WZ");
-    repo.write("a.py", format!("K = \"{key}\"\n"))
-        .write("readyctl.yaml", "secrets:\n  baseline: .ci/secrets-baseline.json\n");
+    repo.write("a.py", format!("K = \"{key}\"\n")).write(
+        "readyctl.yaml",
+        "secrets:\n  baseline: .ci/secrets-baseline.json\n",
+    );
     repo.commit("init");
     std::fs::create_dir_all(repo.path().join(".ci")).unwrap();
     let r = repo.readyctl(&["baseline"]);
     assert_eq!(r.code, 0, "{r:?}");
     assert!(repo.exists(".ci/secrets-baseline.json"));
     let (report, _) = repo.check_json(&["--only", "secrets.none-committed"]);
-    assert_eq!(status(&report, "secrets.none-committed"), "pass", "{report:#}");
+    assert_eq!(
+        status(&report, "secrets.none-committed"),
+        "pass",
+        "{report:#}"
+    );
 
-    repo.write(".ci/secrets-baseline.json", "{\n  \"version\": 1,\n  \"secrets\": [oops]\n}\n");
+    repo.write(
+        ".ci/secrets-baseline.json",
+        "{\n  \"version\": 1,\n  \"secrets\": [oops]\n}\n",
+    );
     let (report, code) = repo.check_json(&["--only", "secrets.none-committed"]);
-    assert_eq!(status(&report, "secrets.none-committed"), "error", "{report:#}");
+    assert_eq!(
+        status(&report, "secrets.none-committed"),
+        "error",
+        "{report:#}"
+    );
     assert_ne!(code, 0);
-    let msg = check(&report, "secrets.none-committed")["message"].as_str().unwrap();
+    let msg = check(&report, "secrets.none-committed")["message"]
+        .as_str()
+        .unwrap();
     assert!(msg.starts_with(".ci/secrets-baseline.json:3:"), "{msg}");
 }
 
@@ -264,11 +320,16 @@ fn configured_baseline_path_and_malformed_baseline() {
 fn history_finds_a_removed_secret_only_with_history() {
     let repo = Repo::git();
     let key = aws_key("Q7LM2XV4RT6KP3WZ");
-    repo.write("README.md", "# app\n")
-        .write("deploy/settings.py", format!("DEBUG = False\nAWS_KEY = \"{key}\"\n"));
+    repo.write("README.md", "# app\n").write(
+        "deploy/settings.py",
+        format!("DEBUG = False\nAWS_KEY = \"{key}\"\n"),
+    );
     repo.commit("add settings");
     let first = repo.git_cmd(&["rev-parse", "HEAD"]).trim().to_string();
-    repo.write("deploy/settings.py", "DEBUG = False\nAWS_KEY = os.environ['AWS_KEY']\n");
+    repo.write(
+        "deploy/settings.py",
+        "DEBUG = False\nAWS_KEY = os.environ['AWS_KEY']\n",
+    );
     repo.commit("remove key");
     for i in 0..3 {
         repo.write("README.md", format!("# app {i}\n"));
@@ -276,7 +337,11 @@ fn history_finds_a_removed_secret_only_with_history() {
     }
 
     let (report, code) = repo.check_json(&["--only", "secrets.none-committed"]);
-    assert_eq!(status(&report, "secrets.none-committed"), "pass", "{report:#}");
+    assert_eq!(
+        status(&report, "secrets.none-committed"),
+        "pass",
+        "{report:#}"
+    );
     assert_eq!(code, 0);
 
     let (report, code) = repo.check_json(&["--only", "secrets.none-committed", "--history"]);
@@ -287,7 +352,9 @@ fn history_finds_a_removed_secret_only_with_history() {
     assert_eq!(f[0]["line"], 2);
     assert_eq!(f[0]["commit"], first.as_str());
     assert_eq!(f[0]["rule"], "aws-access-key-id");
-    let msg = check(&report, "secrets.none-committed")["message"].as_str().unwrap();
+    let msg = check(&report, "secrets.none-committed")["message"]
+        .as_str()
+        .unwrap();
     assert!(msg.contains("5 commits"), "{msg}");
     assert_never_printed(&repo, &key, &["--history"]);
 
@@ -296,7 +363,11 @@ fn history_finds_a_removed_secret_only_with_history() {
     assert_eq!(r.code, 0, "{r:?}");
     assert!(!repo.read(".readyctl-baseline.json").contains(&key));
     let (report, _) = repo.check_json(&["--only", "secrets.none-committed", "--history"]);
-    assert_eq!(status(&report, "secrets.none-committed"), "pass", "{report:#}");
+    assert_eq!(
+        status(&report, "secrets.none-committed"),
+        "pass",
+        "{report:#}"
+    );
 }
 
 #[test]
@@ -304,7 +375,11 @@ fn history_outside_git_scans_the_tree_only() {
     let repo = Repo::plain();
     repo.write("a.txt", "nothing here\n");
     let (report, code) = repo.check_json(&["--only", "secrets.none-committed", "--history"]);
-    assert_eq!(status(&report, "secrets.none-committed"), "pass", "{report:#}");
+    assert_eq!(
+        status(&report, "secrets.none-committed"),
+        "pass",
+        "{report:#}"
+    );
     assert_eq!(code, 0);
 }
 
@@ -366,23 +441,41 @@ fn sensitive_files_are_flagged() {
         "{report:#}"
     );
     let meta = check(&report, "secrets.sensitive-files");
-    assert!(meta["fix"]["hint"].as_str().unwrap().contains("git rm --cached"), "{meta:#}");
+    assert!(
+        meta["fix"]["hint"]
+            .as_str()
+            .unwrap()
+            .contains("git rm --cached"),
+        "{meta:#}"
+    );
 }
 
 #[test]
 fn sensitive_files_pass_on_a_clean_repo_and_respect_allow_paths() {
     let repo = Repo::git();
-    repo.write(".env.example", "A=\n").write("src/main.rs", "fn main() {}\n");
+    repo.write(".env.example", "A=\n")
+        .write("src/main.rs", "fn main() {}\n");
     repo.commit("init");
     let (report, code) = repo.check_json(&["--only", "secrets.sensitive-files"]);
-    assert_eq!(status(&report, "secrets.sensitive-files"), "pass", "{report:#}");
+    assert_eq!(
+        status(&report, "secrets.sensitive-files"),
+        "pass",
+        "{report:#}"
+    );
     assert_eq!(code, 0);
     repo.write("testdata/.env", "A=1\n");
     let (report, _) = repo.check_json(&["--only", "secrets.sensitive-files"]);
     assert_eq!(status(&report, "secrets.sensitive-files"), "fail");
-    repo.write("readyctl.yaml", "secrets:\n  allow_paths: [\"testdata/**\"]\n");
+    repo.write(
+        "readyctl.yaml",
+        "secrets:\n  allow_paths: [\"testdata/**\"]\n",
+    );
     let (report, _) = repo.check_json(&["--only", "secrets.sensitive-files"]);
-    assert_eq!(status(&report, "secrets.sensitive-files"), "pass", "{report:#}");
+    assert_eq!(
+        status(&report, "secrets.sensitive-files"),
+        "pass",
+        "{report:#}"
+    );
 }
 
 #[test]
@@ -393,7 +486,10 @@ fn gitignore_is_evaluated_with_git_semantics() {
     let (report, _) = repo.check_json(&["--only", "secrets.gitignore"]);
     assert_eq!(status(&report, "secrets.gitignore"), "fail");
     assert_eq!(check(&report, "secrets.gitignore")["severity"], "warning");
-    assert_eq!(check(&report, "secrets.gitignore")["fix"]["scaffold"], "gitignore");
+    assert_eq!(
+        check(&report, "secrets.gitignore")["fix"]["scaffold"],
+        "gitignore"
+    );
 
     // Different spellings that git treats as covering the paths.
     repo.write(
@@ -413,19 +509,32 @@ fn gitignore_is_evaluated_with_git_semantics() {
     assert_eq!(code, 0, "warnings do not fail the gate");
     let f = &check(&report, "secrets.gitignore")["findings"];
     assert_eq!(f.as_array().map(Vec::len), Some(1), "{report:#}");
-    assert!(f[0]["message"].as_str().unwrap().contains("`.env`"), "{report:#}");
+    assert!(
+        f[0]["message"].as_str().unwrap().contains("`.env`"),
+        "{report:#}"
+    );
 
     // `.terraform` as a file pattern anchored elsewhere does not count.
-    repo.write(".gitignore", "*.tfstate*\n*.pem\n*.key\n.env\nsub/.terraform/\n");
+    repo.write(
+        ".gitignore",
+        "*.tfstate*\n*.pem\n*.key\n.env\nsub/.terraform/\n",
+    );
     let (report, _) = repo.check_json(&["--only", "secrets.gitignore"]);
     let f = &check(&report, "secrets.gitignore")["findings"];
-    assert!(f[0]["message"].as_str().unwrap().contains(".terraform/"), "{report:#}");
+    assert!(
+        f[0]["message"].as_str().unwrap().contains(".terraform/"),
+        "{report:#}"
+    );
 }
 
 #[test]
 fn explain_documents_each_secrets_check() {
     let repo = Repo::plain();
-    for id in ["secrets.none-committed", "secrets.sensitive-files", "secrets.gitignore"] {
+    for id in [
+        "secrets.none-committed",
+        "secrets.sensitive-files",
+        "secrets.gitignore",
+    ] {
         let r = repo.readyctl(&["explain", id]);
         assert_eq!(r.code, 0, "{r:?}");
         for h in ["What it checks", "Why it matters", "How to fix", "Example"] {

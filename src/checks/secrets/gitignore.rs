@@ -99,14 +99,21 @@ impl Check for Gitignore {
         };
         let mut missing: Vec<(&str, &str)> = Vec::new();
         for (path, is_dir, pattern) in PROBES {
-            if !gi.matched_path_or_any_parents(root.join(path), is_dir).is_ignore() {
+            if !gi
+                .matched_path_or_any_parents(root.join(path), is_dir)
+                .is_ignore()
+            {
                 missing.push((path, pattern));
             }
         }
         let findings: Vec<Finding> = missing
             .iter()
             .map(|(path, pattern)| {
-                let shown = if *path == ".terraform" { ".terraform/" } else { path };
+                let shown = if *path == ".terraform" {
+                    ".terraform/"
+                } else {
+                    path
+                };
                 Finding::new(format!("`{shown}` is not ignored (add `{pattern}`)"))
                     .at(".gitignore", None)
             })
@@ -114,8 +121,14 @@ impl Check for Gitignore {
         let n = findings.len();
         Outcome::from_findings(
             findings,
-            format!("`.gitignore` ignores {} representative secret paths", PROBES.len()),
-            format!("`.gitignore` misses {n} secret path{}", if n == 1 { "" } else { "s" }),
+            format!(
+                "`.gitignore` ignores {} representative secret paths",
+                PROBES.len()
+            ),
+            format!(
+                "`.gitignore` misses {n} secret path{}",
+                if n == 1 { "" } else { "s" }
+            ),
         )
     }
 }

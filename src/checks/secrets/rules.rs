@@ -102,11 +102,7 @@ impl Allow {
     pub fn accepts(&self, secret: &[u8]) -> bool {
         if !self.stopwords.is_empty() {
             let lower = secret.to_ascii_lowercase();
-            if self
-                .stopwords
-                .iter()
-                .any(|w| memmem(&lower, w.as_bytes()))
-            {
+            if self.stopwords.iter().any(|w| memmem(&lower, w.as_bytes())) {
                 return true;
             }
         }
@@ -170,8 +166,7 @@ impl Rules {
 
     /// Parse and compile a rule file.
     pub fn parse(text: &str) -> Result<Rules, String> {
-        let file: RuleFile =
-            crate::yaml::from_str(text).map_err(|e| e.in_file(RULES_FILE))?;
+        let file: RuleFile = crate::yaml::from_str(text).map_err(|e| e.in_file(RULES_FILE))?;
         let allow = Allow::compile(&file.allow, "allow")?;
         let mut rules = Vec::with_capacity(file.rules.len());
         let mut patterns: Vec<String> = Vec::new();
@@ -187,9 +182,7 @@ impl Rules {
             }
             let regex = compile_regex(&spec.regex)
                 .map_err(|e| format!("{RULES_FILE}: rule {}: {e}", spec.id))?;
-            let secret_group = regex
-                .capture_names()
-                .position(|n| n == Some("secret"));
+            let secret_group = regex.capture_names().position(|n| n == Some("secret"));
             for kw in &spec.keywords {
                 let kw = kw.to_ascii_lowercase();
                 match patterns.iter().position(|p| *p == kw) {

@@ -123,10 +123,7 @@ impl Rules {
         hits.sort_by_key(|h| (h.start, h.rule));
         let mut kept: Vec<Hit> = Vec::with_capacity(hits.len());
         for h in hits {
-            if let Some(k) = kept
-                .iter_mut()
-                .find(|k| h.start < k.end && k.start < h.end)
-            {
+            if let Some(k) = kept.iter_mut().find(|k| h.start < k.end && k.start < h.end) {
                 if h.rule < k.rule {
                     *k = h;
                 }
@@ -189,13 +186,7 @@ pub fn redact(secret: &[u8]) -> String {
     };
     let prefix: String = secret[..show]
         .iter()
-        .map(|&b| {
-            if b.is_ascii_graphic() {
-                b as char
-            } else {
-                '?'
-            }
-        })
+        .map(|&b| if b.is_ascii_graphic() { b as char } else { '?' })
         .collect();
     format!("{prefix}…({n} chars)")
 }
@@ -238,7 +229,9 @@ mod tests {
                         hits.iter().any(|h| rules.rules[h.rule].id == r.id),
                         "rule {} missed its sample {t:?} (seed {seed}); found {:?}",
                         r.id,
-                        hits.iter().map(|h| &rules.rules[h.rule].id).collect::<Vec<_>>()
+                        hits.iter()
+                            .map(|h| &rules.rules[h.rule].id)
+                            .collect::<Vec<_>>()
                     );
                     // Planted in a larger file, on line 3, after other text.
                     let wrapped = format!("// config\n\nvalue {text}\n");
@@ -275,7 +268,9 @@ mod tests {
                     hits.is_empty(),
                     "fp sample {t:?} of rule {} was found by {:?}",
                     r.id,
-                    hits.iter().map(|h| &rules.rules[h.rule].id).collect::<Vec<_>>()
+                    hits.iter()
+                        .map(|h| &rules.rules[h.rule].id)
+                        .collect::<Vec<_>>()
                 );
             }
         }
@@ -286,14 +281,21 @@ mod tests {
         let mut rng = rand::rngs::StdRng::seed_from_u64(1);
         let s = rules::expand_template("AKIA{16:A-Z2-7}", &mut rng);
         assert_eq!(s.len(), 20);
-        assert!(s[4..].bytes().all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b)));
+        assert!(
+            s[4..]
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b))
+        );
         assert_eq!(rules::expand_template("{\"a\": 1}", &mut rng), "{\"a\": 1}");
         let s = rules::expand_template("{5:_-}", &mut rng);
         assert!(s.bytes().all(|b| b == b'_' || b == b'-'), "{s}");
         // The rule file itself, scanned as a file, holds no secret.
         let all = all_rules();
         let hits = all.scan(rules::RULES_FILE, rules::RULES_YAML.as_bytes());
-        let ids: Vec<_> = hits.iter().map(|h| (&all.rules[h.rule].id, h.line)).collect();
+        let ids: Vec<_> = hits
+            .iter()
+            .map(|h| (&all.rules[h.rule].id, h.line))
+            .collect();
         assert!(ids.is_empty(), "rules.yaml trips the scanner: {ids:?}");
     }
 
@@ -301,7 +303,9 @@ mod tests {
     fn inline_allow_and_positions() {
         let rules = all_rules();
         let key = format!("AK{}", "IA2345ABCDEFGHIJKL");
-        let text = format!("a\nb = \"{key}\"\nc = \"{key}\" # readyctl:allow\nd = \"{key}\" // gitleaks:allow\n");
+        let text = format!(
+            "a\nb = \"{key}\"\nc = \"{key}\" # readyctl:allow\nd = \"{key}\" // gitleaks:allow\n"
+        );
         let hits = rules.scan("x.py", text.as_bytes());
         assert_eq!(hits.len(), 1, "{hits:?}");
         assert_eq!((hits[0].line, hits[0].column), (2, 6));
@@ -322,8 +326,14 @@ mod tests {
         // Dense keywords merge into few windows.
         let dense = "token token\ntoken\n\n\nsecret\n".repeat(3);
         let plan = rules.plan(dense.as_bytes());
-        let generic = rules.rules.iter().position(|r| r.id == "generic-secret").unwrap();
-        let Plan::Windows(ws) = &plan[generic] else { panic!("{:?}", plan[generic]) };
+        let generic = rules
+            .rules
+            .iter()
+            .position(|r| r.id == "generic-secret")
+            .unwrap();
+        let Plan::Windows(ws) = &plan[generic] else {
+            panic!("{:?}", plan[generic])
+        };
         assert!(ws.windows(2).all(|w| w[0].1 < w[1].0), "{ws:?}");
         assert!(ws.len() <= 6, "{ws:?}");
     }

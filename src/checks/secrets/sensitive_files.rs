@@ -72,17 +72,15 @@ static NPMRC_TOKEN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?m)(?:_authToken|_auth|_password)\s*=\s*[^\s$]").expect("valid regex")
 });
 /// `.pypirc` / `.netrc` password with a literal value.
-static PASSWORD_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)(?:^|\s)password\s*[:= ]\s*[^\s$]").expect("valid regex")
-});
+static PASSWORD_LINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?m)(?:^|\s)password\s*[:= ]\s*[^\s$]").expect("valid regex"));
 /// A kubeconfig's inline credentials.
 static KUBE_CRED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?m)^\s*(?:token|client-key-data|password)\s*:\s*["']?[^\s"'$]"#)
         .expect("valid regex")
 });
-static KUBE_CONFIG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)^kind:\s*Config\s*$").expect("valid regex")
-});
+static KUBE_CONFIG: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?m)^kind:\s*Config\s*$").expect("valid regex"));
 
 /// Why `f` is a sensitive file, if it is.
 pub fn classify(f: &FileEntry) -> Option<String> {
@@ -93,9 +91,11 @@ pub fn classify(f: &FileEntry) -> Option<String> {
 
     if lower == ".env" || lower.starts_with(".env.") {
         let suffix = lower.trim_start_matches(".env").trim_start_matches('.');
-        let template = ["example", "sample", "template", "dist", "defaults", "schema"]
-            .iter()
-            .any(|t| suffix.split('.').any(|p| p == *t));
+        let template = [
+            "example", "sample", "template", "dist", "defaults", "schema",
+        ]
+        .iter()
+        .any(|t| suffix.split('.').any(|p| p == *t));
         if !template {
             return Some("environment file".into());
         }
@@ -125,14 +125,14 @@ pub fn classify(f: &FileEntry) -> Option<String> {
     if lower == ".npmrc" && NPMRC_TOKEN.is_match(text()) {
         return Some("npm config with an auth token".into());
     }
-    if matches!(lower.as_str(), ".pypirc" | ".netrc" | "_netrc") && PASSWORD_LINE.is_match(text())
-    {
+    if matches!(lower.as_str(), ".pypirc" | ".netrc" | "_netrc") && PASSWORD_LINE.is_match(text()) {
         return Some(format!("{name} with a password"));
     }
     let kube_named = lower == "kubeconfig"
         || ext == "kubeconfig"
         || (lower == "config" && f.dir().ends_with(".kube"));
-    let kube_like = kube_named || (f.is_yaml() || lower == "config") && KUBE_CONFIG.is_match(text());
+    let kube_like =
+        kube_named || (f.is_yaml() || lower == "config") && KUBE_CONFIG.is_match(text());
     if kube_like && KUBE_CONFIG.is_match(text()) && KUBE_CRED.is_match(text()) {
         return Some("kubeconfig with credentials".into());
     }
@@ -172,7 +172,11 @@ impl Check for SensitiveFiles {
             .filter(|f| !allow.is_match(&f.path))
             .filter_map(|f| {
                 classify(f).map(|why| {
-                    let state = if f.tracked { "committed" } else { "not ignored" };
+                    let state = if f.tracked {
+                        "committed"
+                    } else {
+                        "not ignored"
+                    };
                     Finding::new(format!("{why} {state}: {}", f.path)).at(f.path.clone(), None)
                 })
             })
@@ -181,7 +185,10 @@ impl Check for SensitiveFiles {
         Outcome::from_findings(
             findings,
             "no sensitive file committed",
-            format!("{n} sensitive file{} committed", if n == 1 { "" } else { "s" }),
+            format!(
+                "{n} sensitive file{} committed",
+                if n == 1 { "" } else { "s" }
+            ),
         )
     }
 }
