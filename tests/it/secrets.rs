@@ -572,3 +572,26 @@ fn explain_documents_each_secrets_check() {
         }
     }
 }
+
+#[test]
+fn this_repository_holds_no_secret() {
+    let root = crate::common::crate_root();
+    let r = crate::common::run_in(
+        &root,
+        &[
+            "check",
+            "--offline",
+            "--no-progress",
+            "--format",
+            "json",
+            "--only",
+            "secrets.none-committed",
+        ],
+    );
+    let report: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON report");
+    assert_eq!(
+        status(&report, "secrets.none-committed"),
+        "pass",
+        "{report:#}"
+    );
+}
