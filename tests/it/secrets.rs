@@ -163,6 +163,36 @@ fn placeholders_and_references_do_not_fire() {
 }
 
 #[test]
+fn a_secret_repeated_in_a_file_is_one_finding_naming_every_line() {
+    let repo = Repo::git();
+    let key = aws_key("Q7LM2XV4RT6KP3WZ");
+    let other = aws_key("Z3NC6BD2FH5JY7GS");
+    repo.write(
+        "a.py",
+        format!("A = \"{key}\"\nB = 1\nC = \"{key}\"\nD = \"{other}\"\nE = \"{key}\"\n"),
+    )
+    .write("b.py", format!("A = \"{key}\"\n"));
+    repo.commit("init");
+    let (report, _) = repo.check_json(&["--only", "secrets.none-committed"]);
+    let f = secret_findings(&report);
+    let got: Vec<(String, u64, String)> = f
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(got.len(), 3, "{report:#}");
+    assert_eq!((got[0].0.as_str(), got[0].1), ("a.py", 1));
+    assert!(got[0].2.ends_with("also on lines 3, 5"), "{}", got[0].2);
+    assert_eq!((got[1].0.as_str(), got[1].1), ("a.py", 4));
+    assert_eq!((got[2].0.as_str(), got[2].1), ("b.py", 1));
+}
+
+#[test]
 fn inline_allow_markers_suppress_their_line_only() {
     let repo = Repo::git();
     let a = aws_key("Q7LM2XV4RT6KP3WZ");
@@ -541,4 +571,27 @@ fn explain_documents_each_secrets_check() {
             assert!(r.stdout.contains(h), "{id}: {h}\n{}", r.stdout);
         }
     }
+}
+
+#[test]
+fn this_repository_holds_no_secret() {
+    let root = crate::common::crate_root();
+    let r = crate::common::run_in(
+        &root,
+        &[
+            "check",
+            "--offline",
+            "--no-progress",
+            "--format",
+            "json",
+            "--only",
+            "secrets.none-committed",
+        ],
+    );
+    let report: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON report");
+    assert_eq!(
+        status(&report, "secrets.none-committed"),
+        "pass",
+        "{report:#}"
+    );
 }

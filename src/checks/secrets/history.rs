@@ -4,9 +4,9 @@
 
 use std::collections::HashSet;
 use std::path::Path;
+use std::sync::Mutex;
 
 use gix::ObjectId;
-use rayon::prelude::*;
 
 use super::rules::Rules;
 use super::scanner::Hit;
@@ -51,6 +51,53 @@ pub fn scan(
         Ok(id) => id.detach(),
         Err(_) => return Ok(None),
     };
+    let sync = repo.into_sync();
+    let hits: Mutex<Vec<HistoryHit>> = Mutex::new(Vec::new());
+    let failure: Mutex<Option<String>> = Mutex::new(None);
+    let mut counts = (0, 0);
+    // The walk (one thread) feeds batches of new blobs to the scanners
+    // (the other threads) as it goes.
+    rayon::scope(|scope| {
+        let walked = walk(&sync, head, skip_path, &mut |batch: Vec<Blob>| {
+            let (sync, hits, failure) = (&sync, &hits, &failure);
+            scope.spawn(move |_| match scan_blobs(sync, rules, &batch) {
+                Ok(mut found) => hits.lock().expect("lock").append(&mut found),
+                Err(e) => {
+                    failure.lock().expect("lock").get_or_insert(e);
+                }
+            });
+        });
+        match walked {
+            Ok(c) => counts = c,
+            Err(e) => {
+                failure.lock().expect("lock").get_or_insert(e);
+            }
+        }
+    });
+    if let Some(e) = failure.into_inner().expect("lock") {
+        return Err(e);
+    }
+    let mut hits = hits.into_inner().expect("lock");
+    hits.sort_by(|a, b| (&a.path, a.hit.line).cmp(&(&b.path, b.hit.line)));
+    Ok(Some(HistoryScan {
+        commits: counts.0,
+        blobs: counts.1,
+        hits,
+    }))
+}
+
+/// How many blobs go to one scanning task.
+const BATCH: usize = 256;
+
+/// Walk every commit reachable from `head`, oldest first, handing each
+/// never-seen blob to `emit` in batches. Returns `(commits, blobs)`.
+fn walk(
+    sync: &gix::ThreadSafeRepository,
+    head: ObjectId,
+    skip_path: &(dyn Fn(&str) -> bool + Sync),
+    emit: &mut dyn FnMut(Vec<Blob>),
+) -> Result<(usize, usize), String> {
+    let repo = sync.to_thread_local();
     let walk = repo
         .rev_walk([head])
         .all()
@@ -65,7 +112,8 @@ pub fn scan(
 
     let mut seen_trees: HashSet<ObjectId> = HashSet::new();
     let mut seen_blobs: HashSet<ObjectId> = HashSet::new();
-    let mut blobs: Vec<Blob> = Vec::new();
+    let mut batch: Vec<Blob> = Vec::with_capacity(BATCH);
+    let mut blobs = 0;
     for &commit in &commits {
         let c = repo
             .find_commit(commit)
@@ -98,50 +146,49 @@ pub fn scan(
                     && !skip_path(&path)
                     && seen_blobs.insert(e.oid.to_owned())
                 {
-                    blobs.push(Blob {
+                    blobs += 1;
+                    batch.push(Blob {
                         id: e.oid.to_owned(),
                         path,
                         commit,
                     });
+                    if batch.len() == BATCH {
+                        emit(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
+                    }
                 }
             }
         }
     }
+    if !batch.is_empty() {
+        emit(batch);
+    }
+    Ok((commits.len(), blobs))
+}
 
-    let sync = repo.into_sync();
-    let results: Result<Vec<Vec<HistoryHit>>, String> = blobs
-        .par_iter()
-        .map_init(
-            || sync.to_thread_local(),
-            |repo, b| {
-                let header = repo
-                    .find_header(b.id)
-                    .map_err(|e| format!("git history: blob {}: {e}", b.id))?;
-                if header.size() > crate::index::MAX_TEXT_BYTES {
-                    return Ok(Vec::new());
-                }
-                let obj = repo
-                    .find_object(b.id)
-                    .map_err(|e| format!("git history: blob {}: {e}", b.id))?;
-                let data = &obj.data;
-                if super::none_committed::is_binary(data) {
-                    return Ok(Vec::new());
-                }
-                Ok(rules
-                    .scan(&b.path, data)
-                    .into_iter()
-                    .map(|hit| HistoryHit {
-                        hit,
-                        path: b.path.clone(),
-                        commit: b.commit.to_string(),
-                    })
-                    .collect())
-            },
-        )
-        .collect();
-    Ok(Some(HistoryScan {
-        commits: commits.len(),
-        blobs: blobs.len(),
-        hits: results?.into_iter().flatten().collect(),
-    }))
+/// Scan a batch of blobs (text only, at most the index's size limit).
+fn scan_blobs(
+    sync: &gix::ThreadSafeRepository,
+    rules: &Rules,
+    batch: &[Blob],
+) -> Result<Vec<HistoryHit>, String> {
+    let mut repo = sync.to_thread_local();
+    repo.object_cache_size_if_unset(4 << 20);
+    let mut out = Vec::new();
+    for b in batch {
+        let obj = repo
+            .find_object(b.id)
+            .map_err(|e| format!("git history: blob {}: {e}", b.id))?;
+        let data = &obj.data;
+        if data.len() as u64 > crate::index::MAX_TEXT_BYTES
+            || super::none_committed::is_binary(data)
+        {
+            continue;
+        }
+        out.extend(rules.scan(&b.path, data).into_iter().map(|hit| HistoryHit {
+            hit,
+            path: b.path.clone(),
+            commit: b.commit.to_string(),
+        }));
+    }
+    Ok(out)
 }

@@ -83,6 +83,8 @@ pub struct Secret {
     /// `sha256:<hex>` of the secret.
     pub fingerprint: String,
     pub redacted: String,
+    /// Further lines of the same file holding the same secret.
+    pub also: Vec<u32>,
 }
 
 impl Secret {
@@ -90,6 +92,14 @@ impl Secret {
         let mut message = format!("{} ({})", self.description, self.rule);
         if let Some(c) = &self.commit {
             message.push_str(&format!(" in commit {}", &c[..c.len().min(12)]));
+        }
+        if !self.also.is_empty() {
+            let lines: Vec<String> = self.also.iter().map(u32::to_string).collect();
+            message.push_str(&format!(
+                ", also on line{} {}",
+                plural(lines.len()),
+                lines.join(", ")
+            ));
         }
         let mut f = Finding::new(message)
             .at(self.path.clone(), Some(self.line))
@@ -145,10 +155,12 @@ pub fn collect(index: &Index, cfg: &LoadedConfig, history: bool) -> Result<Colle
                     commit: None,
                     fingerprint: format!("sha256:{}", fingerprint(&h.secret)),
                     redacted: redact(&h.secret),
+                    also: Vec::new(),
                 }
             })
         })
         .collect();
+    secrets = merge_repeats(secrets);
 
     let mut hist_counts = None;
     if history {
@@ -176,6 +188,7 @@ pub fn collect(index: &Index, cfg: &LoadedConfig, history: bool) -> Result<Colle
                     commit: Some(h.commit),
                     fingerprint: fp,
                     redacted: redact(&h.hit.secret),
+                    also: Vec::new(),
                 });
             }
             extra.sort_by(|a, b| (&a.path, a.line, &a.commit).cmp(&(&b.path, b.line, &b.commit)));
@@ -208,6 +221,25 @@ fn read_for_scan(f: &crate::index::FileEntry) -> Option<Vec<u8>> {
 /// The index's test: a NUL byte in the first 8000 bytes.
 pub(crate) fn is_binary(data: &[u8]) -> bool {
     memchr::memchr(0, &data[..data.len().min(8000)]).is_some()
+}
+
+/// One finding per distinct secret per file: repeats of the same secret
+/// (same rule and fingerprint) in the same file become `also` lines.
+fn merge_repeats(secrets: Vec<Secret>) -> Vec<Secret> {
+    let mut out: Vec<Secret> = Vec::with_capacity(secrets.len());
+    let mut seen: std::collections::HashMap<(String, String, String), usize> =
+        std::collections::HashMap::new();
+    for s in secrets {
+        let key = (s.path.clone(), s.rule.clone(), s.fingerprint.clone());
+        match seen.get(&key) {
+            Some(&i) => out[i].also.push(s.line),
+            None => {
+                seen.insert(key, out.len());
+                out.push(s);
+            }
+        }
+    }
+    out
 }
 
 impl Check for NoneCommitted {
