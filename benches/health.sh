@@ -3,7 +3,7 @@
 #  1. 1,000 endpoints on a local server, concurrency 64 (target: < 2 s wall);
 #  2. one hanging endpoint, timeout 1s, retries 1: the exact cost against
 #     the theoretical bound timeout × attempts + backoff (2.0–2.1 s).
-# Figures go to docs/PERFORMANCE.health.md by hand.
+# Figures go to docs/PERFORMANCE.md by hand.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
