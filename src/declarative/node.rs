@@ -1,127 +1,11 @@
-//! A YAML value that keeps the position of every node, for `yaml_path`.
+//! Paths over position-keeping YAML nodes, for `yaml_path`.
 //!
-//! Deserialised by serde-saphyr through `Spanned`, so that findings can point
+//! The nodes come from `crate::yaml::node`, so that findings can point
 //! at the line of the node they are about.
 
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_saphyr::{Location, Spanned};
+use serde_saphyr::Location;
 
-/// A YAML node with the positions of its children.
-#[derive(Debug, Clone)]
-pub enum Node {
-    Null,
-    Bool(bool),
-    Int(i128),
-    Float(f64),
-    Str(String),
-    Seq(Vec<Spanned<Node>>),
-    /// Entries in document order: the key (with its position) and the value.
-    Map(Vec<(Spanned<Key>, Spanned<Node>)>),
-}
-
-impl Node {
-    /// The text of a scalar (`None` for sequences and mappings).
-    pub fn scalar_text(&self) -> Option<String> {
-        Some(match self {
-            Node::Null => "null".into(),
-            Node::Bool(b) => b.to_string(),
-            Node::Int(i) => i.to_string(),
-            Node::Float(f) => f.to_string(),
-            Node::Str(s) => s.clone(),
-            Node::Seq(_) | Node::Map(_) => return None,
-        })
-    }
-
-    /// A short description for messages.
-    pub fn describe(&self) -> String {
-        match self {
-            Node::Seq(_) => "a sequence".into(),
-            Node::Map(_) => "a mapping".into(),
-            other => format!("`{}`", other.scalar_text().unwrap_or_default()),
-        }
-    }
-}
-
-/// A mapping key, as text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Key(pub String);
-
-impl<'de> Deserialize<'de> for Key {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let node = Node::deserialize(d)?;
-        Ok(Key(match node {
-            Node::Seq(_) | Node::Map(_) => "?".to_string(),
-            n => n.scalar_text().unwrap_or_default(),
-        }))
-    }
-}
-
-struct NodeVisitor;
-
-impl<'de> Visitor<'de> for NodeVisitor {
-    type Value = Node;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("any YAML value")
-    }
-    fn visit_unit<E>(self) -> Result<Node, E> {
-        Ok(Node::Null)
-    }
-    fn visit_none<E>(self) -> Result<Node, E> {
-        Ok(Node::Null)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Node, D::Error> {
-        Node::deserialize(d)
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Node, E> {
-        Ok(Node::Bool(v))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Node, E> {
-        Ok(Node::Int(v.into()))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Node, E> {
-        Ok(Node::Int(v.into()))
-    }
-    fn visit_i128<E>(self, v: i128) -> Result<Node, E> {
-        Ok(Node::Int(v))
-    }
-    fn visit_u128<E>(self, v: u128) -> Result<Node, E> {
-        Ok(i128::try_from(v).map_or(Node::Str(v.to_string()), Node::Int))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<Node, E> {
-        Ok(Node::Float(v))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Node, E> {
-        Ok(Node::Str(v.to_string()))
-    }
-    fn visit_string<E>(self, v: String) -> Result<Node, E> {
-        Ok(Node::Str(v))
-    }
-    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Node, E> {
-        Ok(Node::Str(String::from_utf8_lossy(v).into_owned()))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element::<Spanned<Node>>()? {
-            items.push(item);
-        }
-        Ok(Node::Seq(items))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
-        let mut entries = Vec::new();
-        while let Some(k) = map.next_key::<Spanned<Key>>()? {
-            let v = map.next_value::<Spanned<Node>>()?;
-            entries.push((k, v));
-        }
-        Ok(Node::Map(entries))
-    }
-}
-
-impl<'de> Deserialize<'de> for Node {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(NodeVisitor)
-    }
-}
+pub use crate::yaml::node::Node;
 
 /// One step of a path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -209,7 +93,10 @@ pub fn resolve<'a>(start: Reached<'a>, segs: &[Seg]) -> Vec<Reached<'a>> {
         for r in current {
             match (seg, r.node) {
                 (Seg::Key(k), Node::Map(entries)) => {
-                    if let Some((key, v)) = entries.iter().find(|(key, _)| key.value.0 == *k) {
+                    if let Some((key, v)) = entries
+                        .iter()
+                        .find(|(key, _)| key.value.scalar_text().as_deref() == Some(k.as_str()))
+                    {
                         next.push(Reached {
                             node: &v.value,
                             at: key.referenced,
@@ -274,7 +161,7 @@ mod tests {
     #[test]
     fn nodes_keep_lines() {
         let text = "a:\n  b:\n    - x: 1\n    - x: 2\n---\nc: true\n";
-        let docs: Vec<Spanned<Node>> = crate::yaml::from_str_multi(text).unwrap();
+        let docs: Vec<serde_saphyr::Spanned<Node>> = crate::yaml::from_str_multi(text).unwrap();
         assert_eq!(docs.len(), 2);
         let root = Reached {
             node: &docs[0].value,

@@ -6,10 +6,10 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::node::{Node, SNode, line};
 use crate::engine::{Check, CheckMeta, Context, Outcome};
 use crate::index::{FileEntry, Index};
 use crate::model::{Finding, Severity};
+use crate::yaml::node::{Node, SNode, line};
 
 const EXPLAIN: &str = r#"
 ## What it checks

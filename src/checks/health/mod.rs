@@ -1,7 +1,6 @@
 //! `health.*` checks: health endpoints declared, and answering.
 
 mod declared;
-pub(crate) mod node;
 mod reachable;
 
 pub use declared::{Declared, DeclaredKind, Scan, discover, scan};

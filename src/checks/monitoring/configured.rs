@@ -4,10 +4,10 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::checks::health::node::{Node, SNode, line};
 use crate::engine::{Check, CheckMeta, Context, Outcome};
 use crate::index::{FileEntry, Index};
 use crate::model::{Finding, Severity};
+use crate::yaml::node::{Node, SNode, line};
 
 const EXPLAIN: &str = r#"
 ## What it checks

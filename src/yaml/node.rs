@@ -1,7 +1,8 @@
-//! A YAML document as a generic tree whose every node knows its line,
-//! read through serde-saphyr (src/yaml.rs). Manifests come in every shape;
+//! A YAML document as a generic tree whose every node knows its position,
+//! read through serde-saphyr. Manifests and user files come in every shape;
 //! walking a tree never fails on a field of an unexpected type, where a
-//! typed struct would reject the whole file.
+//! typed struct would reject the whole file. Used by the health checks and
+//! the declarative `yaml_path` rule.
 
 use std::fmt;
 
@@ -75,6 +76,23 @@ impl Node {
 
     pub fn is_map(&self) -> bool {
         matches!(self, Node::Map(_))
+    }
+
+    /// The text of a scalar, `null` included (`None` for sequences and mappings).
+    pub fn scalar_text(&self) -> Option<String> {
+        match self {
+            Node::Null => Some("null".into()),
+            other => other.scalar(),
+        }
+    }
+
+    /// A short description for messages.
+    pub fn describe(&self) -> String {
+        match self {
+            Node::Seq(_) => "a sequence".into(),
+            Node::Map(_) => "a mapping".into(),
+            other => format!("`{}`", other.scalar_text().unwrap_or_default()),
+        }
     }
 
     /// A scalar as text (numbers and booleans too).

@@ -1,5 +1,7 @@
 //! YAML through serde-saphyr, with errors that name line and column.
 
+pub mod node;
+
 use serde::de::DeserializeOwned;
 use std::fmt;
 
