@@ -163,3 +163,24 @@ pub fn finding_locations(report: &serde_json::Value, id: &str) -> Vec<(String, u
 pub fn crate_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
+
+/// Run only check `id` on `repo` (offline, JSON) and return its status,
+/// message, finding locations and finding messages.
+pub fn check_summary(repo: &Repo, id: &str) -> (String, String, Vec<(String, u64)>, Vec<String>) {
+    let (v, _) = repo.check_json(&["--only", id]);
+    let c = check(&v, id);
+    let msgs = c["findings"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|f| f["message"].as_str().unwrap_or_default().to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    (
+        status(&v, id),
+        c["message"].as_str().unwrap_or_default().to_string(),
+        finding_locations(&v, id),
+        msgs,
+    )
+}

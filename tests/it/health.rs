@@ -14,7 +14,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use tokio_rustls::rustls;
 
-use crate::common::{Repo, bin, check, finding_locations, status};
+use crate::common::{Repo, bin, check, check_summary, finding_locations, status};
 
 /// The header value `/auth` wants; built at run time.
 fn token() -> String {
@@ -542,22 +542,7 @@ fn many_endpoints_with_bounded_concurrency() {
 // ---- health.declared ---------------------------------------------------------
 
 fn declared(repo: &Repo) -> (String, String, Vec<(String, u64)>, Vec<String>) {
-    let (v, _) = repo.check_json(&["--only", "health.declared"]);
-    let c = check(&v, "health.declared");
-    let msgs = c["findings"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|f| f["message"].as_str().unwrap_or_default().to_string())
-                .collect()
-        })
-        .unwrap_or_default();
-    (
-        status(&v, "health.declared"),
-        c["message"].as_str().unwrap_or_default().to_string(),
-        finding_locations(&v, "health.declared"),
-        msgs,
-    )
+    check_summary(repo, "health.declared")
 }
 
 /// A multi-document manifest in the shape `kubectl create deployment

@@ -1,24 +1,9 @@
 //! `monitoring` tests: `monitoring.configured` on fixture repositories.
 
-use crate::common::{Repo, check, finding_locations, status};
+use crate::common::{Repo, check_summary};
 
 fn run(repo: &Repo) -> (String, String, Vec<(String, u64)>, Vec<String>) {
-    let (v, _) = repo.check_json(&["--only", "monitoring.configured"]);
-    let c = check(&v, "monitoring.configured");
-    let msgs = c["findings"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|f| f["message"].as_str().unwrap_or_default().to_string())
-                .collect()
-        })
-        .unwrap_or_default();
-    (
-        status(&v, "monitoring.configured"),
-        c["message"].as_str().unwrap_or_default().to_string(),
-        finding_locations(&v, "monitoring.configured"),
-        msgs,
-    )
+    check_summary(repo, "monitoring.configured")
 }
 
 const RULES: &str = r#"groups:
