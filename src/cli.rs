@@ -153,7 +153,7 @@ pub struct ScaffoldArgs {
     /// Template variant for `meeting` (strategy or operational-review).
     #[arg(long)]
     pub template: Option<String>,
-    /// Title for `adr`, `rfc`, `change`, `postmortem`.
+    /// Title for `adr`, `rfc`, `change`, `postmortem` and `meeting` records.
     #[arg(long)]
     pub title: Option<String>,
     /// Cloud provider for `terraform` (aws, google, azurerm).
