@@ -504,3 +504,28 @@ fn explain_has_every_section() {
         }
     }
 }
+
+/// The CI examples shipped in `examples/ci/` pass readyctl's own `ci.*`
+/// checks when dropped into a repository.
+#[test]
+fn shipped_ci_examples_pass_every_ci_check() {
+    let root = crate::common::crate_root().join("examples/ci");
+    for (src, dest) in [
+        (
+            "github/release-gate.yml",
+            ".github/workflows/release-gate.yml",
+        ),
+        ("gitlab/.gitlab-ci.yml", ".gitlab-ci.yml"),
+    ] {
+        let r = Repo::git();
+        r.write(dest, std::fs::read_to_string(root.join(src)).unwrap());
+        let (v, _) = r.check_json(&["--only", "ci.*"]);
+        for c in v["checks"].as_array().unwrap() {
+            assert!(
+                c["status"] == "pass" || (c["status"] == "skip" && src.starts_with("gitlab")),
+                "{src}: {c:#}"
+            );
+        }
+        assert_eq!(status(&v, "ci.release-gate"), "pass", "{src}");
+    }
+}
