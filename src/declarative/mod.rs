@@ -33,24 +33,6 @@ pub const USER_DIR: &str = ".readyctl/checks";
 /// Where a repository keeps templates its checks' `fix.scaffold` names.
 pub const SCAFFOLD_DIR: &str = ".readyctl/scaffolds";
 
-/// `readyctl scaffold` kinds a check's `fix.scaffold` may name (SPEC §7).
-pub const SCAFFOLD_KINDS: &[&str] = &[
-    "runbook",
-    "rollback",
-    "checklist",
-    "ci",
-    "terraform",
-    "gitignore",
-    "health",
-    "monitoring",
-    "postmortem",
-    "adr",
-    "rfc",
-    "change",
-    "meeting",
-    "config",
-];
-
 /// A check declared in YAML.
 pub struct DeclarativeCheck {
     meta: CheckMeta,
@@ -252,7 +234,7 @@ fn build(def: &CheckDef, shown: &str, root: Option<&Path>) -> Result<Declarative
         hint = fix.hint.clone().filter(|h| !h.trim().is_empty());
         if let Some(s) = &fix.scaffold {
             let v = s.value.trim();
-            if !SCAFFOLD_KINDS.contains(&v) {
+            if crate::scaffold::Kind::parse(v).is_none() {
                 let rel = Path::new(v);
                 let safe = !v.is_empty()
                     && rel.is_relative()

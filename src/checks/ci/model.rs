@@ -380,7 +380,7 @@ fn job(file: usize, id: &str, name: Option<&str>, line: u32) -> Job {
 }
 
 /// Top-level GitLab keys that are not jobs.
-const GITLAB_KEYWORDS: &[&str] = &[
+pub(super) const GITLAB_KEYWORDS: &[&str] = &[
     "default",
     "include",
     "stages",

@@ -222,24 +222,10 @@ fn github(doc: &Node, bad: &mut impl FnMut(&Node, String)) {
     }
 }
 
-const GITLAB_KEYWORDS: &[&str] = &[
-    "default",
-    "include",
-    "stages",
-    "variables",
-    "workflow",
-    "image",
-    "services",
-    "cache",
-    "before_script",
-    "after_script",
-    "spec",
-];
-
 fn gitlab(doc: &Node, bad: &mut impl FnMut(&Node, String)) {
     for (k, v) in doc.map() {
         let Some(id) = k.scalar() else { continue };
-        if GITLAB_KEYWORDS.contains(&id.as_str()) || id.starts_with('.') {
+        if model::GITLAB_KEYWORDS.contains(&id.as_str()) || id.starts_with('.') {
             continue;
         }
         if !v.is_map() {
