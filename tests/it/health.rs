@@ -978,3 +978,19 @@ fn kustomize_patches_and_shared_helm_probes_are_not_findings() {
     assert_eq!(st, "pass", "{msg} {f:?}");
     assert!(locs.is_empty());
 }
+
+#[test]
+fn kubernetes_fixtures_in_testdata_are_not_the_service() {
+    // A Kubernetes tool's test fixtures: workloads without probes under
+    // testdata/ and a test_files/ tree must not fail health.declared.
+    let repo = crate::common::Repo::git();
+    let deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n";
+    repo.write("pkg/lint/testdata/deploy.yaml", deployment);
+    repo.write("test_files/no-probe.yaml", deployment);
+    repo.write("main.go", "package main\n");
+    repo.commit("fixtures");
+    let (r, _) = repo.check_json(&["--only", "health.declared"]);
+    let c = crate::common::check(&r, "health.declared");
+    assert_ne!(c["status"], "fail", "{c:#}");
+    assert!(c["findings"].as_array().unwrap().is_empty(), "{c:#}");
+}

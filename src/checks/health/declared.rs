@@ -149,7 +149,8 @@ static COMPOSE_NAME: LazyLock<Regex> = LazyLock::new(|| {
 pub fn scan(index: &Index) -> Scan {
     let mut s = Scan::default();
     for f in index.files() {
-        if f.is_vendored() {
+        // Only the product's files (SPEC §9).
+        if !f.is_product() {
             continue;
         }
         let name = f.name();
@@ -160,7 +161,6 @@ pub fn scan(index: &Index) -> Scan {
             }
         } else if f.ext() == "tf" {
             if let Some(text) = f.text() {
-                s.manifests += 1;
                 terraform(f, text, &mut s);
             }
         } else if f.is_yaml() {
@@ -589,6 +589,33 @@ static TF_ECS_HEALTH: LazyLock<Regex> =
 static TF_PATH: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"^\s*(path|request_path|resource_path)\s*=\s*"([^"]*)""#).expect("valid regex")
 });
+/// Resources that run a service someone could probe: a Terraform file
+/// without one (a VPC, a bucket) is not a candidate for health checks.
+const TF_SERVICE_RESOURCES: &[&str] = &[
+    "aws_ecs_service",
+    "aws_ecs_task_definition",
+    "aws_lb_target_group",
+    "aws_alb_target_group",
+    "aws_apprunner_service",
+    "aws_elastic_beanstalk_environment",
+    "aws_autoscaling_group",
+    "google_cloud_run_service",
+    "google_cloud_run_v2_service",
+    "google_compute_instance_group_manager",
+    "google_compute_region_instance_group_manager",
+    "google_app_engine_standard_app_version",
+    "google_app_engine_flexible_app_version",
+    "kubernetes_deployment",
+    "kubernetes_deployment_v1",
+    "kubernetes_stateful_set",
+    "kubernetes_stateful_set_v1",
+    "azurerm_container_app",
+    "azurerm_container_group",
+    "azurerm_linux_web_app",
+    "azurerm_windows_web_app",
+    "azurerm_app_service",
+];
+
 /// Resources that are health checks themselves.
 const TF_HEALTH_RESOURCES: &[&str] = &[
     "aws_route53_health_check",
@@ -602,10 +629,13 @@ const TF_HEALTH_RESOURCES: &[&str] = &[
 fn terraform(f: &FileEntry, text: &str, s: &mut Scan) {
     let lines: Vec<&str> = text.lines().collect();
     let mut resource: Option<String> = None;
+    let declared_before = s.declared.len();
+    let mut services = false;
     for (i, l) in lines.iter().enumerate() {
         let ln = (i + 1) as u32;
         if let Some(c) = TF_RESOURCE.captures(l) {
             resource = Some(format!("{}.{}", &c[1], &c[2]));
+            services |= TF_SERVICE_RESOURCES.contains(&&c[1]);
             if TF_HEALTH_RESOURCES.contains(&&c[1]) {
                 s.declared.push(Declared {
                     kind: DeclaredKind::Terraform,
@@ -637,6 +667,9 @@ fn terraform(f: &FileEntry, text: &str, s: &mut Scan) {
             target: tf_path(&lines[i + 1..]),
             port: None,
         });
+    }
+    if services || s.declared.len() > declared_before {
+        s.manifests += 1;
     }
 }
 
@@ -731,6 +764,12 @@ impl Check for HealthDeclared {
                 )
             };
             return Outcome::fail(msg, scan.findings);
+        }
+        if n == 0 && scan.manifests == 0 {
+            // A library, a CLI tool: nothing here runs as a service.
+            return Outcome::skip(
+                "nothing deployable declared (no Dockerfile, compose file, Kubernetes workload or Terraform service), and no health.endpoints",
+            );
         }
         if n == 0 {
             return Outcome::fail(
