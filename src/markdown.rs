@@ -83,7 +83,14 @@ pub fn parse(text: &str) -> Doc {
                 blocks.push(range.start);
                 doc.code.push(range);
             }
-            Event::Code(_) => doc.code.push(range),
+            Event::Code(t) => {
+                // An inline command with arguments ("To restore: `aws rds
+                // restore-db-instance-from-db-snapshot ...`") is a step.
+                if t.trim().contains(' ') {
+                    steps.push(range.start);
+                }
+                doc.code.push(range)
+            }
             Event::Start(Tag::Paragraph) | Event::Start(Tag::Table(_)) => blocks.push(range.start),
             _ => {}
         }

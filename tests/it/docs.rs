@@ -325,3 +325,97 @@ fn checklist_path_from_config() {
         vec![("docs/READY.md".to_string(), 1)]
     );
 }
+
+// ---- real shapes that misled the docs checks (trust) ----------------------
+
+fn docs_status(repo: &Repo, id: &str) -> (String, String) {
+    let (s, m, _, _) = check_summary(repo, id);
+    (s, m)
+}
+
+#[test]
+fn changelog_reverts_and_rbac_rollback_action_are_not_procedures() {
+    let r = Repo::git();
+    r.write(
+        "CHANGELOG.md",
+        "# Changelog\n\n## v1.2.0\n\n### Reverts\n\n- revert \"feat: new cache\" (#123)\n- revert bump\n",
+    )
+    .write(
+        "docs/operator-manual/rbac.md",
+        "# RBAC\n\n## The rollback action\n\n- `applications, rollback, */*, allow`\n- grants rolling back an app\n",
+    );
+    r.commit("docs");
+    let (s, m) = docs_status(&r, "docs.rollback");
+    assert_eq!(s, "fail", "{m}");
+    // A real procedure passes, and is cited.
+    r.write(
+        "docs/ROLLBACK.md",
+        "# Rolling back a release\n\n1. `helm rollback api 0`\n2. Watch `kubectl rollout status deploy/api`\n",
+    );
+    let (s, m) = docs_status(&r, "docs.rollback");
+    assert_eq!(s, "pass", "{m}");
+    assert!(m.contains("docs/ROLLBACK.md:1"), "{m}");
+}
+
+#[test]
+fn tldr_and_test_snapshots_are_not_disaster_recovery() {
+    let r = Repo::git();
+    r.write(
+        "CONTRIBUTING.md",
+        "# Contributing\n\n## TL;DR\n\n- run `make test`\n\n## Snapshots\n\nWe use insta snapshots; to restore a snapshot run `cargo insta review`.\n",
+    );
+    r.commit("docs");
+    let (s, m) = docs_status(&r, "docs.disaster-recovery");
+    assert_eq!(s, "fail", "{m}");
+    assert!(m.starts_with("no backup"), "{m}");
+}
+
+#[test]
+fn restore_written_as_a_sentence_with_an_inline_command_counts() {
+    let r = Repo::git();
+    r.write(
+        "docs/operations.md",
+        "# Operations\n\n## Backups\n\nRDS keeps automated snapshots for 14 days.\n\n## Disaster recovery\n\nTo restore: `aws rds restore-db-instance-from-db-snapshot --db-instance-identifier api-restored --db-snapshot-identifier <id>` and point the service at it.\n",
+    );
+    r.commit("docs");
+    let (s, m) = docs_status(&r, "docs.disaster-recovery");
+    assert_eq!(s, "pass", "{m}");
+}
+
+#[test]
+fn incident_section_with_paging_escalation_and_postmortem_practice_passes() {
+    let r = Repo::git();
+    r.write(
+        "docs/RUNBOOK.md",
+        "# Runbook\n\n## Incident response\n\nAlerts page the on-call engineer through PagerDuty (service `api-prod`).\nEscalate to the platform lead after 30 minutes.\nEvery SEV1/SEV2 gets a blameless post-mortem within five working days.\n",
+    );
+    r.commit("docs");
+    let (s, m) = docs_status(&r, "docs.incident-response");
+    assert_eq!(s, "pass", "{m}");
+}
+
+#[test]
+fn a_service_named_contacts_is_not_an_escalation_list() {
+    let r = Repo::git();
+    r.write(
+        "src/contacts/README.md",
+        "# contacts\n\nThe contacts service stores the user's address book.\n",
+    );
+    r.commit("svc");
+    let (s, m) = docs_status(&r, "docs.incident-response");
+    assert_eq!(s, "fail", "{m}");
+    assert!(m.starts_with("no on-call"), "{m}");
+}
+
+#[test]
+fn a_schema_document_is_not_the_runbook() {
+    let r = Repo::git();
+    r.write(
+        "docs/playbook.schema.md",
+        "# Playbook schema\n\n## Overview\nfields\n\n## Deployment\nn/a\n\n## Verification\nn/a\n\n## Troubleshooting\nn/a\n",
+    );
+    r.commit("docs");
+    let (s, m) = docs_status(&r, "docs.runbook");
+    assert_eq!(s, "fail", "{m}");
+    assert!(m.starts_with("no runbook found"), "{m}");
+}

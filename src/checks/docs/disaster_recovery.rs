@@ -58,7 +58,11 @@ impl DisasterRecovery {
 }
 
 static BACKUP: LazyLock<Regex> = LazyLock::new(|| {
-    ci(r"backup|back(ing)? up|snapshot|disaster[ -]recovery|\bDR\b|business continuity")
+    // `DR` only in capitals, and a snapshot only of data: "Snapshots" about
+    // snapshot tests is no backup.
+    ci(
+        r"backup|back(ing)? up|(database|db|volume|disk|ebs|rds|etcd|data)\s+snapshots?|disaster[ -]recovery|(?-i:\bDR\b)|business continuity",
+    )
 });
 static RESTORE: LazyLock<Regex> = LazyLock::new(|| ci(r"restor|recover"));
 

@@ -57,8 +57,17 @@ impl IncidentResponse {
     }
 }
 
-static CONTACTS: LazyLock<Regex> =
-    LazyLock::new(|| ci(r"on[- ]?call|escalat|contacts?\b|incident response|pager|who to call"));
+// "Contacts" alone is a heading of anything (an address-book service's
+// README): only people to call about an incident count.
+static CONTACTS: LazyLock<Regex> = LazyLock::new(|| {
+    ci(
+        r"on[- ]?call|escalat|(emergency|support|incident|ops|operations)\s+contacts?\b|incident (response|management|process)|pag(er|ing)|who to call",
+    )
+});
+/// A section that describes the post-mortem practice in its body.
+static POSTMORTEM_BODY: LazyLock<Regex> = LazyLock::new(|| {
+    ci(r"post[- ]?mortem|incident review|retrospective|\bRCA\b|root cause analysis")
+});
 static POSTMORTEM_HEADING: LazyLock<Regex> =
     LazyLock::new(|| ci(r"post[- ]?mortem|incident review|retrospective"));
 
@@ -90,6 +99,18 @@ impl Check for IncidentResponse {
             .or_else(|| {
                 super::sections(ctx.index, &POSTMORTEM_HEADING)
                     .first()
+                    .map(|(f, s)| format!("{}:{}", f.path, s.line))
+            })
+            .or_else(|| {
+                // The practice written in the incident section itself ("we
+                // hold a blameless post-mortem within 5 days").
+                super::sections(ctx.index, &CONTACTS)
+                    .into_iter()
+                    .find(|(f, s)| {
+                        f.text()
+                            .and_then(|t| t.get(s.body.clone()))
+                            .is_some_and(|b| POSTMORTEM_BODY.is_match(b))
+                    })
                     .map(|(f, s)| format!("{}:{}", f.path, s.line))
             });
         match (contacts, postmortem) {

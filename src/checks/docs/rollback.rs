@@ -55,6 +55,11 @@ impl Rollback {
 
 static HEADING: LazyLock<Regex> =
     LazyLock::new(|| ci(r"roll[ -]?back|rolling back|revert|downgrad"));
+/// Headings that name rollback as a thing (an RBAC action, an API field),
+/// not as a procedure.
+static NOT_PROCEDURE: LazyLock<Regex> = LazyLock::new(|| {
+    ci(r"\b(action|permission|rbac|polic(y|ies)|api|field|flag|option|parameter|event|metric)s?\b")
+});
 
 impl Check for Rollback {
     fn meta(&self) -> &CheckMeta {
@@ -62,7 +67,10 @@ impl Check for Rollback {
     }
 
     fn run(&self, ctx: &Context) -> Outcome {
-        let found = super::sections(ctx.index, &HEADING);
+        let found: Vec<_> = super::sections(ctx.index, &HEADING)
+            .into_iter()
+            .filter(|(_, s)| !NOT_PROCEDURE.is_match(&s.title))
+            .collect();
         if let Some((f, s)) = found.iter().find(|(_, s)| s.steps > 0) {
             return Outcome::pass(format!(
                 "rollback procedure in {}:{} ({} step{})",

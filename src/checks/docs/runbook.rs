@@ -95,8 +95,9 @@ pub fn is_runbook_path(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
     let name = lower.rsplit('/').next().unwrap_or(&lower);
     let stem = name.rsplit_once('.').map(|(s, _)| s).unwrap_or(name);
-    stem.contains("runbook")
-        || stem.contains("playbook")
+    // `playbook.schema.md` documents a schema, not a procedure.
+    let documents_something_else = stem.contains('.');
+    (!documents_something_else && (stem.contains("runbook") || stem.contains("playbook")))
         || matches!(
             stem,
             "operations" | "ops" | "operating" | "operations-guide" | "operations_guide"
