@@ -39,6 +39,21 @@ pub struct CheckDef {
     /// What the check verifies.
     #[schemars(with = "Rule")]
     pub rule: Spanned<Rule>,
+    /// When this rule passes, the check does not apply: it reports `skip`
+    /// with `message` (e.g. Terraform checks in a repository whose
+    /// infrastructure is CloudFormation).
+    #[serde(default)]
+    pub skip_if: Option<SkipIf>,
+}
+
+/// `skip_if`: a rule and the reason shown when it passes.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SkipIf {
+    #[schemars(with = "Rule")]
+    pub rule: Spanned<Rule>,
+    /// Why the check does not apply, shown as the skip message.
+    pub message: String,
 }
 
 /// The four sections of `readyctl explain` (Markdown allowed).

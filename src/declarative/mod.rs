@@ -37,6 +37,8 @@ pub const SCAFFOLD_DIR: &str = ".readyctl/scaffolds";
 pub struct DeclarativeCheck {
     meta: CheckMeta,
     rule: Compiled,
+    /// The check does not apply when this passes (`skip_if`).
+    skip_if: Option<(Compiled, String)>,
     cache: Arc<ParseCache>,
 }
 
@@ -46,6 +48,13 @@ impl Check for DeclarativeCheck {
     }
 
     fn run(&self, ctx: &Context) -> Outcome {
+        if let Some((rule, why)) = &self.skip_if {
+            match rule.eval(ctx, &self.cache) {
+                Eval::Pass(m) => return Outcome::skip(format!("{why} ({m})")),
+                Eval::Error(m) => return Outcome::error(m),
+                Eval::Fail(..) | Eval::Skip(_) => {}
+            }
+        }
         match self.rule.eval(ctx, &self.cache) {
             Eval::Pass(m) => Outcome::pass(m),
             Eval::Fail(m, mut findings) => {
@@ -280,6 +289,13 @@ fn build(def: &CheckDef, shown: &str, root: Option<&Path>) -> Result<Declarative
             .to_string()
     });
     let rule = rules::compile(&def.rule, root.map(|_| shown))?;
+    let skip_if = match &def.skip_if {
+        Some(s) => Some((
+            rules::compile(&s.rule, root.map(|_| shown))?,
+            s.message.clone(),
+        )),
+        None => None,
+    };
     Ok(DeclarativeCheck {
         meta: CheckMeta {
             id: id.to_string(),
@@ -292,6 +308,7 @@ fn build(def: &CheckDef, shown: &str, root: Option<&Path>) -> Result<Declarative
             source: shown.to_string(),
         },
         rule,
+        skip_if,
         cache: Arc::default(),
     })
 }

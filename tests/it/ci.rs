@@ -1,6 +1,6 @@
 //! `ci` tests.
 
-use crate::common::{Repo, check, finding_locations, status};
+use crate::common::{Repo, check, check_summary, finding_locations, status};
 
 const CI_IDS: &[&str] = &[
     "ci.valid",
@@ -528,4 +528,81 @@ fn shipped_ci_examples_pass_every_ci_check() {
         }
         assert_eq!(status(&v, "ci.release-gate"), "pass", "{src}");
     }
+}
+
+// ---- real shapes that misled the ci checks (trust) ------------------------
+
+#[test]
+fn cargo_through_a_workflow_env_variable_runs_tests() {
+    // ripgrep's shape: `CARGO: cargo` in env, `${{ env.CARGO }} test` in a step.
+    let r = Repo::git();
+    r.write(
+        ".github/workflows/ci.yml",
+        "name: ci\non: [push]\nenv:\n  CARGO: cargo\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ${{ env.CARGO }} build --verbose\n      - run: ${{ env.CARGO }} test --verbose --workspace\n",
+    );
+    r.commit("ci");
+    let (s, m, _, _) = check_summary(&r, "ci.runs-tests");
+    assert_eq!(s, "pass", "{m}");
+    assert!(m.contains(".github/workflows/ci.yml:10"), "{m}");
+}
+
+#[test]
+fn tests_run_as_pre_commit_hooks_count() {
+    // terraform-aws-modules' shape: a pre-commit action and terraform_validate.
+    let r = Repo::git();
+    r.write(
+        ".github/workflows/pre-commit.yml",
+        "name: Pre-Commit\non: [pull_request]\njobs:\n  precommit:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: clowdhaus/terraform-composite-actions/pre-commit@v1.11.1\n        with:\n          terraform-version: 1.9.0\n",
+    );
+    r.write(
+        ".pre-commit-config.yaml",
+        "repos:\n  - repo: https://github.com/antonbabenko/pre-commit-terraform\n    rev: v1.96.1\n    hooks:\n      - id: terraform_fmt\n      - id: terraform_validate\n",
+    );
+    r.commit("ci");
+    let (s, m, _, _) = check_summary(&r, "ci.runs-tests");
+    assert_eq!(s, "pass", "{m}");
+    assert!(m.contains("terraform_validate"), "{m}");
+    assert!(m.contains(".pre-commit-config.yaml:6"), "{m}");
+}
+
+#[test]
+fn make_check_protos_is_not_a_test_and_failures_name_one_pipeline() {
+    let r = Repo::git();
+    for name in ["ci", "release", "docs"] {
+        r.write(
+            &format!(".github/workflows/{name}.yml"),
+            "on: [push]\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make check-protos\n",
+        );
+    }
+    r.commit("ci");
+    let (s, m, locs, f) = check_summary(&r, "ci.runs-tests");
+    assert_eq!(s, "fail", "{m}");
+    assert_eq!(
+        locs,
+        vec![(".github/workflows/ci.yml".to_string(), 2)],
+        "{f:?}"
+    );
+    assert!(f[0].contains("nor do the 2 other pipeline files"), "{f:?}");
+}
+
+#[test]
+fn one_finding_per_unpinned_action_and_own_workflows_are_not_third_party() {
+    let r = Repo::git();
+    r.git_cmd(&["remote", "add", "origin", "https://github.com/acme/svc.git"]);
+    r.write(
+        ".github/workflows/ci.yml",
+        "on: [push]\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: actions/checkout@v4\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n  c:\n    uses: acme/svc/.github/workflows/reusable.yml@main\n",
+    );
+    r.commit("ci");
+    let (s, m, locs, f) = check_summary(&r, "ci.actions-pinned");
+    assert_eq!(s, "fail", "{m}");
+    assert_eq!(
+        locs,
+        vec![(".github/workflows/ci.yml".to_string(), 6)],
+        "{f:?}"
+    );
+    assert!(
+        f[0].contains("also 2 more uses: .github/workflows/ci.yml:7, .github/workflows/ci.yml:11"),
+        "{f:?}"
+    );
 }

@@ -579,3 +579,48 @@ fn explain_has_every_section() {
         }
     }
 }
+
+#[test]
+fn terragrunt_counts_and_other_infrastructure_as_code_skips() {
+    let repo = Repo::git();
+    repo.write(
+        "prod/us-east-1/vpc/terragrunt.hcl",
+        "terraform {\n  source = \"tfr:///terraform-aws-modules/vpc/aws?version=5.8.1\"\n}\n",
+    );
+    repo.commit("live");
+    let r = tf_json(&repo);
+    assert_eq!(
+        status(&r, "terraform.present"),
+        "pass",
+        "{:#}",
+        check(&r, "terraform.present")
+    );
+
+    let cfn = Repo::git();
+    cfn.write(
+        "infra/stack.yaml",
+        "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Bucket:\n    Type: AWS::S3::Bucket\n",
+    );
+    cfn.commit("cfn");
+    let r = tf_json(&cfn);
+    let c = check(&r, "terraform.present");
+    assert_eq!(c["status"], "skip", "{c:#}");
+    assert!(
+        c["message"].as_str().unwrap().contains("another tool"),
+        "{c:#}"
+    );
+
+    let helm = Repo::git();
+    helm.write(
+        "charts/api/Chart.yaml",
+        "apiVersion: v2\nname: api\nversion: 0.1.0\n",
+    );
+    helm.commit("chart");
+    assert_eq!(status(&tf_json(&helm), "terraform.present"), "skip");
+
+    // Nothing at all: still a failure.
+    let none = Repo::git();
+    none.write("main.go", "package main\n");
+    none.commit("go");
+    assert_eq!(status(&tf_json(&none), "terraform.present"), "fail");
+}

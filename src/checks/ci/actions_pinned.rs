@@ -65,6 +65,20 @@ pub fn unpinned(uses: &str) -> Option<&'static str> {
     }
 }
 
+/// `owner/repo` of this repository on GitHub, from its git remote.
+fn own_repository(index: &crate::index::Index) -> Option<String> {
+    let url = index.git.as_ref()?.remote_url.as_deref()?;
+    let rest = url
+        .split_once("github.com")
+        .map(|(_, r)| r.trim_start_matches([':', '/']))?;
+    let mut parts = rest
+        .trim_end_matches('/')
+        .trim_end_matches(".git")
+        .split('/');
+    let (owner, repo) = (parts.next()?, parts.next()?);
+    (!owner.is_empty() && !repo.is_empty()).then(|| format!("{owner}/{repo}").to_ascii_lowercase())
+}
+
 fn collect<'a>(n: &'a Node, out: &mut Vec<&'a Node>) {
     if let Some(u) = n.get("uses") {
         out.push(u);
@@ -89,7 +103,12 @@ impl Check for ActionsPinned {
         if !m.has_github_workflow() {
             return Outcome::skip("no GitHub Actions workflow");
         }
-        let mut findings = Vec::new();
+        let own = own_repository(ctx.index);
+        // One finding per distinct reference, at its first use: the fix
+        // (pin that action) is the same everywhere it is used.
+        let mut first: Vec<(String, String, u32, u32, &'static str)> = Vec::new();
+        let mut repeats: std::collections::HashMap<String, Vec<String>> =
+            std::collections::HashMap::new();
         let mut total = 0;
         for (_, f) in m.github() {
             let Some(doc) = f.doc() else { continue };
@@ -103,15 +122,45 @@ impl Check for ActionsPinned {
             for u in uses {
                 let Some(text) = u.as_str() else { continue };
                 total += 1;
+                // This repository's own reusable workflows and actions are
+                // not third-party code.
+                if own
+                    .as_deref()
+                    .is_some_and(|o| text.to_ascii_lowercase().starts_with(&format!("{o}/")))
+                {
+                    continue;
+                }
                 if let Some(why) = unpinned(text) {
-                    findings.push(
-                        Finding::new(format!("`{text}`: {why}"))
-                            .at(f.file.path.clone(), Some(u.line))
-                            .col(Some(u.col)),
-                    );
+                    let at = format!("{}:{}", f.file.path, u.line);
+                    match repeats.get_mut(text) {
+                        Some(v) => v.push(at),
+                        None => {
+                            repeats.insert(text.to_string(), Vec::new());
+                            first.push((text.to_string(), f.file.path.clone(), u.line, u.col, why));
+                        }
+                    }
                 }
             }
         }
+        let findings: Vec<Finding> = first
+            .into_iter()
+            .map(|(text, path, line, col, why)| {
+                let more = &repeats[&text];
+                let also = match more.len() {
+                    0 => String::new(),
+                    n => format!(
+                        " (also {} more use{}: {}{})",
+                        n,
+                        if n == 1 { "" } else { "s" },
+                        more.iter().take(3).cloned().collect::<Vec<_>>().join(", "),
+                        if n > 3 { ", …" } else { "" }
+                    ),
+                };
+                Finding::new(format!("`{text}`: {why}{also}"))
+                    .at(path, Some(line))
+                    .col(Some(col))
+            })
+            .collect();
         Outcome::from_findings(
             findings,
             format!("{total} `uses:` pinned to commit SHAs"),

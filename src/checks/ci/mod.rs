@@ -69,12 +69,46 @@ pub(crate) fn job_runs(job: &Job, matches: impl Fn(&str) -> bool) -> bool {
     job.commands.iter().any(|c| c.text.lines().any(&matches))
 }
 
-/// One finding per pipeline file for a check that found nothing anywhere:
-/// at the line of its `jobs:` (or the top of the file).
+/// One finding for a check that found nothing anywhere: at the `jobs:` line
+/// of the main pipeline (the one a person would add the job to), not one per
+/// workflow file; the message counts the others.
 pub(crate) fn pipeline_findings(model: &CiModel, what: &str) -> Vec<crate::model::Finding> {
-    model
-        .pipelines()
+    let all: Vec<_> = model.pipelines().collect();
+    let main = all
+        .iter()
+        .max_by_key(|(f, _)| {
+            let p = f.file.path.to_ascii_lowercase();
+            let stem = p
+                .rsplit('/')
+                .next()
+                .unwrap_or(&p)
+                .split('.')
+                .next()
+                .unwrap_or("")
+                .to_string();
+            let named = [
+                "ci", "main", "build", "test", "tests", "pr", "push", "pipeline", "checks",
+            ]
+            .iter()
+            .position(|n| stem == *n)
+            .map_or(0, |i| 20 - i);
+            // Prefer a named main pipeline, then any whose docs parse; ties
+            // go to the first in path order.
+            (named, f.docs.is_ok() as usize, std::cmp::Reverse(p))
+        })
+        .copied();
+    let others = all.len().saturating_sub(1);
+    main.into_iter()
         .map(|(f, line)| {
+            let what = if others > 0 {
+                format!(
+                    "{what} (nor do the {others} other pipeline file{})",
+                    if others == 1 { "" } else { "s" }
+                )
+            } else {
+                what.to_string()
+            };
+            let what = what.as_str();
             let msg = if f.docs.is_err() {
                 format!("{what} (this file does not parse: see ci.valid)")
             } else {

@@ -69,6 +69,21 @@ pub struct CiModel {
     pub jobs: Vec<Job>,
     /// GitLab `stages:` (with `.pre` first and `.post` last).
     pub gitlab_stages: Vec<String>,
+    /// The hooks of `.pre-commit-config.yaml` (id, line), which a CI step
+    /// running pre-commit runs.
+    pub precommit_hooks: Vec<(String, u32)>,
+}
+
+/// The pre-commit configuration file.
+pub const PRECOMMIT_CONFIG: &str = ".pre-commit-config.yaml";
+
+/// Does this command line run pre-commit (`pre-commit run`, `prek run`, or
+/// an action that does)?
+pub fn runs_precommit(line: &str) -> bool {
+    let l = line.trim();
+    l.contains("pre-commit run")
+        || l.starts_with("prek run")
+        || (l.contains("pre-commit") && (l.contains('@') || l.starts_with("uses")))
 }
 
 impl CiModel {
@@ -299,10 +314,29 @@ fn build(index: &Index) -> CiModel {
         .map(|&o| slots[o].take().expect("once"))
         .collect();
 
+    let precommit_hooks = index
+        .get(PRECOMMIT_CONFIG)
+        .filter(|f| f.is_product())
+        .and_then(|f| f.text())
+        .and_then(|t| node::parse_multi(t).ok())
+        .map(|docs| {
+            docs.iter()
+                .filter_map(|d| d.get("repos"))
+                .flat_map(|r| r.seq())
+                .filter_map(|repo| repo.get("hooks"))
+                .flat_map(|h| h.seq())
+                .filter_map(|h| {
+                    h.get("id")
+                        .map(|id| (id.scalar().unwrap_or_default(), id.line))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let mut model = CiModel {
         files,
         jobs: Vec::new(),
         gitlab_stages: Vec::new(),
+        precommit_hooks,
     };
     for (old, cmds) in include_cmds {
         let file = new_index[old];
@@ -335,6 +369,46 @@ fn build(index: &Index) -> CiModel {
     model.gitlab_stages.push(".post".into());
     inherit(&mut model);
     model
+}
+
+/// The literal values of an `env:` map.
+fn literal_env(env: Option<&Node>) -> BTreeMap<String, String> {
+    env.map(|e| {
+        e.map()
+            .iter()
+            .filter_map(|(k, v)| Some((k.scalar()?, v.scalar()?)))
+            .filter(|(_, v)| !v.contains("${{"))
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+/// Replace `${{ env.NAME }}`, `${NAME}` and `$NAME` by their literal values.
+fn expand_env(text: &str, env: &BTreeMap<String, String>) -> String {
+    let mut out = text.to_string();
+    for (k, v) in env {
+        for pattern in [
+            format!("${{{{ env.{k} }}}}"),
+            format!("${{{{env.{k}}}}}"),
+            format!("${{{k}}}"),
+        ] {
+            out = out.replace(&pattern, v);
+        }
+        // `$NAME` as a whole word.
+        let bare = format!("${k}");
+        let mut rebuilt = String::with_capacity(out.len());
+        let mut rest = out.as_str();
+        while let Some(i) = rest.find(&bare) {
+            let after = &rest[i + bare.len()..];
+            let whole = !after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
+            rebuilt.push_str(&rest[..i]);
+            rebuilt.push_str(if whole { v } else { &bare });
+            rest = after;
+        }
+        rebuilt.push_str(rest);
+        out = rebuilt;
+    }
+    out
 }
 
 /// Strings under `node` as commands (every line of a script block).
@@ -424,11 +498,21 @@ fn jobs_of(f: &CiDoc, fi: usize) -> Vec<Job> {
                 let Some(jobs) = doc.get("jobs") else {
                     continue;
                 };
+                let workflow_env = literal_env(doc.get("env"));
                 for (k, v) in jobs.map() {
                     let id = k.scalar().unwrap_or_default();
                     let mut j = job(fi, &id, v.get("name").and_then(Node::as_str), k.line);
                     if let Some(steps) = v.get("steps") {
                         commands_in(steps, GITHUB_SKIP, &mut j.commands);
+                    }
+                    // `${{ env.CARGO }} test` runs `cargo test` when the
+                    // workflow or job sets `CARGO: cargo`.
+                    let mut env = workflow_env.clone();
+                    env.extend(literal_env(v.get("env")));
+                    if !env.is_empty() {
+                        for c in &mut j.commands {
+                            c.text = expand_env(&c.text, &env);
+                        }
                     }
                     if let Some(u) = v.get("uses") {
                         commands_in(u, &[], &mut j.commands);

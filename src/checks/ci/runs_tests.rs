@@ -64,9 +64,12 @@ static TEST: LazyLock<Regex> = LazyLock::new(|| {
         r"|\b(npm|yarn|pnpm|bun)\s+(run\s+)?(test|t)\b|\b(npm|yarn|pnpm)\s+run\s+test:|\bnpx\s+(jest|vitest|mocha|playwright\s+test)\b",
         r"|\b(jest|vitest|mocha)(\s|$)|\bpytest\b|\bpython3?\s+-m\s+(pytest|unittest)\b|\btox\b|\bnox\b",
         r"|\b(mvn|mvnw)\b.*\b(test|verify)\b|\bgradlew?\b.*\b(test|check)\b",
-        r"|\bmake\b(\s+\S+)*?\s+(test|check|tests)\b|\b(terraform|tofu|terragrunt)\b.*\b(validate|test)\b",
+        // A target named test/tests/check, or test-unit, test:e2e, unit-test:
+        // not `make check-protos`.
+        r"|\b(make|mage|just|task)\b(\s+\S+)*?\s+(test|tests|check|tests?[-_:][\w:-]+|[\w-]+[-_:]tests?)(\s|$)",
+        r"|\b(terraform|tofu|terragrunt)\b.*\b(validate|test)\b",
         r"|\brspec\b|\brake\s+(test|spec)\b|\bdotnet\s+test\b|\bctest\b|\bphpunit\b|\bmix\s+test\b",
-        r"|\bswift\s+test\b|\bbazel(isk)?\s+test\b|\bdeno\s+test\b|\b(just|task)\s+test\b",
+        r"|\bswift\s+test\b|\bbazel(isk)?\s+test\b|\bdeno\s+test\b",
         r"|^\s*[\w-]+/test\s*$",
     ))
 });
@@ -74,6 +77,13 @@ static TEST: LazyLock<Regex> = LazyLock::new(|| {
 /// Does `line` run tests?
 pub fn is_test_command(line: &str) -> bool {
     TEST.is_match(line)
+}
+
+/// pre-commit hooks that test or validate (`terraform_validate`,
+/// `pytest`, `go-unit-tests`, `cargo-test`, `helm-lint` is not).
+fn is_test_hook(id: &str) -> bool {
+    let id = id.to_ascii_lowercase();
+    id.contains("validate") || id.contains("test") || id == "cargo-check"
 }
 
 impl Check for RunsTests {
@@ -91,6 +101,17 @@ impl Check for RunsTests {
                 "job `{}` runs tests ({}:{line})",
                 job.name,
                 m.path(job)
+            ));
+        }
+        // Tests run as pre-commit hooks (`terraform_validate`, `pytest`).
+        if let Some((hook, hook_line)) = m.precommit_hooks.iter().find(|(id, _)| is_test_hook(id))
+            && let Some((job, _, line)) = super::find_command(&m, model::runs_precommit)
+        {
+            return Outcome::pass(format!(
+                "job `{}` runs pre-commit ({}:{line}), whose hook `{hook}` tests ({}:{hook_line})",
+                job.name,
+                m.path(job),
+                model::PRECOMMIT_CONFIG
             ));
         }
         let findings = super::pipeline_findings(
@@ -125,6 +146,10 @@ mod tests {
             "dotnet test",
             "ctest --output-on-failure",
             "node/test",
+            "mage test:unit",
+            "make test-integration",
+            "just tests",
+            "cargo test --verbose --workspace",
         ] {
             assert!(is_test_command(c), "{c}");
         }
@@ -135,6 +160,8 @@ mod tests {
             "docker build .",
             "make",
             "terraform plan",
+            "make check-protos",
+            "make testdata-refresh",
         ] {
             assert!(!is_test_command(c), "{c}");
         }
