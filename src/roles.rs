@@ -140,6 +140,10 @@ fn name_role(name: &str) -> Option<Role> {
         || stem.ends_with(".sample")
         || stem.ends_with("-example")
         || stem.ends_with("_example")
+        || stem.starts_with("example-")
+        || stem.starts_with("example_")
+        || stem.starts_with("sample-")
+        || stem.starts_with("sample_")
     {
         return Some(Role::Examples);
     }
@@ -362,6 +366,7 @@ mod tests {
             ("examples/complete/main.tf", Role::Examples),
             (".env.example", Role::Examples),
             ("docker-compose.example.yml", Role::Examples),
+            ("docs/example-16-compatibility-rules.yml", Role::Examples),
             ("contest/main.tf", Role::Product),
             ("latest/main.tf", Role::Product),
             ("docs/testing.md", Role::Product),

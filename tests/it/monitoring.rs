@@ -246,3 +246,37 @@ fn deliberately_broken_test_configs_do_not_fail() {
     let c = crate::common::check(&r, "monitoring.configured");
     assert_eq!(c["status"], "pass", "{c:#}");
 }
+
+#[test]
+fn grafana_alerting_provisioning_is_grafana_not_prometheus() {
+    // The OpenTelemetry demo's shape: Grafana-managed alert rules.
+    let repo = crate::common::Repo::git();
+    repo.write(
+        "src/grafana/provisioning/alerting/cart-service-alerting.yml",
+        "apiVersion: 1\ngroups:\n  - orgId: 1\n    name: cart\n    folder: Demo\n    interval: 1m\n    rules:\n      - uid: cart-errors\n        title: Cart errors\n        condition: C\n        data:\n          - refId: A\n            datasourceUid: prometheus\n            model:\n              expr: sum(rate(app_cart_errors_total[5m]))\n        for: 5m\n",
+    );
+    repo.commit("grafana");
+    let (r, _) = repo.check_json(&["--only", "monitoring.configured"]);
+    let c = crate::common::check(&r, "monitoring.configured");
+    assert_eq!(c["status"], "pass", "{c:#}");
+    assert!(
+        c["message"]
+            .as_str()
+            .unwrap()
+            .contains("Grafana alert rules (1)"),
+        "{c:#}"
+    );
+}
+
+#[test]
+fn promql_comment_with_an_apostrophe_is_not_an_unterminated_string() {
+    let repo = crate::common::Repo::git();
+    repo.write(
+        "monitoring/rules.yml",
+        "groups:\n  - name: api\n    rules:\n      - alert: ApiDown\n        expr: |\n          # don't page for a single scrape miss\n          up{job=\"api\"} == 0\n        for: 5m\n",
+    );
+    repo.commit("rules");
+    let (r, _) = repo.check_json(&["--only", "monitoring.configured"]);
+    let c = crate::common::check(&r, "monitoring.configured");
+    assert_eq!(c["status"], "pass", "{c:#}");
+}

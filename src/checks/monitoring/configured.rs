@@ -161,10 +161,12 @@ fn grafana(f: &FileEntry, text: &str, s: &mut Scan) {
 
 fn yaml_file(f: &FileEntry, text: &str, s: &mut Scan) {
     let rules_like = text.contains("groups:") && text.contains("expr:");
+    let grafana_alerting =
+        text.contains("groups:") || text.contains("contactPoints:") || text.contains("policies:");
     let operator = OPERATOR_KIND.is_match(text);
     let alertmanager = text.contains("receivers:") && text.contains("route:");
     let prometheus = text.contains("scrape_configs:") || text.contains("rule_files:");
-    if !(rules_like || operator || alertmanager || prometheus) {
+    if !(rules_like || operator || alertmanager || prometheus || grafana_alerting) {
         return;
     }
     let docs: Vec<SNode> = match crate::yaml::from_str_multi(text) {
@@ -236,6 +238,17 @@ fn yaml_file(f: &FileEntry, text: &str, s: &mut Scan) {
             "" => {}
             _ => continue,
         }
+        // Grafana alerting provisioning (`apiVersion: 1`, groups with a
+        // folder, rules with uid/condition/data): Grafana's format, not a
+        // Prometheus rule file.
+        if let Some((k, what)) = grafana_alerting_doc(d) {
+            s.found.push(Found {
+                path: f.path.clone(),
+                line: line(k),
+                what,
+            });
+            continue;
+        }
         if let Some((k, g)) = d.entry("groups")
             && (rules_like
                 || g.value
@@ -287,6 +300,46 @@ fn yaml_file(f: &FileEntry, text: &str, s: &mut Scan) {
             });
         }
     }
+}
+
+/// A Grafana alerting provisioning document: what it holds, at its key.
+fn grafana_alerting_doc(d: &Node) -> Option<(&SNode, String)> {
+    if let Some((k, g)) = d.entry("groups") {
+        let groups = g.value.as_seq();
+        let grafana = groups.iter().any(|grp| {
+            grp.value.get("folder").is_some()
+                || grp.value.get("orgId").is_some()
+                || grp.value.get("rules").is_some_and(|r| {
+                    r.value.as_seq().iter().any(|rule| {
+                        rule.value.get("uid").is_some()
+                            || rule.value.get("condition").is_some()
+                            || rule.value.get("data").is_some()
+                    })
+                })
+        });
+        if grafana {
+            let n: usize = groups
+                .iter()
+                .map(|grp| grp.value.get("rules").map_or(0, |r| r.value.as_seq().len()))
+                .sum();
+            return Some((k, format!("Grafana alert rules ({n})")));
+        }
+        return None;
+    }
+    for key in ["contactPoints", "policies"] {
+        if let Some((k, v)) = d.entry(key)
+            && matches!(v.value, Node::Seq(_))
+            && d.get("apiVersion").is_some()
+        {
+            let what = if key == "contactPoints" {
+                "Grafana contact points"
+            } else {
+                "Grafana notification policies"
+            };
+            return Some((k, what.to_string()));
+        }
+    }
+    None
 }
 
 fn counts(alerts: usize, records: usize) -> String {
@@ -390,7 +443,14 @@ fn unbalanced(expr: &str) -> Option<String> {
     let mut stack: Vec<char> = Vec::new();
     let mut quote: Option<char> = None;
     let mut escaped = false;
+    let mut comment = false;
     for c in expr.chars() {
+        // A `#` comment runs to the end of the line; its text (an
+        // apostrophe in "don't") is not PromQL.
+        if comment {
+            comment = c != '\n';
+            continue;
+        }
         if let Some(q) = quote {
             if escaped {
                 escaped = false;
@@ -402,6 +462,7 @@ fn unbalanced(expr: &str) -> Option<String> {
             continue;
         }
         match c {
+            '#' => comment = true,
             '"' | '\'' | '`' => quote = Some(c),
             '(' | '[' | '{' => stack.push(c),
             ')' | ']' | '}' => {
