@@ -606,3 +606,24 @@ fn one_finding_per_unpinned_action_and_own_workflows_are_not_third_party() {
         "{f:?}"
     );
 }
+
+#[test]
+fn deleting_a_codeql_cache_is_not_a_security_scan() {
+    // terraform-aws-modules' shape: freeing disk space on the runner.
+    let r = Repo::git();
+    r.write(
+        ".github/workflows/pre-commit.yml",
+        "on: [pull_request]\njobs:\n  collect:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          rmz -f /opt/hostedtoolcache/CodeQL &\n          rm -rf /opt/hostedtoolcache/trivy\n          curl -sSfL https://example.com/semgrep/install.sh -o install.sh\n",
+    );
+    r.commit("ci");
+    let (s, m, _, _) = check_summary(&r, "ci.security-scan");
+    assert_eq!(s, "fail", "{m}");
+    // A scanner that runs passes, cited at its line.
+    r.write(
+        ".github/workflows/scan.yml",
+        "on: [push]\njobs:\n  scan:\n    runs-on: ubuntu-latest\n    steps:\n      - run: docker run --rm aquasec/trivy:0.56.0 fs --exit-code 1 .\n",
+    );
+    let (s, m, _, _) = check_summary(&r, "ci.security-scan");
+    assert_eq!(s, "pass", "{m}");
+    assert!(m.contains(".github/workflows/scan.yml:6"), "{m}");
+}

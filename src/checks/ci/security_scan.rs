@@ -71,8 +71,68 @@ static SCANNER: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Does `line` run a security scanner? (`readyctl` lines never count.)
+///
+/// The scanner must be what runs: an action reference
+/// (`github/codeql-action/analyze@v3`), a GitLab template, or the program of
+/// one of the line's commands (`trivy fs .`, `cargo audit`, `python -m
+/// bandit`, `docker run aquasec/trivy`) — never a path or URL that merely
+/// contains its name (`rm -rf /opt/hostedtoolcache/CodeQL`).
 pub fn is_scan_command(line: &str) -> bool {
-    !line.to_ascii_lowercase().contains("readyctl") && SCANNER.is_match(line)
+    let l = line.trim();
+    if l.to_ascii_lowercase().contains("readyctl") {
+        return false;
+    }
+    let action_ref = !l.contains(char::is_whitespace) && l.contains('/') && l.contains('@');
+    if action_ref
+        || l.starts_with("template:")
+        || l.starts_with("- template:")
+        || l.contains("components/")
+    {
+        return SCANNER.is_match(l);
+    }
+    l.split(['&', '|', ';', '(', ')', '`'])
+        .filter_map(program_and_args)
+        .any(|cmd| SCANNER.find(&cmd).is_some_and(|m| m.start() == 0))
+}
+
+/// The command a shell fragment runs, from its program on: leading
+/// `VAR=value`, `sudo`, `exec`, `time`, `env`, `npx`/`pipx run`/`uvx`,
+/// `python -m`, `docker run [flags]` are looked through; the program is
+/// named by its file name (`./bin/trivy` is `trivy`).
+fn program_and_args(fragment: &str) -> Option<String> {
+    let mut words = fragment.split_whitespace().peekable();
+    while let Some(w) = words.peek() {
+        let skip = matches!(
+            *w,
+            "sudo"
+                | "exec"
+                | "time"
+                | "env"
+                | "npx"
+                | "pipx"
+                | "uvx"
+                | "bunx"
+                | "run"
+                | "-m"
+                | "-y"
+                | "--yes"
+        ) || (w.contains('=') && !w.starts_with('-'))
+            || matches!(*w, "python" | "python3" | "docker" | "podman" | "nerdctl")
+            || (w.starts_with('-') && fragment.contains("docker"));
+        if !skip {
+            break;
+        }
+        words.next();
+    }
+    let program = words.next()?;
+    let name = program.rsplit('/').next().unwrap_or(program);
+    let name = name.split([':', '@']).next().unwrap_or(name);
+    let rest: Vec<&str> = words.collect();
+    Some(if rest.is_empty() {
+        name.to_string()
+    } else {
+        format!("{name} {}", rest.join(" "))
+    })
 }
 
 impl Check for SecurityScan {
@@ -123,6 +183,11 @@ mod tests {
             "zizmor .github/workflows",
             "gitleaks detect",
             "template: Security/SAST.gitlab-ci.yml",
+            "python -m bandit -r src",
+            "docker run --rm aquasec/trivy:0.56.0 image app",
+            "GOFLAGS=-mod=mod govulncheck ./...",
+            "go build ./... && govulncheck ./...",
+            "npx --yes snyk test",
         ] {
             assert!(is_scan_command(c), "{c}");
         }
@@ -131,6 +196,9 @@ mod tests {
             "cargo test",
             "npm ci",
             "echo audit log",
+            "rmz -f /opt/hostedtoolcache/CodeQL &",
+            "rm -rf /opt/hostedtoolcache/CodeQL",
+            "curl -sSfL https://raw.githubusercontent.com/aquasecurity/trivy/main/contrib/install.sh -o install.sh",
         ] {
             assert!(!is_scan_command(c), "{c}");
         }
