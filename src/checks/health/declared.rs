@@ -704,11 +704,8 @@ const TF_SERVICE_RESOURCES: &[&str] = &[
     "aws_alb_target_group",
     "aws_apprunner_service",
     "aws_elastic_beanstalk_environment",
-    "aws_autoscaling_group",
     "google_cloud_run_service",
     "google_cloud_run_v2_service",
-    "google_compute_instance_group_manager",
-    "google_compute_region_instance_group_manager",
     "google_app_engine_standard_app_version",
     "google_app_engine_flexible_app_version",
     "kubernetes_deployment",
@@ -865,7 +862,7 @@ impl Check for HealthDeclared {
                 )
             } else {
                 format!(
-                    "{n} health check{plural} declared, but {w} problem{}: {listed}",
+                    "{n} health check{plural} declared, but {w} problem{}",
                     if w == 1 { "" } else { "s" }
                 )
             };
