@@ -103,11 +103,13 @@ pub struct HealthConfig {
     /// Per-request timeout (default 5s).
     #[serde(default)]
     pub timeout: Option<DurationValue>,
-    /// Retries after a failed attempt (default 2).
-    #[serde(default)]
+    /// Retries after a failed attempt (default 2, at most 10).
+    #[serde(default, deserialize_with = "retries_in_range")]
+    #[schemars(range(min = 0, max = 10))]
     pub retries: Option<u32>,
-    /// Endpoints probed at once (default 32).
-    #[serde(default)]
+    /// Endpoints probed at once (default 32, 1 to 256).
+    #[serde(default, deserialize_with = "concurrency_in_range")]
+    #[schemars(range(min = 1, max = 256))]
     pub concurrency: Option<usize>,
     /// Upper bound for the whole check (default 60s).
     #[serde(default)]
@@ -115,6 +117,36 @@ pub struct HealthConfig {
     #[serde(default)]
     #[schemars(with = "Vec<Endpoint>")]
     pub endpoints: Vec<Spanned<Endpoint>>,
+}
+
+/// The most retries a probe makes: more only delays the verdict.
+pub const MAX_RETRIES: u64 = 10;
+/// The most endpoints probed at once.
+pub const MAX_CONCURRENCY: u64 = 256;
+/// The longest duration any setting takes.
+pub const MAX_DURATION: Duration = Duration::from_secs(24 * 3600);
+
+fn bounded<'de, D: Deserializer<'de>>(
+    d: D,
+    min: u64,
+    max: u64,
+    what: &str,
+) -> Result<Option<u64>, D::Error> {
+    let n = u64::deserialize(d)?;
+    if n < min || n > max {
+        return Err(serde::de::Error::custom(format!(
+            "{what} must be between {min} and {max}, not {n}"
+        )));
+    }
+    Ok(Some(n))
+}
+
+fn retries_in_range<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    Ok(bounded(d, 0, MAX_RETRIES, "retries")?.map(|n| n as u32))
+}
+
+fn concurrency_in_range<'de, D: Deserializer<'de>>(d: D) -> Result<Option<usize>, D::Error> {
+    Ok(bounded(d, 1, MAX_CONCURRENCY, "concurrency")?.map(|n| n as usize))
 }
 
 /// One endpoint of `health.endpoints`.
@@ -168,14 +200,23 @@ impl<'de> Deserialize<'de> for DurationValue {
             Num(f64),
             Text(String),
         }
+        let too_long = |_| serde::de::Error::custom("duration too long (at most 24h)".to_string());
         match Raw::deserialize(d)? {
-            Raw::Num(n) if n >= 0.0 && n.is_finite() => {
-                Ok(DurationValue(Duration::from_secs_f64(n)))
-            }
+            Raw::Num(n) if n >= 0.0 && n.is_finite() => Duration::try_from_secs_f64(n)
+                .ok()
+                .filter(|d| *d <= MAX_DURATION)
+                .map(DurationValue)
+                .ok_or(())
+                .map_err(too_long),
             Raw::Num(n) => Err(serde::de::Error::custom(format!("invalid duration {n}"))),
-            Raw::Text(s) => parse_duration(&s).map(DurationValue).ok_or_else(|| {
-                serde::de::Error::custom(format!("invalid duration `{s}` (use e.g. 500ms, 5s, 2m)"))
-            }),
+            Raw::Text(s) => match parse_duration(&s) {
+                Some(d) if d <= MAX_DURATION => Ok(DurationValue(d)),
+                Some(_) => Err(too_long(())),
+                None => Err(serde::de::Error::custom(format!(
+                    "invalid duration `{}` (use e.g. 500ms, 5s, 2m)",
+                    crate::text::clip(&s, 40)
+                ))),
+            },
         }
     }
 }
@@ -193,7 +234,10 @@ pub fn parse_duration(s: &str) -> Option<Duration> {
         "h" => n * 3600.0,
         _ => return None,
     };
-    (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs))
+    if !(secs.is_finite() && secs >= 0.0) {
+        return None;
+    }
+    Duration::try_from_secs_f64(secs).ok()
 }
 
 /// A config error at file:line:column; exit code 2.
@@ -333,6 +377,7 @@ mod tests {
         assert_eq!(parse_duration("5s"), Some(Duration::from_secs(5)));
         assert_eq!(parse_duration("2m"), Some(Duration::from_secs(120)));
         assert_eq!(parse_duration("5 parsecs"), None);
+        assert_eq!(parse_duration("99999999999999999999h"), None);
         assert_eq!(parse_duration("s"), None);
     }
 
@@ -341,6 +386,23 @@ mod tests {
         let err = parse("readyctl.yaml", "version: 1\nchecks:\n  skp: [a]\n").unwrap_err();
         assert_eq!(err.line, Some(3), "{err}");
         assert!(err.message.contains("skp"), "{err}");
+    }
+
+    #[test]
+    fn out_of_range_values_name_their_line() {
+        for (text, line) in [
+            ("version: 1\nhealth:\n  timeout: 1e20\n", 3),
+            ("version: 1\nhealth:\n  timeout: 99999999999999999999h\n", 3),
+            ("version: 1\nhealth:\n  retries: 4294967295\n", 3),
+            (
+                "version: 1\nhealth:\n  concurrency: 18446744073709551615\n",
+                3,
+            ),
+            ("version: 1\nhealth:\n  concurrency: 0\n", 3),
+        ] {
+            let err = parse("readyctl.yaml", text).unwrap_err();
+            assert_eq!(err.line, Some(line), "{text}: {err}");
+        }
     }
 
     #[test]

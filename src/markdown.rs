@@ -96,14 +96,30 @@ pub fn parse(text: &str) -> Doc {
         }
     }
 
+    // Each section's body ends at the next heading of the same or a higher
+    // level: one pass from the end with a stack keeps this linear (a file of
+    // 300,000 headings must not take minutes).
+    let mut body_ends = vec![text.len(); headings.len()];
+    let mut open: Vec<usize> = Vec::new();
+    for (i, h) in headings.iter().enumerate() {
+        while let Some(&j) = open.last() {
+            if h.0 <= headings[j].0 {
+                body_ends[j] = h.3;
+                open.pop();
+            } else {
+                break;
+            }
+        }
+        open.push(i);
+    }
+    // `steps` and `blocks` are in document order: count by binary search.
+    let count_in = |v: &[usize], r: &Range<usize>| {
+        v.partition_point(|&o| o < r.end) - v.partition_point(|&o| o < r.start)
+    };
     for (i, (level, title, line, _start, end)) in headings.iter().enumerate() {
-        let body_end = headings[i + 1..]
-            .iter()
-            .find(|h| h.0 <= *level)
-            .map(|h| h.3)
-            .unwrap_or(text.len());
+        let body_end = body_ends[i];
         let body = *end..body_end.max(*end);
-        let count = |v: &[usize]| v.iter().filter(|&&o| body.contains(&o)).count();
+        let count = |v: &[usize]| count_in(v, &body);
         doc.sections.push(Section {
             level: *level,
             title: title.clone(),

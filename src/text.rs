@@ -80,3 +80,11 @@ mod tests {
         assert_eq!(line_of(t, 9), 4);
     }
 }
+
+/// `s` cut to at most `max` characters, with `…` when cut.
+pub fn clip(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        None => s.to_string(),
+        Some((i, _)) => format!("{}…", &s[..i]),
+    }
+}
