@@ -64,6 +64,14 @@ pub fn line_of(text: &str, offset: usize) -> u32 {
         + 1
 }
 
+/// `s` cut to at most `max` characters, with `…` when cut.
+pub fn clip(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        None => s.to_string(),
+        Some((i, _)) => format!("{}…", &s[..i]),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,13 +86,5 @@ mod tests {
         assert_eq!(ix.line_col(9), (4, 1));
         assert_eq!(ix.line_text(2), "cdé");
         assert_eq!(line_of(t, 9), 4);
-    }
-}
-
-/// `s` cut to at most `max` characters, with `…` when cut.
-pub fn clip(s: &str, max: usize) -> String {
-    match s.char_indices().nth(max) {
-        None => s.to_string(),
-        Some((i, _)) => format!("{}…", &s[..i]),
     }
 }

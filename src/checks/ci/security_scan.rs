@@ -100,10 +100,34 @@ pub fn is_scan_command(line: &str) -> bool {
 /// `python -m`, `docker run [flags]` are looked through; the program is
 /// named by its file name (`./bin/trivy` is `trivy`).
 fn program_and_args(fragment: &str) -> Option<String> {
+    /// `docker run` options that take a value as the next word.
+    const VALUE_FLAGS: &[&str] = &[
+        "-v",
+        "--volume",
+        "-w",
+        "--workdir",
+        "-e",
+        "--env",
+        "--env-file",
+        "--name",
+        "--network",
+        "-p",
+        "--publish",
+        "--entrypoint",
+        "-u",
+        "--user",
+        "--platform",
+        "--mount",
+        "-l",
+        "--label",
+    ];
+    let container = fragment
+        .split_whitespace()
+        .any(|w| matches!(w, "docker" | "podman" | "nerdctl"));
     let mut words = fragment.split_whitespace().peekable();
-    while let Some(w) = words.peek() {
+    while let Some(&w) = words.peek() {
         let skip = matches!(
-            *w,
+            w,
             "sudo"
                 | "exec"
                 | "time"
@@ -117,12 +141,15 @@ fn program_and_args(fragment: &str) -> Option<String> {
                 | "-y"
                 | "--yes"
         ) || (w.contains('=') && !w.starts_with('-'))
-            || matches!(*w, "python" | "python3" | "docker" | "podman" | "nerdctl")
-            || (w.starts_with('-') && fragment.contains("docker"));
+            || matches!(w, "python" | "python3" | "docker" | "podman" | "nerdctl")
+            || (w.starts_with('-') && container);
         if !skip {
             break;
         }
         words.next();
+        if container && VALUE_FLAGS.contains(&w) {
+            words.next();
+        }
     }
     let program = words.next()?;
     let name = program.rsplit('/').next().unwrap_or(program);
@@ -185,6 +212,7 @@ mod tests {
             "template: Security/SAST.gitlab-ci.yml",
             "python -m bandit -r src",
             "docker run --rm aquasec/trivy:0.56.0 image app",
+            "docker run --rm -v \"$PWD:/src\" -w /src aquasec/trivy:0.58.1 config .",
             "GOFLAGS=-mod=mod govulncheck ./...",
             "go build ./... && govulncheck ./...",
             "npx --yes snyk test",
