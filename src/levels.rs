@@ -281,6 +281,42 @@ pub fn line(status: &LevelStatus) -> String {
     }
 }
 
+/// The built-in levels as a Markdown section of `docs/checks.md`: each
+/// level, what it is for, and the checks it adds to the levels below.
+pub fn markdown(registry: &Registry) -> String {
+    let ids = registry.ids();
+    let mut out = String::from(
+        "\n## Readiness levels\n\n\
+         Built-in levels (`readyctl list --levels`; `levels:` in `readyctl.yaml` replaces them). \
+         A level is reached when every check it names, and every check of the levels below, \
+         passes or is skipped; `readyctl check --min-level NAME` gates on it.\n\n\
+         | level | for | adds these checks |\n| --- | --- | --- |\n",
+    );
+    let mut below: Vec<&str> = Vec::new();
+    for l in builtin() {
+        let own: Vec<&str> = ids
+            .iter()
+            .filter(|id| l.names(id) && !below.contains(&id.as_str()))
+            .map(String::as_str)
+            .collect();
+        let listed: Vec<String> = own.iter().map(|id| format!("`{id}`")).collect();
+        let globs: Vec<String> = l.checks.iter().map(|g| format!("`{g}`")).collect();
+        let from = if l.checks.iter().any(|g| g.contains(['*', '?'])) {
+            format!(" (from {})", globs.join(", "))
+        } else {
+            String::new()
+        };
+        out.push_str(&format!(
+            "| {} | {} | {}{from} |\n",
+            l.name,
+            l.about.unwrap_or(""),
+            listed.join(", "),
+        ));
+        below.extend(own);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

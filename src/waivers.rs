@@ -32,7 +32,7 @@ pub const MARKER: &str = "readyctl:ignore";
 
 /// A calendar date written `YYYY-MM-DD`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, JsonSchema)]
-#[schemars(with = "String", extend("format" = "date"))]
+#[schemars(with = "String", extend("format" = "date", "pattern" = r"^\d{4}-\d{2}-\d{2}$"))]
 pub struct Date(pub jiff::civil::Date);
 
 impl Date {
