@@ -55,7 +55,7 @@ fn assert_every_result_located(log: &Value) {
     }
 }
 
-fn assert_valid_sarif(log: &Value) {
+pub(crate) fn assert_valid_sarif(log: &Value) {
     let v = sarif_validator();
     let errors: Vec<String> = v
         .iter_errors(log)
