@@ -171,7 +171,13 @@ fn min_level_decides_the_exit_code() {
     let plain = r.readyctl(&["check", "--offline", "--no-progress"]);
     assert_eq!(plain.code, 1, "{}", plain.stdout);
     // ... but bronze is reached: ready at --min-level bronze.
-    let bronze = r.readyctl(&["check", "--offline", "--no-progress", "--min-level", "bronze"]);
+    let bronze = r.readyctl(&[
+        "check",
+        "--offline",
+        "--no-progress",
+        "--min-level",
+        "bronze",
+    ]);
     assert_eq!(bronze.code, 0, "{}", bronze.stdout);
     let (v, code) = r.check_json(&["--min-level", "bronze"]);
     assert_eq!(code, 0);
@@ -179,12 +185,24 @@ fn min_level_decides_the_exit_code() {
     // Failures are still printed as failures.
     assert!(bronze.stdout.contains("✗ docs.readiness-checklist"));
 
-    let silver = r.readyctl(&["check", "--offline", "--no-progress", "--min-level", "silver"]);
+    let silver = r.readyctl(&[
+        "check",
+        "--offline",
+        "--no-progress",
+        "--min-level",
+        "silver",
+    ]);
     assert_eq!(silver.code, 1);
     let (v, code) = r.check_json(&["--min-level", "silver"]);
     assert_eq!((v["ready"].as_bool(), code), (Some(false), 1));
 
-    let unknown = r.readyctl(&["check", "--offline", "--no-progress", "--min-level", "platinum"]);
+    let unknown = r.readyctl(&[
+        "check",
+        "--offline",
+        "--no-progress",
+        "--min-level",
+        "platinum",
+    ]);
     assert_eq!(unknown.code, 2);
     assert!(
         unknown.stderr.contains("unknown level `platinum`")
@@ -213,28 +231,57 @@ levels:
     let (reached, next, missing) = level(&v);
     assert_eq!(reached.as_deref(), Some("started"));
     assert_eq!(next.as_deref(), Some("documented"));
-    assert!(missing.iter().all(|id| id.starts_with("docs.")), "{missing:?}");
+    assert!(
+        missing.iter().all(|id| id.starts_with("docs.")),
+        "{missing:?}"
+    );
     assert!(missing.contains(&"docs.readiness-checklist".to_string()));
 
     assert_eq!(
-        r.readyctl(&["check", "--offline", "--no-progress", "--min-level", "started"])
-            .code,
+        r.readyctl(&[
+            "check",
+            "--offline",
+            "--no-progress",
+            "--min-level",
+            "started"
+        ])
+        .code,
         0
     );
     assert_eq!(
-        r.readyctl(&["check", "--offline", "--no-progress", "--min-level", "documented"])
-            .code,
+        r.readyctl(&[
+            "check",
+            "--offline",
+            "--no-progress",
+            "--min-level",
+            "documented"
+        ])
+        .code,
         1
     );
     // The built-in names are gone.
-    let gone = r.readyctl(&["check", "--offline", "--no-progress", "--min-level", "bronze"]);
+    let gone = r.readyctl(&[
+        "check",
+        "--offline",
+        "--no-progress",
+        "--min-level",
+        "bronze",
+    ]);
     assert_eq!(gone.code, 2);
-    assert!(gone.stderr.contains("started, documented, complete"), "{}", gone.stderr);
+    assert!(
+        gone.stderr.contains("started, documented, complete"),
+        "{}",
+        gone.stderr
+    );
 
     let list = r.readyctl(&["list", "--levels"]);
     assert_eq!(list.code, 0);
     assert!(list.stdout.contains("Readiness levels (readyctl.yaml)"));
-    assert!(list.stdout.contains("documented\n  checks: docs.*"), "{}", list.stdout);
+    assert!(
+        list.stdout.contains("documented\n  checks: docs.*"),
+        "{}",
+        list.stdout
+    );
     let json = r.readyctl(&["list", "--levels", "--format", "json"]);
     let levels: Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(levels[1]["name"], "documented");
@@ -320,9 +367,16 @@ fn list_levels_documents_the_built_in_levels() {
 #[test]
 fn markdown_and_sarif_carry_the_level() {
     let r = bronze_repo();
-    let md = r.readyctl(&["check", "--offline", "--no-progress", "--format", "markdown"]);
+    let md = r.readyctl(&[
+        "check",
+        "--offline",
+        "--no-progress",
+        "--format",
+        "markdown",
+    ]);
     assert!(
-        md.stdout.contains("**Level:** bronze · **silver** needs: `ci.release-gate`"),
+        md.stdout
+            .contains("**Level:** bronze · **silver** needs: `ci.release-gate`"),
         "{}",
         md.stdout
     );

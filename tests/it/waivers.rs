@@ -70,9 +70,16 @@ fn a_waiver_applies_until_it_expires_then_the_report_names_it() {
     assert_eq!(w[0]["owner"], "@platform");
     assert_eq!(w[0]["expires"], "2099-12-31");
     assert_eq!(w[0]["waiver"], "readyctl.yaml:3");
-    assert!(v.get("waivers").is_none(), "nothing expired or stale: {v:#}");
+    assert!(
+        v.get("waivers").is_none(),
+        "nothing expired or stale: {v:#}"
+    );
     let human = r.readyctl(&["check", "--offline", "--no-progress"]);
-    assert!(human.stdout.contains("2 findings waived"), "{}", human.stdout);
+    assert!(
+        human.stdout.contains("2 findings waived"),
+        "{}",
+        human.stdout
+    );
 
     // Expired: no longer applied, and named.
     r.write(
@@ -120,7 +127,10 @@ fn paths_limit_a_waiver_and_globs_name_checks() {
     assert_eq!(c["status"], "fail");
     let w = waived(&v, "ci.actions-pinned");
     assert_eq!(w.len(), 2);
-    assert!(w.iter().all(|f| f["path"] == ".github/workflows/release.yml"));
+    assert!(
+        w.iter()
+            .all(|f| f["path"] == ".github/workflows/release.yml")
+    );
     assert!(
         c["findings"]
             .as_array()
@@ -241,7 +251,10 @@ fn inline_ignores_in_yaml_hcl_and_markdown_comments() {
     let mut paths: Vec<&str> = w.iter().map(|f| f["path"].as_str().unwrap()).collect();
     paths.sort();
     assert_eq!(paths, ["infra/a/main.tf", "infra/b/main.tf"], "{state:#}");
-    assert_eq!(w.iter().find(|f| f["path"] == "infra/b/main.tf").unwrap()["reason"], "throwaway lab");
+    assert_eq!(
+        w.iter().find(|f| f["path"] == "infra/b/main.tf").unwrap()["reason"],
+        "throwaway lab"
+    );
     assert_eq!(
         crate::common::finding_locations(&v, "terraform.remote-state")
             .iter()
@@ -252,7 +265,10 @@ fn inline_ignores_in_yaml_hcl_and_markdown_comments() {
 
     let ph = check(&v, "docs.placeholders");
     assert_eq!(ph["status"], "pass", "{ph:#}");
-    assert_eq!(waived(&v, "docs.placeholders")[0]["reason"], "filled in at hand-over");
+    assert_eq!(
+        waived(&v, "docs.placeholders")[0]["reason"],
+        "filled in at hand-over"
+    );
 }
 
 #[test]
@@ -278,7 +294,10 @@ fn an_inline_ignore_without_a_reason_is_itself_a_finding() {
     assert_eq!(reasonless["path"], ".github/workflows/ci.yml");
     assert_eq!(reasonless["line"], 9);
     assert!(
-        reasonless["message"].as_str().unwrap().contains("gives no reason"),
+        reasonless["message"]
+            .as_str()
+            .unwrap()
+            .contains("gives no reason"),
         "{reasonless}"
     );
     // Both unpinned actions still fail.
@@ -356,7 +375,13 @@ fn sarif_shows_waived_findings_as_suppressed_results_and_validates() {
     assert_eq!(inline["suppressions"][0]["justification"], "lab account");
 
     // Markdown lists them too.
-    let md = r.readyctl(&["check", "--offline", "--no-progress", "--format", "markdown"]);
+    let md = r.readyctl(&[
+        "check",
+        "--offline",
+        "--no-progress",
+        "--format",
+        "markdown",
+    ]);
     assert!(md.stdout.contains("### Waivers"), "{}", md.stdout);
     assert!(
         md.stdout
