@@ -112,7 +112,17 @@ pub fn evaluate(cli: &Cli, args: &CheckArgs) -> anyhow::Result<Evaluated> {
 
     let mut report = Report::new(shown_root, results.reported, args.fail_on);
     report.waivers = results.waivers;
-    crate::levels::annotate(&mut report, &levels, &registry.ids(), min_level);
+    // Checks left out with --skip count as skipped. A run with --only did
+    // not verify what a level needs: it reports no level, unless it gates
+    // on one (then the checks it did not run are missing).
+    let known: std::collections::BTreeSet<String> = registry
+        .ids()
+        .into_iter()
+        .filter(|id| !selection.skip.matches(id))
+        .collect();
+    if selection.only.is_empty() || min_level.is_some() {
+        crate::levels::annotate(&mut report, &levels, &known, min_level);
+    }
     Ok(Evaluated { report, registry })
 }
 

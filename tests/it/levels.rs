@@ -422,3 +422,34 @@ fn init_writes_the_levels_block_and_a_waiver_example_commented_out() {
     assert_eq!(out.code, 0, "{}\n{uncommented}", out.stderr);
     assert!(out.stdout.contains("Readiness levels (readyctl.yaml)"));
 }
+
+#[test]
+fn only_reports_no_level_unless_it_gates_and_skip_counts_as_skipped() {
+    let r = bronze_repo();
+    r.write(
+        "docs/RUNBOOK.md",
+        RUNBOOK.split("## Rollback").next().unwrap(),
+    );
+    // docs.rollback fails: no level; skipped on the command line, bronze.
+    let (v, _) = r.check_json(&[]);
+    assert_eq!(level(&v).0, None);
+    let (v, _) = r.check_json(&["--skip", "docs.rollback"]);
+    assert_eq!(level(&v).0.as_deref(), Some("bronze"), "{:#}", v["level"]);
+
+    let (v, _) = r.check_json(&["--only", "ci.*"]);
+    assert!(
+        v.get("level").is_none(),
+        "a partial run claims no level: {v:#}"
+    );
+    let human = r.readyctl(&["check", "--offline", "--no-progress", "--only", "ci.*"]);
+    assert!(!human.stdout.contains("level:"), "{}", human.stdout);
+
+    let (v, code) = r.check_json(&["--only", "ci.*", "--min-level", "bronze"]);
+    assert_eq!(code, 1);
+    let (_, next, missing) = level(&v);
+    assert_eq!(next.as_deref(), Some("bronze"));
+    assert!(
+        missing.contains(&"docs.runbook".to_string()),
+        "not run: {missing:?}"
+    );
+}
