@@ -171,7 +171,7 @@ fn failures(c: &CheckResult) -> Vec<(Option<&Finding>, Finding)> {
 }
 
 /// `(key hash, finding)` of each failure.
-fn keyed(c: &CheckResult) -> Vec<(String, Finding)> {
+fn keyed(c: &CheckResult) -> Keyed {
     failures(c)
         .into_iter()
         .map(|(orig, f)| {
@@ -200,11 +200,11 @@ fn waived_keys(c: &CheckResult) -> Vec<(String, &Waived)> {
         .collect()
 }
 
+/// Findings with their fingerprint key hash.
+type Keyed = Vec<(String, Finding)>;
+
 /// Split `head` against `base` (multisets by key): (new in head, gone from base).
-fn split(
-    base: Vec<(String, Finding)>,
-    head: Vec<(String, Finding)>,
-) -> (Vec<(String, Finding)>, Vec<(String, Finding)>) {
+fn split(base: Keyed, head: Keyed) -> (Keyed, Keyed) {
     let mut pool: HashMap<String, Vec<Finding>> = HashMap::new();
     for (k, f) in base {
         pool.entry(k).or_default().push(f);
@@ -219,7 +219,7 @@ fn split(
             None => new.push((k, f)),
         }
     }
-    let mut gone: Vec<(String, Finding)> = pool
+    let mut gone: Keyed = pool
         .into_iter()
         .flat_map(|(k, v)| v.into_iter().map(move |f| (k.clone(), f)))
         .collect();
@@ -227,7 +227,7 @@ fn split(
     (new, gone)
 }
 
-fn with_prints(v: Vec<(String, Finding)>) -> Vec<DiffFinding> {
+fn with_prints(v: Keyed) -> Vec<DiffFinding> {
     v.into_iter()
         .map(|(k, f)| DiffFinding {
             finding: f,

@@ -106,7 +106,7 @@ pub fn verdict(d: &Diff, p: Paint) -> String {
 
 /// Findings worth listing under a change: a check-level failure (no
 /// location) that only repeats the change's message is left out.
-fn listed<'a>(c: &'a Change) -> Vec<&'a DiffFinding> {
+fn listed(c: &Change) -> Vec<&DiffFinding> {
     c.findings
         .iter()
         .filter(|f| f.finding.path.is_some() || f.finding.message != c.message)
