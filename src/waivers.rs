@@ -636,9 +636,9 @@ mod tests {
 
     #[test]
     fn comment_openers() {
-        assert_eq!(Syntax::Hash.opens("replicas: 1  #"), Some("replicas: 1"));
+        assert_eq!(Syntax::Hash.opens("replicas: 1  #"), Some("replicas: 1  "));
         assert_eq!(Syntax::Hash.opens("replicas: 1 //"), None);
-        assert_eq!(Syntax::Hcl.opens("  /*"), Some(""));
+        assert_eq!(Syntax::Hcl.opens("  /*"), Some("  "));
         assert_eq!(Syntax::Hcl.opens("x = 1 //"), Some("x = 1 "));
         assert_eq!(Syntax::Html.opens("<!--"), Some(""));
         assert_eq!(Syntax::Html.opens("#"), None);
