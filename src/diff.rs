@@ -48,7 +48,8 @@ impl Side {
 pub struct LevelChange {
     pub base: Option<String>,
     pub head: Option<String>,
-    /// `lower`, `higher` or `same`.
+    /// `lower`, `higher`, `same`, `changed` (names the configuration does not
+    /// order) or `unknown` (a report without a level).
     pub change: &'static str,
     /// A lower level counts as a regression of severity `warning`.
     pub blocking: bool,
@@ -349,16 +350,19 @@ pub fn compare(base: &Report, head: &Report, levels: &[Level], fail_on: FailOn) 
     let base_level = base.level.as_ref().and_then(|l| l.reached.clone());
     let head_level = head.level.as_ref().and_then(|l| l.reached.clone());
     let change = match (
+        base.level.is_some() && head.level.is_some(),
         base_level.is_some(),
         head_level.is_some(),
         rank(&base_level),
         rank(&head_level),
     ) {
+        // A report without levels (readyctl 0.1, or a run with --only).
+        (false, ..) => "unknown",
         _ if base_level == head_level => "same",
-        (true, false, _, _) => "lower",
-        (false, true, _, _) => "higher",
-        (_, _, Some(b), Some(h)) if h < b => "lower",
-        (_, _, Some(_), Some(_)) => "higher",
+        (_, true, false, _, _) => "lower",
+        (_, false, true, _, _) => "higher",
+        (_, _, _, Some(b), Some(h)) if h < b => "lower",
+        (_, _, _, Some(_), Some(_)) => "higher",
         // Names this configuration does not know: moved, direction unknown.
         _ => "changed",
     };

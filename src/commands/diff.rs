@@ -180,7 +180,7 @@ pub fn human(d: &Diff, p: Paint) -> String {
         level_name(&d.head.level),
         d.head.failing.len()
     );
-    if d.level.change != "same" {
+    if !matches!(d.level.change, "same" | "unknown") {
         let line = format!(
             "level: {} → {} ({})",
             level_name(&d.level.base),
@@ -278,11 +278,18 @@ pub fn markdown(d: &Diff) -> String {
         "higher" => " ⬆️",
         _ => "",
     };
+    let level = if d.level.change == "unknown" {
+        String::new()
+    } else {
+        format!(
+            "Level: **{}** → **{}**{arrow} · ",
+            level_name(&d.level.base),
+            level_name(&d.level.head)
+        )
+    };
     let _ = writeln!(
         out,
-        "Level: **{}** → **{}**{arrow} · {} · failing checks: {} → {}\n",
-        level_name(&d.level.base),
-        level_name(&d.level.head),
+        "{level}{} · failing checks: {} → {}\n",
         count(d.improvements.len(), "improvement", "improvements"),
         d.base.failing.len(),
         d.head.failing.len()
