@@ -275,3 +275,17 @@ fn bad_reports_are_usage_errors_naming_the_file() {
     let r = g.repo.readyctl(&["diff", "/nonexistent/base.json"]);
     assert_eq!(r.code, 2);
 }
+
+#[test]
+fn a_report_without_a_level_compares_as_unknown() {
+    let g = Gate::new();
+    let base = g.save("base.json");
+    // A readyctl 0.1 report: no `level` object.
+    let mut v: Value = serde_json::from_str(&std::fs::read_to_string(&base).unwrap()).unwrap();
+    v.as_object_mut().unwrap().remove("level");
+    std::fs::write(&base, serde_json::to_string(&v).unwrap()).unwrap();
+    let (d, code) = g.diff_json(&base, &["--fail-on", "warning"]);
+    assert_eq!(code, 0, "{d:#}");
+    assert_eq!(d["level"]["change"], "unknown");
+    assert_eq!(d["base"]["level"], Value::Null);
+}
