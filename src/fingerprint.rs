@@ -16,26 +16,26 @@ use sha2::{Digest, Sha256};
 
 use crate::model::Finding;
 
-/// `path:12`, `path:12:3`, `line 12`, `lines 12-14`, `column 3`: positions a
-/// message may quote, which move when lines are inserted above.
+/// `file.ext:12`, `Dockerfile:12:3`, `line 12`, `lines 12-14`, `column 3`:
+/// positions a message may quote, which move when lines are inserted above.
+/// (`python:3.12` is an image tag, not a position: only a colon after a file
+/// name counts.)
 fn positions() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"(?i)(:\d+)+\b|\b(lines?|columns?|col|ln)\s+\d+(\s*[-–]\s*\d+)?")
-            .expect("valid regex")
+        Regex::new(
+            r"(?i)(?P<file>\.[a-z][a-z0-9]{0,9}|\b(?:dockerfile|containerfile|jenkinsfile|makefile))(?::\d+)+\b|\b(?P<word>lines?|columns?|col|ln)\s+\d+(?:\s*[-–]\s*\d+)?",
+        )
+        .expect("valid regex")
     })
 }
 
 /// `message` without the line and column numbers it quotes.
 pub fn normalise_message(message: &str) -> String {
     positions()
-        .replace_all(message.trim(), |c: &regex::Captures| {
-            if c[0].starts_with(':') {
-                ":#".to_string()
-            } else {
-                let word = c[0].split_whitespace().next().unwrap_or("");
-                format!("{word} #")
-            }
+        .replace_all(message.trim(), |c: &regex::Captures| match c.name("file") {
+            Some(file) => format!("{}:#", file.as_str()),
+            None => format!("{} #", c.name("word").map_or("", |w| w.as_str())),
         })
         .into_owned()
 }
@@ -106,6 +106,14 @@ mod tests {
             "unclosed block at line #, column #"
         );
         assert_eq!(normalise_message("needs 2 replicas"), "needs 2 replicas");
+        assert_eq!(
+            normalise_message("`FROM python:3.12` at Dockerfile:4"),
+            "`FROM python:3.12` at Dockerfile:#"
+        );
+        assert_eq!(
+            normalise_message("image registry.example.com/app:1.4 (k8s/app.yaml:7:3)"),
+            "image registry.example.com/app:1.4 (k8s/app.yaml:#)"
+        );
     }
 
     #[test]

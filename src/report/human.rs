@@ -106,7 +106,6 @@ pub fn render(report: &Report, view: &View) -> String {
                 if !c.message.is_empty() {
                     let _ = writeln!(out, "      {}", p.dim(&c.message));
                 }
-                waived_line(&mut out, c, p);
             }
             Status::Fail | Status::Error => {
                 let _ = writeln!(out, "      {}", c.message);

@@ -76,7 +76,9 @@ fn a_waiver_applies_until_it_expires_then_the_report_names_it() {
     );
     let human = r.readyctl(&["check", "--offline", "--no-progress"]);
     assert!(
-        human.stdout.contains("2 findings waived"),
+        human
+            .stdout
+            .contains("passes: every failure waived (2 findings)"),
         "{}",
         human.stdout
     );
@@ -137,6 +139,15 @@ fn paths_limit_a_waiver_and_globs_name_checks() {
             .unwrap()
             .iter()
             .all(|f| f["path"] == ".github/workflows/ci.yml")
+    );
+    // The human report counts the waived findings under the failing check.
+    let human = r.readyctl(&["check", "--offline", "--no-progress"]);
+    assert!(
+        human
+            .stdout
+            .contains("2 findings waived (see --format json)"),
+        "{}",
+        human.stdout
     );
 }
 
