@@ -412,3 +412,70 @@ fn the_checklist_sees_waived_results() {
     let (v, _) = r.check_json(&[]);
     assert_eq!(status(&v, "docs.readiness-checklist"), "pass", "{v:#}");
 }
+
+#[test]
+fn inline_ignores_in_dockerfiles_and_shell_for_a_user_check() {
+    let r = Repo::git();
+    r.write(
+        ".readyctl/checks/no-latest.yaml",
+        "id: myteam.no-latest
+title: No image tagged latest
+severity: error
+explain:
+  what: no `latest` image tag
+  why: latest moves under your feet
+  fix: pin a version
+  example: 'FROM python:3.12'
+fix:
+  hint: pin the image version
+rule:
+  file_lacks:
+    files: [\"**/Dockerfile\", \"**/*.sh\"]
+    regex: 'tag-latest'
+",
+    )
+    .write(
+        "Dockerfile",
+        "# readyctl:ignore myteam.no-latest base image rebuilt nightly\nFROM base:tag-latest\nFROM other:tag-latest\n",
+    )
+    .write(
+        "scripts/deploy.sh",
+        "#!/bin/sh\ndocker pull app:tag-latest  # readyctl:ignore myteam.* smoke image only\ndocker pull db:tag-latest\n",
+    );
+    let (v, _) = r.check_json(&[]);
+    let c = check(&v, "myteam.no-latest");
+    assert_eq!(c["status"], "fail");
+    let mut left = crate::common::finding_locations(&v, "myteam.no-latest");
+    left.sort();
+    assert_eq!(
+        left,
+        [
+            ("Dockerfile".to_string(), 3),
+            ("scripts/deploy.sh".to_string(), 3)
+        ]
+    );
+    let w = waived(&v, "myteam.no-latest");
+    let mut at: Vec<(String, String)> = w
+        .iter()
+        .map(|f| {
+            (
+                format!("{}:{}", f["path"].as_str().unwrap(), f["line"]),
+                f["reason"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    at.sort();
+    assert_eq!(
+        at,
+        [
+            (
+                "Dockerfile:2".to_string(),
+                "base image rebuilt nightly".to_string()
+            ),
+            (
+                "scripts/deploy.sh:2".to_string(),
+                "smoke image only".to_string()
+            ),
+        ]
+    );
+}
