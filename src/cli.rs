@@ -66,6 +66,9 @@ pub enum Command {
     NewCheck(NewCheckArgs),
     /// Print the JSON Schema of readyctl.yaml.
     Schema,
+    /// Compare two JSON reports (HEAD defaults to a fresh check of `.`):
+    /// what regressed, what improved; exit 1 on a regression.
+    Diff(DiffArgs),
     /// Print shell completions.
     Completions(CompletionsArgs),
     /// Print the man page (roff).
@@ -104,6 +107,11 @@ pub struct CheckArgs {
     /// Never show a progress bar.
     #[arg(long)]
     pub no_progress: bool,
+    /// Ready when the repository reaches this level (and no check could not
+    /// run); `--fail-on` then only decides what is printed as a failure.
+    /// See `readyctl list --levels`.
+    #[arg(long, value_name = "NAME")]
+    pub min_level: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
@@ -120,6 +128,10 @@ pub struct ListArgs {
     /// Also list the declarative checks of the repository at PATH.
     #[arg(long, default_value = ".")]
     pub path: PathBuf,
+    /// List the readiness levels (built-in, or `levels:` of readyctl.yaml)
+    /// and the checks each requires.
+    #[arg(long)]
+    pub levels: bool,
 }
 
 #[derive(Debug, Args)]
@@ -189,6 +201,37 @@ pub struct NewCheckArgs {
     pub path: PathBuf,
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum DiffFormat {
+    #[default]
+    Human,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The base JSON report (`readyctl check --format json`), e.g. the main branch's.
+    pub base: PathBuf,
+    /// The head JSON report; without it, a fresh check of the current directory.
+    pub head: Option<PathBuf>,
+    /// Output format (markdown: a pull-request comment).
+    #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+    pub format: DiffFormat,
+    /// Lowest severity of a regression that makes the exit code 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    /// Write the comparison to FILE instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// For the fresh check: no network (network checks report `skip`).
+    #[arg(long)]
+    pub offline: bool,
+    /// For the fresh check: never show a progress bar.
+    #[arg(long)]
+    pub no_progress: bool,
 }
 
 #[derive(Debug, Args)]

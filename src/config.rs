@@ -38,6 +38,16 @@ pub struct Config {
     pub secrets: SecretsConfig,
     #[serde(default)]
     pub health: HealthConfig,
+    /// Accepted failures, each with a reason, an owner and an expiry date
+    /// (SPEC §10).
+    #[serde(default)]
+    #[schemars(with = "Vec<crate::waivers::WaiverConfig>")]
+    pub waivers: Vec<Spanned<crate::waivers::WaiverConfig>>,
+    /// Readiness levels, lowest first; replaces the built-in bronze, silver
+    /// and gold (SPEC §11, `readyctl list --levels`).
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<crate::levels::LevelConfig>>")]
+    pub levels: Option<Spanned<Vec<crate::levels::LevelConfig>>>,
     #[serde(default)]
     pub paths: PathsConfig,
 }

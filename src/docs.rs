@@ -79,6 +79,8 @@ pub fn checks_markdown(registry: &Registry) -> String {
         );
     }
 
+    out.push_str(&crate::levels::markdown(registry));
+
     for area in &areas {
         let _ = writeln!(out, "\n## {area}");
         for m in metas.iter().filter(|m| m.area == *area) {

@@ -355,6 +355,8 @@ pub fn validate_config(config: &LoadedConfig, registry: &Registry) -> Result<(),
             ));
         }
     }
+    crate::waivers::validate(config, registry)?;
+    crate::levels::validate(config, registry)?;
     Ok(())
 }
 
@@ -364,6 +366,8 @@ pub struct RunResults {
     pub reported: Vec<CheckResult>,
     /// Every check that ran, including those only the checklist needed.
     pub all: Vec<CheckResult>,
+    /// Expired and stale waivers (SPEC §10).
+    pub waivers: crate::model::WaiverNotes,
 }
 
 /// Run the selected checks.
@@ -396,6 +400,8 @@ pub fn run(
             .collect::<Vec<_>>(),
     )
     .unwrap_or_default();
+    let waivers =
+        crate::waivers::Waivers::new(config, index, &known_ids, crate::waivers::Date::today());
 
     let selected: Vec<&dyn Check> = registry
         .checks()
@@ -456,7 +462,7 @@ pub fn run(
             hint: meta.fix_hint.clone(),
             scaffold: meta.scaffold.clone(),
         });
-        CheckResult {
+        let mut result = CheckResult {
             id: meta.id.clone(),
             area: meta.area.clone(),
             title: meta.title.clone(),
@@ -465,7 +471,10 @@ pub fn run(
             message: outcome.message,
             findings: outcome.findings,
             fix,
-        }
+            waived: Vec::new(),
+        };
+        waivers.apply(&mut result, meta);
+        result
     };
 
     let mut results: Vec<CheckResult> = main.par_iter().map(|c| run_one(*c, &[])).collect();
@@ -476,14 +485,16 @@ pub fn run(
         .collect();
     results.extend(finals);
     results.sort_by(|a, b| (&a.area, &a.id).cmp(&(&b.area, &b.id)));
-    let reported = results
+    let reported: Vec<CheckResult> = results
         .iter()
         .filter(|r| selection.selects(&r.id))
         .cloned()
         .collect();
+    let waivers = waivers.notes(&reported);
     RunResults {
         reported,
         all: results,
+        waivers,
     }
 }
 

@@ -155,6 +155,68 @@ pub struct CheckResult {
     pub findings: Vec<Finding>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<Fix>,
+    /// Findings a waiver or an inline `readyctl:ignore` took out of the
+    /// failures (SPEC §10): still shown, never failing.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub waived: Vec<Waived>,
+}
+
+/// A finding taken out of a check's failures by a waiver (SPEC §10).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Waived {
+    #[serde(flatten)]
+    pub finding: Finding,
+    pub reason: String,
+    /// Who answers for it (`null` for an inline ignore).
+    pub owner: Option<String>,
+    /// `YYYY-MM-DD` (`null` for an inline ignore).
+    pub expires: Option<String>,
+    /// Where the waiver is written: `readyctl.yaml:14`, or the `path:line`
+    /// of the inline `readyctl:ignore` comment.
+    pub waiver: String,
+}
+
+/// The readiness level reached (SPEC §11).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LevelStatus {
+    /// The highest level reached; `null` when not even the lowest is.
+    pub reached: Option<String>,
+    /// The level above it; `null` at the top.
+    pub next: Option<String>,
+    /// The checks of `next` that neither pass nor are skipped.
+    pub missing: Vec<String>,
+}
+
+/// A waiver the report names: expired, or matching nothing (stale).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaiverNote {
+    /// The check id or glob it names.
+    pub check: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub paths: Vec<String>,
+    pub reason: String,
+    pub owner: Option<String>,
+    pub expires: Option<String>,
+    /// Where it is written (`readyctl.yaml:14`, or `path:line` inline).
+    pub waiver: String,
+}
+
+/// Waivers that need a person's attention.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaiverNotes {
+    /// Past their `expires` date: no longer applied.
+    #[serde(default)]
+    pub expired: Vec<WaiverNote>,
+    /// Matched nothing in this run: the waived problem is gone, or the
+    /// waiver no longer says what it meant to.
+    #[serde(default)]
+    pub stale: Vec<WaiverNote>,
+}
+
+impl WaiverNotes {
+    pub fn is_empty(&self) -> bool {
+        self.expired.is_empty() && self.stale.is_empty()
+    }
 }
 
 impl CheckResult {
@@ -201,7 +263,14 @@ pub struct Report {
     /// data, examples or generated output.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<std::collections::BTreeMap<String, usize>>,
+    /// The readiness level reached (SPEC §11); absent in reports of
+    /// readyctl 0.1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<LevelStatus>,
     pub checks: Vec<CheckResult>,
+    /// Expired and stale waivers (SPEC §10).
+    #[serde(default, skip_serializing_if = "WaiverNotes::is_empty")]
+    pub waivers: WaiverNotes,
 }
 
 pub const REPORT_SCHEMA: &str = "readyctl.report/v1";
@@ -226,7 +295,9 @@ impl Report {
             ready,
             summary,
             roles: None,
+            level: None,
             checks,
+            waivers: WaiverNotes::default(),
         }
     }
 
@@ -235,5 +306,12 @@ impl Report {
         self.checks
             .iter()
             .flat_map(|c| c.findings.iter().map(move |f| (c, f)))
+    }
+
+    /// Every waived finding with the check it belongs to, in report order.
+    pub fn waived(&self) -> impl Iterator<Item = (&CheckResult, &Waived)> {
+        self.checks
+            .iter()
+            .flat_map(|c| c.waived.iter().map(move |w| (c, w)))
     }
 }

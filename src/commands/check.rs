@@ -50,7 +50,20 @@ impl Progress {
     }
 }
 
+/// A finished run: the report and the registry it was made with.
+pub struct Evaluated {
+    pub report: Report,
+    pub registry: crate::engine::Registry,
+}
+
 pub fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<u8> {
+    let Evaluated { report, registry } = evaluate(cli, args)?;
+    render(cli, args, &report, &registry)
+}
+
+/// Run the checks of `args` and make the report (levels and waivers
+/// included); nothing is printed but the progress bar.
+pub fn evaluate(cli: &Cli, args: &CheckArgs) -> anyhow::Result<Evaluated> {
     let root = &args.path;
     let shown_root = root.display().to_string();
     if !root.exists() {
@@ -62,6 +75,13 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<u8> {
     let cfg = config::load(root, cli.config.as_deref())?;
     let registry = crate::checks::registry(root, &cfg)?;
     engine::validate_config(&cfg, &registry)?;
+    let levels = crate::levels::levels(&cfg);
+    let min_level = args
+        .min_level
+        .as_deref()
+        .map(|name| crate::levels::find(&levels, name))
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
     let selection = Selection {
         only: IdFilter::new(&args.only).map_err(anyhow::Error::msg)?,
         skip: IdFilter::new(&args.skip).map_err(anyhow::Error::msg)?,
@@ -92,6 +112,28 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<u8> {
 
     let mut report = Report::new(shown_root, results.reported, args.fail_on);
     report.roles = Some(index.role_counts());
+    report.waivers = results.waivers;
+    // Checks left out with --skip count as skipped. A run with --only did
+    // not verify what a level needs: it reports no level, unless it gates
+    // on one (then the checks it did not run are missing).
+    let known: std::collections::BTreeSet<String> = registry
+        .ids()
+        .into_iter()
+        .filter(|id| !selection.skip.matches(id))
+        .collect();
+    if selection.only.is_empty() || min_level.is_some() {
+        crate::levels::annotate(&mut report, &levels, &known, min_level);
+    }
+    Ok(Evaluated { report, registry })
+}
+
+/// Print or write `report` in the format of `args`; the exit code.
+fn render(
+    cli: &Cli,
+    args: &CheckArgs,
+    report: &Report,
+    registry: &crate::engine::Registry,
+) -> anyhow::Result<u8> {
     let metas: Vec<&crate::engine::CheckMeta> =
         registry.checks().iter().map(|c| c.meta()).collect();
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
@@ -99,13 +141,13 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<u8> {
         metas: &metas,
         color: args.format == Format::Human && cli.color.enabled(to_terminal),
     };
-    let rendered = report::render(&report, args.format, &view)?;
+    let rendered = report::render(report, args.format, &view)?;
     match &args.output {
         Some(path) => {
             super::write_atomic(path, rendered.as_bytes())
                 .with_context(|| format!("{}: cannot write", path.display()))?;
             let p = report::human::Paint(cli.color.enabled(std::io::stdout().is_terminal()));
-            println!("{}", report::human::verdict(&report, p));
+            println!("{}", report::human::verdict(report, p));
             println!("report written to {}", path.display());
         }
         None => print!("{rendered}"),

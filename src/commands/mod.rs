@@ -2,6 +2,7 @@
 
 pub mod baseline;
 pub mod check;
+pub mod diff;
 pub mod list;
 pub mod meta;
 pub mod new_check;
@@ -55,6 +56,7 @@ fn dispatch(cli: &Cli) -> anyhow::Result<u8> {
         Command::Baseline(args) => baseline::run(cli, args),
         Command::NewCheck(args) => new_check::run(cli, args),
         Command::Schema => meta::schema(cli),
+        Command::Diff(args) => diff::run(cli, args),
         Command::Completions(args) => meta::completions(cli, args),
         Command::Man => meta::man(cli),
     }

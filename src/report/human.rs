@@ -80,6 +80,9 @@ pub fn render(report: &Report, view: &View) -> String {
         report.root,
         report.checks.len()
     );
+    if let Some(level) = &report.level {
+        let _ = writeln!(out, "{}\n", p.bold(&crate::levels::line(level)));
+    }
     let width = report.checks.iter().map(|c| c.id.len()).max().unwrap_or(0);
     let mut area = "";
     for c in &report.checks {
@@ -129,6 +132,7 @@ pub fn render(report: &Report, view: &View) -> String {
                         c.findings.len() - MAX_FINDINGS
                     );
                 }
+                waived_line(&mut out, c, p);
                 if let Some(fix) = &c.fix {
                     let mut line = format!("fix: {}", fix.hint);
                     if let Some(kind) = &fix.scaffold {
@@ -140,9 +144,54 @@ pub fn render(report: &Report, view: &View) -> String {
         }
     }
     out.push('\n');
+    waiver_notes(&mut out, report, p);
     out.push_str(&verdict(report, p));
     out.push('\n');
     out
+}
+
+/// `N findings waived` under a check (the details are in JSON and SARIF).
+fn waived_line(out: &mut String, c: &CheckResult, p: Paint) {
+    if c.waived.is_empty() {
+        return;
+    }
+    let n = c.waived.len();
+    let _ = writeln!(
+        out,
+        "      {}",
+        p.dim(&format!(
+            "{n} finding{} waived (see --format json)",
+            if n == 1 { "" } else { "s" }
+        ))
+    );
+}
+
+/// Expired and stale waivers, before the verdict.
+fn waiver_notes(out: &mut String, report: &Report, p: Paint) {
+    let notes = &report.waivers;
+    for w in &notes.expired {
+        let _ = writeln!(
+            out,
+            "{} {} for {} expired on {} (owner {}): no longer applied",
+            p.yellow("waiver"),
+            w.waiver,
+            w.check,
+            w.expires.as_deref().unwrap_or("?"),
+            w.owner.as_deref().unwrap_or("?"),
+        );
+    }
+    for w in &notes.stale {
+        let _ = writeln!(
+            out,
+            "{} {} for {} matches nothing: remove it",
+            p.yellow("stale waiver"),
+            w.waiver,
+            w.check,
+        );
+    }
+    if !notes.is_empty() {
+        out.push('\n');
+    }
 }
 
 /// The closing line: READY / NOT READY with the counts.

@@ -91,6 +91,9 @@ pub fn render(report: &Report, view: &View) -> anyhow::Result<String> {
         s.skip,
         s.error
     );
+    if let Some(level) = &report.level {
+        let _ = writeln!(out, "{}\n", level_line(level));
+    }
 
     out.push_str("| | Check | Title | Severity | Status | Result |\n");
     out.push_str("| --- | --- | --- | --- | --- | --- |\n");
@@ -157,5 +160,68 @@ pub fn render(report: &Report, view: &View) -> anyhow::Result<String> {
             }
         }
     }
+    waivers_section(&mut out, report);
     Ok(out)
+}
+
+/// **Level:** reached, and what the next one needs.
+fn level_line(level: &crate::model::LevelStatus) -> String {
+    let reached = level.reached.as_deref().unwrap_or("none");
+    match &level.next {
+        None => format!("**Level:** {reached} (the highest)"),
+        Some(next) => {
+            let ids: Vec<String> = level.missing.iter().map(|i| code(i)).collect();
+            format!(
+                "**Level:** {reached} · **{}** needs: {}",
+                escape_html(next),
+                ids.join(", ")
+            )
+        }
+    }
+}
+
+/// Waived findings, expired and stale waivers.
+fn waivers_section(out: &mut String, report: &Report) {
+    let waived: Vec<_> = report.waived().collect();
+    if waived.is_empty() && report.waivers.is_empty() {
+        return;
+    }
+    out.push_str("\n### Waivers\n\n");
+    for (c, w) in waived.iter().take(MAX_FINDINGS) {
+        let mut line = format!("{} {}", finding_line(&w.finding), code(&c.id));
+        let _ = write!(line, " — {}", escape_html(&w.reason));
+        if let Some(o) = &w.owner {
+            let _ = write!(line, " ({}", escape_html(o));
+            if let Some(e) = &w.expires {
+                let _ = write!(line, ", until {e}");
+            }
+            line.push(')');
+        }
+        let _ = writeln!(out, "{line} [{}]", code(&w.waiver));
+    }
+    if waived.len() > MAX_FINDINGS {
+        let _ = writeln!(
+            out,
+            "- … and {} more (see `--format json`)",
+            waived.len() - MAX_FINDINGS
+        );
+    }
+    for w in &report.waivers.expired {
+        let _ = writeln!(
+            out,
+            "- ⚠️ expired on {}: {} for {} (owner {}) — no longer applied",
+            w.expires.as_deref().unwrap_or("?"),
+            code(&w.waiver),
+            code(&w.check),
+            escape_html(w.owner.as_deref().unwrap_or("?"))
+        );
+    }
+    for w in &report.waivers.stale {
+        let _ = writeln!(
+            out,
+            "- 🧹 stale: {} for {} matches nothing — remove it",
+            code(&w.waiver),
+            code(&w.check)
+        );
+    }
 }

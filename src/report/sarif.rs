@@ -10,10 +10,9 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 
 use super::View;
-use crate::model::{CheckResult, Finding, Report, Severity, Status};
+use crate::model::{CheckResult, Finding, Report, Severity, Status, Waived};
 
 /// `$schema` of the log.
 pub const SARIF_SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -55,45 +54,21 @@ pub fn level(severity: Severity) -> &'static str {
     }
 }
 
-/// Line-independent fingerprints: a hash of the check id, the path and a
-/// key that does not move when lines are inserted above the finding (the
-/// redacted secret, else the message), plus an occurrence number so that two
-/// identical findings in one file stay two alerts.
+/// Line-independent fingerprints ([`crate::fingerprint`]): a hash of the
+/// check id, the path and a key that does not move when lines are inserted
+/// above the finding, plus an occurrence number so that two identical
+/// findings in one file stay two alerts. `readyctl diff` matches findings
+/// with the same fingerprints.
 #[derive(Default)]
 pub struct Fingerprints {
-    seen: HashMap<String, usize>,
+    inner: crate::fingerprint::Fingerprints,
 }
 
 impl Fingerprints {
     /// The fingerprint of `finding` of `check`, or of the check itself when
     /// `finding` is `None` (a check-level result).
     pub fn next(&mut self, check: &CheckResult, finding: Option<&Finding>) -> String {
-        let mut key = String::new();
-        key.push_str(&check.id);
-        key.push('\0');
-        match finding {
-            Some(f) => {
-                key.push_str(f.path.as_deref().unwrap_or(""));
-                key.push('\0');
-                key.push_str(f.rule.as_deref().unwrap_or(""));
-                key.push('\0');
-                match &f.secret {
-                    Some(s) => key.push_str(s),
-                    None => key.push_str(&f.message),
-                }
-                key.push('\0');
-                key.push_str(f.commit.as_deref().unwrap_or(""));
-            }
-            None => key.push_str("<check>"),
-        }
-        let n = self.seen.entry(key.clone()).or_insert(0);
-        *n += 1;
-        let digest = Sha256::digest(key.as_bytes());
-        let mut hex = String::with_capacity(32);
-        for b in &digest[..16] {
-            let _ = write!(hex, "{b:02x}");
-        }
-        format!("{hex}:{n}")
+        self.inner.next(&check.id, finding)
     }
 }
 
@@ -188,6 +163,30 @@ fn location(f: &Finding) -> Option<Value> {
     Some(json!({"physicalLocation": physical}))
 }
 
+/// A SARIF suppression for a waived finding: `external` for a waiver of
+/// `readyctl.yaml`, `inSource` for an inline `readyctl:ignore` comment; the
+/// reason is the justification.
+fn suppression(w: &Waived) -> Value {
+    let kind = if w.owner.is_some() {
+        "external"
+    } else {
+        "inSource"
+    };
+    let mut s = json!({
+        "kind": kind,
+        "status": "accepted",
+        "justification": w.reason,
+        "properties": {"waiver": w.waiver},
+    });
+    if let Some(o) = &w.owner {
+        s["properties"]["owner"] = json!(o);
+    }
+    if let Some(e) = &w.expires {
+        s["properties"]["expires"] = json!(e);
+    }
+    s
+}
+
 pub fn render(report: &Report, view: &View) -> anyhow::Result<String> {
     let mut rules = Vec::new();
     let mut rule_index: HashMap<&str, usize> = HashMap::new();
@@ -241,6 +240,45 @@ pub fn render(report: &Report, view: &View) -> anyhow::Result<String> {
         }
     }
 
+    // Waived findings stay visible, as suppressed results (SPEC §10).
+    for c in &report.checks {
+        for w in &c.waived {
+            let f = &w.finding;
+            let check_level = f.path.is_none() && f.line.is_none() && f.rule.is_none();
+            let fingerprint = prints.next(c, (!check_level).then_some(f));
+            let text = if check_level {
+                format!("{}: {}", c.title, f.message)
+            } else {
+                finding_text(f)
+            };
+            let mut r = json!({
+                "ruleId": c.id,
+                "ruleIndex": rule_index[c.id.as_str()],
+                "level": level(c.severity),
+                "message": {"text": text},
+                "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
+                "properties": {"status": "waived", "severity": c.severity.as_str()},
+                "suppressions": [suppression(w)],
+            });
+            match location(f) {
+                Some(loc) => r["locations"] = json!([loc]),
+                None => {
+                    r["locations"] = json!([anchor_location(anchor)]);
+                    r["properties"]["scope"] = json!("repository");
+                }
+            }
+            results.push(r);
+        }
+    }
+
+    let mut run_properties = serde_json::Map::new();
+    if let Some(l) = &report.level {
+        run_properties.insert("level".into(), serde_json::to_value(l)?);
+    }
+    if !report.waivers.is_empty() {
+        run_properties.insert("waivers".into(), serde_json::to_value(&report.waivers)?);
+    }
+
     let log = json!({
         "$schema": SARIF_SCHEMA_URI,
         "version": "2.1.0",
@@ -259,6 +297,10 @@ pub fn render(report: &Report, view: &View) -> anyhow::Result<String> {
             "columnKind": "unicodeCodePoints",
         }],
     });
+    let mut log = log;
+    if !run_properties.is_empty() {
+        log["runs"][0]["properties"] = Value::Object(run_properties);
+    }
     let mut s = serde_json::to_string_pretty(&log)?;
     s.push('\n');
     Ok(s)

@@ -55,7 +55,7 @@ fn assert_every_result_located(log: &Value) {
     }
 }
 
-fn assert_valid_sarif(log: &Value) {
+pub(crate) fn assert_valid_sarif(log: &Value) {
     let v = sarif_validator();
     let errors: Vec<String> = v
         .iter_errors(log)
@@ -153,6 +153,7 @@ fn synthetic_report() -> Report {
                 hint: "remove the secret and rotate it".into(),
                 scaffold: None,
             }),
+            waived: vec![],
         },
         CheckResult {
             id: "docs.runbook".into(),
@@ -169,6 +170,7 @@ fn synthetic_report() -> Report {
                 hint: "write a runbook".into(),
                 scaffold: Some("runbook".into()),
             }),
+            waived: vec![],
         },
         CheckResult {
             id: "docs.rollback".into(),
@@ -179,6 +181,7 @@ fn synthetic_report() -> Report {
             message: "no rollback procedure found in 0 Markdown files".into(),
             findings: vec![],
             fix: None,
+            waived: vec![],
         },
         CheckResult {
             id: "health.reachable".into(),
@@ -189,6 +192,7 @@ fn synthetic_report() -> Report {
             message: "--offline".into(),
             findings: vec![],
             fix: None,
+            waived: vec![],
         },
         CheckResult {
             id: "terraform.valid".into(),
@@ -199,6 +203,7 @@ fn synthetic_report() -> Report {
             message: "could not read main.tf".into(),
             findings: vec![],
             fix: None,
+            waived: vec![],
         },
         CheckResult {
             id: "terraform.present".into(),
@@ -209,6 +214,7 @@ fn synthetic_report() -> Report {
             message: "2 files".into(),
             findings: vec![],
             fix: None,
+            waived: vec![],
         },
     ];
     Report::new("repo".into(), checks, FailOn::Error)

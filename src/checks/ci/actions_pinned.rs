@@ -104,10 +104,10 @@ impl Check for ActionsPinned {
             return Outcome::skip("no GitHub Actions workflow");
         }
         let own = own_repository(ctx.index);
-        // One finding per distinct reference, at its first use: the fix
-        // (pin that action) is the same everywhere it is used.
+        // One finding per distinct reference per file, at its first use
+        // there: the fix (pin that action) is the same on every line.
         let mut first: Vec<(String, String, u32, u32, &'static str)> = Vec::new();
-        let mut repeats: std::collections::HashMap<String, Vec<String>> =
+        let mut repeats: std::collections::HashMap<(String, String), Vec<String>> =
             std::collections::HashMap::new();
         let mut total = 0;
         for (_, f) in m.github() {
@@ -131,11 +131,12 @@ impl Check for ActionsPinned {
                     continue;
                 }
                 if let Some(why) = unpinned(text) {
-                    let at = format!("{}:{}", f.file.path, u.line);
-                    match repeats.get_mut(text) {
+                    let at = u.line.to_string();
+                    let key = (f.file.path.clone(), text.to_string());
+                    match repeats.get_mut(&key) {
                         Some(v) => v.push(at),
                         None => {
-                            repeats.insert(text.to_string(), Vec::new());
+                            repeats.insert(key, Vec::new());
                             first.push((text.to_string(), f.file.path.clone(), u.line, u.col, why));
                         }
                     }
@@ -145,15 +146,14 @@ impl Check for ActionsPinned {
         let findings: Vec<Finding> = first
             .into_iter()
             .map(|(text, path, line, col, why)| {
-                let more = &repeats[&text];
+                let more = &repeats[&(path.clone(), text.clone())];
                 let also = match more.len() {
                     0 => String::new(),
                     n => format!(
-                        " (also {} more use{}: {}{})",
-                        n,
+                        " (also on line{} {}{})",
                         if n == 1 { "" } else { "s" },
-                        more.iter().take(3).cloned().collect::<Vec<_>>().join(", "),
-                        if n > 3 { ", …" } else { "" }
+                        more.iter().take(5).cloned().collect::<Vec<_>>().join(", "),
+                        if n > 5 { ", …" } else { "" }
                     ),
                 };
                 Finding::new(format!("`{text}`: {why}{also}"))
