@@ -601,10 +601,7 @@ fn one_finding_per_unpinned_action_and_own_workflows_are_not_third_party() {
         vec![(".github/workflows/ci.yml".to_string(), 6)],
         "{f:?}"
     );
-    assert!(
-        f[0].contains("(also on lines 7, 11)"),
-        "{f:?}"
-    );
+    assert!(f[0].contains("(also on lines 7, 11)"), "{f:?}");
 }
 
 #[test]

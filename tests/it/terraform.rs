@@ -624,3 +624,26 @@ fn terragrunt_counts_and_other_infrastructure_as_code_skips() {
     none.commit("go");
     assert_eq!(status(&tf_json(&none), "terraform.present"), "fail");
 }
+
+#[test]
+fn encryption_key_variables_that_name_a_kms_key_are_not_secrets() {
+    let repo = Repo::git();
+    good_root(&repo, "");
+    repo.write(
+        "kms.tf",
+        "variable \"bucket_encryption_key\" {\n  description = \"Alias of the KMS key that encrypts the bucket\"\n  type        = string\n  default     = \"alias/aws/s3\"\n}\nvariable \"logs_encryption_key\" {\n  type    = string\n  default = \"arn:aws:kms:eu-west-1:111122223333:key/abc\"\n}\nvariable \"app_encryption_key\" {\n  type    = string\n  default = \"c2VjcmV0LWJ5dGVz\"\n}\n",
+    );
+    repo.commit("kms");
+    let r = tf_json(&repo);
+    let locs = finding_locations(&r, "terraform.sensitive-variables");
+    // Only the variable that holds key material is a finding.
+    assert!(
+        !locs.is_empty(),
+        "{:#}",
+        check(&r, "terraform.sensitive-variables")
+    );
+    assert!(
+        locs.iter().all(|(p, l)| p == "kms.tf" && *l >= 10),
+        "{locs:?}"
+    );
+}

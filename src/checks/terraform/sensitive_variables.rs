@@ -78,6 +78,25 @@ pub fn looks_secret(name: &str) -> bool {
     SECRET.is_match(name) && !NOT_SECRET.is_match(name)
 }
 
+/// A variable that names or points at a key rather than holding one: its
+/// description speaks of a KMS key, an ARN, an alias, a name or an id, or its
+/// default is a KMS alias or an ARN (`bucket_encryption_key = "alias/s3"`).
+fn references_a_key(body: &super::model::Body) -> bool {
+    static REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(kms|arn|alias|key (name|id)|name of|id of|identifier of)\b")
+            .expect("valid regex")
+    });
+    let described = matches!(
+        body.attr("description").map(|a| &a.value),
+        Some(Value::Str(d)) if REFERENCE.is_match(d)
+    );
+    let points = matches!(
+        body.attr("default").map(|a| &a.value),
+        Some(Value::Str(d)) if d.starts_with("alias/") || d.starts_with("arn:")
+    );
+    described || points
+}
+
 fn literal_default(v: &Value) -> bool {
     match v {
         Value::Null | Value::Expr | Value::List(0) => false,
@@ -102,7 +121,7 @@ impl Check for SensitiveVariables {
         for module in m.checked_modules() {
             for (f, v) in m.blocks(module).filter(|(_, b)| b.kind == "variable") {
                 let name = v.label();
-                if !looks_secret(name) {
+                if !looks_secret(name) || references_a_key(&v.body) {
                     continue;
                 }
                 secrets += 1;
