@@ -412,7 +412,7 @@ pub fn collect(index: &Index, inv: &mut Inventory) {
 }
 
 /// Examples and test fixtures are not the product (as in the Terraform model).
-fn is_example_path(path: &str) -> bool {
+pub(crate) fn is_example_path(path: &str) -> bool {
     path.split('/').rev().skip(1).any(|c| {
         matches!(
             c,

@@ -4,9 +4,11 @@
 mod backups;
 mod datastore_ha;
 pub mod inventory;
-mod manifests;
+pub(crate) mod manifests;
 pub mod redis_conf;
 mod terraform;
+
+pub use datastore_ha::short_list;
 
 use crate::engine::Check;
 

@@ -48,6 +48,9 @@ pub struct Attr {
     pub refs: Vec<String>,
     /// The string literals of a list literal (`["*"]`).
     pub items: Vec<String>,
+    /// The text of a string, template or heredoc, interpolations kept as
+    /// `${...}` (a monitor's message, an alarm's description).
+    pub text: Option<String>,
 }
 
 impl Attr {
@@ -60,6 +63,7 @@ impl Attr {
             number: None,
             refs: Vec::new(),
             items: Vec::new(),
+            text: None,
         }
     }
 }
@@ -322,6 +326,10 @@ fn convert_body(body: &HclBody, lines: &LineIndex) -> Body {
 
 fn hcl_attr(name: String, at: (u32, u32), e: &Expression, lines: &LineIndex) -> Attr {
     let mut a = Attr::new(name, at, convert_expr(e, lines));
+    a.text = match e {
+        Expression::String(s) => Some(s.value().to_string()),
+        other => other.as_template().map(|t| t.to_string()),
+    };
     match e {
         Expression::Number(n) => a.number = n.value().as_f64(),
         Expression::Array(items) => {
@@ -372,8 +380,8 @@ fn hcl_refs(e: &Expression, out: &mut Vec<String>) {
             hcl_refs(&c.true_expr, out);
             hcl_refs(&c.false_expr, out);
         }
-        Expression::StringTemplate(t) => {
-            for el in t.iter() {
+        Expression::StringTemplate(_) | Expression::HeredocTemplate(_) => {
+            for el in e.as_template().into_iter().flat_map(|t| t.iter()) {
                 if let hcl::edit::template::Element::Interpolation(i) = el {
                     hcl_refs(&i.expr, out);
                 }
@@ -523,6 +531,9 @@ fn json_blocks(
 
 fn json_attr(name: &str, v: &serde_json::Value, locator: &JsonLocator) -> Attr {
     let mut a = Attr::new(name.to_string(), locator.find(name), json_value(v, locator));
+    if let serde_json::Value::String(s) = v {
+        a.text = Some(s.clone());
+    }
     match v {
         serde_json::Value::Number(n) => a.number = n.as_f64(),
         serde_json::Value::Array(items) => {
