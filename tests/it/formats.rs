@@ -136,6 +136,7 @@ fn synthetic_report() -> Report {
     let secret = whole_secret();
     let checks = vec![
         CheckResult {
+            evidence: None,
             id: "secrets.none-committed".into(),
             area: "secrets".into(),
             title: "No secrets committed".into(),
@@ -155,6 +156,7 @@ fn synthetic_report() -> Report {
             }),
         },
         CheckResult {
+            evidence: None,
             id: "docs.runbook".into(),
             area: "docs".into(),
             title: "Runbook documented".into(),
@@ -171,6 +173,7 @@ fn synthetic_report() -> Report {
             }),
         },
         CheckResult {
+            evidence: None,
             id: "docs.rollback".into(),
             area: "docs".into(),
             title: "Rollback procedure documented".into(),
@@ -181,6 +184,7 @@ fn synthetic_report() -> Report {
             fix: None,
         },
         CheckResult {
+            evidence: None,
             id: "health.reachable".into(),
             area: "health".into(),
             title: "Health endpoints reachable".into(),
@@ -191,6 +195,7 @@ fn synthetic_report() -> Report {
             fix: None,
         },
         CheckResult {
+            evidence: None,
             id: "terraform.valid".into(),
             area: "terraform".into(),
             title: "Terraform parses".into(),
@@ -201,6 +206,7 @@ fn synthetic_report() -> Report {
             fix: None,
         },
         CheckResult {
+            evidence: None,
             id: "terraform.present".into(),
             area: "terraform".into(),
             title: "Terraform present".into(),

@@ -9,6 +9,7 @@ mod docs;
 mod formats;
 mod health;
 mod monitoring;
+mod resilience;
 mod scaffold;
 mod secrets;
 mod terraform;

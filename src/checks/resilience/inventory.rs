@@ -72,16 +72,22 @@ pub struct Sentinel {
     pub master_name: Option<String>,
     /// Sentinel processes, when the topology tells.
     pub sentinels: Option<u32>,
+    #[serde(skip)]
     pub sentinels_at: Loc,
     /// What runs the sentinels, for messages ("3 Compose services").
+    #[serde(skip)]
     pub sentinels_desc: String,
+    #[serde(skip)]
     pub quorum: Option<(u64, Loc)>,
     /// `down-after-milliseconds` and where it is set (None: the default).
+    #[serde(skip)]
     pub down_after_ms: (u64, Option<Loc>),
     /// The default of the software that runs the sentinels (30000 for
     /// Redis, 60000 for Bitnami's images and chart).
+    #[serde(skip)]
     pub down_after_default: u64,
     /// Redis servers (master and replicas).
+    #[serde(skip)]
     pub nodes: Vec<RedisNode>,
 }
 
@@ -148,6 +154,7 @@ pub struct Datastore {
     pub platform: String,
     #[serde(flatten)]
     pub at: Loc,
+    #[serde(rename = "failover")]
     pub ha: Ha,
     pub backups: Vec<Backup>,
     /// Why backups are not judged (a cache), if so.

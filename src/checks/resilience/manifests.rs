@@ -227,6 +227,21 @@ fn redis_group(name: String, platform: &str, at: Loc, procs: Vec<Proc>) -> Optio
             if n.replica { "replica" } else { "master" },
             &n.at,
         );
+        for (key, default) in [
+            ("min-replicas-to-write", "0"),
+            ("min-replicas-max-lag", "10"),
+            ("replica-priority", "100"),
+            ("appendonly", "no"),
+        ] {
+            let (v, at) = n
+                .value(key)
+                .unwrap_or_else(|| (format!("{default} (default)"), None));
+            d.fact(
+                &format!("{} {key}", n.name),
+                v,
+                at.as_ref().unwrap_or(&n.at),
+            );
+        }
     }
     if sentinels.is_empty() {
         d.ha = if replicas == 0 {
