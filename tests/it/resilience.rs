@@ -77,7 +77,7 @@ fn compose_sentinel_passes_then_slow_detection_and_unsafe_writes_fail() {
     assert_eq!(st, "pass", "{msg} {f:?}");
     assert_eq!(
         msg,
-        "1 datastore fails over within 10 s: Redis in docker-compose.yml (Sentinel: 3 sentinels, down-after 5000 ms)"
+        "1 datastore fails over by itself (Sentinel within the 10 s target): Redis in docker-compose.yml (Sentinel: 3 sentinels, down-after 5000 ms)"
     );
     let (st, msg, _, _) = backups(&repo);
     assert_eq!(st, "pass", "{msg}");
@@ -254,12 +254,12 @@ fn rds_multi_az_with_14_day_backups_passes() {
     assert_eq!(st, "pass", "{msg}");
     assert_eq!(
         msg,
-        "1 datastore fails over within 10 s: aws_db_instance.main (multi_az)"
+        "1 datastore fails over by itself: aws_db_instance.main (multi_az)"
     );
     let (st, msg, _, _) = backups(&repo);
     assert_eq!(st, "pass", "{msg}");
     assert!(
-        msg.contains("aws_db_instance.main (backups (backup_retention_period = 14))"),
+        msg.contains("aws_db_instance.main (backups: backup_retention_period = 14)"),
         "{msg}"
     );
 }
@@ -311,7 +311,7 @@ fn rds_single_az_without_backups_fails_at_both_lines() {
     assert_eq!(locs, vec![("infra/db.tf".to_string(), 1)]);
     assert!(
         f[0].contains(
-            "backup_retention_period is not set (default 1)) keeps 1 day, fewer than the 7"
+            "backups: backup_retention_period is not set (default 1): kept 1 day, fewer than the 7"
         ),
         "{f:?}"
     );

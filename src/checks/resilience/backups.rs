@@ -112,7 +112,7 @@ fn judge(d: &Datastore, min_days: f64) -> (Vec<Finding>, String) {
         } else if let Some(n) = b.days {
             out.push(at(
                 Finding::new(format!(
-                    "{}: {} keeps {} day{}, fewer than the {} of resilience.min_backup_days",
+                    "{}: {}: kept {} day{}, fewer than the {} of resilience.min_backup_days",
                     d.name,
                     b.what,
                     fmt_num(n),

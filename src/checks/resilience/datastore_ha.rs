@@ -363,21 +363,33 @@ impl Check for DatastoreHa {
             )
         };
         let n = inv.datastores.len();
+        let sentinel = inv
+            .datastores
+            .iter()
+            .any(|d| matches!(d.ha, Ha::Sentinel(_)));
+        let within = if sentinel {
+            format!(
+                " (Sentinel within the {} target)",
+                secs(target.as_millis() as u64)
+            )
+        } else {
+            String::new()
+        };
         let outcome = if findings.is_empty() {
             Outcome::pass(format!(
-                "{n} datastore{} fail{} over within {}: {}{note}",
+                "{n} datastore{} fail{} over by {}{within}: {}{note}",
                 if n == 1 { "" } else { "s" },
                 if n == 1 { "s" } else { "" },
-                secs(target.as_millis() as u64),
+                if n == 1 { "itself" } else { "themselves" },
                 short_list(&ok, 3)
             ))
         } else {
             let bad = n - ok.len();
             Outcome::fail(
                 format!(
-                    "{bad} of {n} datastore{} cannot fail over safely within {}{note}",
+                    "{bad} of {n} datastore{} cannot fail over safely by {}{within}{note}",
                     if n == 1 { "" } else { "s" },
-                    secs(target.as_millis() as u64)
+                    if bad == 1 { "itself" } else { "themselves" },
                 ),
                 findings,
             )

@@ -201,6 +201,50 @@ impl Datastore {
         });
     }
 
+    /// Words a document uses when it talks about this datastore: its
+    /// resource name, the service and the engine ("payments", "RDS", "postgres").
+    pub fn mentions(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(addr) = &self.tf_address
+            && let Some(n) = addr.rsplit('.').next()
+            && n.len() >= 4
+            && !matches!(
+                n,
+                "main" | "this" | "default" | "primary" | "database" | "cache"
+            )
+        {
+            out.push(n.to_string());
+        }
+        for w in [
+            "RDS",
+            "Aurora",
+            "ElastiCache",
+            "MemoryDB",
+            "DynamoDB",
+            "Cloud SQL",
+            "Memorystore",
+            "CloudNativePG",
+            "Velero",
+            "AWS Backup",
+        ] {
+            if self.platform.contains(w) || self.backups.iter().any(|b| b.what.contains(w)) {
+                out.push(w.to_string());
+            }
+        }
+        out.push(
+            match family(&self.engine) {
+                "postgres" => "Postgres",
+                "mysql" => "MySQL",
+                "redis" => "Redis",
+                "mongodb" => "Mongo",
+                "dynamodb" => "DynamoDB",
+                _ => return out,
+            }
+            .to_string(),
+        );
+        out
+    }
+
     /// `name (path:line)` for messages.
     pub fn shown(&self) -> String {
         format!("{} ({}:{})", self.name, self.at.path, self.at.line)

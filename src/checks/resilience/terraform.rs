@@ -267,7 +267,7 @@ fn retention(d: &mut Datastore, r: &Res, setting: &str, default: f64, what: &str
         format!("{setting} = {}", v.show())
     };
     Backup {
-        what: format!("{what} ({shown})"),
+        what: format!("{what}: {shown}"),
         enabled,
         days,
         unknown,
