@@ -616,3 +616,55 @@ resource "datadog_monitor" "redis_down" {
         "alert datadog_monitor.redis_down has no runbook link (a link in message)"
     );
 }
+
+#[test]
+fn scaffolded_alerts_link_sections_of_the_scaffolded_runbook() {
+    let repo = sentinel_repo();
+    for kind in ["runbook", "monitoring"] {
+        let r = repo.readyctl(&["scaffold", kind]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    let runbook = repo.read("docs/RUNBOOK.md");
+    assert!(runbook.contains("## Datastore failover"), "{runbook}");
+    assert!(
+        runbook.contains("- **Redis in docker-compose.yml** (Compose, redis, `docker-compose.yml:3`): Redis Sentinel (3 sentinels, down-after-milliseconds 5000)"),
+        "{runbook}"
+    );
+    let alerts = repo.read("monitoring/alerts.yml");
+    assert!(
+        alerts.contains("expr: redis_master_link_up == 0"),
+        "{alerts}"
+    );
+    let (st, msg, _, f) = runbooks(&repo);
+    assert_eq!(st, "pass", "{msg} {f:?}");
+    assert!(msg.ends_with("every datastore has an alert"), "{msg}");
+    let (st, msg, _, _) = check_summary(&repo, "docs.disaster-recovery");
+    assert_eq!(st, "pass", "{msg}");
+    assert!(
+        msg.ends_with("; it names the backups declared in code: Redis in docker-compose.yml"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn scaffolded_alerts_link_only_headings_an_existing_runbook_has() {
+    let repo = Repo::plain();
+    repo.write(
+        "docs/RUNBOOK.md",
+        "# Ops\n\n## Troubleshooting\n\nRestart it.\n",
+    );
+    let r = repo.readyctl(&["scaffold", "monitoring"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let alerts = repo.read("monitoring/alerts.yml");
+    assert!(
+        alerts.contains("runbook_url: \"docs/RUNBOOK.md#troubleshooting\""),
+        "{alerts}"
+    );
+    assert!(
+        alerts.contains("runbook_url: \"docs/RUNBOOK.md\"\n"),
+        "{alerts}"
+    );
+    assert!(!alerts.contains("#scaling"), "{alerts}");
+    let (st, msg, _, f) = runbooks(&repo);
+    assert_eq!(st, "pass", "{msg} {f:?}");
+}
