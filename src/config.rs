@@ -52,7 +52,7 @@ pub struct ResilienceConfig {
     pub failover_target: Option<Spanned<DurationValue>>,
     /// Fewest days automated backups must be kept (default 7).
     #[serde(default)]
-    #[schemars(with = "Option<u32>")]
+    #[schemars(with = "Option<u32>", range(min = 1))]
     pub min_backup_days: Option<Spanned<u32>>,
 }
 
