@@ -89,9 +89,13 @@ fn judge(d: &Datastore, min_days: f64) -> (Vec<Finding>, String) {
     // A copy elsewhere kept long enough.
     if let Some(b) = copies
         .iter()
-        .find(|b| b.enabled && (b.unknown || b.days.is_none_or(|n| n >= min_days)))
+        .find(|b| b.enabled && !b.unknown && b.days.is_none_or(|n| n >= min_days))
     {
         return (Vec::new(), format!("{} ({})", d.name, b.what));
+    }
+    // Decided outside the repository: listed, not judged.
+    if let Some(b) = copies.iter().find(|b| b.unknown) {
+        return (Vec::new(), format!("?{} ({})", d.name, b.what));
     }
     // Self-hosted persistence on every server.
     if copies.is_empty() && !persistence.is_empty() && persistence.iter().all(|b| b.enabled) {
@@ -182,15 +186,29 @@ impl Check for Backups {
             return Outcome::skip("no datastore whose backups can be judged (caches only)")
                 .with_evidence(evidence(&inv));
         }
-        let note = if unprotected.is_empty() {
-            String::new()
-        } else {
-            format!("; deletion_protection off: {}", short_list(&unprotected, 3))
-        };
-        let outcome = if findings.is_empty() {
+        let (unknown, ok): (Vec<String>, Vec<String>) =
+            ok.into_iter().partition(|h| h.starts_with('?'));
+        let unknown: Vec<String> = unknown.iter().map(|h| h[1..].to_string()).collect();
+        let mut note = String::new();
+        if !unknown.is_empty() {
+            note.push_str(&format!(
+                "; retention computed outside the repository, not judged: {}",
+                short_list(&unknown, 2)
+            ));
+        }
+        if !unprotected.is_empty() {
+            note.push_str(&format!(
+                "; deletion_protection off: {}",
+                short_list(&unprotected, 3)
+            ));
+        }
+        let outcome = if findings.is_empty() && ok.is_empty() {
+            Outcome::pass(format!("no datastore fails{}", note.replacen(';', ":", 1)))
+        } else if findings.is_empty() {
             Outcome::pass(format!(
-                "{judged} datastore{} backed up (at least {} days): {}{note}",
-                if judged == 1 { "" } else { "s" },
+                "{} datastore{} backed up (at least {} days): {}{note}",
+                ok.len(),
+                if ok.len() == 1 { "" } else { "s" },
                 fmt_num(min_days),
                 short_list(&ok, 3)
             ))
@@ -198,7 +216,7 @@ impl Check for Backups {
             Outcome::fail(
                 format!(
                     "{} of {judged} datastore{} without backups kept {} days{note}",
-                    judged - ok.len(),
+                    judged - ok.len() - unknown.len(),
                     if judged == 1 { "" } else { "s" },
                     fmt_num(min_days)
                 ),

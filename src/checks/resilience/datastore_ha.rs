@@ -164,7 +164,10 @@ pub fn sentinel_findings(d: &Datastore, s: &Sentinel, target: Duration) -> Vec<F
         format!("down-after-milliseconds is not set: its default {down}")
     };
     let at = down_at.clone().unwrap_or_else(|| s.sentinels_at.clone());
-    if *down >= target_ms {
+    let placeholder = s.unknown.iter().any(|k| k == "down-after-milliseconds");
+    if placeholder {
+        // Filled in at run time: nothing to judge in the repository.
+    } else if *down >= target_ms {
         push(
             format!(
                 "{}: {set} alone exceeds the {} failover target (resilience.failover_target)",
@@ -387,9 +390,14 @@ impl Check for DatastoreHa {
             let bad = n - ok.len();
             Outcome::fail(
                 format!(
-                    "{bad} of {n} datastore{} cannot fail over safely by {}{within}{note}",
+                    "{bad} of {n} datastore{} cannot fail over safely by {}{}{note}",
                     if n == 1 { "" } else { "s" },
                     if bad == 1 { "itself" } else { "themselves" },
+                    if sentinel {
+                        format!(" (failover target {})", secs(target.as_millis() as u64))
+                    } else {
+                        String::new()
+                    }
                 ),
                 findings,
             )

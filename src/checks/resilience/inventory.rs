@@ -89,6 +89,9 @@ pub struct Sentinel {
     /// Redis servers (master and replicas).
     #[serde(skip)]
     pub nodes: Vec<RedisNode>,
+    /// Settings filled in at run time (placeholders): not judged.
+    #[serde(skip)]
+    pub unknown: Vec<String>,
 }
 
 /// One Redis server (or a set of identical ones).

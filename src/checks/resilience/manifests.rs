@@ -113,6 +113,10 @@ struct Proc {
     bitnami: bool,
     /// The data directory is on a volume (None: unknown).
     data_volume: Option<bool>,
+    /// Names other services reach it by (Compose service and container names).
+    hosts: Vec<String>,
+    /// Settings whose value is a placeholder filled in at run time.
+    unknown: Vec<String>,
 }
 
 /// Settings of a Redis container: the configuration file it names (looked
@@ -193,6 +197,8 @@ fn redis_proc(
         quorum,
         bitnami,
         data_volume: None,
+        hosts: Vec::new(),
+        unknown: Vec::new(),
     }
 }
 
@@ -302,6 +308,7 @@ fn redis_group(name: String, platform: &str, at: Loc, procs: Vec<Proc>) -> Optio
             down_after_ms: down,
             down_after_default: down_default,
             nodes,
+            unknown: sentinels.iter().flat_map(|p| p.unknown.clone()).collect(),
         }));
     }
     // Persistence: every server keeps its data (AOF or RDB) on a volume.
@@ -384,6 +391,7 @@ fn persistence(p: &Proc) -> Backup {
 pub fn collect(index: &Index, inv: &mut Inventory) {
     let mut consumed: BTreeSet<String> = BTreeSet::new();
     let mut docs: Vec<(&FileEntry, Vec<SNode>)> = Vec::new();
+    let mut compose_files: Vec<(String, Vec<Proc>)> = Vec::new();
     for f in index.files() {
         if f.is_vendored() || is_example_path(&f.path) {
             continue;
@@ -393,7 +401,10 @@ pub fn collect(index: &Index, inv: &mut Inventory) {
         }
         let Some(text) = f.text() else { continue };
         if COMPOSE_NAME.is_match(f.name()) {
-            compose(index, f, text, inv, &mut consumed);
+            let procs = compose(index, f, text, inv, &mut consumed);
+            if !procs.is_empty() {
+                compose_files.push((f.path.clone(), procs));
+            }
             continue;
         }
         if text.contains("{{") {
@@ -415,6 +426,7 @@ pub fn collect(index: &Index, inv: &mut Inventory) {
             Err(_) => {}
         }
     }
+    compose_groups(compose_files, inv);
     kubernetes(&docs, inv);
     for (f, ds) in &docs {
         if is_values(f) {
@@ -441,13 +453,14 @@ fn is_values(f: &FileEntry) -> bool {
     n.starts_with("values") && (n.ends_with(".yaml") || n.ends_with(".yml"))
 }
 
+/// The Redis processes of one Compose file (other datastores are set aside).
 fn compose(
     index: &Index,
     f: &FileEntry,
     text: &str,
     inv: &mut Inventory,
     consumed: &mut BTreeSet<String>,
-) {
+) -> Vec<Proc> {
     let doc: SNode = match crate::yaml::from_str(text) {
         Ok(d) => d,
         Err(e) => {
@@ -455,11 +468,11 @@ fn compose(
                 inv.unreadable
                     .push((Loc::new(&f.path, e.line.unwrap_or(1)), e.message));
             }
-            return;
+            return Vec::new();
         }
     };
     let Some(services) = doc.value.get("services") else {
-        return;
+        return Vec::new();
     };
     let dir = f.dir().to_string();
     let mut procs = Vec::new();
@@ -472,10 +485,14 @@ fn compose(
             .get("image")
             .and_then(|i| i.value.scalar())
             .unwrap_or_default();
+        let at = Loc::new(&f.path, line(k));
+        let env = env_of(svc.value.get("environment"));
         let Some(engine) = image_engine(&image) else {
+            if let Some(p) = built_sentinel(index, f, &name, svc, &env, at, consumed) {
+                procs.push(p);
+            }
             continue;
         };
-        let at = Loc::new(&f.path, line(k));
         if engine != "redis" {
             inv.set_aside.push(format!(
                 "{}:{} Compose service {name} ({engine}): a single Compose service reads as a development setup",
@@ -543,7 +560,6 @@ fn compose(
             }
             None
         };
-        let env = env_of(svc.value.get("environment"));
         let mut p = redis_proc(
             name.clone(),
             at,
@@ -554,6 +570,13 @@ fn compose(
             &lookup,
             consumed,
         );
+        p.hosts = std::iter::once(name.clone())
+            .chain(
+                svc.value
+                    .get("container_name")
+                    .and_then(|c| c.value.scalar()),
+            )
+            .collect();
         p.count = svc
             .value
             .path(&["deploy", "replicas"])
@@ -580,23 +603,159 @@ fn compose(
         }
         procs.push(p);
     }
-    if procs.is_empty() {
-        return;
+    procs
+}
+
+/// Group the Redis processes of Compose files into deployments. Sentinels
+/// kept in a Compose file of their own join the servers they monitor: by
+/// the monitored host's service or container name, else (an IP address) the
+/// servers-only file nearest in the directory tree.
+fn compose_groups(files: Vec<(String, Vec<Proc>)>, inv: &mut Inventory) {
+    let mut files: Vec<(String, Vec<Proc>)> = files;
+    let only = |procs: &[Proc], sentinel: bool| procs.iter().all(|p| p.sentinel == sentinel);
+    let mut i = 0;
+    while i < files.len() {
+        if !only(&files[i].1, true) {
+            i += 1;
+            continue;
+        }
+        let host = files[i]
+            .1
+            .iter()
+            .find_map(|p| p.settings.monitor().map(|m| m.1.to_string()));
+        let servers: Vec<usize> = (0..files.len())
+            .filter(|&j| j != i && only(&files[j].1, false))
+            .collect();
+        let by_name = host.as_ref().and_then(|h| {
+            servers
+                .iter()
+                .copied()
+                .find(|&j| files[j].1.iter().any(|p| p.hosts.contains(h)))
+        });
+        let is_ip = host.as_deref().is_some_and(|h| {
+            h.parse::<std::net::IpAddr>().is_ok()
+                || h.chars()
+                    .all(|c| c.is_ascii_digit() || matches!(c, '.' | '*' | 'x'))
+        });
+        let nearest = || {
+            let common = |a: &str, b: &str| {
+                a.split('/')
+                    .zip(b.split('/'))
+                    .take_while(|(x, y)| x == y)
+                    .count()
+            };
+            let scored: Vec<(usize, usize)> = servers
+                .iter()
+                .map(|&j| (common(&files[i].0, &files[j].0), j))
+                .collect();
+            let best = scored.iter().map(|s| s.0).max()?;
+            let top: Vec<_> = scored.iter().filter(|s| s.0 == best).collect();
+            (best > 0 && top.len() == 1).then(|| top[0].1)
+        };
+        match by_name.or_else(|| if is_ip { nearest() } else { None }) {
+            Some(j) => {
+                let (_, servers) = files.remove(j);
+                let i = if j < i { i - 1 } else { i };
+                files[i].1.extend(servers);
+            }
+            None => i += 1,
+        }
     }
-    // A lone Redis server with no replica and no Sentinel is a development setup.
-    if procs.len() == 1 && !procs[0].sentinel && !procs[0].replica && procs[0].count == 1 {
-        let p = &procs[0];
-        inv.set_aside.push(format!(
-            "{}:{} Compose service {} (redis): a single Redis service reads as a development setup",
-            p.at.path, p.at.line, p.name
-        ));
-        return;
+    for (path, procs) in files {
+        // A lone Redis server with no replica and no Sentinel is a development setup.
+        if procs.len() == 1 && !procs[0].sentinel && !procs[0].replica && procs[0].count == 1 {
+            let p = &procs[0];
+            inv.set_aside.push(format!(
+                "{}:{} Compose service {} (redis): a single Redis service reads as a development setup",
+                p.at.path, p.at.line, p.name
+            ));
+            continue;
+        }
+        let at = procs
+            .iter()
+            .find(|p| !p.sentinel)
+            .unwrap_or(&procs[0])
+            .at
+            .clone();
+        let name = format!("Redis in {path}");
+        if let Some(d) = redis_group(name, "Compose", at, procs) {
+            inv.datastores.push(d);
+        }
     }
-    let at = procs[0].at.clone();
-    let name = format!("Redis in {}", f.path);
-    if let Some(d) = redis_group(name, "Compose", at, procs) {
-        inv.datastores.push(d);
+}
+
+/// A Compose service built from a directory that holds a `sentinel*.conf`
+/// with a `sentinel monitor` line: a sentinel whose configuration is that
+/// file, `$VAR` placeholders filled from the service's environment.
+fn built_sentinel(
+    index: &Index,
+    f: &FileEntry,
+    name: &str,
+    svc: &SNode,
+    env: &HashMap<String, (String, u32)>,
+    at: Loc,
+    consumed: &mut BTreeSet<String>,
+) -> Option<Proc> {
+    let build = svc.value.get("build")?;
+    let context = match &build.value {
+        Node::Map(_) => s(&build.value, &["context"])?,
+        other => other.scalar()?,
+    };
+    let dir = join(f.dir(), &context);
+    let conf = index.files().iter().find(|c| {
+        c.dir() == dir
+            && c.name().to_ascii_lowercase().starts_with("sentinel")
+            && c.name().ends_with(".conf")
+            && c.text().is_some_and(|t| t.contains("sentinel monitor"))
+    })?;
+    consumed.insert(conf.path.clone());
+    let mut unknown = Vec::new();
+    let mut directives = redis_conf::parse(conf.text()?, &conf.path, 1);
+    for d in &mut directives {
+        for a in &mut d.args {
+            let Some(var) = a.strip_prefix('$') else {
+                continue;
+            };
+            let var = var.trim_start_matches('{').trim_end_matches('}');
+            match env.get(var) {
+                Some((v, _)) => *a = v.clone(),
+                None => {
+                    let key = if d.key == "sentinel" {
+                        d.args.first().cloned().unwrap_or_default()
+                    } else {
+                        d.key.clone()
+                    };
+                    unknown.push(key);
+                    break;
+                }
+            }
+        }
     }
+    let mut settings = Settings::default();
+    settings.extend(directives);
+    let quorum = settings
+        .monitor()
+        .map(|(_, _, q, d)| (q, Loc::new(&d.path, d.line)));
+    let count = svc
+        .value
+        .path(&["deploy", "replicas"])
+        .and_then(|r| r.value.scalar())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
+    Some(Proc {
+        name: name.to_string(),
+        at,
+        count,
+        sentinel: true,
+        replica: false,
+        settings,
+        defaults: Vec::new(),
+        quorum,
+        bitnami: false,
+        data_volume: None,
+        hosts: vec![name.to_string()],
+        unknown,
+    })
 }
 
 /// `dir/rel` with `./` and `../` resolved (None outside the root).
@@ -1078,6 +1237,7 @@ fn spotahome(f: &FileEntry, v: &Node, name: &str, at: Loc) -> Datastore {
             settings: rs.clone(),
             defaults: Vec::new(),
         }],
+        unknown: Vec::new(),
     }));
     let p = Proc {
         name: format!("RedisFailover {name}"),
@@ -1093,6 +1253,8 @@ fn spotahome(f: &FileEntry, v: &Node, name: &str, at: Loc) -> Datastore {
             v.path(&["spec", "redis", "storage", "persistentVolumeClaim"])
                 .is_some(),
         ),
+        hosts: Vec::new(),
+        unknown: Vec::new(),
     };
     d.backups.push(persistence(&p));
     d
@@ -1183,6 +1345,8 @@ fn helm_values(f: &FileEntry, doc: &SNode, inv: &mut Inventory) {
                 quorum: Some((q, qat)),
                 bitnami: true,
                 data_volume: None,
+                hosts: Vec::new(),
+                unknown: Vec::new(),
             });
             procs.push(Proc {
                 name: format!("{shown} redis"),
@@ -1195,6 +1359,8 @@ fn helm_values(f: &FileEntry, doc: &SNode, inv: &mut Inventory) {
                 quorum: None,
                 bitnami: true,
                 data_volume: persistence_of("replica"),
+                hosts: Vec::new(),
+                unknown: Vec::new(),
             });
         } else {
             procs.push(Proc {
@@ -1208,6 +1374,8 @@ fn helm_values(f: &FileEntry, doc: &SNode, inv: &mut Inventory) {
                 quorum: None,
                 bitnami: true,
                 data_volume: persistence_of("master"),
+                hosts: Vec::new(),
+                unknown: Vec::new(),
             });
             if arch == "replication" {
                 procs.push(Proc {
@@ -1221,6 +1389,8 @@ fn helm_values(f: &FileEntry, doc: &SNode, inv: &mut Inventory) {
                     quorum: None,
                     bitnami: true,
                     data_volume: persistence_of("replica"),
+                    hosts: Vec::new(),
+                    unknown: Vec::new(),
                 });
             }
         }
@@ -1244,8 +1414,25 @@ fn is_redis_values(v: &Node) -> bool {
 /// `redis.conf` / `sentinel.conf` files no manifest above mounted: a
 /// sentinel configuration stands for a Sentinel deployment of unknown size.
 fn conf_files(index: &Index, inv: &mut Inventory, consumed: &BTreeSet<String>) {
+    // Directories a deployment already reads configuration from (a template
+    // next to the files it was copied to is not another deployment).
+    let used: BTreeSet<&str> = consumed
+        .iter()
+        .map(|p| p.rsplit_once('/').map(|(d, _)| d).unwrap_or(""))
+        .chain(
+            index
+                .files()
+                .iter()
+                .filter(|f| COMPOSE_NAME.is_match(f.name()))
+                .map(|f| f.dir()),
+        )
+        .collect();
     for f in index.files() {
-        if f.is_vendored() || is_example_path(&f.path) || consumed.contains(&f.path) {
+        if f.is_vendored()
+            || is_example_path(&f.path)
+            || consumed.contains(&f.path)
+            || used.contains(f.dir())
+        {
             continue;
         }
         let n = f.name().to_ascii_lowercase();
@@ -1287,6 +1474,7 @@ fn conf_files(index: &Index, inv: &mut Inventory, consumed: &BTreeSet<String>) {
             down_after_ms: down,
             down_after_default: 30000,
             nodes: Vec::new(),
+            unknown: Vec::new(),
         }));
         d.backups_not_judged =
             Some("a sentinel configuration alone does not show the servers' persistence".into());

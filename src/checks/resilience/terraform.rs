@@ -114,6 +114,26 @@ impl<'a> Res<'a> {
     fn get_in(&self, block: &Block, name: &str) -> (V, Loc) {
         get(self.path, &block.body, name, self.vars, block.line)
     }
+    /// Is `name` set to something (a variable defaulting to null is not)?
+    fn set(&self, name: &str) -> bool {
+        !matches!(self.get(name).0, V::Absent)
+    }
+    /// `setting = value` as written, with the variable it came from.
+    fn shown(&self, setting: &str, v: &V, default: &str) -> String {
+        let via = self
+            .block
+            .body
+            .attr(setting)
+            .filter(|a| matches!(a.value, Value::Expr) && a.refs.len() == 1)
+            .map(|a| a.refs[0].clone());
+        match (via, v) {
+            (Some(var), V::Absent) => format!("{setting} = {var} (null: default {default})"),
+            (Some(var), V::Computed(_)) => format!("{setting} = {var} (computed)"),
+            (Some(var), v) => format!("{setting} = {var} ({})", v.show()),
+            (None, V::Absent) => format!("{setting} is not set (default {default})"),
+            (None, v) => format!("{setting} = {}", v.show()),
+        }
+    }
 }
 
 fn value_of(a: &Attr, vars: &Vars) -> V {
@@ -135,7 +155,13 @@ fn value_of(a: &Attr, vars: &Vars) -> V {
         _ => V::Computed(if a.refs.is_empty() {
             "expression".into()
         } else {
-            a.refs.join(", ")
+            let mut seen: Vec<&str> = Vec::new();
+            for r in &a.refs {
+                if !seen.contains(&r.as_str()) {
+                    seen.push(r);
+                }
+            }
+            seen.join(", ")
         }),
     }
 }
@@ -230,11 +256,7 @@ fn bool_switch(d: &mut Datastore, r: &Res, setting: &str, default: bool, why: &s
         V::Computed(e) => switch(setting, true, format!("computed ({e})"), at).unknown(),
         other => {
             let on = other.truthy().unwrap_or(default);
-            let shown = if other == V::Absent {
-                format!("{setting} is not set (default {default})")
-            } else {
-                format!("{setting} = {}", other.show())
-            };
+            let shown = r.shown(setting, &other, &default.to_string());
             switch(setting, on, format!("{}: {shown}: {why}", r.address()), at)
         }
     }
@@ -261,11 +283,7 @@ fn retention(d: &mut Datastore, r: &Res, setting: &str, default: f64, what: &str
         other => (Some(other.num().unwrap_or(default)), false),
     };
     let enabled = unknown || days.is_some_and(|n| n > 0.0);
-    let shown = if v == V::Absent {
-        format!("{setting} is not set (default {})", fmt_num(default))
-    } else {
-        format!("{setting} = {}", v.show())
-    };
+    let shown = r.shown(setting, &v, &fmt_num(default));
     Backup {
         what: format!("{what}: {shown}"),
         enabled,
@@ -303,11 +321,11 @@ fn datastore(r: &Res, all: &[Res]) -> Option<Datastore> {
     let out = match kind {
         "aws_db_instance" => {
             // A read replica follows its source: HA and backups are the source's.
-            if r.block.body.attr("replicate_source_db").is_some() {
+            if r.set("replicate_source_db") {
                 return None;
             }
             // An instance of an Aurora cluster is judged with the cluster.
-            if r.block.body.attr("cluster_identifier").is_some() {
+            if r.set("cluster_identifier") {
                 return None;
             }
             let mut d = d(&engine_of("unknown"), "Amazon RDS");
@@ -388,7 +406,7 @@ fn datastore(r: &Res, all: &[Res]) -> Option<Datastore> {
             d
         }
         "aws_elasticache_cluster" => {
-            if r.block.body.attr("replication_group_id").is_some() {
+            if r.set("replication_group_id") {
                 return None;
             }
             let engine = engine_of("redis");
@@ -483,11 +501,11 @@ fn datastore(r: &Res, all: &[Res]) -> Option<Datastore> {
                 .str()
                 .map(|s| s.to_ascii_lowercase())
                 .unwrap_or_else(|| "unknown".into());
-            let mut d = d(&version, "Cloud SQL");
             // A read replica follows its master.
-            if r.block.body.attr("master_instance_name").is_some() {
+            if r.set("master_instance_name") {
                 return None;
             }
+            let mut d = d(&version, "Cloud SQL");
             let settings = r.nested(&["settings"]);
             let (v, at) = match settings {
                 Some(s) => r.get_in(s, "availability_type"),
