@@ -25,11 +25,12 @@ node or zone without a person. The inventory is read from:
   `Basic`). `var.NAME` takes the variable's default or its value in an
   auto-loaded `*.tfvars`; other computed values are listed, not judged.
   Read replicas follow their source and are not judged on their own.
-- Kubernetes: StatefulSets running Redis, PostgreSQL, MySQL, MariaDB or
+- Kubernetes: StatefulSets and Deployments running Redis, PostgreSQL, MySQL, MariaDB or
   MongoDB images (a plain database StatefulSet has no failover manager;
   Patroni/Spilo, repmgr and Galera images do), CloudNativePG `Cluster`
   (`instances` ≥ 2), Zalando `postgresql` (`numberOfInstances` ≥ 2),
-  Spotahome `RedisFailover`, and Redis configuration in mounted ConfigMaps.
+  Spotahome `RedisFailover`, and Redis configuration in mounted ConfigMaps
+  (CloudNativePG backups: `spec.backup` or the Barman Cloud plugin).
 - Helm: the Bitnami Redis chart's values (`architecture`, `sentinel.*`,
   `replica.replicaCount`, `commonConfiguration`, `master/replica.configuration`).
 - Compose files: Redis services (servers, replicas with `replicaof`,

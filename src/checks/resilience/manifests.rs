@@ -874,7 +874,9 @@ fn kubernetes(docs: &[(&FileEntry, Vec<SNode>)], inv: &mut Inventory) {
             let ns = s(v, &["metadata", "namespace"]);
             let at = Loc::new(&f.path, v.entry("kind").map(|(k, _)| line(k)).unwrap_or(1));
             let store = match (kind.as_str(), group.as_str()) {
-                ("StatefulSet", "apps") => statefulset(f, v, &name, at, &config_maps),
+                ("StatefulSet" | "Deployment", "apps") => {
+                    statefulset(f, v, &kind, &name, at, &config_maps)
+                }
                 ("Cluster", "postgresql.cnpg.io") => Some(cnpg(f, v, &name, at, &scheduled)),
                 ("postgresql", "acid.zalan.do") => Some(zalando(f, v, &name, at)),
                 ("RedisFailover", "databases.spotahome.com") => Some(spotahome(f, v, &name, at)),
@@ -924,6 +926,7 @@ fn containers(v: &Node) -> &[SNode] {
 fn statefulset(
     f: &FileEntry,
     v: &Node,
+    kind: &str,
     name: &str,
     at: Loc,
     config_maps: &HashMap<String, (&FileEntry, &SNode)>,
@@ -937,12 +940,20 @@ fn statefulset(
     let image = s(&main.value, &["image"]).unwrap_or_default();
     let claims = v
         .path(&["spec", "volumeClaimTemplates"])
-        .is_some_and(|c| !c.value.as_seq().is_empty());
+        .is_some_and(|c| !c.value.as_seq().is_empty())
+        || v.path(&["spec", "template", "spec", "volumes"])
+            .is_some_and(|vs| {
+                vs.value
+                    .as_seq()
+                    .iter()
+                    .any(|x| x.value.get("persistentVolumeClaim").is_some())
+            });
+    let platform = format!("Kubernetes {kind}");
     if engine != "redis" {
         let mut d = Datastore::new(
-            format!("StatefulSet {name}"),
+            format!("{kind} {name}"),
             engine,
-            "Kubernetes StatefulSet",
+            &platform,
             at.clone(),
             Ha::NotJudged { why: String::new() },
         );
@@ -958,7 +969,7 @@ fn statefulset(
         } else {
             Ha::None {
                 problem: format!(
-                    "StatefulSet {name} runs {engine} ({replicas} replica{}) without a failover manager: a failed primary is not replaced (use an operator or a managed service)",
+                    "{kind} {name} runs {engine} ({replicas} replica{}) without a failover manager: a failed primary is not replaced (use an operator or a managed service)",
                     if replicas == 1 { "" } else { "s" }
                 ),
                 at: at.clone(),
@@ -1022,7 +1033,7 @@ fn statefulset(
         let env = env_of(c.value.get("env"));
         let cat = Loc::new(&f.path, line(c));
         let mut p = redis_proc(
-            format!("StatefulSet {name}/{cname}"),
+            format!("{kind} {name}/{cname}"),
             cat,
             &image,
             &cmd,
@@ -1043,16 +1054,11 @@ fn statefulset(
         p.data_volume = Some(claims);
         procs.push(p);
     }
-    let mut d = redis_group(
-        format!("StatefulSet {name}"),
-        "Kubernetes StatefulSet",
-        at.clone(),
-        procs,
-    )?;
+    let mut d = redis_group(format!("{kind} {name}"), &platform, at.clone(), procs)?;
     if !matches!(d.ha, Ha::Sentinel(_)) && replicas > 1 {
         d.ha = Ha::None {
             problem: format!(
-                "StatefulSet {name}: {replicas} Redis pods without Sentinel: a failed master is not replaced automatically"
+                "{kind} {name}: {replicas} Redis pods without Sentinel: a failed master is not replaced automatically"
             ),
             at,
         };
@@ -1096,9 +1102,18 @@ fn cnpg(
         }],
     };
     let backup = v.path(&["spec", "backup"]);
-    let store = backup.is_some_and(|b| {
-        b.value.get("barmanObjectStore").is_some() || b.value.get("volumeSnapshot").is_some()
-    });
+    // The Barman Cloud plugin (CloudNativePG 1.26+) archives WAL in place of
+    // `backup.barmanObjectStore`; its retention lives on the ObjectStore.
+    let plugin = v
+        .path(&["spec", "plugins"])
+        .map(|p| p.value.as_seq())
+        .unwrap_or(&[])
+        .iter()
+        .any(|p| s(&p.value, &["name"]).is_some_and(|n| n.contains("barman-cloud")));
+    let store = plugin
+        || backup.is_some_and(|b| {
+            b.value.get("barmanObjectStore").is_some() || b.value.get("volumeSnapshot").is_some()
+        });
     let days = backup
         .and_then(|b| b.value.get("retentionPolicy"))
         .and_then(|r| r.value.scalar())
@@ -1122,7 +1137,7 @@ fn cnpg(
         days: Some(days.unwrap_or(f64::INFINITY)),
         unknown: false,
         problem: if !store {
-            format!("CloudNativePG Cluster {name}: no spec.backup (barmanObjectStore or volumeSnapshot)")
+            format!("CloudNativePG Cluster {name}: no spec.backup (barmanObjectStore, volumeSnapshot) or Barman Cloud plugin")
         } else {
             format!("CloudNativePG Cluster {name}: spec.backup is set but no ScheduledBackup takes base backups")
         },
