@@ -119,6 +119,18 @@ struct Proc {
     unknown: Vec<String>,
 }
 
+/// Finds the repository file behind a container path: (path, text, first line).
+type ConfLookup<'a> = &'a dyn Fn(&str) -> Option<(String, String, u32)>;
+
+/// A Velero `Schedule`: where, its name, included and excluded namespaces, ttl in days.
+struct VeleroSchedule {
+    at: Loc,
+    name: String,
+    include: Vec<String>,
+    exclude: Vec<String>,
+    ttl: f64,
+}
+
 /// Settings of a Redis container: the configuration file it names (looked
 /// up through `files`: container path → repository file), its `--key value`
 /// arguments and the Bitnami images' environment.
@@ -128,10 +140,11 @@ fn redis_proc(
     image: &str,
     cmd: &[(String, u32)],
     env: &HashMap<String, (String, u32)>,
-    path: &str,
-    files: &dyn Fn(&str) -> Option<(String, String, u32)>,
+    files: ConfLookup,
     consumed: &mut BTreeSet<String>,
 ) -> Proc {
+    let path = at.path.clone();
+    let path = path.as_str();
     let sentinel = image.contains("sentinel")
         || cmd
             .iter()
@@ -560,16 +573,7 @@ fn compose(
             }
             None
         };
-        let mut p = redis_proc(
-            name.clone(),
-            at,
-            &image,
-            &cmd,
-            &env,
-            &f.path,
-            &lookup,
-            consumed,
-        );
+        let mut p = redis_proc(name.clone(), at, &image, &cmd, &env, &lookup, consumed);
         p.hosts = std::iter::once(name.clone())
             .chain(
                 svc.value
@@ -773,7 +777,7 @@ fn join(dir: &str, rel: &str) -> String {
     parts.join("/")
 }
 
-fn s<'a>(n: &'a Node, path: &[&str]) -> Option<String> {
+fn s(n: &Node, path: &[&str]) -> Option<String> {
     n.path(path).and_then(|x| x.value.scalar())
 }
 
@@ -817,7 +821,7 @@ fn kubernetes(docs: &[(&FileEntry, Vec<SNode>)], inv: &mut Inventory) {
     // ConfigMaps by name, for configuration files mounted into Redis pods.
     let mut config_maps: HashMap<String, (&FileEntry, &SNode)> = HashMap::new();
     let mut scheduled: Vec<(String, Loc, Option<String>)> = Vec::new();
-    let mut velero: Vec<(Loc, String, Vec<String>, Vec<String>, f64)> = Vec::new();
+    let mut velero: Vec<VeleroSchedule> = Vec::new();
     for (f, ds) in docs {
         for d in ds {
             let kind = s(&d.value, &["kind"]).unwrap_or_default();
@@ -852,13 +856,13 @@ fn kubernetes(docs: &[(&FileEntry, Vec<SNode>)], inv: &mut Inventory) {
                     let ttl = s(&d.value, &["spec", "template", "ttl"])
                         .and_then(|t| k8s_days(&t))
                         .unwrap_or(30.0);
-                    velero.push((
+                    velero.push(VeleroSchedule {
                         at,
                         name,
-                        list("includedNamespaces"),
-                        list("excludedNamespaces"),
+                        include: list("includedNamespaces"),
+                        exclude: list("excludedNamespaces"),
                         ttl,
-                    ));
+                    });
                 }
                 _ => {}
             }
@@ -893,11 +897,18 @@ fn kubernetes(docs: &[(&FileEntry, Vec<SNode>)], inv: &mut Inventory) {
 }
 
 /// Velero schedules that back up the datastore's namespace.
-fn cover_velero(d: &mut Datastore, velero: &[(Loc, String, Vec<String>, Vec<String>, f64)]) {
+fn cover_velero(d: &mut Datastore, velero: &[VeleroSchedule]) {
     let ns = d.namespace.clone().unwrap_or_else(|| "default".into());
-    for (at, name, inc, exc, ttl) in velero {
-        let included = inc.is_empty() || inc.iter().any(|n| n == "*" || *n == ns);
-        if !included || exc.iter().any(|n| *n == ns) {
+    for VeleroSchedule {
+        at,
+        name,
+        include,
+        exclude,
+        ttl,
+    } in velero
+    {
+        let included = include.is_empty() || include.iter().any(|n| n == "*" || *n == ns);
+        if !included || exclude.contains(&ns) {
             continue;
         }
         d.fact(
@@ -1038,7 +1049,6 @@ fn statefulset(
             &image,
             &cmd,
             &env,
-            &f.path,
             &|_| None,
             &mut consumed,
         );
