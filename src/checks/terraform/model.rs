@@ -668,6 +668,35 @@ mod tests {
     }
 
     #[test]
+    fn numbers_references_lists_and_texts() {
+        let text = "resource \"aws_backup_selection\" \"s\" {\n  days = 14\n  plan_id = aws_backup_plan.daily.id\n  resources = [aws_db_instance.main.arn, \"*\"]\n  multi = var.a ? local.b : 0\n  message = <<-EOT\n    see docs/RUNBOOK.md#x ${var.env}\n  EOT\n}\n";
+        let b = parse_hcl(text).unwrap();
+        let body = &b.blocks("resource").next().unwrap().body;
+        assert_eq!(body.attr("days").unwrap().number, Some(14.0));
+        assert_eq!(
+            body.attr("plan_id").unwrap().refs,
+            vec!["aws_backup_plan.daily.id"]
+        );
+        let r = body.attr("resources").unwrap();
+        assert_eq!(r.refs, vec!["aws_db_instance.main.arn"]);
+        assert_eq!(r.items, vec!["*"]);
+        assert_eq!(body.attr("multi").unwrap().refs, vec!["var.a", "local.b"]);
+        let m = body.attr("message").unwrap();
+        assert!(
+            m.text.as_deref().unwrap().contains("docs/RUNBOOK.md#x"),
+            "{m:?}"
+        );
+        assert_eq!(m.refs, vec!["var.env"]);
+        let j = parse_json(r#"{"resource": {"aws_backup_selection": {"s": {"days": 7, "resources": ["${aws_db_instance.main.arn}"]}}}}"#).unwrap();
+        let body = &j.blocks("resource").next().unwrap().body;
+        assert_eq!(body.attr("days").unwrap().number, Some(7.0));
+        assert_eq!(
+            body.attr("resources").unwrap().refs,
+            vec!["aws_db_instance.main.arn"]
+        );
+    }
+
+    #[test]
     fn hcl_error_has_position() {
         let e = parse_hcl("a = 1\nresource \"x\" \"y\" {\n  b = [1,\n}\n").unwrap_err();
         assert!(e.line >= 3, "{e:?}");
