@@ -668,3 +668,114 @@ fn scaffolded_alerts_link_only_headings_an_existing_runbook_has() {
     let (st, msg, _, f) = runbooks(&repo);
     assert_eq!(st, "pass", "{msg} {f:?}");
 }
+
+#[test]
+fn kubernetes_operators_statefulsets_and_velero() {
+    let repo = Repo::plain();
+    repo.write(
+        "k8s/db.yaml",
+        r#"apiVersion: postgresql.cnpg.io/v1
+kind: Cluster
+metadata:
+  name: orders
+  namespace: shop
+spec:
+  instances: 3
+  storage:
+    size: 20Gi
+  backup:
+    retentionPolicy: "30d"
+    barmanObjectStore:
+      destinationPath: s3://backups/orders
+---
+apiVersion: postgresql.cnpg.io/v1
+kind: ScheduledBackup
+metadata:
+  name: orders-daily
+  namespace: shop
+spec:
+  schedule: "0 0 3 * * *"
+  cluster:
+    name: orders
+---
+apiVersion: databases.spotahome.com/v1
+kind: RedisFailover
+metadata:
+  name: sessions
+  namespace: shop
+spec:
+  sentinel:
+    replicas: 3
+  redis:
+    replicas: 3
+    customConfig:
+      - "min-replicas-to-write 1"
+      - "min-replicas-max-lag 5"
+      - "appendonly yes"
+    storage:
+      persistentVolumeClaim:
+        metadata:
+          name: sessions-data
+        spec:
+          accessModes: [ReadWriteOnce]
+          resources:
+            requests:
+              storage: 1Gi
+"#,
+    );
+    repo.write(
+        "k8s/legacy.yaml",
+        r#"apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: reports-db
+  namespace: reports
+spec:
+  replicas: 1
+  serviceName: reports-db
+  selector:
+    matchLabels: {app: reports-db}
+  template:
+    metadata:
+      labels: {app: reports-db}
+    spec:
+      containers:
+        - name: postgres
+          image: postgres:16.3
+  volumeClaimTemplates:
+    - metadata: {name: data}
+      spec:
+        accessModes: [ReadWriteOnce]
+        resources: {requests: {storage: 10Gi}}
+"#,
+    );
+    let (st, msg, locs, f) = ha(&repo);
+    assert_eq!(st, "fail", "{msg}");
+    assert_eq!(locs, vec![("k8s/legacy.yaml".to_string(), 2)]);
+    assert!(
+        f[0].starts_with(
+            "StatefulSet reports-db runs postgres (1 replica) without a failover manager"
+        ),
+        "{f:?}"
+    );
+    let (st, _, locs, f) = backups(&repo);
+    assert_eq!(st, "fail");
+    assert_eq!(locs, vec![("k8s/legacy.yaml".to_string(), 2)], "{f:?}");
+    // A Velero schedule of the namespace, kept two weeks, backs it up.
+    repo.write(
+        "k8s/velero.yaml",
+        "apiVersion: velero.io/v1\nkind: Schedule\nmetadata:\n  name: nightly\n  namespace: velero\nspec:\n  schedule: \"0 2 * * *\"\n  template:\n    includedNamespaces: [reports]\n    ttl: 336h0m0s\n",
+    );
+    let (st, msg, _, f) = backups(&repo);
+    assert_eq!(st, "pass", "{msg} {f:?}");
+    assert!(
+        msg.contains("StatefulSet reports-db (Velero schedule nightly (kept 14 days))"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains(
+            "CloudNativePG Cluster orders (CloudNativePG backups (retentionPolicy 30 days))"
+        ),
+        "{msg}"
+    );
+}

@@ -1217,7 +1217,7 @@ fn spotahome(f: &FileEntry, v: &Node, name: &str, at: Loc) -> Datastore {
     let sentinels = num(v, &["spec", "sentinel", "replicas"]).unwrap_or(3) as u32;
     let redis = num(v, &["spec", "redis", "replicas"]).unwrap_or(3) as u32;
     let mut ss = Settings::default();
-    // The operator's own sentinel configuration (down-after-milliseconds 5000).
+    // The operator writes `down-after-milliseconds 1000` unless customConfig says otherwise.
     let mut sc = custom(&["spec", "sentinel", "customConfig"], 1);
     for d in &mut sc {
         // `down-after-milliseconds 5000` in customConfig names no master.
@@ -1236,7 +1236,7 @@ fn spotahome(f: &FileEntry, v: &Node, name: &str, at: Loc) -> Datastore {
     let down = ss
         .sentinel("down-after-milliseconds")
         .map(|(n, d)| (n, Some(Loc::new(&d.path, d.line))))
-        .unwrap_or((5000, None));
+        .unwrap_or((1000, None));
     let mut d = Datastore::new(
         format!("RedisFailover {name}"),
         "redis",
@@ -1253,7 +1253,7 @@ fn spotahome(f: &FileEntry, v: &Node, name: &str, at: Loc) -> Datastore {
         sentinels_desc: "sentinel.replicas".into(),
         quorum: Some((2, at.clone())),
         down_after_ms: down,
-        down_after_default: 5000,
+        down_after_default: 1000,
         nodes: vec![RedisNode {
             name: format!("RedisFailover {name} redis"),
             at: at.clone(),
