@@ -769,13 +769,27 @@ spec:
     let (st, msg, _, f) = backups(&repo);
     assert_eq!(st, "pass", "{msg} {f:?}");
     assert!(
-        msg.contains("StatefulSet reports-db (Velero schedule nightly (kept 14 days))"),
+        msg.starts_with("3 datastores backed up (at least 7 days): "),
         "{msg}"
     );
-    assert!(
-        msg.contains(
-            "CloudNativePG Cluster orders (CloudNativePG backups (retentionPolicy 30 days))"
-        ),
-        "{msg}"
+    let (v, _) = repo.check_json(&["--only", "resilience.backups"]);
+    let stores = &check(&v, "resilience.backups")["evidence"]["datastores"];
+    let reports = stores
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["name"] == "StatefulSet reports-db")
+        .expect("reports-db in the inventory");
+    assert_eq!(
+        reports["backups"][0]["what"],
+        "Velero schedule nightly (kept 14 days)"
     );
+    assert_eq!(reports["backups"][0]["path"], "k8s/velero.yaml");
+    let orders = stores
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["name"] == "CloudNativePG Cluster orders")
+        .expect("orders in the inventory");
+    assert_eq!(orders["backups"][0]["days"], 30.0);
 }

@@ -584,9 +584,15 @@ fn resolve(link: &str, from: &str, index: &Index) -> Resolved {
     if anchors.iter().any(|a| a.eq_ignore_ascii_case(anchor)) {
         Resolved::Local
     } else {
-        let mut shown: Vec<&str> = anchors.iter().map(String::as_str).take(6).collect();
-        if anchors.len() > 6 {
-            shown.push("...");
+        let mut shown: Vec<&str> = Vec::new();
+        let mut len = 0;
+        for a in &anchors {
+            if shown.len() == 6 || len + a.len() > 100 {
+                shown.push("...");
+                break;
+            }
+            len += a.len() + 2;
+            shown.push(a);
         }
         Resolved::Broken(format!(
             "{file} has no heading #{anchor} (has: {})",

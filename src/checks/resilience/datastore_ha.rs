@@ -270,16 +270,23 @@ fn how(d: &Datastore) -> String {
     }
 }
 
-/// A short list for a message: the first few, then "and N more".
+/// A short list for a message: the first few (at most `max`, and no more
+/// than fit in about 160 characters), then "and N more".
 pub fn short_list(items: &[String], max: usize) -> String {
-    let mut s = items
-        .iter()
-        .take(max)
-        .cloned()
-        .collect::<Vec<_>>()
-        .join("; ");
-    if items.len() > max {
-        s.push_str(&format!("; and {} more", items.len() - max));
+    let mut s = String::new();
+    let mut shown = 0;
+    for item in items.iter().take(max) {
+        if shown > 0 && s.len() + item.len() > 160 {
+            break;
+        }
+        if shown > 0 {
+            s.push_str("; ");
+        }
+        s.push_str(item);
+        shown += 1;
+    }
+    if items.len() > shown {
+        s.push_str(&format!("; and {} more", items.len() - shown));
     }
     s
 }

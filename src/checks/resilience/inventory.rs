@@ -44,6 +44,7 @@ pub struct Switch {
     pub ok: bool,
     /// What is wrong when not `ok` (a finding message).
     pub problem: String,
+    #[serde(flatten)]
     pub at: Loc,
 }
 
@@ -140,7 +141,9 @@ pub struct Backup {
     /// Retention is decided outside the repository (a computed value).
     pub unknown: bool,
     /// What is wrong when not enabled.
+    #[serde(skip)]
     pub problem: String,
+    #[serde(flatten)]
     pub at: Loc,
     /// Local persistence (not a copy elsewhere): counts for self-hosted Redis.
     pub persistence: bool,
