@@ -43,6 +43,7 @@ pub struct Switch {
     pub setting: String,
     pub ok: bool,
     /// What is wrong when not `ok` (a finding message).
+    #[serde(skip)]
     pub problem: String,
     #[serde(flatten)]
     pub at: Loc,
