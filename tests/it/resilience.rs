@@ -793,3 +793,50 @@ spec:
         .expect("orders in the inventory");
     assert_eq!(orders["backups"][0]["days"], 30.0);
 }
+
+#[test]
+fn grafana_alerting_provisioning_rules_need_runbooks() {
+    let repo = Repo::plain();
+    repo.write("docs/RUNBOOK.md", RUNBOOK);
+    repo.write(
+        "grafana/provisioning/alerting/redis.yaml",
+        r#"apiVersion: 1
+groups:
+  - orgId: 1
+    name: redis
+    folder: Datastores
+    interval: 1m
+    rules:
+      - uid: redis-replicas
+        title: Redis replicas missing
+        condition: C
+        data:
+          - refId: A
+            datasourceUid: prometheus
+            model:
+              expr: redis_connected_slaves
+        for: 1m
+        annotations:
+          runbook_url: docs/RUNBOOK.md#datastore-failover
+      - uid: redis-memory
+        title: Redis memory high
+        condition: C
+        data:
+          - refId: A
+            datasourceUid: prometheus
+            model:
+              expr: redis_memory_used_bytes / redis_memory_max_bytes
+        for: 5m
+"#,
+    );
+    let (st, _, locs, f) = runbooks(&repo);
+    assert_eq!(st, "fail");
+    assert_eq!(
+        locs,
+        vec![("grafana/provisioning/alerting/redis.yaml".to_string(), 20)]
+    );
+    assert_eq!(
+        f[0],
+        "alert Redis memory high has no runbook link (annotations.runbook_url)"
+    );
+}

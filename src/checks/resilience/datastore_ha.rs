@@ -336,8 +336,10 @@ impl Check for DatastoreHa {
         let mut findings = Vec::new();
         let mut ok = Vec::new();
         let mut computed = Vec::new();
+        let mut failing = 0;
         for d in &inv.datastores {
             let before = findings.len();
+            let computed_before = computed.len();
             match &d.ha {
                 Ha::Managed { switches } => {
                     for s in switches {
@@ -361,7 +363,9 @@ impl Check for DatastoreHa {
                 Ha::Unknown { why, .. } => computed.push(format!("{} ({why})", d.name)),
                 Ha::Builtin { .. } | Ha::NotJudged { .. } => {}
             }
-            if findings.len() == before {
+            if findings.len() > before {
+                failing += 1;
+            } else if computed.len() == computed_before {
                 ok.push(how(d));
             }
         }
@@ -386,16 +390,19 @@ impl Check for DatastoreHa {
         } else {
             String::new()
         };
-        let outcome = if findings.is_empty() {
+        let good = ok.len();
+        let outcome = if findings.is_empty() && good == 0 {
+            Outcome::pass(format!("no datastore fails{}", note.replacen(';', ":", 1)))
+        } else if findings.is_empty() {
             Outcome::pass(format!(
-                "{n} datastore{} fail{} over by {}{within}: {}{note}",
-                if n == 1 { "" } else { "s" },
-                if n == 1 { "s" } else { "" },
-                if n == 1 { "itself" } else { "themselves" },
+                "{good} datastore{} fail{} over by {}{within}: {}{note}",
+                if good == 1 { "" } else { "s" },
+                if good == 1 { "s" } else { "" },
+                if good == 1 { "itself" } else { "themselves" },
                 short_list(&ok, 3)
             ))
         } else {
-            let bad = n - ok.len();
+            let bad = failing;
             Outcome::fail(
                 format!(
                     "{bad} of {n} datastore{} cannot fail over safely by {}{}{note}",

@@ -351,7 +351,7 @@ fn datastore(r: &Res, all: &[Res]) -> Option<Datastore> {
                 Ha::Builtin {
                     why: "Aurora Serverless v1 recovers in another AZ by itself".into(),
                 }
-            } else if r.block.body.attr("db_cluster_instance_class").is_some() {
+            } else if matches!(r.get("db_cluster_instance_class").0, V::Str(_)) {
                 Ha::Builtin {
                     why: "a Multi-AZ DB cluster (one writer, two readers in other AZs)".into(),
                 }
