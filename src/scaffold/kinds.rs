@@ -242,6 +242,7 @@ fn relevant(c: &CheckItem, ctx: &RepoContext) -> bool {
             _ => service,
         },
         "monitoring" => service || ctx.has_monitoring,
+        "resilience" => !ctx.datastores.is_empty(),
         // The checklist cannot be an item of itself.
         "docs" => c.id != "docs.readiness-checklist",
         _ => true,
@@ -256,12 +257,21 @@ fn area_title(area: &str) -> String {
         "secrets" => "Secrets".into(),
         "health" => "Health".into(),
         "monitoring" => "Monitoring".into(),
+        "resilience" => "Resilience".into(),
         other => format!("Team checks: {other}"),
     }
 }
 
 fn checklist(ctx: &RepoContext) -> anyhow::Result<String> {
-    const ORDER: &[&str] = &["terraform", "ci", "secrets", "health", "monitoring", "docs"];
+    const ORDER: &[&str] = &[
+        "terraform",
+        "ci",
+        "secrets",
+        "health",
+        "monitoring",
+        "resilience",
+        "docs",
+    ];
     let mut areas: Vec<&str> = Vec::new();
     for c in ctx.checks.iter().filter(|c| relevant(c, ctx)) {
         if !areas.contains(&c.area.as_str()) {

@@ -1307,6 +1307,10 @@ fn helm_values(f: &FileEntry, doc: &SNode, inv: &mut Inventory) {
     }
     for (b, shown) in blocks {
         let v = &b.value;
+        // A disabled subchart deploys nothing.
+        if s(v, &["enabled"]).as_deref() == Some("false") {
+            continue;
+        }
         let at = Loc::new(&f.path, line(b).max(1));
         let arch = s(v, &["architecture"]).unwrap_or_else(|| "replication".into());
         let sentinel_on = s(v, &["sentinel", "enabled"]).as_deref() == Some("true");
