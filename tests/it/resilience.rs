@@ -840,3 +840,43 @@ groups:
         "alert Redis memory high has no runbook link (annotations.runbook_url)"
     );
 }
+
+#[test]
+fn redis_chart_values_inside_an_argo_cd_application() {
+    let repo = Repo::plain();
+    repo.write(
+        "apps/redis.yaml",
+        r#"apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: cache
+  namespace: argocd
+spec:
+  project: default
+  source:
+    repoURL: https://charts.bitnami.com/bitnami
+    chart: redis
+    targetRevision: 18.1.2
+    helm:
+      values: |
+        architecture: replication
+        replica:
+          replicaCount: 3
+        commonConfiguration: |-
+          min-replicas-to-write 1
+        sentinel:
+          enabled: true
+          downAfterMilliseconds: 30000
+  destination:
+    server: https://kubernetes.default.svc
+    namespace: cache
+"#,
+    );
+    let (st, _, locs, f) = ha(&repo);
+    assert_eq!(st, "fail");
+    assert_eq!(locs, vec![("apps/redis.yaml".to_string(), 21)]);
+    assert_eq!(
+        f[0],
+        "Redis chart in Application cache: down-after-milliseconds 30000 alone exceeds the 10 s failover target (resilience.failover_target)"
+    );
+}

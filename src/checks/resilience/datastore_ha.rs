@@ -32,7 +32,10 @@ node or zone without a person. The inventory is read from:
   Spotahome `RedisFailover`, and Redis configuration in mounted ConfigMaps
   (CloudNativePG backups: `spec.backup` or the Barman Cloud plugin).
 - Helm: the Bitnami Redis chart's values (`architecture`, `sentinel.*`,
-  `replica.replicaCount`, `commonConfiguration`, `master/replica.configuration`).
+  `replica.replicaCount`, `commonConfiguration`, `master/replica.configuration`)
+  in a chart's `values*.yaml` (also under a `redis:` key), an Argo CD
+  `Application` (`helm.values`/`valuesObject`) or a Flux `HelmRelease`
+  (`values`) of the `redis` chart.
 - Compose files: Redis services (servers, replicas with `replicaof`,
   sentinels run with `redis-sentinel`/`--sentinel` or the `bitnami/redis-sentinel`
   image), their `command` arguments, mounted `redis.conf`/`sentinel.conf`

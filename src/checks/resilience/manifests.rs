@@ -884,6 +884,10 @@ fn kubernetes(docs: &[(&FileEntry, Vec<SNode>)], inv: &mut Inventory) {
                 ("Cluster", "postgresql.cnpg.io") => Some(cnpg(f, v, &name, at, &scheduled)),
                 ("postgresql", "acid.zalan.do") => Some(zalando(f, v, &name, at)),
                 ("RedisFailover", "databases.spotahome.com") => Some(spotahome(f, v, &name, at)),
+                ("Application", "argoproj.io") | ("HelmRelease", "helm.toolkit.fluxcd.io") => {
+                    released_chart(f, v, &kind, &name, inv);
+                    None
+                }
                 _ => None,
             };
             if let Some(mut store) = store {
@@ -1288,9 +1292,22 @@ fn spotahome(f: &FileEntry, v: &Node, name: &str, at: Loc) -> Datastore {
 /// The Bitnami Redis chart's values (at the top level of a Redis chart's
 /// values, or under a `redis:` key of an umbrella chart).
 fn helm_values(f: &FileEntry, doc: &SNode, inv: &mut Inventory) {
+    helm_values_at(f, doc, 0, false, f.path.clone(), inv);
+}
+
+/// `helm_values` for values found at line offset `off` (a YAML string
+/// inside a manifest); `chart` says the values are the Redis chart's own.
+fn helm_values_at(
+    f: &FileEntry,
+    doc: &SNode,
+    off: u32,
+    chart: bool,
+    shown_as: String,
+    inv: &mut Inventory,
+) {
     let mut blocks: Vec<(&SNode, String)> = Vec::new();
-    if is_redis_values(&doc.value) {
-        blocks.push((doc, f.path.clone()));
+    if chart || is_redis_values(&doc.value) {
+        blocks.push((doc, shown_as.clone()));
     }
     for (k, v) in doc.value.as_map() {
         if k.value
@@ -1301,7 +1318,7 @@ fn helm_values(f: &FileEntry, doc: &SNode, inv: &mut Inventory) {
         {
             blocks.push((
                 v,
-                format!("{} ({})", f.path, k.value.as_str().unwrap_or("")),
+                format!("{shown_as} ({})", k.value.as_str().unwrap_or("")),
             ));
         }
     }
@@ -1311,7 +1328,7 @@ fn helm_values(f: &FileEntry, doc: &SNode, inv: &mut Inventory) {
         if s(v, &["enabled"]).as_deref() == Some("false") {
             continue;
         }
-        let at = Loc::new(&f.path, line(b).max(1));
+        let at = Loc::new(&f.path, off + line(b).max(1));
         let arch = s(v, &["architecture"]).unwrap_or_else(|| "replication".into());
         let sentinel_on = s(v, &["sentinel", "enabled"]).as_deref() == Some("true");
         let replicas = num(v, &["replica", "replicaCount"]).unwrap_or(3) as u32;
@@ -1322,14 +1339,16 @@ fn helm_values(f: &FileEntry, doc: &SNode, inv: &mut Inventory) {
             } else {
                 v.path(parent)
             }?;
-            p.value.entry(last).map(|(k, _)| Loc::new(&f.path, line(k)))
+            p.value
+                .entry(last)
+                .map(|(k, _)| Loc::new(&f.path, off + line(k)))
         };
         let conf = |path: &[&str]| -> Vec<Directive> {
             match v.path(path) {
                 Some(n) => n
                     .value
                     .scalar()
-                    .map(|t| redis_conf::parse(&t, &f.path, line(n) + 1))
+                    .map(|t| redis_conf::parse(&t, &f.path, off + line(n) + 1))
                     .unwrap_or_default(),
                 None => Vec::new(),
             }
@@ -1342,7 +1361,11 @@ fn helm_values(f: &FileEntry, doc: &SNode, inv: &mut Inventory) {
         replica.extend(conf(&["replica", "configuration"]));
         let mut procs = Vec::new();
         let defaults = vec![("appendonly".to_string(), "yes".to_string())];
-        let name = format!("Bitnami Redis chart values {shown}");
+        let name = if chart {
+            format!("Redis chart in {shown}")
+        } else {
+            format!("Bitnami Redis chart values {shown}")
+        };
         let persistence_of =
             |role: &str| Some(s(v, &[role, "persistence", "enabled"]).as_deref() != Some("false"));
         if sentinel_on {
@@ -1427,6 +1450,30 @@ fn helm_values(f: &FileEntry, doc: &SNode, inv: &mut Inventory) {
             d.kubernetes = true;
             inv.datastores.push(d);
         }
+    }
+}
+
+/// The values an Argo CD `Application` or a Flux `HelmRelease` gives the
+/// Redis chart (`valuesObject`/`values`, or `helm.values` as a YAML string).
+fn released_chart(f: &FileEntry, v: &Node, kind: &str, name: &str, inv: &mut Inventory) {
+    let chart = s(v, &["spec", "source", "chart"])
+        .or_else(|| s(v, &["spec", "chart", "spec", "chart"]))
+        .unwrap_or_default();
+    if !matches!(chart.as_str(), "redis" | "valkey") {
+        return;
+    }
+    let shown = format!("{kind} {name}");
+    let node = v
+        .path(&["spec", "source", "helm", "valuesObject"])
+        .or_else(|| v.path(&["spec", "values"]));
+    if let Some(n) = node {
+        helm_values_at(f, n, 0, true, shown, inv);
+    } else if let Some(text_node) = v.path(&["spec", "source", "helm", "values"])
+        && let Some(text) = text_node.value.as_str()
+        && let Ok(doc) = crate::yaml::from_str::<SNode>(text)
+    {
+        // The block scalar's node starts at its first line of content.
+        helm_values_at(f, &doc, line(text_node).saturating_sub(1), true, shown, inv);
     }
 }
 
