@@ -50,6 +50,41 @@ pub struct Config {
     pub levels: Option<Spanned<Vec<crate::levels::LevelConfig>>>,
     #[serde(default)]
     pub paths: PathsConfig,
+    #[serde(default)]
+    pub resilience: ResilienceConfig,
+}
+
+/// Targets for the `resilience.*` checks.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResilienceConfig {
+    /// The longest acceptable datastore failover, detection included (default 10s).
+    #[serde(default)]
+    #[schemars(with = "Option<DurationValue>")]
+    pub failover_target: Option<Spanned<DurationValue>>,
+    /// Fewest days automated backups must be kept (default 7).
+    #[serde(default)]
+    #[schemars(with = "Option<u32>", range(min = 1))]
+    pub min_backup_days: Option<Spanned<u32>>,
+}
+
+impl ResilienceConfig {
+    pub const DEFAULT_FAILOVER_TARGET: Duration = Duration::from_secs(10);
+    pub const DEFAULT_MIN_BACKUP_DAYS: u32 = 7;
+
+    pub fn failover_target(&self) -> Duration {
+        self.failover_target
+            .as_ref()
+            .map(|d| d.value.0)
+            .unwrap_or(Self::DEFAULT_FAILOVER_TARGET)
+    }
+
+    pub fn min_backup_days(&self) -> u32 {
+        self.min_backup_days
+            .as_ref()
+            .map(|d| d.value)
+            .unwrap_or(Self::DEFAULT_MIN_BACKUP_DAYS)
+    }
 }
 
 /// What is the product and what is not (SPEC §9). Each list adds globs to the
@@ -372,6 +407,24 @@ pub fn parse(file: &str, text: &str) -> Result<Config, ConfigError> {
                 "unsupported version {} (this readyctl reads version 1)",
                 v.value
             ),
+        ));
+    }
+    if let Some(t) = &config.resilience.failover_target
+        && t.value.0.is_zero()
+    {
+        return Err(ConfigError::at(
+            file,
+            t,
+            "resilience.failover_target must be longer than 0s",
+        ));
+    }
+    if let Some(d) = &config.resilience.min_backup_days
+        && d.value == 0
+    {
+        return Err(ConfigError::at(
+            file,
+            d,
+            "resilience.min_backup_days must be at least 1 (skip resilience.backups to drop the check)",
         ));
     }
     Ok(config)

@@ -171,6 +171,8 @@ pub struct Outcome {
     pub status: Status,
     pub message: String,
     pub findings: Vec<Finding>,
+    /// What the check read, for machines (`evidence` in the JSON report).
+    pub evidence: Option<serde_json::Value>,
 }
 
 impl Outcome {
@@ -179,6 +181,7 @@ impl Outcome {
             status: Status::Pass,
             message: message.into(),
             findings: Vec::new(),
+            evidence: None,
         }
     }
 
@@ -187,6 +190,7 @@ impl Outcome {
             status: Status::Fail,
             message: message.into(),
             findings,
+            evidence: None,
         }
     }
 
@@ -195,6 +199,7 @@ impl Outcome {
             status: Status::Skip,
             message: message.into(),
             findings: Vec::new(),
+            evidence: None,
         }
     }
 
@@ -204,6 +209,7 @@ impl Outcome {
             status: Status::Error,
             message: message.into(),
             findings: Vec::new(),
+            evidence: None,
         }
     }
 
@@ -222,6 +228,12 @@ impl Outcome {
 
     pub fn with_findings(mut self, findings: Vec<Finding>) -> Outcome {
         self.findings = findings;
+        self
+    }
+
+    /// Attach what the check read (shown under `evidence` in JSON).
+    pub fn with_evidence(mut self, evidence: serde_json::Value) -> Outcome {
+        self.evidence = Some(evidence);
         self
     }
 }
@@ -471,6 +483,7 @@ pub fn run(
             message: outcome.message,
             findings: outcome.findings,
             fix,
+            evidence: outcome.evidence,
             waived: Vec::new(),
         };
         waivers.apply(&mut result, meta);

@@ -333,6 +333,7 @@ mod tests {
             findings: vec![],
             fix: None,
             waived: vec![],
+            evidence: None,
         }
     }
 

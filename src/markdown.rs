@@ -132,7 +132,39 @@ pub fn parse(text: &str) -> Doc {
     doc
 }
 
+/// The anchor GitHub gives a heading: lower case, punctuation dropped
+/// (letters, digits, `_`, `-` and spaces kept), spaces turned into `-`.
+pub fn github_slug(title: &str) -> String {
+    title
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_'))
+        .map(|c| if c == ' ' { '-' } else { c })
+        .collect()
+}
+
 impl Doc {
+    /// The GitHub anchors of every heading, in order; a repeated slug gets
+    /// `-1`, `-2`, ... as on GitHub.
+    pub fn anchors(&self) -> Vec<String> {
+        let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        self.sections
+            .iter()
+            .map(|s| {
+                let base = github_slug(&s.title);
+                let n = seen.entry(base.clone()).or_insert(0);
+                let out = if *n == 0 {
+                    base.clone()
+                } else {
+                    format!("{base}-{n}")
+                };
+                *n += 1;
+                out
+            })
+            .collect()
+    }
+
     /// Is `offset` inside code?
     pub fn in_code(&self, offset: usize) -> bool {
         self.code.iter().any(|r| r.contains(&offset))
@@ -170,5 +202,21 @@ mod tests {
             ]
         );
         assert!(d.in_code(t.find("restore").unwrap()));
+    }
+
+    #[test]
+    fn github_anchors() {
+        let d = parse(
+            "# Redis: fail-over (Sentinel)\n\n## Restore\n\n## Restore\n\n## `appendonly` & RDB\n",
+        );
+        assert_eq!(
+            d.anchors(),
+            vec![
+                "redis-fail-over-sentinel",
+                "restore",
+                "restore-1",
+                "appendonly--rdb"
+            ]
+        );
     }
 }

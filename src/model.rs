@@ -155,6 +155,9 @@ pub struct CheckResult {
     pub findings: Vec<Finding>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<Fix>,
+    /// What the check read (e.g. the datastore inventory), for machines.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<serde_json::Value>,
     /// Findings a waiver or an inline `readyctl:ignore` took out of the
     /// failures (SPEC §10): still shown, never failing.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -6,6 +6,7 @@ pub mod ci;
 pub mod docs;
 pub mod health;
 pub mod monitoring;
+pub mod resilience;
 pub mod secrets;
 pub mod terraform;
 
@@ -18,6 +19,7 @@ pub fn builtin() -> Vec<Box<dyn Check>> {
     all.extend(docs::checks());
     all.extend(health::checks());
     all.extend(monitoring::checks());
+    all.extend(resilience::checks());
     all.extend(secrets::checks());
     all.extend(terraform::checks());
     all

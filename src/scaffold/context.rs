@@ -45,6 +45,22 @@ pub struct HealthHint {
 }
 
 /// A check as the checklist template lists it.
+/// A datastore found in the repository (see `resilience.datastore-ha`).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct DatastoreHint {
+    pub name: String,
+    /// `redis`, `postgres`, `mysql`, ...
+    pub family: String,
+    pub engine: String,
+    pub platform: String,
+    pub path: String,
+    pub line: u32,
+    /// How it fails over, in a few words.
+    pub failover: String,
+    /// How it is backed up, in a few words.
+    pub backups: String,
+}
+
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct CheckItem {
     pub id: String,
@@ -86,6 +102,10 @@ pub struct RepoContext {
     pub docs: Vec<String>,
     /// The runbook path if one exists.
     pub runbook: Option<String>,
+    /// GitHub anchors of the existing runbook's headings.
+    pub runbook_anchors: Vec<String>,
+    /// Datastores of the resilience inventory.
+    pub datastores: Vec<DatastoreHint>,
     /// The checks the checklist may mark (set by the command from the registry).
     pub checks: Vec<CheckItem>,
     /// The checklist path (from readyctl.yaml, default `deployment-readiness.md`).
@@ -166,6 +186,14 @@ impl RepoContext {
             .markdown()
             .find(|f| crate::checks::docs::is_runbook_path(&f.path))
             .map(|f| f.path.clone());
+        ctx.runbook_anchors = ctx
+            .runbook
+            .as_deref()
+            .and_then(|p| index.get(p))
+            .and_then(|f| f.markdown())
+            .map(|d| d.anchors())
+            .unwrap_or_default();
+        ctx.datastores = datastores(index);
         ctx
     }
 
@@ -187,6 +215,55 @@ impl RepoContext {
     pub fn cloud(&self) -> &str {
         self.clouds.first().map(String::as_str).unwrap_or("aws")
     }
+}
+
+fn datastores(index: &Index) -> Vec<DatastoreHint> {
+    use crate::checks::resilience::inventory::{Ha, family, inventory};
+    inventory(index)
+        .datastores
+        .iter()
+        .map(|d| DatastoreHint {
+            name: d.name.clone(),
+            family: family(&d.engine).to_string(),
+            engine: d.engine.clone(),
+            platform: d.platform.clone(),
+            path: d.at.path.clone(),
+            line: d.at.line,
+            failover: match &d.ha {
+                Ha::Managed { switches } => format!(
+                    "provider failover ({})",
+                    switches
+                        .iter()
+                        .map(|s| s.setting.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                Ha::Sentinel(s) => format!(
+                    "Redis Sentinel ({} sentinels, down-after-milliseconds {})",
+                    s.sentinels
+                        .map(|n| n.to_string())
+                        .unwrap_or_else(|| "?".into()),
+                    s.down_after_ms.0
+                ),
+                Ha::Builtin { why } => why.clone(),
+                Ha::None { .. } => "none declared".into(),
+                Ha::Unknown { why, .. } | Ha::NotJudged { why } => why.clone(),
+            },
+            backups: {
+                let on: Vec<&str> = d
+                    .backups
+                    .iter()
+                    .filter(|b| b.enabled)
+                    .map(|b| b.what.as_str())
+                    .collect();
+                if on.is_empty() {
+                    "none declared".into()
+                } else {
+                    on.join("; ")
+                }
+            },
+        })
+        .collect()
 }
 
 fn is_compose(name: &str) -> bool {

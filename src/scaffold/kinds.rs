@@ -75,7 +75,26 @@ pub fn plan(
             let mut v = base(ctx);
             v["job"] = json!(slug(&ctx.name));
             v["alert_prefix"] = json!(camel(&ctx.name));
-            v["runbook"] = json!(ctx.runbook.as_deref().unwrap_or("docs/RUNBOOK.md"));
+            let runbook = ctx.runbook.as_deref().unwrap_or("docs/RUNBOOK.md");
+            v["runbook"] = json!(runbook);
+            // Link a section only where it exists (or will: the runbook scaffold has them all).
+            let link = |anchor: &str| {
+                if ctx.runbook.is_none() || ctx.runbook_anchors.iter().any(|a| a == anchor) {
+                    format!("{runbook}#{anchor}")
+                } else {
+                    runbook.to_string()
+                }
+            };
+            v["links"] = json!({
+                "troubleshooting": link("troubleshooting"),
+                "verification": link("verification"),
+                "rollback": link("rollback"),
+                "scaling": link("scaling"),
+                "datastore_failover": link("datastore-failover"),
+            });
+            let families: std::collections::BTreeSet<&str> =
+                ctx.datastores.iter().map(|d| d.family.as_str()).collect();
+            v["datastore_families"] = json!(families);
             Ok(vec![Planned::create(
                 "monitoring/alerts.yml",
                 render("monitoring/alerts.yml.j2", v)?,
@@ -223,6 +242,7 @@ fn relevant(c: &CheckItem, ctx: &RepoContext) -> bool {
             _ => service,
         },
         "monitoring" => service || ctx.has_monitoring,
+        "resilience" => !ctx.datastores.is_empty(),
         // The checklist cannot be an item of itself.
         "docs" => c.id != "docs.readiness-checklist",
         _ => true,
@@ -237,12 +257,21 @@ fn area_title(area: &str) -> String {
         "secrets" => "Secrets".into(),
         "health" => "Health".into(),
         "monitoring" => "Monitoring".into(),
+        "resilience" => "Resilience".into(),
         other => format!("Team checks: {other}"),
     }
 }
 
 fn checklist(ctx: &RepoContext) -> anyhow::Result<String> {
-    const ORDER: &[&str] = &["terraform", "ci", "secrets", "health", "monitoring", "docs"];
+    const ORDER: &[&str] = &[
+        "terraform",
+        "ci",
+        "secrets",
+        "health",
+        "monitoring",
+        "resilience",
+        "docs",
+    ];
     let mut areas: Vec<&str> = Vec::new();
     for c in ctx.checks.iter().filter(|c| relevant(c, ctx)) {
         if !areas.contains(&c.area.as_str()) {

@@ -136,6 +136,7 @@ fn synthetic_report() -> Report {
     let secret = whole_secret();
     let checks = vec![
         CheckResult {
+            evidence: None,
             id: "secrets.none-committed".into(),
             area: "secrets".into(),
             title: "No secrets committed".into(),
@@ -156,6 +157,7 @@ fn synthetic_report() -> Report {
             waived: vec![],
         },
         CheckResult {
+            evidence: None,
             id: "docs.runbook".into(),
             area: "docs".into(),
             title: "Runbook documented".into(),
@@ -173,6 +175,7 @@ fn synthetic_report() -> Report {
             waived: vec![],
         },
         CheckResult {
+            evidence: None,
             id: "docs.rollback".into(),
             area: "docs".into(),
             title: "Rollback procedure documented".into(),
@@ -184,6 +187,7 @@ fn synthetic_report() -> Report {
             waived: vec![],
         },
         CheckResult {
+            evidence: None,
             id: "health.reachable".into(),
             area: "health".into(),
             title: "Health endpoints reachable".into(),
@@ -195,6 +199,7 @@ fn synthetic_report() -> Report {
             waived: vec![],
         },
         CheckResult {
+            evidence: None,
             id: "terraform.valid".into(),
             area: "terraform".into(),
             title: "Terraform parses".into(),
@@ -206,6 +211,7 @@ fn synthetic_report() -> Report {
             waived: vec![],
         },
         CheckResult {
+            evidence: None,
             id: "terraform.present".into(),
             area: "terraform".into(),
             title: "Terraform present".into(),

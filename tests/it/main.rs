@@ -11,6 +11,7 @@ mod formats;
 mod health;
 mod levels;
 mod monitoring;
+mod resilience;
 mod scaffold;
 mod secrets;
 mod terraform;

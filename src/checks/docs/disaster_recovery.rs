@@ -66,6 +66,53 @@ static BACKUP: LazyLock<Regex> = LazyLock::new(|| {
 });
 static RESTORE: LazyLock<Regex> = LazyLock::new(|| ci(r"restor|recover"));
 
+/// "; it names the backups declared in code: ..." when the inventory of
+/// `resilience.backups` has backed-up datastores and the documented
+/// sections name them (by resource name, service or engine).
+fn in_code(
+    ctx: &Context,
+    sections: &[(&crate::index::FileEntry, &crate::markdown::Section)],
+) -> String {
+    let inv = crate::checks::resilience::inventory::inventory(ctx.index);
+    let backed: Vec<_> = inv
+        .datastores
+        .iter()
+        .filter(|d| d.backups.iter().any(|b| b.enabled))
+        .collect();
+    if backed.is_empty() {
+        return String::new();
+    }
+    let text: String = sections
+        .iter()
+        .filter_map(|(f, s)| f.text().and_then(|t| t.get(s.body.clone())))
+        .collect::<Vec<_>>()
+        .join("\n")
+        .to_lowercase();
+    let named: Vec<String> = backed
+        .iter()
+        .filter(|d| {
+            d.mentions()
+                .iter()
+                .any(|w| text.contains(&w.to_lowercase()))
+        })
+        .map(|d| d.name.clone())
+        .collect();
+    let list = |v: &[String]| crate::checks::resilience::short_list(v, 3);
+    if named.len() == backed.len() {
+        format!("; it names the backups declared in code: {}", list(&named))
+    } else {
+        let missing: Vec<String> = backed
+            .iter()
+            .filter(|d| !named.contains(&d.name))
+            .map(|d| d.name.clone())
+            .collect();
+        format!(
+            "; backed up in code but not named there: {}",
+            list(&missing)
+        )
+    }
+}
+
 impl Check for DisasterRecovery {
     fn meta(&self) -> &CheckMeta {
         &self.meta
@@ -87,8 +134,12 @@ impl Check for DisasterRecovery {
             });
         match (backups.first(), restore) {
             (Some((bf, bs)), Some((rf, rs))) => Outcome::pass(format!(
-                "backups at {}:{}, restore procedure at {}:{}",
-                bf.path, bs.line, rf.path, rs.line
+                "backups at {}:{}, restore procedure at {}:{}{}",
+                bf.path,
+                bs.line,
+                rf.path,
+                rs.line,
+                in_code(ctx, &[(rf, rs), (bf, bs)])
             )),
             (None, None) => Outcome::fail("no backup or restore procedure documented", vec![]),
             (None, Some((rf, rs))) => Outcome::fail(

@@ -1,5 +1,6 @@
 //! `monitoring.*` checks.
 
+mod alert_runbooks;
 mod configured;
 
 pub use configured::{Found, Scan, scan};
@@ -8,5 +9,8 @@ use crate::engine::Check;
 
 /// The `monitoring.*` checks (SPEC §3).
 pub fn checks() -> Vec<Box<dyn Check>> {
-    vec![Box::new(configured::Configured::new())]
+    vec![
+        Box::new(configured::Configured::new()),
+        Box::new(alert_runbooks::AlertRunbooks::new()),
+    ]
 }

@@ -41,6 +41,31 @@ pub struct Attr {
     pub line: u32,
     pub col: u32,
     pub value: Value,
+    /// The value of a number literal.
+    pub number: Option<f64>,
+    /// Every reference in the expression, dotted (`var.multi_az`,
+    /// `aws_db_instance.main.arn`), in lists and calls too.
+    pub refs: Vec<String>,
+    /// The string literals of a list literal (`["*"]`).
+    pub items: Vec<String>,
+    /// The text of a string, template or heredoc, interpolations kept as
+    /// `${...}` (a monitor's message, an alarm's description).
+    pub text: Option<String>,
+}
+
+impl Attr {
+    fn new(name: String, (line, col): (u32, u32), value: Value) -> Attr {
+        Attr {
+            name,
+            line,
+            col,
+            value,
+            number: None,
+            refs: Vec::new(),
+            items: Vec::new(),
+            text: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -276,13 +301,12 @@ fn convert_body(body: &HclBody, lines: &LineIndex) -> Body {
     for s in body.iter() {
         match s {
             Structure::Attribute(a) => {
-                let (line, col) = pos(a.span(), lines);
-                out.attrs.push(Attr {
-                    name: a.key.as_str().to_string(),
-                    line,
-                    col,
-                    value: convert_expr(&a.value, lines),
-                });
+                out.attrs.push(hcl_attr(
+                    a.key.as_str().to_string(),
+                    pos(a.span(), lines),
+                    &a.value,
+                    lines,
+                ));
             }
             Structure::Block(b) => {
                 let (line, col) = pos(b.span(), lines);
@@ -297,6 +321,78 @@ fn convert_body(body: &HclBody, lines: &LineIndex) -> Body {
         }
     }
     out
+}
+
+fn hcl_attr(name: String, at: (u32, u32), e: &Expression, lines: &LineIndex) -> Attr {
+    let mut a = Attr::new(name, at, convert_expr(e, lines));
+    a.text = match e {
+        Expression::String(s) => Some(s.value().to_string()),
+        other => other.as_template().map(|t| t.to_string()),
+    };
+    match e {
+        Expression::Number(n) => a.number = n.value().as_f64(),
+        Expression::Array(items) => {
+            a.items = items
+                .iter()
+                .filter_map(|i| match i {
+                    Expression::String(s) => Some(s.value().to_string()),
+                    _ => None,
+                })
+                .collect()
+        }
+        _ => {}
+    }
+    hcl_refs(e, &mut a.refs);
+    a
+}
+
+/// Collect the references (`a.b.c` traversals and bare variables) of `e`.
+fn hcl_refs(e: &Expression, out: &mut Vec<String>) {
+    use hcl::edit::expr::TraversalOperator;
+    match e {
+        Expression::Variable(v) => out.push(v.as_str().to_string()),
+        Expression::Traversal(t) => {
+            let mut path = match &t.expr {
+                Expression::Variable(v) => v.as_str().to_string(),
+                other => {
+                    hcl_refs(other, out);
+                    return;
+                }
+            };
+            for op in t.operators.iter() {
+                match op.value() {
+                    TraversalOperator::GetAttr(ident) => {
+                        path.push('.');
+                        path.push_str(ident.as_str());
+                    }
+                    _ => break,
+                }
+            }
+            out.push(path);
+        }
+        Expression::Array(a) => a.iter().for_each(|x| hcl_refs(x, out)),
+        Expression::Object(o) => o.iter().for_each(|(_, v)| hcl_refs(v.expr(), out)),
+        Expression::Parenthesis(p) => hcl_refs(p.inner(), out),
+        Expression::FuncCall(f) => f.args.iter().for_each(|x| hcl_refs(x, out)),
+        Expression::Conditional(c) => {
+            hcl_refs(&c.cond_expr, out);
+            hcl_refs(&c.true_expr, out);
+            hcl_refs(&c.false_expr, out);
+        }
+        Expression::StringTemplate(_) | Expression::HeredocTemplate(_) => {
+            for el in e.as_template().into_iter().flat_map(|t| t.iter()) {
+                if let hcl::edit::template::Element::Interpolation(i) = el {
+                    hcl_refs(&i.expr, out);
+                }
+            }
+        }
+        Expression::UnaryOp(u) => hcl_refs(&u.expr, out),
+        Expression::BinaryOp(b) => {
+            hcl_refs(&b.lhs_expr, out);
+            hcl_refs(&b.rhs_expr, out);
+        }
+        _ => {}
+    }
 }
 
 fn convert_expr(e: &Expression, lines: &LineIndex) -> Value {
@@ -315,13 +411,7 @@ fn convert_expr(e: &Expression, lines: &LineIndex) -> Value {
                         ObjectKey::Expression(Expression::String(s)) => s.value().to_string(),
                         ObjectKey::Expression(_) => return None,
                     };
-                    let (line, col) = pos(k.span(), lines);
-                    Some(Attr {
-                        name,
-                        line,
-                        col,
-                        value: convert_expr(v.expr(), lines),
-                    })
+                    Some(hcl_attr(name, pos(k.span(), lines), v.expr(), lines))
                 })
                 .collect(),
         ),
@@ -439,12 +529,32 @@ fn json_blocks(
 }
 
 fn json_attr(name: &str, v: &serde_json::Value, locator: &JsonLocator) -> Attr {
-    let (line, col) = locator.find(name);
-    Attr {
-        name: name.to_string(),
-        line,
-        col,
-        value: json_value(v, locator),
+    let mut a = Attr::new(name.to_string(), locator.find(name), json_value(v, locator));
+    if let serde_json::Value::String(s) = v {
+        a.text = Some(s.clone());
+    }
+    match v {
+        serde_json::Value::Number(n) => a.number = n.as_f64(),
+        serde_json::Value::Array(items) => {
+            for i in items {
+                match i {
+                    serde_json::Value::String(s) if s.contains("${") => json_refs(s, &mut a.refs),
+                    serde_json::Value::String(s) => a.items.push(s.clone()),
+                    _ => {}
+                }
+            }
+        }
+        serde_json::Value::String(s) if s.contains("${") => json_refs(s, &mut a.refs),
+        _ => {}
+    }
+    a
+}
+
+/// The references of a JSON-syntax template (`"${aws_db_instance.main.arn}"`):
+/// each interpolation is parsed as an HCL expression.
+fn json_refs(template: &str, out: &mut Vec<String>) {
+    if let Ok(e) = format!("\"{}\"", template.replace('"', "\\\"")).parse::<Expression>() {
+        hcl_refs(&e, out);
     }
 }
 
@@ -551,6 +661,35 @@ mod tests {
         assert_eq!((v.label(), v.line), ("db_password", 12));
         assert_eq!(v.body.attr("default").unwrap().value, Value::Null);
         assert_eq!(v.body.attr("sensitive").unwrap().value, Value::Bool(true));
+    }
+
+    #[test]
+    fn numbers_references_lists_and_texts() {
+        let text = "resource \"aws_backup_selection\" \"s\" {\n  days = 14\n  plan_id = aws_backup_plan.daily.id\n  resources = [aws_db_instance.main.arn, \"*\"]\n  multi = var.a ? local.b : 0\n  message = <<-EOT\n    see docs/RUNBOOK.md#x ${var.env}\n  EOT\n}\n";
+        let b = parse_hcl(text).unwrap();
+        let body = &b.blocks("resource").next().unwrap().body;
+        assert_eq!(body.attr("days").unwrap().number, Some(14.0));
+        assert_eq!(
+            body.attr("plan_id").unwrap().refs,
+            vec!["aws_backup_plan.daily.id"]
+        );
+        let r = body.attr("resources").unwrap();
+        assert_eq!(r.refs, vec!["aws_db_instance.main.arn"]);
+        assert_eq!(r.items, vec!["*"]);
+        assert_eq!(body.attr("multi").unwrap().refs, vec!["var.a", "local.b"]);
+        let m = body.attr("message").unwrap();
+        assert!(
+            m.text.as_deref().unwrap().contains("docs/RUNBOOK.md#x"),
+            "{m:?}"
+        );
+        assert_eq!(m.refs, vec!["var.env"]);
+        let j = parse_json(r#"{"resource": {"aws_backup_selection": {"s": {"days": 7, "resources": ["${aws_db_instance.main.arn}"]}}}}"#).unwrap();
+        let body = &j.blocks("resource").next().unwrap().body;
+        assert_eq!(body.attr("days").unwrap().number, Some(7.0));
+        assert_eq!(
+            body.attr("resources").unwrap().refs,
+            vec!["aws_db_instance.main.arn"]
+        );
     }
 
     #[test]

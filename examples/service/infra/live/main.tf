@@ -29,7 +29,7 @@ resource "aws_cloudwatch_metric_alarm" "api_5xx" {
   period              = 60
   statistic           = "Sum"
   threshold           = 10
-  alarm_description   = "More than 10 server errors a minute for 3 minutes"
+  alarm_description   = "More than 10 server errors a minute for 3 minutes. Runbook: docs/RUNBOOK.md#troubleshooting"
 }
 
 locals {
