@@ -1492,13 +1492,11 @@ fn conf_files(index: &Index, inv: &mut Inventory, consumed: &BTreeSet<String>) {
         )
         .collect();
     for f in index.files() {
-        if consumed.contains(&f.path)
-            || used.contains(f.dir())
-        {
+        if consumed.contains(&f.path) || used.contains(f.dir()) {
             continue;
         }
         let n = f.name().to_ascii_lowercase();
-        if !(n.ends_with(".conf") && n.starts_with("sentinel")) || !f.is_product() {
+        if !(n.ends_with(".conf") && n.starts_with("sentinel") && f.is_product()) {
             continue;
         }
         let Some(text) = f.text() else { continue };
