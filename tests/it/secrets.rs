@@ -493,12 +493,16 @@ fn sensitive_files_pass_on_a_clean_repo_and_respect_allow_paths() {
         "{report:#}"
     );
     assert_eq!(code, 0);
+    // Test data is not the product (SPEC §9): a fixture's .env passes.
     repo.write("testdata/.env", "A=1\n");
+    let (report, _) = repo.check_json(&["--only", "secrets.sensitive-files"]);
+    assert_eq!(status(&report, "secrets.sensitive-files"), "pass");
+    repo.write("config/.env", "A=1\n");
     let (report, _) = repo.check_json(&["--only", "secrets.sensitive-files"]);
     assert_eq!(status(&report, "secrets.sensitive-files"), "fail");
     repo.write(
         "readyctl.yaml",
-        "secrets:\n  allow_paths: [\"testdata/**\"]\n",
+        "secrets:\n  allow_paths: [\"config/**\"]\n",
     );
     let (report, _) = repo.check_json(&["--only", "secrets.sensitive-files"]);
     assert_eq!(
@@ -594,4 +598,38 @@ fn this_repository_holds_no_secret() {
         "pass",
         "{report:#}"
     );
+}
+
+#[test]
+fn vendored_credentials_and_fixture_keys_are_not_the_products_files() {
+    let repo = Repo::git();
+    repo.write("vendor/github.com/acme/sdk/credentials.json", "{}\n")
+        .write(
+            "rootfs/etc/nginx/lua/test/fixtures/default-cert.pem",
+            "not a key\n",
+        )
+        .write("tests/test_apps/.env", "FOO=bar\n")
+        .write("src/main.rs", "fn main() {}\n");
+    repo.commit("init");
+    let (report, _) = repo.check_json(&["--only", "secrets.sensitive-files"]);
+    assert_eq!(
+        status(&report, "secrets.sensitive-files"),
+        "pass",
+        "{report:#}"
+    );
+}
+
+#[test]
+fn a_gitignore_missing_patterns_is_one_finding_with_one_fix() {
+    let repo = Repo::git();
+    repo.write(".gitignore", "target/\n")
+        .write("src/main.rs", "fn main() {}\n");
+    repo.commit("init");
+    let (report, _) = repo.check_json(&["--only", "secrets.gitignore"]);
+    let c = check(&report, "secrets.gitignore");
+    let f = c["findings"].as_array().unwrap();
+    assert_eq!(f.len(), 1, "{c:#}");
+    let m = f[0]["message"].as_str().unwrap();
+    assert!(m.starts_with("add `.env`"), "{m}");
+    assert!(m.contains("`*.tfstate*`"), "{m}");
 }

@@ -77,8 +77,8 @@ impl Check for Gitignore {
 
     fn run(&self, ctx: &Context) -> Outcome {
         let root = ctx.root;
-        let file = root.join(".gitignore");
-        if !file.is_file() {
+        // The indexed `.gitignore` (a regular file inside the root, read once).
+        let Some(entry) = ctx.index.get(".gitignore") else {
             if ctx.index.git.is_none() {
                 return Outcome::skip("not a git repository and no .gitignore");
             }
@@ -88,10 +88,15 @@ impl Check for Gitignore {
                     "no .gitignore: .env, *.tfstate*, *.pem, *.key and .terraform/ are not ignored",
                 )],
             );
-        }
+        };
+        let Some(text) = entry.text() else {
+            return Outcome::error(".gitignore: cannot be read as text");
+        };
         let mut b = GitignoreBuilder::new(root);
-        if let Some(e) = b.add(&file) {
-            return Outcome::error(format!(".gitignore: {e}"));
+        for line in text.lines() {
+            if let Err(e) = b.add_line(None, line) {
+                return Outcome::error(format!(".gitignore: {e}"));
+            }
         }
         let gi = match b.build() {
             Ok(g) => g,
@@ -106,19 +111,17 @@ impl Check for Gitignore {
                 missing.push((path, pattern));
             }
         }
-        let findings: Vec<Finding> = missing
-            .iter()
-            .map(|(path, pattern)| {
-                let shown = if *path == ".terraform" {
-                    ".terraform/"
-                } else {
-                    path
-                };
-                Finding::new(format!("`{shown}` is not ignored (add `{pattern}`)"))
-                    .at(".gitignore", None)
-            })
-            .collect();
-        let n = findings.len();
+        // One finding, one fix: the lines to add.
+        let n = missing.len();
+        let findings: Vec<Finding> = if missing.is_empty() {
+            Vec::new()
+        } else {
+            let add: Vec<String> = missing.iter().map(|(_, p)| format!("`{p}`")).collect();
+            vec![
+                Finding::new(format!("add {} to .gitignore", add.join(", ")))
+                    .at(".gitignore", None),
+            ]
+        };
         Outcome::from_findings(
             findings,
             format!(
