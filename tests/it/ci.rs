@@ -624,3 +624,20 @@ fn deleting_a_codeql_cache_is_not_a_security_scan() {
     assert_eq!(s, "pass", "{m}");
     assert!(m.contains(".github/workflows/scan.yml:6"), "{m}");
 }
+
+#[test]
+fn a_step_of_a_called_reusable_workflow_is_cited_in_its_own_file() {
+    let r = Repo::git();
+    r.write(
+        ".github/workflows/ci.yml",
+        "on: [push]\njobs:\n  test:\n    uses: ./.github/workflows/test.yml\n",
+    );
+    r.write(
+        ".github/workflows/test.yml",
+        "on:\n  workflow_call:\njobs:\n  unit:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: make lint\n      - run: make test\n",
+    );
+    r.commit("ci");
+    let (s, m, _, _) = check_summary(&r, "ci.runs-tests");
+    assert_eq!(s, "pass", "{m}");
+    assert!(m.contains(".github/workflows/test.yml:9"), "{m}");
+}

@@ -41,6 +41,9 @@ impl CiDoc {
 pub struct Command {
     pub text: String,
     pub line: u32,
+    /// The file the command is written in, when it is not the job's own
+    /// (a step of a called reusable workflow or an `extends:` template).
+    pub file: Option<usize>,
 }
 
 /// A job (or, for systems without named jobs here, the whole file).
@@ -125,6 +128,12 @@ impl CiModel {
 
     pub fn path(&self, job: &Job) -> &str {
         &self.files[job.file].file.path
+    }
+
+    /// The file a command of `job` is written in (a called workflow's or a
+    /// template's own file, not the caller's).
+    pub fn command_path(&self, job: &Job, command: &Command) -> &str {
+        &self.files[command.file.unwrap_or(job.file)].file.path
     }
 }
 
@@ -221,6 +230,7 @@ fn gitlab_includes(doc: &Node) -> (Vec<String>, Vec<Command>) {
                 other.push(Command {
                     text: s.to_string(),
                     line: item.line,
+                    file: None,
                 });
             } else {
                 local.push(s.trim_start_matches('/').to_string());
@@ -236,6 +246,7 @@ fn gitlab_includes(doc: &Node) -> (Vec<String>, Vec<Command>) {
                     other.push(Command {
                         text: format!("{key}: {s}"),
                         line: v.line,
+                        file: None,
                     });
                 }
             }
@@ -417,6 +428,7 @@ fn commands_in(node: &Node, skip_keys: &[&str], out: &mut Vec<Command>) {
         node::Value::Str(s) => out.push(Command {
             text: s.clone(),
             line: node.line,
+            file: None,
         }),
         node::Value::Seq(s) => s.iter().for_each(|n| commands_in(n, skip_keys, out)),
         node::Value::Map(m) => {
@@ -479,6 +491,7 @@ fn jobs_of(f: &CiDoc, fi: usize) -> Vec<Job> {
             j.commands.push(Command {
                 text: l.to_string(),
                 line: i as u32 + 1,
+                file: None,
             });
         }
         out.push(j);
@@ -543,6 +556,7 @@ fn jobs_of(f: &CiDoc, fi: usize) -> Vec<Job> {
                             j.commands.push(Command {
                                 text: format!("\u{0}extends {t}"),
                                 line: e.line,
+                                file: None,
                             });
                         }
                     }
@@ -597,6 +611,7 @@ fn collect_keys_and_strings(n: &Node, out: &mut Vec<Command>) {
         node::Value::Str(s) => out.push(Command {
             text: s.clone(),
             line: n.line,
+            file: None,
         }),
         node::Value::Seq(s) => s.iter().for_each(|x| collect_keys_and_strings(x, out)),
         node::Value::Map(m) => {
@@ -605,6 +620,7 @@ fn collect_keys_and_strings(n: &Node, out: &mut Vec<Command>) {
                     out.push(Command {
                         text: s,
                         line: k.line,
+                        file: None,
                     });
                 }
                 collect_keys_and_strings(v, out);
@@ -628,7 +644,11 @@ fn inherit(model: &mut CiModel) {
                 .commands
                 .iter()
                 .filter(|x| !x.text.starts_with('\u{0}'))
-                .cloned();
+                .cloned()
+                .map(|mut c| {
+                    c.file.get_or_insert(j.file);
+                    c
+                });
             match f.system {
                 CiSystem::GitLab => gitlab.entry(j.id.clone()).or_default().extend(own),
                 CiSystem::GitHubActions => {

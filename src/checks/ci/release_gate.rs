@@ -99,7 +99,7 @@ impl Check for ReleaseGate {
         if m.is_empty() {
             return super::no_ci();
         }
-        let Some((gate, _, gate_line)) = super::find_command(&m, is_gate_command) else {
+        let Some((gate, gate_cmd, gate_line)) = super::find_command(&m, is_gate_command) else {
             let findings =
                 super::pipeline_findings(&m, "no job in this pipeline runs `readyctl check`");
             return Outcome::fail(
@@ -124,7 +124,7 @@ impl Check for ReleaseGate {
             format!(
                 "job `{}` runs the release gate ({}:{gate_line})",
                 gate.name,
-                m.path(gate)
+                m.command_path(gate, gate_cmd)
             ),
             "deploy jobs that can run before the release gate",
         )

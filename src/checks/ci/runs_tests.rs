@@ -96,21 +96,21 @@ impl Check for RunsTests {
         if m.is_empty() {
             return super::no_ci();
         }
-        if let Some((job, _, line)) = super::find_command(&m, is_test_command) {
+        if let Some((job, cmd, line)) = super::find_command(&m, is_test_command) {
             return Outcome::pass(format!(
                 "job `{}` runs tests ({}:{line})",
                 job.name,
-                m.path(job)
+                m.command_path(job, cmd)
             ));
         }
         // Tests run as pre-commit hooks (`terraform_validate`, `pytest`).
         if let Some((hook, hook_line)) = m.precommit_hooks.iter().find(|(id, _)| is_test_hook(id))
-            && let Some((job, _, line)) = super::find_command(&m, model::runs_precommit)
+            && let Some((job, cmd, line)) = super::find_command(&m, model::runs_precommit)
         {
             return Outcome::pass(format!(
                 "job `{}` runs pre-commit ({}:{line}), whose hook `{hook}` tests ({}:{hook_line})",
                 job.name,
-                m.path(job),
+                m.command_path(job, cmd),
                 model::PRECOMMIT_CONFIG
             ));
         }

@@ -180,11 +180,11 @@ impl Check for SecurityScan {
         if let Some(j) = include {
             return Outcome::pass(format!("security templates included by {}", m.path(j)));
         }
-        if let Some((job, _, line)) = super::find_command(&m, is_scan_command) {
+        if let Some((job, cmd, line)) = super::find_command(&m, is_scan_command) {
             return Outcome::pass(format!(
                 "job `{}` runs a security scanner ({}:{line})",
                 job.name,
-                m.path(job)
+                m.command_path(job, cmd)
             ));
         }
         let findings =
