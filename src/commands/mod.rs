@@ -2,6 +2,7 @@
 
 pub mod baseline;
 pub mod check;
+pub mod fleet;
 pub mod list;
 pub mod meta;
 pub mod new_check;
@@ -57,6 +58,7 @@ fn dispatch(cli: &Cli) -> anyhow::Result<u8> {
         Command::Schema => meta::schema(cli),
         Command::Completions(args) => meta::completions(cli, args),
         Command::Man => meta::man(cli),
+        Command::Fleet(args) => fleet::run(cli, args),
     }
 }
 
