@@ -8,7 +8,7 @@
 //! paths are then made relative to the repository root again.
 
 pub mod config;
-// detect: later
+pub mod detect;
 
 use std::path::Path;
 
