@@ -84,9 +84,24 @@ pub fn name_from_remote(url: &str) -> Option<String> {
         .map(|s| s.strip_suffix(".git").unwrap_or(s).to_string())
 }
 
-/// The owner (organisation or user) from a remote URL: the segment before
-/// the name, when there is one.
+/// Does the URL name a host (`https://host/...`, `git@host:...`), rather
+/// than a local path or `file://`?
+fn has_host(url: &str) -> bool {
+    let url = url.trim();
+    match url.split_once("://") {
+        Some((scheme, _)) => !scheme.eq_ignore_ascii_case("file"),
+        None => {
+            matches!(url.split_once(':'), Some((host, _)) if host.len() > 1 && !host.contains('/'))
+        }
+    }
+}
+
+/// The owner (organisation or user) from a hosted remote URL: the segment
+/// before the name, when there is one (a local path has none).
 pub fn owner_from_remote(url: &str) -> Option<String> {
+    if !has_host(url) {
+        return None;
+    }
     let segs = segments(url);
     let pos = segs.iter().rposition(|s| !is_container(s))?;
     let owner = segs.get(pos.checked_sub(1)?)?;
@@ -147,10 +162,15 @@ mod tests {
                 "shop",
                 Some("sub"),
             ),
-            ("/srv/mirrors/acme/shop/repo.git", "shop", Some("acme")),
-            ("/srv/mirrors/shop/repo", "shop", Some("mirrors")),
-            ("/srv/git/shop.git/", "shop", Some("git")),
-            ("file:///srv/git/shop.git", "shop", Some("git")),
+            ("/srv/mirrors/acme/shop/repo.git", "shop", None),
+            ("/srv/mirrors/shop/repo", "shop", None),
+            ("/srv/git/shop.git/", "shop", None),
+            ("file:///srv/git/shop.git", "shop", None),
+            (
+                "https://mirror.example/acme/shop/repo.git",
+                "shop",
+                Some("acme"),
+            ),
             ("shop.git", "shop", None),
         ] {
             assert_eq!(name_from_remote(url).as_deref(), Some(name), "{url}");

@@ -411,8 +411,11 @@ pub fn scorecard(inputs: &[PathBuf], now: i64) -> Result<Scorecard, FleetError> 
                 Some(&j) => {
                     let older = read[j].0.iter().map(|r| r.generated).max() > Some(r.generated);
                     let (drop, win) = if older { (i, j) } else { (j, i) };
-                    keep[drop] = false;
                     newest.insert(key, win);
+                    if !keep[drop] {
+                        continue;
+                    }
+                    keep[drop] = false;
                     warnings.push(format!(
                         "{}: older report of {} set aside (newer: {})",
                         files[drop].display(),
