@@ -75,7 +75,7 @@ fn fleet(dir: &Path, args: &[&str]) -> crate::common::Run {
     run_in(dir, &a)
 }
 
-fn three() -> (Repo, Repo, Repo, tempfile::TempDir) {
+pub fn three() -> (Repo, Repo, Repo, tempfile::TempDir) {
     let (a, b, c) = (alpha(), beta(), gamma());
     let d = reports(&[&a, &b, &c]);
     (a, b, c, d)

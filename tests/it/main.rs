@@ -1,6 +1,7 @@
 //! Integration tests: the real binary on fixture repositories made in
 //! temporary directories. One test binary, one module per area.
 
+mod browser;
 mod ci;
 mod common;
 mod core;
