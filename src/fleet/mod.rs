@@ -216,6 +216,13 @@ fn read_one(
     let mut warnings = Vec::new();
     match raw.schema.as_deref() {
         Some(crate::model::REPORT_SCHEMA) => {}
+        Some(FLEET_SCHEMA) => {
+            // A scorecard written next to the reports it was made from.
+            warnings.push(format!(
+                "{shown}: a fleet scorecard, not a report: left out"
+            ));
+            return Ok((Vec::new(), warnings, Vec::new()));
+        }
         Some(s) if s.starts_with("readyctl.report/") => warnings.push(format!(
             "{shown}: schema `{s}` is not {}; read as far as it matches",
             crate::model::REPORT_SCHEMA
@@ -437,7 +444,9 @@ pub fn scorecard(inputs: &[PathBuf], now: i64) -> Result<Scorecard, FleetError> 
         if !k {
             continue;
         }
-        reports += 1;
+        if !r.is_empty() {
+            reports += 1;
+        }
         warnings.extend(w);
         for (id, st) in counted {
             let e = counts.entry(id.clone()).or_insert_with(|| CheckRate {

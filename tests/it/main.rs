@@ -11,6 +11,7 @@ mod fleet;
 mod formats;
 mod health;
 mod monitoring;
+mod recipes;
 mod scaffold;
 mod secrets;
 mod services;
