@@ -154,6 +154,21 @@ fn json_has_a_row_per_repository_and_service_and_pass_rates() {
         v["levels"],
         serde_json::json!([{"level": "unknown", "count": 4}])
     );
+
+    // A scorecard written beside the reports is left out, with a warning.
+    std::fs::write(d.path().join("fleet.json"), &out.stdout).unwrap();
+    let again = fleet(d.path(), &["--format", "json", "."]);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert!(
+        again
+            .stderr
+            .contains("fleet.json: a fleet scorecard, not a report: left out"),
+        "{}",
+        again.stderr
+    );
+    let v2: Value = serde_json::from_str(&again.stdout).unwrap();
+    assert_eq!(v2["rows"].as_array().unwrap().len(), 4);
+    assert_eq!(v2["reports"], 3);
 }
 
 #[test]
