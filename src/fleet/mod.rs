@@ -23,8 +23,10 @@ pub const FLEET_SCHEMA: &str = "readyctl.fleet/v1";
 /// The part of a check entry the scorecard reads.
 #[derive(Debug, Deserialize)]
 struct RawCheck {
-    id: String,
-    status: String,
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
+    status: Option<String>,
     #[serde(default)]
     severity: Option<String>,
 }
@@ -60,7 +62,8 @@ struct RawReport {
     version: Option<String>,
     #[serde(default)]
     root: Option<String>,
-    ready: Option<bool>,
+    /// A bool in reports (a count in a scorecard: read loosely).
+    ready: Option<serde_json::Value>,
     checks: Option<Vec<RawCheck>>,
     #[serde(default)]
     repository: Option<RawRepository>,
@@ -237,7 +240,7 @@ fn read_one(
             crate::model::REPORT_SCHEMA
         )),
     }
-    let (Some(checks), Some(ready)) = (raw.checks, raw.ready) else {
+    let (Some(checks), Some(serde_json::Value::Bool(ready))) = (raw.checks, raw.ready) else {
         return Err(FleetError(format!(
             "{shown}: not a readyctl JSON report (no `checks` or `ready`; write one with `readyctl check --format json`)"
         )));
@@ -248,15 +251,18 @@ fn read_one(
         checks
             .iter()
             .map(|c| {
-                let st = Status::parse(&c.status).ok_or_else(|| {
+                let Some(id) = c.id.as_deref() else {
+                    return Err(FleetError(format!("{shown}: {what}a check without `id`")));
+                };
+                let status = c.status.as_deref().unwrap_or("");
+                let st = Status::parse(status).ok_or_else(|| {
                     FleetError(format!(
-                        "{shown}: {what}check `{}` has unknown status `{}`",
-                        c.id, c.status
+                        "{shown}: {what}check `{id}` has unknown status `{status}`"
                     ))
                 })?;
                 let blocking = st == Status::Error
                     || (st == Status::Fail && c.severity.as_deref().unwrap_or("error") == "error");
-                Ok((c.id.clone(), st, blocking))
+                Ok((id.to_string(), st, blocking))
             })
             .collect()
     };
