@@ -194,10 +194,7 @@ pub fn collect(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, FleetError> {
 }
 
 /// The rows of one report file, and warnings about it.
-fn read_one(
-    path: &Path,
-    now: i64,
-) -> Result<(Vec<Row>, Vec<String>, Vec<CountedCheck>), FleetError> {
+fn read_one(path: &Path, now: i64) -> Result<ReadReport, FleetError> {
     let shown = path.display().to_string();
     let bytes =
         std::fs::read(path).map_err(|e| FleetError(format!("{shown}: cannot read: {e}")))?;
@@ -385,6 +382,9 @@ fn read_one(
 }
 
 type CountedCheck = (String, Status);
+
+/// One file's rows, warnings, and check statuses to count.
+type ReadReport = (Vec<Row>, Vec<String>, Vec<CountedCheck>);
 
 fn file_time(path: &Path) -> (Option<i64>, Option<String>) {
     let secs = std::fs::metadata(path)

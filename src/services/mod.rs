@@ -329,12 +329,12 @@ pub fn attach(report: &mut Report, services: Vec<ServiceReport>) {
     report.services = services;
 }
 
+/// What `--sync-checklist` does to one checklist.
+pub type SyncFn = dyn Fn(&Index, &LoadedConfig, &[CheckResult]) -> anyhow::Result<()>;
+
 /// `--sync-checklist` for a services run: each service's own checklist
 /// (a borrowed root checklist is left alone: it speaks for every service).
-pub fn sync_checklists(
-    runs: &[ServiceRun],
-    sync: &dyn Fn(&Index, &LoadedConfig, &[CheckResult]) -> anyhow::Result<()>,
-) -> anyhow::Result<()> {
+pub fn sync_checklists(runs: &[ServiceRun], sync: &SyncFn) -> anyhow::Result<()> {
     for r in runs {
         if r.borrowed_checklist {
             continue;

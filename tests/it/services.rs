@@ -426,7 +426,7 @@ fn a_service_config_is_merged_over_the_root_one() {
     // Root: a severity for every service; payments: its own skip.
     r.write(
         "readyctl.yaml",
-        &format!("{ROOT_CONFIG}checks:\n  severity:\n    docs.disaster-recovery: error\n    docs.placeholders: error\n"),
+        format!("{ROOT_CONFIG}checks:\n  severity:\n    docs.disaster-recovery: error\n    docs.placeholders: error\n"),
     );
     r.write(
         "services/payments/readyctl.yaml",
