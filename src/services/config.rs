@@ -76,12 +76,15 @@ pub fn load(
         .map(|n| (root.join(dir).join(n), format!("{dir}/{n}")))
         .find(|(p, _)| p.is_file());
     let Some((own_path, own_shown)) = own else {
-        // No file of its own: the root's, without its `services`.
-        let mut base = value(root_cfg.file_name(), &root_text)?;
-        if let Value::Object(m) = &mut base {
-            m.remove("services");
-        }
-        return reparse(root_cfg.file_name(), root_cfg.path.clone(), &base);
+        // No file of its own: the root's, parsed from its own text (so that
+        // lines cited from it are the file's), without its `services`.
+        let mut config = config::parse(root_cfg.file_name(), &root_text)?;
+        config.services.clear();
+        return Ok(LoadedConfig {
+            config,
+            file: root_cfg.file.clone(),
+            path: root_cfg.path.clone(),
+        });
     };
     let own_text = read(&own_path, &own_shown)?;
     // Alone first: errors name the service's file and line.
@@ -105,8 +108,43 @@ pub fn load(
     if let Value::Object(m) = &mut base {
         m.remove("services");
     }
-    merge(&mut base, value(&own_shown, &own_text)?);
+    let own_value = value(&own_shown, &own_text)?;
+    // When the two files share no top-level key but `version`, the service's
+    // text is kept as written and the root's keys are added after it: every
+    // line cited from the service's own keys is the line in its file.
+    if let (Value::Object(b), Value::Object(o)) = (&base, &own_value)
+        && !b.keys().any(|k| k != "version" && o.contains_key(k))
+    {
+        let rest: serde_json::Map<String, Value> = b
+            .iter()
+            .filter(|(k, _)| !o.contains_key(*k))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let mut text = own_text.clone();
+        if !rest.is_empty() {
+            if !text.ends_with('\n') {
+                text.push('\n');
+            }
+            text.push_str(&to_yaml(&own_shown, &Value::Object(rest))?);
+        }
+        let config = config::parse(&own_shown, &text)?;
+        return Ok(LoadedConfig {
+            config,
+            file: Some(own_shown),
+            path: Some(own_path),
+        });
+    }
+    merge(&mut base, own_value);
     reparse(&own_shown, Some(own_path), &base)
+}
+
+fn to_yaml(shown: &str, v: &Value) -> Result<String, ConfigError> {
+    serde_saphyr::to_string(v).map_err(|e| ConfigError {
+        file: shown.to_string(),
+        line: None,
+        column: None,
+        message: format!("cannot merge with the root configuration: {e}"),
+    })
 }
 
 fn reparse(
@@ -114,12 +152,7 @@ fn reparse(
     path: Option<std::path::PathBuf>,
     merged: &Value,
 ) -> Result<LoadedConfig, ConfigError> {
-    let text = serde_saphyr::to_string(merged).map_err(|e| ConfigError {
-        file: shown.to_string(),
-        line: None,
-        column: None,
-        message: format!("cannot merge with the root configuration: {e}"),
-    })?;
+    let text = to_yaml(shown, merged)?;
     let config = config::parse(shown, &text)?;
     Ok(LoadedConfig {
         config,

@@ -250,11 +250,16 @@ pub fn run(
             &repository.all,
         );
         let checklist = svc_cfg.checklist().to_string();
+        // Paths from the service's files become paths from the root; a path
+        // that names a root file and no file of the service (the root's
+        // readyctl.yaml a service inherits) stays as it is.
         let rebase = |mut c: CheckResult| {
             for f in &mut c.findings {
                 if let Some(p) = &f.path {
                     f.path = Some(if borrowed && *p == checklist {
                         root_checklist.clone()
+                    } else if slice.get(p).is_none() && index.get(p).is_some() {
+                        p.clone()
                     } else {
                         format!("{}/{p}", service.path)
                     });

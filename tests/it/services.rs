@@ -158,6 +158,20 @@ fn json_keeps_repository_wide_checks_at_the_root_and_the_rest_per_service() {
             }
         }
     }
+    // Lines cited from a service's own readyctl.yaml are that file's lines.
+    let cfg = r.read("services/checkout/readyctl.yaml");
+    let line = cfg.lines().position(|l| l.trim() == "- name: api").unwrap() + 1;
+    let declared = checkout["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "health.declared")
+        .unwrap();
+    let cited = format!("services/checkout/readyctl.yaml:{line} endpoint api");
+    assert!(
+        declared["message"].as_str().unwrap().contains(&cited),
+        "{cited} in {declared:#}"
+    );
     // Totals cover the repository-wide checks and every service.
     let total: u64 = ["pass", "fail", "skip", "error"]
         .iter()
