@@ -28,3 +28,15 @@ for fmt in json html; do
     "$BIN" fleet "$DIR" --format $fmt --output "$OUT/fleet.$fmt" >/dev/null
 done
 ls -la "$OUT/fleet.html" "$OUT/fleet.json"
+
+# The fan-out side: how many repositories one core checks per minute. A copy
+# of the bundled example service in a git repository (a typical small
+# service: docs, Terraform, manifests, monitoring), checked 20 times in a row;
+# CPU time (user + sys) is the figure that scales with cores.
+REPO=$OUT/throughput-repo
+if [ ! -d "$REPO/.git" ]; then
+  rm -rf "$REPO"; cp -r examples/service "$REPO"
+  (cd "$REPO" && git init -q && git add -A && git -c user.email=b@e -c user.name=b commit -qm repo)
+fi
+/usr/bin/time -f "20 checks: wall %e s, user %U s, sys %S s" bash -c "
+  for i in \$(seq 20); do \"$BIN\" check \"$REPO\" --offline --no-progress --format json --output $OUT/throughput.json >/dev/null || [ \$? -eq 1 ]; done"

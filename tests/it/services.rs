@@ -586,3 +586,27 @@ fn init_proposes_services_and_marks_variants() {
     assert!(code <= 1, "{v:#}");
     assert_eq!(v["services"].as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn sync_checklist_rewrites_services_own_checklists_only() {
+    let r = monorepo();
+    let own = r.read("services/checkout/deployment-readiness.md");
+    r.write(
+        "services/checkout/deployment-readiness.md",
+        own.replace("- [x]", "- [ ]"),
+    );
+    let root = "- [x] Runbook <!-- readyctl: docs.runbook -->\n";
+    r.write("deployment-readiness.md", root);
+    r.commit("boxes");
+    let out = run(&r, &["--sync-checklist"]);
+    assert!(out.code <= 1, "{}", out.stderr);
+    let synced = r.read("services/checkout/deployment-readiness.md");
+    assert_ne!(
+        synced,
+        own.replace("- [x]", "- [ ]"),
+        "checkout's boxes ticked"
+    );
+    assert!(synced.contains("- [x]"));
+    // The root checklist speaks for payments too: left as it was.
+    assert_eq!(r.read("deployment-readiness.md"), root);
+}
