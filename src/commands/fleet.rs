@@ -29,6 +29,14 @@ pub fn run(cli: &Cli, args: &FleetArgs) -> anyhow::Result<u8> {
         Some(path) => {
             super::write_atomic(path, rendered.as_bytes())
                 .with_context(|| format!("{}: cannot write", path.display()))?;
+            // A scorecard is meant to be served and shared (the temporary
+            // file it was written through is private).
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt as _;
+                std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o644))
+                    .with_context(|| format!("{}: cannot set permissions", path.display()))?;
+            }
             println!("{}", fleet::render::verdict(&card));
             println!("scorecard written to {}", path.display());
         }

@@ -149,8 +149,9 @@ pub struct Scorecard {
     pub ready: usize,
     pub rows: Vec<Row>,
     pub checks: Vec<CheckRate>,
-    /// Rows per level reached, lowest-count-independent order: as found,
-    /// then `none` (no level reached) and `unknown` (no levels reported).
+    /// Rows per level reached: the built-in levels in order, other names
+    /// alphabetically, then `none` (no level reached) and `unknown` (the
+    /// report carries no level).
     pub levels: Vec<(String, usize)>,
     pub warnings: Vec<String>,
 }
@@ -498,7 +499,17 @@ pub fn scorecard(inputs: &[PathBuf], now: i64) -> Result<Scorecard, FleetError> 
             None => levels.push((l, 1)),
         }
     }
-    levels.sort_by_key(|(n, _)| (n == "unknown", n == "none", n.clone()));
+    // The built-in levels in their order, then others by name, then none
+    // reached, then not reported.
+    let rank = |n: &str| match n {
+        "bronze" => 0,
+        "silver" => 1,
+        "gold" => 2,
+        "none" => 4,
+        "unknown" => 5,
+        _ => 3,
+    };
+    levels.sort_by(|(a, _), (b, _)| rank(a).cmp(&rank(b)).then_with(|| a.cmp(b)));
     Ok(Scorecard {
         schema: FLEET_SCHEMA.to_string(),
         version: env!("CARGO_PKG_VERSION").to_string(),
