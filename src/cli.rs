@@ -73,6 +73,8 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the man page (roff).
     Man,
+    /// Aggregate JSON reports of many repositories or services into one scorecard.
+    Fleet(FleetArgs),
 }
 
 #[derive(Debug, Args)]
@@ -112,6 +114,9 @@ pub struct CheckArgs {
     /// See `readyctl list --levels`.
     #[arg(long, value_name = "NAME")]
     pub min_level: Option<String>,
+    /// Check only these services (declared under `services:` in readyctl.yaml).
+    #[arg(long, value_delimiter = ',', value_name = "NAME,...")]
+    pub service: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
@@ -238,4 +243,27 @@ pub struct DiffArgs {
 pub struct CompletionsArgs {
     /// bash, zsh, fish or powershell.
     pub shell: String,
+}
+
+/// `readyctl fleet --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum FleetFormat {
+    #[default]
+    Human,
+    Json,
+    Markdown,
+    Html,
+}
+
+#[derive(Debug, Args)]
+pub struct FleetArgs {
+    /// JSON reports (`readyctl check --format json`), or directories of them.
+    #[arg(required = true, value_name = "REPORT")]
+    pub reports: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FleetFormat::Human)]
+    pub format: FleetFormat,
+    /// Write the scorecard to FILE instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }

@@ -52,6 +52,22 @@ pub struct Config {
     pub paths: PathsConfig,
     #[serde(default)]
     pub resilience: ResilienceConfig,
+    /// Services of a monorepo (SPEC §12b): repository-wide checks (`ci.*`,
+    /// `secrets.*`) run once, every other check once per service.
+    #[serde(default)]
+    #[schemars(with = "Vec<ServiceDecl>")]
+    pub services: Vec<Spanned<ServiceDecl>>,
+}
+
+/// One entry of `services`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceDecl {
+    /// The service's name, as `--service` and the reports name it.
+    pub name: String,
+    /// Its directory, relative to the root; a `readyctl.yaml` there is
+    /// merged over the root's.
+    pub path: String,
 }
 
 /// Targets for the `resilience.*` checks.

@@ -396,6 +396,32 @@ pub fn run(
     options: &RunOptions,
     progress: &(dyn Fn(&str) + Sync),
 ) -> RunResults {
+    run_scoped(
+        registry,
+        selection,
+        root,
+        index,
+        config,
+        options,
+        progress,
+        &[],
+    )
+}
+
+/// [`run`], given results computed elsewhere (a service's run is given the
+/// repository-wide results): those checks are not run again, and final
+/// checks (the checklist) read them with this run's results.
+#[allow(clippy::too_many_arguments)]
+pub fn run_scoped(
+    registry: &Registry,
+    selection: &Selection,
+    root: &Path,
+    index: &Index,
+    config: &LoadedConfig,
+    options: &RunOptions,
+    progress: &(dyn Fn(&str) + Sync),
+    given: &[CheckResult],
+) -> RunResults {
     let known_ids = registry.ids();
     let checklist = crate::checklist::load(index, config.checklist());
     let checklist_ref = match &checklist {
@@ -434,6 +460,7 @@ pub fn run(
         .iter()
         .map(|c| c.as_ref())
         .filter(|c| c.phase() == Phase::Main && wanted.contains(&c.meta().id))
+        .filter(|c| !given.iter().any(|g| g.id == c.meta().id))
         .collect();
 
     let run_one = |c: &dyn Check, results: &[CheckResult]| -> CheckResult {
@@ -491,10 +518,11 @@ pub fn run(
     };
 
     let mut results: Vec<CheckResult> = main.par_iter().map(|c| run_one(*c, &[])).collect();
+    let seen: Vec<CheckResult> = results.iter().chain(given).cloned().collect();
     let finals: Vec<CheckResult> = selected
         .iter()
         .filter(|c| c.phase() == Phase::Final)
-        .map(|c| run_one(*c, &results))
+        .map(|c| run_one(*c, &seen))
         .collect();
     results.extend(finals);
     results.sort_by(|a, b| (&a.area, &a.id).cmp(&(&b.area, &b.id)));

@@ -9,7 +9,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use globset::{GlobSet, GlobSetBuilder};
 
@@ -46,8 +46,9 @@ pub struct FileEntry {
     /// May the file's header still make it `generated`?
     header_applies: bool,
     role: OnceLock<Role>,
-    content: OnceLock<Content>,
-    markdown: OnceLock<Option<crate::markdown::Doc>>,
+    /// Shared with the slices of the index ([`Index::slice`]): read once.
+    content: Arc<OnceLock<Content>>,
+    markdown: Arc<OnceLock<Option<crate::markdown::Doc>>>,
 }
 
 impl FileEntry {
@@ -60,8 +61,24 @@ impl FileEntry {
             path_role: Role::Product,
             header_applies: true,
             role: OnceLock::new(),
-            content: OnceLock::new(),
-            markdown: OnceLock::new(),
+            content: Arc::new(OnceLock::new()),
+            markdown: Arc::new(OnceLock::new()),
+        }
+    }
+
+    /// The same file under another relative path; content and parsed
+    /// views are shared with `self`.
+    fn renamed(&self, path: String) -> FileEntry {
+        FileEntry {
+            path,
+            abs: self.abs.clone(),
+            size: self.size,
+            tracked: self.tracked,
+            path_role: self.path_role,
+            header_applies: self.header_applies,
+            role: OnceLock::new(),
+            content: Arc::clone(&self.content),
+            markdown: Arc::clone(&self.markdown),
         }
     }
 
@@ -176,6 +193,8 @@ pub struct GitInfo {
     pub workdir: PathBuf,
     /// URL of the `origin` remote (or the first remote), if any.
     pub remote_url: Option<String>,
+    /// The commit HEAD points at (hex), if any.
+    pub head: Option<String>,
 }
 
 #[derive(Debug)]
@@ -266,6 +285,53 @@ impl Index {
             files,
             by_path,
         })
+    }
+
+    /// The files under `dir` (relative, `/`-separated) as an index rooted
+    /// there, without walking again: paths become relative to `dir`, file
+    /// contents are shared with `self`. `extra` maps more files of `self`
+    /// into the slice under a path of their own (a root file a service
+    /// borrows, such as the checklist).
+    pub fn slice(&self, dir: &str, extra: &[(&str, &str)]) -> Index {
+        let dir = dir.trim_matches('/');
+        let mut files: Vec<FileEntry> = if dir.is_empty() {
+            self.files
+                .iter()
+                .map(|f| f.renamed(f.path.clone()))
+                .collect()
+        } else {
+            let prefix = format!("{dir}/");
+            self.files
+                .iter()
+                .filter_map(|f| {
+                    let rel = f.path.strip_prefix(&prefix)?;
+                    Some(f.renamed(rel.to_string()))
+                })
+                .collect()
+        };
+        for (from, to) in extra {
+            if let Some(f) = self.get(from)
+                && !files.iter().any(|g| g.path == *to)
+            {
+                files.push(f.renamed(to.to_string()));
+            }
+        }
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        let by_path = files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.path.clone(), i))
+            .collect();
+        Index {
+            root: if dir.is_empty() {
+                self.root.clone()
+            } else {
+                self.root.join(dir)
+            },
+            git: self.git.clone(),
+            files,
+            by_path,
+        }
     }
 
     /// Every indexed file, sorted by path.
@@ -469,6 +535,7 @@ fn git_tracked(root: &Path) -> (Option<GitInfo>, HashSet<String>) {
     let info = GitInfo {
         workdir: workdir.clone(),
         remote_url,
+        head: repo.head_id().ok().map(|id| id.to_string()),
     };
     let canon_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let canon_work = std::fs::canonicalize(&workdir).unwrap_or(workdir);

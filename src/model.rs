@@ -274,6 +274,46 @@ pub struct Report {
     /// Expired and stale waivers (SPEC §10).
     #[serde(default, skip_serializing_if = "WaiverNotes::is_empty")]
     pub waivers: WaiverNotes,
+    /// What was checked (SPEC §13); absent in reports of older versions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repository: Option<crate::identity::Repository>,
+    /// When the report was written (RFC 3339, UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generated_at: Option<String>,
+    /// Per-service results (SPEC §12b); `checks` then holds the
+    /// repository-wide ones.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub services: Vec<ServiceReport>,
+}
+
+/// One service's results (SPEC §12b).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ServiceReport {
+    pub name: String,
+    /// Relative to the repository root, `/`-separated.
+    pub path: String,
+    pub ready: bool,
+    /// The readiness level reached, when levels are computed (else null).
+    #[serde(default)]
+    pub level: Option<serde_json::Value>,
+    pub summary: Summary,
+    pub checks: Vec<CheckResult>,
+}
+
+impl Summary {
+    /// Count the statuses of `checks`.
+    pub fn of<'a>(checks: impl IntoIterator<Item = &'a CheckResult>) -> Summary {
+        let mut summary = Summary::default();
+        for c in checks {
+            match c.status {
+                Status::Pass => summary.pass += 1,
+                Status::Fail => summary.fail += 1,
+                Status::Skip => summary.skip += 1,
+                Status::Error => summary.error += 1,
+            }
+        }
+        summary
+    }
 }
 
 pub const REPORT_SCHEMA: &str = "readyctl.report/v1";
@@ -301,6 +341,9 @@ impl Report {
             level: None,
             checks,
             waivers: WaiverNotes::default(),
+            repository: None,
+            generated_at: None,
+            services: Vec::new(),
         }
     }
 

@@ -93,25 +93,67 @@ pub fn evaluate(cli: &Cli, args: &CheckArgs) -> anyhow::Result<Evaluated> {
         );
     }
 
+    let services = crate::services::declared(root, &cfg, &args.service)?;
     let progress = Progress::new(!args.no_progress);
     let index = Index::build_for(root, &cfg)?;
-    progress.set_len(engine::planned(&registry, &selection));
+    progress.set_len(if services.is_empty() {
+        engine::planned(&registry, &selection)
+    } else {
+        crate::services::planned(&registry, &selection, services.len())
+    });
     let options = RunOptions {
         offline: args.offline,
         history: args.history,
         progress: !args.no_progress,
     };
-    let results = engine::run(&registry, &selection, root, &index, &cfg, &options, &|id| {
-        progress.tick(id)
-    });
+    let tick = |id: &str| progress.tick(id);
+    let (results, service_run) = if services.is_empty() {
+        let r = engine::run(&registry, &selection, root, &index, &cfg, &options, &tick);
+        (r, None)
+    } else {
+        let mut o = crate::services::run(
+            &registry,
+            &selection,
+            root,
+            &index,
+            &cfg,
+            &options,
+            &tick,
+            &services,
+            args.fail_on,
+        )?;
+        let r = std::mem::replace(
+            &mut o.repository,
+            engine::RunResults {
+                reported: Vec::new(),
+                all: Vec::new(),
+                waivers: Default::default(),
+            },
+        );
+        (r, Some(o))
+    };
     progress.finish();
 
     if args.sync_checklist {
-        sync_checklist(&index, &cfg, &results.all)?;
+        match &service_run {
+            None => sync_checklist(&index, &cfg, &results.all)?,
+            Some(o) => crate::services::sync_checklists(&o.runs, &sync_checklist)?,
+        }
     }
 
     let mut report = Report::new(shown_root, results.reported, args.fail_on);
     report.roles = Some(index.role_counts());
+    let mut identity = crate::identity::Repository::of(root, index.git.as_ref());
+    if let [only] = services.as_slice()
+        && !args.service.is_empty()
+    {
+        identity.service = Some(only.name.clone());
+    }
+    report.repository = Some(identity);
+    report.generated_at = Some(crate::identity::now_rfc3339());
+    if let Some(o) = service_run {
+        crate::services::attach(&mut report, o.services);
+    }
     report.waivers = results.waivers;
     // Checks left out with --skip count as skipped. A run with --only did
     // not verify what a level needs: it reports no level, unless it gates

@@ -3,6 +3,7 @@
 pub mod baseline;
 pub mod check;
 pub mod diff;
+pub mod fleet;
 pub mod list;
 pub mod meta;
 pub mod new_check;
@@ -59,6 +60,7 @@ fn dispatch(cli: &Cli) -> anyhow::Result<u8> {
         Command::Diff(args) => diff::run(cli, args),
         Command::Completions(args) => meta::completions(cli, args),
         Command::Man => meta::man(cli),
+        Command::Fleet(args) => fleet::run(cli, args),
     }
 }
 

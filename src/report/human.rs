@@ -83,9 +83,20 @@ pub fn render(report: &Report, view: &View) -> String {
     if let Some(level) = &report.level {
         let _ = writeln!(out, "{}\n", p.bold(&crate::levels::line(level)));
     }
-    let width = report.checks.iter().map(|c| c.id.len()).max().unwrap_or(0);
+    body(&mut out, &report.checks, p);
+    out.push('\n');
+    waiver_notes(&mut out, report, p);
+    out.push_str(&verdict(report, p));
+    out.push('\n');
+    out
+}
+
+/// One line per check, grouped by area, with evidence and fix under each
+/// failure.
+pub fn body(out: &mut String, checks: &[CheckResult], p: Paint) {
+    let width = checks.iter().map(|c| c.id.len()).max().unwrap_or(0);
     let mut area = "";
-    for c in &report.checks {
+    for c in checks {
         if c.area != area {
             if !area.is_empty() {
                 out.push('\n');
@@ -132,7 +143,7 @@ pub fn render(report: &Report, view: &View) -> String {
                         c.findings.len() - MAX_FINDINGS
                     );
                 }
-                waived_line(&mut out, c, p);
+                waived_line(out, c, p);
                 if let Some(fix) = &c.fix {
                     let mut line = format!("fix: {}", fix.hint);
                     if let Some(kind) = &fix.scaffold {
@@ -143,11 +154,6 @@ pub fn render(report: &Report, view: &View) -> String {
             }
         }
     }
-    out.push('\n');
-    waiver_notes(&mut out, report, p);
-    out.push_str(&verdict(report, p));
-    out.push('\n');
-    out
 }
 
 /// `N findings waived` under a check (the details are in JSON and SARIF).
@@ -204,11 +210,17 @@ pub fn verdict(report: &Report, p: Paint) -> String {
     if report.ready {
         format!("{} — {counts}", p.green(&p.bold("✓ READY")))
     } else {
-        let blocking: Vec<&str> = report
+        let blocking: Vec<String> = report
             .checks
             .iter()
             .filter(|c| matches!(c.status, Status::Fail | Status::Error))
-            .map(|c| c.id.as_str())
+            .map(|c| c.id.clone())
+            .chain(report.services.iter().flat_map(|s| {
+                s.checks
+                    .iter()
+                    .filter(|c| matches!(c.status, Status::Fail | Status::Error))
+                    .map(move |c| format!("{}: {}", s.name, c.id))
+            }))
             .take(5)
             .collect();
         format!(

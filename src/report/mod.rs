@@ -7,6 +7,7 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod sarif;
+pub mod services;
 
 use crate::engine::CheckMeta;
 use crate::model::Report;
@@ -40,6 +41,9 @@ impl View<'_> {
 
 /// Render `report` in `format`.
 pub fn render(report: &Report, format: Format, view: &View) -> anyhow::Result<String> {
+    if !report.services.is_empty() {
+        return services::render(report, format, view);
+    }
     match format {
         Format::Human => Ok(human::render(report, view)),
         Format::Json => json::render(report),

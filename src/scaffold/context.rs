@@ -112,6 +112,8 @@ pub struct RepoContext {
     pub checklist: String,
     /// Today's date (YYYY-MM-DD), or `READYCTL_DATE`.
     pub date: String,
+    /// Services found from their deploy artifacts (SPEC §12b).
+    pub services: Vec<crate::services::detect::Proposal>,
 }
 
 static PROVIDER: LazyLock<Regex> =
@@ -152,6 +154,7 @@ impl RepoContext {
         let (name, source) = project_name(index);
         ctx.name = name;
         ctx.name_source = source;
+        ctx.services = crate::services::detect::propose(index);
         detect_ci(&mut ctx, files);
         detect_terraform(&mut ctx, files);
         ctx.languages = detect_languages(index);
