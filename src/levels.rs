@@ -254,6 +254,46 @@ pub fn annotate(
     report.level = Some(status);
 }
 
+/// With services (SPEC §12b): each service's level counts the
+/// repository-wide checks and its own; the repository's level is the lowest
+/// of its services', and with `min_level` every service must reach it.
+pub fn annotate_services(
+    report: &mut Report,
+    levels: &[Level],
+    known: &BTreeSet<String>,
+    min_level: Option<usize>,
+) {
+    let rank = |s: &LevelStatus| {
+        s.reached
+            .as_deref()
+            .and_then(|r| levels.iter().position(|l| l.name == r))
+            .map_or(0, |i| i + 1)
+    };
+    let errors = report.checks.iter().any(|c| c.status == Status::Error);
+    let mut lowest: Option<LevelStatus> = None;
+    let mut all_reach = true;
+    for s in &mut report.services {
+        let mut checks = report.checks.clone();
+        checks.extend(s.checks.iter().cloned());
+        let status = evaluate(levels, known, &checks);
+        if let Some(min) = min_level {
+            let ok = rank(&status) > min && !s.checks.iter().any(|c| c.status == Status::Error);
+            all_reach &= ok;
+            s.ready = ok && !errors;
+        }
+        if lowest.as_ref().is_none_or(|l| rank(&status) < rank(l)) {
+            lowest = Some(status.clone());
+        }
+        s.level = serde_json::to_value(&status).ok();
+    }
+    if let Some(l) = lowest {
+        report.level = Some(l);
+    }
+    if min_level.is_some() {
+        report.ready = all_reach && !errors;
+    }
+}
+
 /// One line for the top of the human report.
 pub fn line(status: &LevelStatus) -> String {
     let reached = status.reached.as_deref().unwrap_or("none");

@@ -165,6 +165,9 @@ pub fn evaluate(cli: &Cli, args: &CheckArgs) -> anyhow::Result<Evaluated> {
         .collect();
     if selection.only.is_empty() || min_level.is_some() {
         crate::levels::annotate(&mut report, &levels, &known, min_level);
+        if !report.services.is_empty() {
+            crate::levels::annotate_services(&mut report, &levels, &known, min_level);
+        }
     }
     Ok(Evaluated { report, registry })
 }

@@ -149,10 +149,11 @@ fn json_has_a_row_per_repository_and_service_and_pass_rates() {
         .filter_map(|c| c["rate"].as_f64())
         .collect();
     assert!(rates.windows(2).all(|w| w[0] <= w[1]), "{rates:?}");
-    // Every report carries its level (SPEC §11): one fixture reaches gold.
+    // Every report and service carries its level (SPEC §11, §12b): alpha
+    // and gamma's ready checkout service reach gold.
     assert_eq!(
         v["levels"],
-        serde_json::json!([{"level": "gold", "count": 1}, {"level": "none", "count": 3}])
+        serde_json::json!([{"level": "gold", "count": 2}, {"level": "none", "count": 2}])
     );
 
     // A scorecard written beside the reports is left out, with a warning.
@@ -202,6 +203,7 @@ fn human_and_markdown_show_every_row_and_the_verdict() {
         "{md}"
     );
     assert!(md.contains("| gamma | payments |  | none | ❌ |"), "{md}");
+    assert!(md.contains("| gamma | checkout |  | gold | ✅ |"), "{md}");
     assert!(
         md.contains("| `docs.runbook` | 33% | 1 | 2 | 0 | 1 |"),
         "{md}"
