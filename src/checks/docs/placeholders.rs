@@ -140,6 +140,12 @@ pub fn placeholders_in(
             if doc.in_code(whole.start()) || covered(whole.start()) {
                 continue;
             }
+            // "## TODO" in an ADR names a section of follow-up work: the word
+            // in a heading, and the section under such a heading, are
+            // content, not template text.
+            if m.name("word").is_some() && in_todo_section(text, doc, whole.start()) {
+                continue;
+            }
             if m.name("bracket").is_some() {
                 let after = &text[whole.end()..];
                 // A link, a reference link, or a link definition.
@@ -156,6 +162,21 @@ pub fn placeholders_in(
     }
     out.sort_by_key(|(o, _)| *o);
     out
+}
+
+/// Is `pos` on a heading line, or in the body of a section whose heading
+/// names TODO/TBD/FIXME work?
+fn in_todo_section(text: &str, doc: &crate::markdown::Doc, pos: usize) -> bool {
+    let line_start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
+    if text[line_start..].trim_start().starts_with('#') {
+        return true;
+    }
+    doc.sections.iter().any(|s| {
+        s.body.contains(&pos)
+            && GENERIC
+                .captures(&s.title)
+                .is_some_and(|c| c.name("word").is_some())
+    })
 }
 
 impl Check for Placeholders {
