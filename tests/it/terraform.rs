@@ -647,3 +647,33 @@ fn encryption_key_variables_that_name_a_kms_key_are_not_secrets() {
         "{locs:?}"
     );
 }
+
+#[test]
+fn a_multi_line_conditional_in_an_object_for_is_valid() {
+    // Valid HCL (newlines do not count inside `for`) that hcl-edit 0.10
+    // rejects; the model retries it (src/checks/terraform/for_newlines.rs).
+    let repo = Repo::git();
+    good_root(&repo, "");
+    repo.write(
+        "locals.tf",
+        "locals {\n  subnets = {\n    for k, v in var.subnets : k => v.public\n      ? v.public_cidr\n      : v.private_cidr\n  }\n}\n",
+    );
+    repo.commit("for");
+    let r = tf_json(&repo);
+    assert_eq!(
+        status(&r, "terraform.valid"),
+        "pass",
+        "{:#}",
+        check(&r, "terraform.valid")
+    );
+    // A real error after it is still reported at its own line.
+    repo.write(
+        "locals.tf",
+        "locals {\n  subnets = {\n    for k, v in var.subnets : k => v.public\n      ? v.public_cidr\n      : v.private_cidr\n  }\n  broken =\n}\n",
+    );
+    let r = tf_json(&repo);
+    assert_eq!(
+        finding_locations(&r, "terraform.valid"),
+        vec![("locals.tf".to_string(), 8)]
+    );
+}

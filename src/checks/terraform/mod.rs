@@ -4,6 +4,7 @@
 //! Every check reads the one [`model::Model`] of the run: each file is
 //! parsed once and shared. (`terraform.present` is a declarative check.)
 
+mod for_newlines;
 mod lockfile;
 pub mod model;
 pub mod per_run;

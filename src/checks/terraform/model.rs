@@ -260,16 +260,24 @@ pub fn parse_hcl(text: &str) -> Result<Body, ParseError> {
             message: format!("nesting deeper than {MAX_NESTING} levels; not parsed"),
         });
     }
+    let error = |e: hcl::edit::parser::Error| ParseError {
+        line: lines.line_col(e.location().offset()).0,
+        col: lines.line_col(e.location().offset()).1,
+        message: e.message().to_string(),
+    };
     match hcl::edit::parser::parse_body(text) {
         Ok(body) => Ok(convert_body(&body, &lines)),
-        Err(e) => {
-            let loc = e.location();
-            Err(ParseError {
-                line: loc.line().max(1) as u32,
-                col: loc.column().max(1) as u32,
-                message: e.message().to_string(),
-            })
-        }
+        // hcl-edit rejects a valid multi-line conditional inside an object
+        // `for`: retry with those newlines as spaces. The offsets are the
+        // same, so lines and columns are those of the original text, and a
+        // file still broken after the retry reports the retry's error (its
+        // real one).
+        Err(first) => match super::for_newlines::join(text) {
+            Some(joined) => hcl::edit::parser::parse_body(&joined)
+                .map(|body| convert_body(&body, &lines))
+                .map_err(error),
+            None => Err(error(first)),
+        },
     }
 }
 
