@@ -674,6 +674,6 @@ fn a_multi_line_conditional_in_an_object_for_is_valid() {
     let r = tf_json(&repo);
     assert_eq!(
         finding_locations(&r, "terraform.valid"),
-        vec![("locals.tf".to_string(), 8)]
+        vec![("locals.tf".to_string(), 7)]
     );
 }
