@@ -171,6 +171,8 @@ pub struct Outcome {
     pub status: Status,
     pub message: String,
     pub findings: Vec<Finding>,
+    /// Accepted findings that do not fail the check (see [`Outcome::with_suppressed`]).
+    pub suppressed: Vec<crate::model::Suppressed>,
 }
 
 impl Outcome {
@@ -179,6 +181,7 @@ impl Outcome {
             status: Status::Pass,
             message: message.into(),
             findings: Vec::new(),
+            suppressed: Vec::new(),
         }
     }
 
@@ -187,6 +190,7 @@ impl Outcome {
             status: Status::Fail,
             message: message.into(),
             findings,
+            suppressed: Vec::new(),
         }
     }
 
@@ -195,6 +199,7 @@ impl Outcome {
             status: Status::Skip,
             message: message.into(),
             findings: Vec::new(),
+            suppressed: Vec::new(),
         }
     }
 
@@ -204,6 +209,7 @@ impl Outcome {
             status: Status::Error,
             message: message.into(),
             findings: Vec::new(),
+            suppressed: Vec::new(),
         }
     }
 
@@ -222,6 +228,12 @@ impl Outcome {
 
     pub fn with_findings(mut self, findings: Vec<Finding>) -> Outcome {
         self.findings = findings;
+        self
+    }
+
+    /// Keep accepted findings visible in the reports without failing.
+    pub fn with_suppressed(mut self, suppressed: Vec<crate::model::Suppressed>) -> Outcome {
+        self.suppressed = suppressed;
         self
     }
 }
@@ -465,6 +477,7 @@ pub fn run(
             message: outcome.message,
             findings: outcome.findings,
             fix,
+            suppressed: outcome.suppressed,
         }
     };
 

@@ -6,12 +6,14 @@
 pub mod checklist;
 pub mod checks;
 pub mod cli;
+pub mod color;
 pub mod commands;
 pub mod config;
 pub mod declarative;
 pub mod docs;
 pub mod engine;
 pub mod index;
+pub mod location;
 pub mod markdown;
 pub mod model;
 pub mod probe;

@@ -155,6 +155,21 @@ pub struct CheckResult {
     pub findings: Vec<Finding>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<Fix>,
+    /// Findings that are accepted and do not fail the check (secrets in the
+    /// baseline); reports keep them visible (SARIF `suppressions`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suppressed: Vec<Suppressed>,
+}
+
+/// A finding that is accepted, and why (SARIF's `suppression` object).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Suppressed {
+    #[serde(flatten)]
+    pub finding: Finding,
+    /// SARIF suppression kind: `external` (a baseline or config file) or
+    /// `inSource` (a comment on the line).
+    pub kind: String,
+    pub justification: String,
 }
 
 impl CheckResult {

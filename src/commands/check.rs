@@ -1,6 +1,5 @@
 //! `readyctl check`: walk once, run the checks, render the report, gate.
 
-use std::io::IsTerminal;
 use std::time::Duration;
 
 use anyhow::Context as _;
@@ -11,7 +10,6 @@ use crate::config;
 use crate::engine::{self, IdFilter, RunOptions, Selection};
 use crate::index::Index;
 use crate::model::Report;
-use crate::report::{self, Format, View};
 
 /// The check run's progress: a spinner with the check being run.
 struct Progress {
@@ -51,8 +49,8 @@ impl Progress {
 }
 
 pub fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<u8> {
-    let root = &args.path;
-    let shown_root = root.display().to_string();
+    let (root_dir, shown_root) = crate::location::resolve_root(args.path.as_deref());
+    let root = &root_dir;
     if !root.exists() {
         anyhow::bail!("{shown_root}: no such directory");
     }
@@ -73,13 +71,13 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<u8> {
         );
     }
 
-    let progress = Progress::new(!args.no_progress);
+    let progress = Progress::new(!args.no_progress && !args.quiet);
     let index = Index::build(root)?;
     progress.set_len(engine::planned(&registry, &selection));
     let options = RunOptions {
         offline: args.offline,
         history: args.history,
-        progress: !args.no_progress,
+        progress: !args.no_progress && !args.quiet,
     };
     let results = engine::run(&registry, &selection, root, &index, &cfg, &options, &|id| {
         progress.tick(id)
@@ -90,25 +88,14 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<u8> {
         sync_checklist(&index, &cfg, &results.all)?;
     }
 
-    let report = Report::new(shown_root, results.reported, args.fail_on);
+    let mut report = Report::new(shown_root, results.reported, args.fail_on);
+    let prefix = crate::location::report_prefix(&index);
+    crate::location::rebase(&mut report, &prefix);
+    let anchor =
+        crate::location::repository_anchor(&index, cfg.checklist()).map(|a| format!("{prefix}{a}"));
     let metas: Vec<&crate::engine::CheckMeta> =
         registry.checks().iter().map(|c| c.meta()).collect();
-    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let view = View {
-        metas: &metas,
-        color: args.format == Format::Human && cli.color.enabled(to_terminal),
-    };
-    let rendered = report::render(&report, args.format, &view)?;
-    match &args.output {
-        Some(path) => {
-            super::write_atomic(path, rendered.as_bytes())
-                .with_context(|| format!("{}: cannot write", path.display()))?;
-            let p = report::human::Paint(cli.color.enabled(std::io::stdout().is_terminal()));
-            println!("{}", report::human::verdict(&report, p));
-            println!("report written to {}", path.display());
-        }
-        None => print!("{rendered}"),
-    }
+    super::check_output::emit(cli, args, &report, &metas, anchor.as_deref())?;
     Ok(if report.ready {
         super::EXIT_READY
     } else {

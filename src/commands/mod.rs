@@ -2,6 +2,7 @@
 
 pub mod baseline;
 pub mod check;
+pub mod check_output;
 pub mod list;
 pub mod meta;
 pub mod new_check;
@@ -56,7 +57,7 @@ fn dispatch(cli: &Cli) -> anyhow::Result<u8> {
         Command::NewCheck(args) => new_check::run(cli, args),
         Command::Schema => meta::schema(cli),
         Command::Completions(args) => meta::completions(cli, args),
-        Command::Man => meta::man(cli),
+        Command::Man(args) => meta::man(cli, args),
     }
 }
 

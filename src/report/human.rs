@@ -90,56 +90,80 @@ pub fn render(report: &Report, view: &View) -> String {
             area = &c.area;
             let _ = writeln!(out, "{}", p.bold(area));
         }
-        let sev = match (c.status, c.severity) {
-            (Status::Fail, Severity::Error) | (Status::Error, _) => {
-                format!(" {}", p.red(&format!("[{}]", c.severity)))
+        check_block(&mut out, p, c, width);
+    }
+    out.push('\n');
+    out.push_str(&verdict(report, p));
+    out.push('\n');
+    out
+}
+
+/// One check: its line, then for a failure the message, the evidence and the fix.
+fn check_block(out: &mut String, p: Paint, c: &CheckResult, width: usize) {
+    let sev = match (c.status, c.severity) {
+        (Status::Fail, Severity::Error) | (Status::Error, _) => {
+            format!(" {}", p.red(&format!("[{}]", c.severity)))
+        }
+        (Status::Fail, s) => format!(" {}", p.yellow(&format!("[{s}]"))),
+        _ => String::new(),
+    };
+    let _ = writeln!(out, "  {} {:<width$}  {}{}", icon(p, c), c.id, c.title, sev);
+    match c.status {
+        Status::Pass | Status::Skip => {
+            if !c.message.is_empty() {
+                let _ = writeln!(out, "      {}", p.dim(&c.message));
             }
-            (Status::Fail, s) => format!(" {}", p.yellow(&format!("[{s}]"))),
-            _ => String::new(),
-        };
-        let _ = writeln!(out, "  {} {:<width$}  {}{}", icon(p, c), c.id, c.title, sev);
-        match c.status {
-            Status::Pass | Status::Skip => {
-                if !c.message.is_empty() {
-                    let _ = writeln!(out, "      {}", p.dim(&c.message));
+        }
+        Status::Fail | Status::Error => {
+            let _ = writeln!(out, "      {}", c.message);
+            for f in c.findings.iter().take(MAX_FINDINGS) {
+                let mut line = String::new();
+                if let Some(loc) = f.location() {
+                    line.push_str(&p.cyan(&loc));
+                    line.push_str("  ");
                 }
+                if let Some(commit) = &f.commit {
+                    let short: String = commit.chars().take(10).collect();
+                    let _ = write!(line, "[{short}] ");
+                }
+                line.push_str(&f.message);
+                if let Some(s) = &f.secret {
+                    let _ = write!(line, " ({s})");
+                }
+                let _ = writeln!(out, "      → {line}");
             }
-            Status::Fail | Status::Error => {
-                let _ = writeln!(out, "      {}", c.message);
-                for f in c.findings.iter().take(MAX_FINDINGS) {
-                    let mut line = String::new();
-                    if let Some(loc) = f.location() {
-                        line.push_str(&p.cyan(&loc));
-                        line.push_str("  ");
-                    }
-                    if let Some(commit) = &f.commit {
-                        let short: String = commit.chars().take(10).collect();
-                        let _ = write!(line, "[{short}] ");
-                    }
-                    line.push_str(&f.message);
-                    if let Some(s) = &f.secret {
-                        let _ = write!(line, " ({s})");
-                    }
-                    let _ = writeln!(out, "      → {line}");
+            if c.findings.len() > MAX_FINDINGS {
+                let _ = writeln!(
+                    out,
+                    "      … and {} more (see --format json)",
+                    c.findings.len() - MAX_FINDINGS
+                );
+            }
+            if let Some(fix) = &c.fix {
+                let mut line = format!("fix: {}", fix.hint);
+                if let Some(kind) = &fix.scaffold {
+                    let _ = write!(line, " — run `readyctl scaffold {kind}`");
                 }
-                if c.findings.len() > MAX_FINDINGS {
-                    let _ = writeln!(
-                        out,
-                        "      … and {} more (see --format json)",
-                        c.findings.len() - MAX_FINDINGS
-                    );
-                }
-                if let Some(fix) = &c.fix {
-                    let mut line = format!("fix: {}", fix.hint);
-                    if let Some(kind) = &fix.scaffold {
-                        let _ = write!(line, " — run `readyctl scaffold {kind}`");
-                    }
-                    let _ = writeln!(out, "      {}", p.dim(&line));
-                }
+                let _ = writeln!(out, "      {}", p.dim(&line));
             }
         }
     }
-    out.push('\n');
+}
+
+/// `--quiet`: only the failing checks (with their evidence and fix) and
+/// the verdict line.
+pub fn render_quiet(report: &Report, view: &View) -> String {
+    let p = Paint(view.color);
+    let failing: Vec<&CheckResult> = report
+        .checks
+        .iter()
+        .filter(|c| matches!(c.status, Status::Fail | Status::Error))
+        .collect();
+    let width = failing.iter().map(|c| c.id.len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for c in failing {
+        check_block(&mut out, p, c, width);
+    }
     out.push_str(&verdict(report, p));
     out.push('\n');
     out

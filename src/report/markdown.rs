@@ -10,27 +10,45 @@ use crate::model::{CheckResult, Finding, Report, Severity, Status};
 /// limited to 1 MiB).
 const MAX_FINDINGS: usize = 50;
 
-/// Escape text for HTML-aware Markdown: `&`, `<` and `>` become entities so
-/// that no message can open a tag or a comment.
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c => out.push(c),
+/// Escape message text for Markdown so that it renders literally: every
+/// character that can start inline syntax (emphasis, code, links, HTML,
+/// strikethrough, tables) is backslash-escaped — the fix `*.tfstate*` stays
+/// `*.tfstate*` instead of an italic `.tfstate` — and so is anything that
+/// would open a block (heading, list, quote) at the start of the text.
+/// Line breaks become spaces: a message is one line of a paragraph, list
+/// item or table cell.
+pub fn escape_text(s: &str) -> String {
+    let one_line = s.replace("\r\n", " ").replace(['\n', '\r'], " ");
+    let mut out = String::with_capacity(one_line.len() + 8);
+    for c in one_line.chars() {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '~' | '|' | '!' | '#'
+        ) {
+            out.push('\\');
         }
+        out.push(c);
+    }
+    // Block syntax only counts at the start: `- x`, `+ x`, `= x`, `1. x`, `1) x`.
+    let lead = out.trim_start();
+    let offset = out.len() - lead.len();
+    let mut chars = lead.char_indices();
+    match chars.next() {
+        Some((_, '-' | '+' | '=')) => out.insert(offset, '\\'),
+        Some((_, d)) if d.is_ascii_digit() => {
+            if let Some((i, '.' | ')')) = lead.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+                out.insert(offset + i, '\\');
+            }
+        }
+        _ => {}
     }
     out
 }
 
-/// Text for a table cell: HTML escaped, `|` escaped, on one line.
+/// Text for a table cell: escaped like [`escape_text`], on one line (`|` is
+/// escaped there too).
 pub fn cell(s: &str) -> String {
-    escape_html(s)
-        .replace('|', "\\|")
-        .replace("\r\n", " ")
-        .replace(['\n', '\r'], " ")
+    escape_text(s)
 }
 
 /// An inline code span that holds `s` whatever backticks it contains.
@@ -65,7 +83,7 @@ fn finding_line(f: &Finding) -> String {
         let short: String = c.chars().take(12).collect();
         let _ = write!(line, "[{}] ", code(&short));
     }
-    line.push_str(&escape_html(&f.message).replace(['\n', '\r'], " "));
+    line.push_str(&escape_text(&f.message));
     if let Some(s) = &f.secret {
         let _ = write!(line, " (secret {})", code(s));
     }
@@ -120,14 +138,14 @@ pub fn render(report: &Report, view: &View) -> anyhow::Result<String> {
                 "\n#### {} {} — {} ({})\n",
                 icon(c),
                 code(&c.id),
-                escape_html(&c.title),
+                escape_text(&c.title),
                 if c.status == Status::Error {
                     "could not run"
                 } else {
                     c.severity.as_str()
                 }
             );
-            let _ = writeln!(out, "{}\n", escape_html(&c.message));
+            let _ = writeln!(out, "{}\n", escape_text(&c.message));
             for f in c.findings.iter().take(MAX_FINDINGS) {
                 let _ = writeln!(out, "{}", finding_line(f));
             }
@@ -142,7 +160,7 @@ pub fn render(report: &Report, view: &View) -> anyhow::Result<String> {
                 out.push('\n');
             }
             if let Some(fix) = &c.fix {
-                let _ = write!(out, "**Fix:** {}", escape_html(&fix.hint));
+                let _ = write!(out, "**Fix:** {}", escape_text(&fix.hint));
                 if let Some(k) = &fix.scaffold {
                     let _ = write!(out, " — run {}", code(&format!("readyctl scaffold {k}")));
                 }

@@ -7,6 +7,7 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod sarif;
+pub mod target;
 
 use crate::engine::CheckMeta;
 use crate::model::Report;
@@ -30,6 +31,10 @@ pub struct View<'a> {
     pub metas: &'a [&'a CheckMeta],
     /// Colour escapes in human output.
     pub color: bool,
+    /// Where a result without a location of its own is anchored (SARIF,
+    /// GitLab), relative to the repository root; see
+    /// [`crate::location::repository_anchor`].
+    pub anchor: Option<&'a str>,
 }
 
 impl View<'_> {
