@@ -11,31 +11,57 @@ use crate::model::{CheckResult, Finding, Report, Severity, Status};
 const MAX_FINDINGS: usize = 50;
 
 /// Escape message text for Markdown so that it renders literally: every
-/// character that can start inline syntax (emphasis, code, links, HTML,
+/// character that can start inline syntax (emphasis, links, HTML,
 /// strikethrough, tables) is backslash-escaped — the fix `*.tfstate*` stays
 /// `*.tfstate*` instead of an italic `.tfstate` — and so is anything that
 /// would open a block (heading, list, quote) at the start of the text.
-/// Line breaks become spaces: a message is one line of a paragraph, list
-/// item or table cell.
+/// Code spans the message marks with backticks (`` `x.pem` ``) stay code
+/// spans: their content is literal already. Line breaks become spaces: a
+/// message is one line of a paragraph, list item or table cell.
 pub fn escape_text(s: &str) -> String {
+    escape(s, false)
+}
+
+fn escape(s: &str, in_table: bool) -> String {
     let one_line = s.replace("\r\n", " ").replace(['\n', '\r'], " ");
     let mut out = String::with_capacity(one_line.len() + 8);
-    for c in one_line.chars() {
+    let mut rest = one_line.as_str();
+    while let Some(c) = rest.chars().next() {
+        if c == '`' {
+            let run = rest.len() - rest.trim_start_matches('`').len();
+            if let Some(len) = code_span_len(rest, run) {
+                // A code span: literal inside, except that in a table `|`
+                // still ends the cell (GFM: `\|` there is a `|` in the code).
+                let span = &rest[..len];
+                if in_table {
+                    out.push_str(&span.replace('|', "\\|"));
+                } else {
+                    out.push_str(span);
+                }
+                rest = &rest[len..];
+            } else {
+                for _ in 0..run {
+                    out.push_str("\\`");
+                }
+                rest = &rest[run..];
+            }
+            continue;
+        }
         if matches!(
             c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '~' | '|' | '!' | '#'
+            '\\' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '~' | '|' | '!' | '#'
         ) {
             out.push('\\');
         }
         out.push(c);
+        rest = &rest[c.len_utf8()..];
     }
     // Block syntax only counts at the start: `- x`, `+ x`, `= x`, `1. x`, `1) x`.
     let lead = out.trim_start();
     let offset = out.len() - lead.len();
-    let mut chars = lead.char_indices();
-    match chars.next() {
-        Some((_, '-' | '+' | '=')) => out.insert(offset, '\\'),
-        Some((_, d)) if d.is_ascii_digit() => {
+    match lead.chars().next() {
+        Some('-' | '+' | '=') => out.insert(offset, '\\'),
+        Some(d) if d.is_ascii_digit() => {
             if let Some((i, '.' | ')')) = lead.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
                 out.insert(offset + i, '\\');
             }
@@ -45,10 +71,31 @@ pub fn escape_text(s: &str) -> String {
     out
 }
 
-/// Text for a table cell: escaped like [`escape_text`], on one line (`|` is
-/// escaped there too).
+/// The byte length of the code span at the start of `s`, which opens with
+/// `run` backticks: up to the next run of exactly as many (CommonMark).
+fn code_span_len(s: &str, run: usize) -> Option<usize> {
+    let mut i = run;
+    let bytes = s.as_bytes();
+    while i < bytes.len() {
+        if bytes[i] == b'`' {
+            let start = i;
+            while i < bytes.len() && bytes[i] == b'`' {
+                i += 1;
+            }
+            if i - start == run {
+                return Some(i);
+            }
+        } else {
+            i += 1;
+        }
+    }
+    None
+}
+
+/// Text for a table cell: escaped like [`escape_text`], and `|` escaped in
+/// code spans too.
 pub fn cell(s: &str) -> String {
-    escape_text(s)
+    escape(s, true)
 }
 
 /// An inline code span that holds `s` whatever backticks it contains.

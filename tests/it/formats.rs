@@ -55,7 +55,7 @@ fn assert_every_result_located(log: &Value) {
     }
 }
 
-fn assert_valid_sarif(log: &Value) {
+pub(crate) fn assert_valid_sarif(log: &Value) {
     let v = sarif_validator();
     let errors: Vec<String> = v
         .iter_errors(log)
@@ -108,7 +108,9 @@ fn parse_xml(text: &str) -> Vec<(String, Vec<(String, String)>)> {
                         let a = a.expect("well-formed attribute");
                         (
                             String::from_utf8(a.key.as_ref().to_vec()).expect("utf-8 key"),
-                            a.unescape_value().expect("unescapable value").into_owned(),
+                            a.normalized_value(quick_xml::XmlVersion::Explicit1_0)
+                                .expect("unescapable value")
+                                .into_owned(),
                         )
                     })
                     .collect();

@@ -5,6 +5,7 @@ mod ci;
 mod common;
 mod core;
 mod custom;
+mod dist;
 mod docs;
 mod formats;
 mod health;
