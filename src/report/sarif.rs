@@ -115,7 +115,7 @@ fn rule(c: &CheckResult, view: &View) -> Value {
     };
     let mut rule = json!({
         "id": c.id,
-        "name": c.id,
+        "name": rule_name(title),
         "shortDescription": {"text": title},
         "defaultConfiguration": {"level": level(default_sev)},
         "properties": {"tags": tags(&c.area)},
@@ -144,6 +144,22 @@ fn rule(c: &CheckResult, view: &View) -> Value {
         rule["help"] = json!({"text": md, "markdown": md});
     }
     rule
+}
+
+/// A rule's `name`: its title in PascalCase (SARIF §3.49.7: an identifier a
+/// person understands, different from the opaque `id`).
+pub fn rule_name(title: &str) -> String {
+    title
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut cs = w.chars();
+            match cs.next() {
+                Some(f) => f.to_uppercase().chain(cs).collect::<String>(),
+                None => String::new(),
+            }
+        })
+        .collect()
 }
 
 /// Areas whose failures are security problems: their rules carry the
@@ -192,13 +208,16 @@ fn location(f: &Finding) -> Option<Value> {
     let mut physical = json!({
         "artifactLocation": {"uri": path_to_uri(path), "uriBaseId": "%SRCROOT%"},
     });
-    if let Some(line) = f.line.filter(|l| *l >= 1) {
-        let mut region = json!({"startLine": line});
-        if let Some(col) = f.column.filter(|c| *c >= 1) {
-            region["startColumn"] = json!(col);
-        }
-        physical["region"] = region;
+    // A finding about a whole file (a committed `.env`) points at its first
+    // line: code scanning shows every alert on a line.
+    let line = f.line.filter(|l| *l >= 1).unwrap_or(1);
+    let mut region = json!({"startLine": line});
+    if let Some(col) = f.column.filter(|c| *c >= 1)
+        && f.line.is_some()
+    {
+        region["startColumn"] = json!(col);
     }
+    physical["region"] = region;
     Some(json!({"physicalLocation": physical}))
 }
 
@@ -274,6 +293,7 @@ pub fn render(report: &Report, view: &View) -> anyhow::Result<String> {
         "runs": [{
             "tool": {"driver": {
                 "name": "readyctl",
+                "informationUri": env!("CARGO_PKG_REPOSITORY"),
                 "version": report.version,
                 "semanticVersion": report.version,
                 "rules": rules,
