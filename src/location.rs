@@ -76,7 +76,9 @@ pub fn report_prefix(index: &Index) -> String {
     out
 }
 
-/// Name every finding's path relative to the repository root.
+/// Name every finding's path relative to the repository root. Findings from
+/// git history (those naming a `commit`) already carry paths of the commit's
+/// tree, which is the repository root: they stay as they are.
 pub fn rebase(report: &mut Report, prefix: &str) {
     if prefix.is_empty() {
         return;
@@ -84,6 +86,9 @@ pub fn rebase(report: &mut Report, prefix: &str) {
     for check in &mut report.checks {
         let suppressed = check.suppressed.iter_mut().map(|s| &mut s.finding);
         for f in check.findings.iter_mut().chain(suppressed) {
+            if f.commit.is_some() {
+                continue;
+            }
             if let Some(p) = &mut f.path {
                 p.insert_str(0, prefix);
             }

@@ -136,6 +136,31 @@ fn paths_name_files_from_the_repository_root_in_every_format() {
     let human = run("human");
     assert!(human.contains("mono/svc/RUNBOOK.md:1"), "{human}");
 
+    // A secret found in history names the file of the commit's tree, from
+    // the top level too (not prefixed twice).
+    r.write(
+        "mono/svc/app.ini",
+        format!("aws_access_key_id = {}\n", fake_key()),
+    );
+    r.commit("leak");
+    std::fs::remove_file(r.path().join("mono/svc/app.ini")).unwrap();
+    r.commit("unleak");
+    let out = r.readyctl(&[
+        "check",
+        "mono/svc",
+        "--only",
+        "secrets.none-committed",
+        "--history",
+        "--format",
+        "json",
+        "--offline",
+        "--no-progress",
+    ]);
+    let v: Value = serde_json::from_str(&out.stdout).expect(&out.stderr);
+    let found = &check(&v, "secrets.none-committed")["findings"];
+    assert_eq!(found[0]["path"], "mono/svc/app.ini", "{found:#}");
+    assert!(found[0]["commit"].is_string());
+
     // Outside git, PATH is the repository root: paths stay relative to it.
     let plain = Repo::plain();
     plain.write("svc/RUNBOOK.md", "# Svc\n\n## Overview\n\nThe service.\n");
