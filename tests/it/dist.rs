@@ -781,3 +781,24 @@ fn action_install_script_verifies_the_release_checksum() {
     assert_eq!(code, 1, "{log}");
     assert!(log.contains("build-from-source"), "{log}");
 }
+
+// ------------------------------------------------------------- pre-commit
+
+#[test]
+fn pre_commit_hooks_run_in_the_default_stage_from_a_locked_build() {
+    let text = std::fs::read_to_string(crate_root().join(".pre-commit-hooks.yaml")).unwrap();
+    let hooks: Vec<Value> = serde_saphyr::from_str(&text).expect("YAML");
+    let ids: Vec<&str> = hooks.iter().map(|h| h["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["readyctl", "readyctl-docs"]);
+    for h in &hooks {
+        // No `stages`: `pre-commit install` (the default stage) runs them.
+        assert!(h.get("stages").is_none(), "{h}");
+        assert_eq!(h["language"], "python", "{h}");
+        assert_eq!(h["pass_filenames"], false);
+        assert!(h["entry"].as_str().unwrap().starts_with("readyctl check"));
+    }
+    // pip builds the hook with maturin from Cargo.lock.
+    let pyproject = std::fs::read_to_string(crate_root().join("pyproject.toml")).unwrap();
+    assert!(pyproject.contains("bindings = \"bin\""));
+    assert!(pyproject.contains("locked = true"));
+}
