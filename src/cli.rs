@@ -19,7 +19,7 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
 
-    /// When to colour output (NO_COLOR is honoured with `auto`).
+    /// When to colour output (`auto` honours NO_COLOR, FORCE_COLOR, CLICOLOR_FORCE and CLICOLOR).
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
@@ -41,9 +41,7 @@ impl ColorChoice {
         match self {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
-            ColorChoice::Auto => {
-                is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-            }
+            ColorChoice::Auto => crate::color::auto_from_env(is_terminal),
         }
     }
 }
@@ -71,17 +69,17 @@ pub enum Command {
     Diff(DiffArgs),
     /// Print shell completions.
     Completions(CompletionsArgs),
-    /// Print the man page (roff).
-    Man,
+    /// Print the man page (roff), or write one page per subcommand with --dir.
+    Man(ManArgs),
     /// Aggregate JSON reports of many repositories or services into one scorecard.
     Fleet(FleetArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// The repository to check.
-    #[arg(default_value = ".")]
-    pub path: PathBuf,
+    /// The repository to check (default: the git repository holding the
+    /// current directory, at its top level; else the current directory).
+    pub path: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -117,6 +115,17 @@ pub struct CheckArgs {
     /// Check only these services (declared under `services:` in readyctl.yaml).
     #[arg(long, value_delimiter = ',', value_name = "NAME,...")]
     pub service: Vec<String>,
+    /// Also write the report in FORMAT to FILE; repeatable
+    /// (e.g. `--report sarif=readyctl.sarif --report junit=readyctl.xml`).
+    #[arg(long = "report", value_name = "FORMAT=FILE")]
+    pub reports: Vec<crate::report::target::Target>,
+    /// Print only the failures and the verdict line (human format); no progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Human format: every finding of every check (by default the first 3,
+    /// grouped by file, and a count of the rest).
+    #[arg(long, short)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
@@ -237,6 +246,14 @@ pub struct DiffArgs {
     /// For the fresh check: never show a progress bar.
     #[arg(long)]
     pub no_progress: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write readyctl.1 and one readyctl-COMMAND.1 per subcommand into DIR
+    /// (e.g. /usr/local/share/man/man1) instead of printing readyctl.1.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

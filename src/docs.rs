@@ -32,6 +32,21 @@ pub fn anchor(text: &str) -> String {
         .collect()
 }
 
+/// Where a built-in check's documentation is published: its section of
+/// docs/checks.md at this version's tag in the repository `Cargo.toml`
+/// names. `None` for a repository's own declarative checks.
+pub fn help_uri(m: &CheckMeta) -> Option<String> {
+    let repo = env!("CARGO_PKG_REPOSITORY").trim_end_matches('/');
+    if m.source != "builtin" || repo.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "{repo}/blob/v{}/docs/checks.md#{}",
+        env!("CARGO_PKG_VERSION"),
+        anchor(&heading(m))
+    ))
+}
+
 fn heading(m: &CheckMeta) -> String {
     format!("{} — {}", m.id, m.title)
 }

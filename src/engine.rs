@@ -173,6 +173,8 @@ pub struct Outcome {
     pub findings: Vec<Finding>,
     /// What the check read, for machines (`evidence` in the JSON report).
     pub evidence: Option<serde_json::Value>,
+    /// Accepted findings that do not fail the check (see [`Outcome::with_suppressed`]).
+    pub suppressed: Vec<crate::model::Suppressed>,
 }
 
 impl Outcome {
@@ -182,6 +184,7 @@ impl Outcome {
             message: message.into(),
             findings: Vec::new(),
             evidence: None,
+            suppressed: Vec::new(),
         }
     }
 
@@ -191,6 +194,7 @@ impl Outcome {
             message: message.into(),
             findings,
             evidence: None,
+            suppressed: Vec::new(),
         }
     }
 
@@ -200,6 +204,7 @@ impl Outcome {
             message: message.into(),
             findings: Vec::new(),
             evidence: None,
+            suppressed: Vec::new(),
         }
     }
 
@@ -210,6 +215,7 @@ impl Outcome {
             message: message.into(),
             findings: Vec::new(),
             evidence: None,
+            suppressed: Vec::new(),
         }
     }
 
@@ -234,6 +240,12 @@ impl Outcome {
     /// Attach what the check read (shown under `evidence` in JSON).
     pub fn with_evidence(mut self, evidence: serde_json::Value) -> Outcome {
         self.evidence = Some(evidence);
+        self
+    }
+
+    /// Keep accepted findings visible in the reports without failing.
+    pub fn with_suppressed(mut self, suppressed: Vec<crate::model::Suppressed>) -> Outcome {
+        self.suppressed = suppressed;
         self
     }
 }
@@ -511,6 +523,7 @@ pub fn run_scoped(
             findings: outcome.findings,
             fix,
             evidence: outcome.evidence,
+            suppressed: outcome.suppressed,
             waived: Vec::new(),
         };
         waivers.apply(&mut result, meta);

@@ -374,6 +374,7 @@ mod tests {
             fix: None,
             waived: vec![],
             evidence: None,
+            suppressed: vec![],
         }
     }
 

@@ -6,6 +6,7 @@
 pub mod checklist;
 pub mod checks;
 pub mod cli;
+pub mod color;
 pub mod commands;
 pub mod config;
 pub mod declarative;
@@ -17,6 +18,7 @@ pub mod fleet;
 pub mod identity;
 pub mod index;
 pub mod levels;
+pub mod location;
 pub mod markdown;
 pub mod model;
 pub mod probe;

@@ -162,6 +162,10 @@ pub struct CheckResult {
     /// failures (SPEC §10): still shown, never failing.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub waived: Vec<Waived>,
+    /// Findings that are accepted and do not fail the check (secrets in the
+    /// baseline); reports keep them visible (SARIF `suppressions`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suppressed: Vec<Suppressed>,
 }
 
 /// A finding taken out of a check's failures by a waiver (SPEC §10).
@@ -220,6 +224,17 @@ impl WaiverNotes {
     pub fn is_empty(&self) -> bool {
         self.expired.is_empty() && self.stale.is_empty()
     }
+}
+
+/// A finding that is accepted, and why (SARIF's `suppression` object).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Suppressed {
+    #[serde(flatten)]
+    pub finding: Finding,
+    /// SARIF suppression kind: `external` (a baseline or config file) or
+    /// `inSource` (a comment on the line).
+    pub kind: String,
+    pub justification: String,
 }
 
 impl CheckResult {

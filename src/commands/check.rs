@@ -1,6 +1,5 @@
 //! `readyctl check`: walk once, run the checks, render the report, gate.
 
-use std::io::IsTerminal;
 use std::time::Duration;
 
 use anyhow::Context as _;
@@ -11,7 +10,6 @@ use crate::config;
 use crate::engine::{self, IdFilter, RunOptions, Selection};
 use crate::index::Index;
 use crate::model::Report;
-use crate::report::{self, Format, View};
 
 /// The check run's progress: a spinner with the check being run.
 struct Progress {
@@ -54,18 +52,25 @@ impl Progress {
 pub struct Evaluated {
     pub report: Report,
     pub registry: crate::engine::Registry,
+    /// Where repository-level SARIF results are anchored.
+    pub anchor: Option<String>,
 }
 
 pub fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<u8> {
-    let Evaluated { report, registry } = evaluate(cli, args)?;
-    render(cli, args, &report, &registry)
+    let Evaluated {
+        report,
+        registry,
+        anchor,
+    } = evaluate(cli, args)?;
+    render(cli, args, &report, &registry, anchor.as_deref())
 }
 
 /// Run the checks of `args` and make the report (levels and waivers
-/// included); nothing is printed but the progress bar.
+/// included, paths relative to the git top level); nothing is printed but
+/// the progress bar.
 pub fn evaluate(cli: &Cli, args: &CheckArgs) -> anyhow::Result<Evaluated> {
-    let root = &args.path;
-    let shown_root = root.display().to_string();
+    let (root_dir, shown_root) = crate::location::resolve_root(args.path.as_deref());
+    let root = &root_dir;
     if !root.exists() {
         anyhow::bail!("{shown_root}: no such directory");
     }
@@ -94,7 +99,7 @@ pub fn evaluate(cli: &Cli, args: &CheckArgs) -> anyhow::Result<Evaluated> {
     }
 
     let services = crate::services::declared(root, &cfg, &args.service)?;
-    let progress = Progress::new(!args.no_progress);
+    let progress = Progress::new(!args.no_progress && !args.quiet);
     let index = Index::build_for(root, &cfg)?;
     progress.set_len(if services.is_empty() {
         engine::planned(&registry, &selection)
@@ -104,7 +109,7 @@ pub fn evaluate(cli: &Cli, args: &CheckArgs) -> anyhow::Result<Evaluated> {
     let options = RunOptions {
         offline: args.offline,
         history: args.history,
-        progress: !args.no_progress,
+        progress: !args.no_progress && !args.quiet,
     };
     let tick = |id: &str| progress.tick(id);
     let (results, service_run) = if services.is_empty() {
@@ -169,34 +174,29 @@ pub fn evaluate(cli: &Cli, args: &CheckArgs) -> anyhow::Result<Evaluated> {
             crate::levels::annotate_services(&mut report, &levels, &known, min_level);
         }
     }
-    Ok(Evaluated { report, registry })
+    let prefix = crate::location::report_prefix(&index);
+    crate::location::rebase(&mut report, &prefix);
+    let anchor =
+        crate::location::repository_anchor(&index, cfg.checklist()).map(|a| format!("{prefix}{a}"));
+    Ok(Evaluated {
+        report,
+        registry,
+        anchor,
+    })
 }
 
-/// Print or write `report` in the format of `args`; the exit code.
+/// Print or write `report` in the format of `args` (and every `--report`);
+/// the exit code.
 fn render(
     cli: &Cli,
     args: &CheckArgs,
     report: &Report,
     registry: &crate::engine::Registry,
+    anchor: Option<&str>,
 ) -> anyhow::Result<u8> {
     let metas: Vec<&crate::engine::CheckMeta> =
         registry.checks().iter().map(|c| c.meta()).collect();
-    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let view = View {
-        metas: &metas,
-        color: args.format == Format::Human && cli.color.enabled(to_terminal),
-    };
-    let rendered = report::render(report, args.format, &view)?;
-    match &args.output {
-        Some(path) => {
-            super::write_atomic(path, rendered.as_bytes())
-                .with_context(|| format!("{}: cannot write", path.display()))?;
-            let p = report::human::Paint(cli.color.enabled(std::io::stdout().is_terminal()));
-            println!("{}", report::human::verdict(report, p));
-            println!("report written to {}", path.display());
-        }
-        None => print!("{rendered}"),
-    }
+    super::check_output::emit(cli, args, report, &metas, anchor)?;
     Ok(if report.ready {
         super::EXIT_READY
     } else {

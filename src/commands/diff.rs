@@ -11,7 +11,7 @@ use clap::Parser;
 use crate::cli::{Cli, Command, DiffArgs, DiffFormat};
 use crate::diff::{Change, Diff, DiffFinding};
 use crate::report::human::Paint;
-use crate::report::markdown::{code, escape_html};
+use crate::report::markdown::{code, escape_text};
 
 /// Findings shown per change before "… and N more".
 const MAX_FINDINGS: usize = 20;
@@ -216,7 +216,7 @@ fn md_changes(out: &mut String, title: &str, changes: &[Change], icon: &str) {
             out,
             "- {icon} {} {} ({}, {}){gate}",
             code(&c.id),
-            escape_html(&c.title),
+            escape_text(&c.title),
             c.kind.describe(),
             c.severity
         );
@@ -228,13 +228,13 @@ fn md_changes(out: &mut String, title: &str, changes: &[Change], icon: &str) {
                 line.push(' ');
             }
             line.push_str(
-                &escape_html(&crate::report::sarif::finding_text(&f.finding))
+                &escape_text(&crate::report::sarif::finding_text(&f.finding))
                     .replace(['\n', '\r'], " "),
             );
             if let Some(w) = &f.waiver {
-                let _ = write!(line, " — waived: {}", escape_html(&w.reason));
+                let _ = write!(line, " — waived: {}", escape_text(&w.reason));
                 if let Some(o) = &w.owner {
-                    let _ = write!(line, " ({}", escape_html(o));
+                    let _ = write!(line, " ({}", escape_text(o));
                     if let Some(e) = &w.expires {
                         let _ = write!(line, ", until {e}");
                     }

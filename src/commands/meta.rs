@@ -5,7 +5,7 @@ use std::io::Write;
 use clap::CommandFactory;
 use clap_complete::Shell;
 
-use crate::cli::{Cli, CompletionsArgs};
+use crate::cli::{Cli, CompletionsArgs, ManArgs};
 
 /// The shells `readyctl completions` knows.
 pub const SHELLS: &[&str] = &["bash", "zsh", "fish", "powershell"];
@@ -46,18 +46,49 @@ pub fn completions(_cli: &Cli, args: &CompletionsArgs) -> anyhow::Result<u8> {
     Ok(super::EXIT_READY)
 }
 
-/// The man page, roff.
-pub fn man_page() -> anyhow::Result<Vec<u8>> {
+/// Every man page: `readyctl.1` first, then one `readyctl-COMMAND.1` per
+/// subcommand — the pages the top page's COMMANDS section refers to — as
+/// (file name, roff).
+pub fn man_pages() -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    fn walk(cmd: &clap::Command, out: &mut Vec<(String, Vec<u8>)>) -> anyhow::Result<()> {
+        let man = clap_mangen::Man::new(cmd.clone())
+            .section("1")
+            .manual("readyctl manual");
+        let mut roff = Vec::new();
+        man.render(&mut roff)?;
+        out.push((man.get_filename(), roff));
+        for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+            walk(sub, out)?;
+        }
+        Ok(())
+    }
+    // No `help` subcommand page: `readyctl help` is `--help`.
+    let mut cmd = Cli::command().disable_help_subcommand(true);
+    cmd.build();
     let mut out = Vec::new();
-    clap_mangen::Man::new(Cli::command())
-        .section("1")
-        .manual("readyctl manual")
-        .render(&mut out)?;
+    walk(&cmd, &mut out)?;
     Ok(out)
 }
 
-pub fn man(_cli: &Cli) -> anyhow::Result<u8> {
-    print_all(&man_page()?)?;
+/// The top-level man page, roff.
+pub fn man_page() -> anyhow::Result<Vec<u8>> {
+    let mut pages = man_pages()?;
+    Ok(pages.swap_remove(0).1)
+}
+
+pub fn man(_cli: &Cli, args: &ManArgs) -> anyhow::Result<u8> {
+    let Some(dir) = &args.dir else {
+        print_all(&man_page()?)?;
+        return Ok(super::EXIT_READY);
+    };
+    std::fs::create_dir_all(dir)
+        .map_err(|e| anyhow::anyhow!("{}: cannot create: {e}", dir.display()))?;
+    for (name, roff) in man_pages()? {
+        let path = dir.join(&name);
+        super::write_atomic(&path, &roff)
+            .map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", path.display()))?;
+        println!("{}", path.display());
+    }
     Ok(super::EXIT_READY)
 }
 

@@ -2,6 +2,7 @@
 
 pub mod baseline;
 pub mod check;
+pub mod check_output;
 pub mod diff;
 pub mod fleet;
 pub mod list;
@@ -59,7 +60,7 @@ fn dispatch(cli: &Cli) -> anyhow::Result<u8> {
         Command::Schema => meta::schema(cli),
         Command::Diff(args) => diff::run(cli, args),
         Command::Completions(args) => meta::completions(cli, args),
-        Command::Man => meta::man(cli),
+        Command::Man(args) => meta::man(cli, args),
         Command::Fleet(args) => fleet::run(cli, args),
     }
 }

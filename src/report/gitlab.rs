@@ -8,7 +8,7 @@
 use serde_json::{Value, json};
 
 use super::View;
-use super::sarif::{Fingerprints, check_text, finding_text, repository_anchor};
+use super::sarif::{Fingerprints, check_text, finding_text};
 use crate::model::{CheckResult, Report, Severity, Status};
 
 /// Code Quality severity: `info`, `minor`, `major`, `critical` or `blocker`.
@@ -42,8 +42,8 @@ fn issue(
     })
 }
 
-pub fn render(report: &Report, _view: &View) -> anyhow::Result<String> {
-    let anchor = repository_anchor(&report.root);
+pub fn render(report: &Report, view: &View) -> anyhow::Result<String> {
+    let anchor = view.anchor.unwrap_or(".");
     let mut prints = Fingerprints::default();
     let mut issues = Vec::new();
     for c in &report.checks {

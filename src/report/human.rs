@@ -8,7 +8,7 @@ use super::View;
 use crate::model::{CheckResult, Report, Severity, Status};
 
 /// Findings shown per check before "… and N more".
-const MAX_FINDINGS: usize = 20;
+const MAX_FINDINGS: usize = 3;
 
 /// Applies colour only when enabled.
 #[derive(Clone, Copy)]
@@ -83,7 +83,7 @@ pub fn render(report: &Report, view: &View) -> String {
     if let Some(level) = &report.level {
         let _ = writeln!(out, "{}\n", p.bold(&crate::levels::line(level)));
     }
-    body(&mut out, &report.checks, p);
+    body_with(&mut out, &report.checks, p, view.verbose);
     out.push('\n');
     waiver_notes(&mut out, report, p);
     out.push_str(&verdict(report, p));
@@ -94,6 +94,11 @@ pub fn render(report: &Report, view: &View) -> String {
 /// One line per check, grouped by area, with evidence and fix under each
 /// failure.
 pub fn body(out: &mut String, checks: &[CheckResult], p: Paint) {
+    body_with(out, checks, p, false);
+}
+
+/// [`body`], with every finding when `verbose`.
+pub fn body_with(out: &mut String, checks: &[CheckResult], p: Paint, verbose: bool) {
     let width = checks.iter().map(|c| c.id.len()).max().unwrap_or(0);
     let mut area = "";
     for c in checks {
@@ -104,56 +109,122 @@ pub fn body(out: &mut String, checks: &[CheckResult], p: Paint) {
             area = &c.area;
             let _ = writeln!(out, "{}", p.bold(area));
         }
-        let sev = match (c.status, c.severity) {
-            (Status::Fail, Severity::Error) | (Status::Error, _) => {
-                format!(" {}", p.red(&format!("[{}]", c.severity)))
+        check_block(out, p, c, width, verbose);
+    }
+}
+
+/// The longest line the human report prints (JSON keeps everything).
+pub const MAX_LINE: usize = 300;
+
+/// `s` cut so that `indent` + it fits in [`MAX_LINE`] characters.
+fn fit(s: &str, indent: usize) -> String {
+    crate::text::clip(s, MAX_LINE.saturating_sub(indent + 1))
+}
+
+/// One check: its line, then for a failure the message, the evidence
+/// (grouped by file, the first [`MAX_FINDINGS`] unless `verbose`, no line
+/// over [`MAX_LINE`]) and the fix.
+fn check_block(out: &mut String, p: Paint, c: &CheckResult, width: usize, verbose: bool) {
+    let sev = match (c.status, c.severity) {
+        (Status::Fail, Severity::Error) | (Status::Error, _) => {
+            format!(" {}", p.red(&format!("[{}]", c.severity)))
+        }
+        (Status::Fail, s) => format!(" {}", p.yellow(&format!("[{s}]"))),
+        _ => String::new(),
+    };
+    let _ = writeln!(out, "  {} {:<width$}  {}{}", icon(p, c), c.id, c.title, sev);
+    match c.status {
+        Status::Pass | Status::Skip => {
+            if !c.message.is_empty() {
+                let _ = writeln!(out, "      {}", p.dim(&fit(&c.message, 6)));
             }
-            (Status::Fail, s) => format!(" {}", p.yellow(&format!("[{s}]"))),
-            _ => String::new(),
-        };
-        let _ = writeln!(out, "  {} {:<width$}  {}{}", icon(p, c), c.id, c.title, sev);
-        match c.status {
-            Status::Pass | Status::Skip => {
-                if !c.message.is_empty() {
-                    let _ = writeln!(out, "      {}", p.dim(&c.message));
+        }
+        Status::Fail | Status::Error => {
+            let _ = writeln!(out, "      {}", fit(&c.message, 6));
+            let shown = if verbose {
+                c.findings.len()
+            } else {
+                MAX_FINDINGS.min(c.findings.len())
+            };
+            // Grouped by file (files in the order they first appear), each
+            // finding a clickable `path:line`.
+            let mut order: Vec<Option<&str>> = Vec::new();
+            for f in &c.findings {
+                if !order.contains(&f.path.as_deref()) {
+                    order.push(f.path.as_deref());
                 }
             }
-            Status::Fail | Status::Error => {
-                let _ = writeln!(out, "      {}", c.message);
-                for f in c.findings.iter().take(MAX_FINDINGS) {
-                    let mut line = String::new();
-                    if let Some(loc) = f.location() {
-                        line.push_str(&p.cyan(&loc));
-                        line.push_str("  ");
-                    }
-                    if let Some(commit) = &f.commit {
-                        let short: String = commit.chars().take(10).collect();
-                        let _ = write!(line, "[{short}] ");
-                    }
-                    line.push_str(&f.message);
-                    if let Some(s) = &f.secret {
-                        let _ = write!(line, " ({s})");
-                    }
-                    let _ = writeln!(out, "      → {line}");
+            let grouped = order
+                .iter()
+                .flat_map(|p| c.findings.iter().filter(move |f| f.path.as_deref() == *p));
+            for f in grouped.take(shown) {
+                let mut text = String::new();
+                if let Some(commit) = &f.commit {
+                    let short: String = commit.chars().take(10).collect();
+                    let _ = write!(text, "[{short}] ");
                 }
-                if c.findings.len() > MAX_FINDINGS {
-                    let _ = writeln!(
-                        out,
-                        "      … and {} more (see --format json)",
-                        c.findings.len() - MAX_FINDINGS
-                    );
+                text.push_str(&f.message);
+                if let Some(s) = &f.secret {
+                    let _ = write!(text, " ({s})");
                 }
-                waived_line(out, c, p);
-                if let Some(fix) = &c.fix {
-                    let mut line = format!("fix: {}", fix.hint);
-                    if let Some(kind) = &fix.scaffold {
-                        let _ = write!(line, " — run `readyctl scaffold {kind}`");
+                match f.location() {
+                    Some(loc) => {
+                        let room = 8 + loc.chars().count() + 2;
+                        let _ = writeln!(out, "      → {}  {}", p.cyan(&loc), fit(&text, room));
                     }
-                    let _ = writeln!(out, "      {}", p.dim(&line));
+                    None => {
+                        let _ = writeln!(out, "      → {}", fit(&text, 8));
+                    }
                 }
+            }
+            if c.findings.len() > shown {
+                let _ = writeln!(
+                    out,
+                    "      … and {} more (--verbose shows all; --format json)",
+                    c.findings.len() - shown
+                );
+            }
+            waived_line(out, c, p);
+            if !c.suppressed.is_empty() {
+                let n = c.suppressed.len();
+                let _ = writeln!(
+                    out,
+                    "      {}",
+                    p.dim(&format!(
+                        "{n} finding{} accepted in the baseline",
+                        if n == 1 { "" } else { "s" }
+                    ))
+                );
+            }
+            if let Some(fix) = &c.fix {
+                let mut line = format!("fix: {}", fix.hint);
+                if let Some(kind) = &fix.scaffold {
+                    let _ = write!(line, " — run `readyctl scaffold {kind}`");
+                }
+                let _ = writeln!(out, "      {}", p.dim(&fit(&line, 6)));
             }
         }
     }
+}
+
+/// `--quiet`: only the failing checks (with their evidence and fix) and
+/// the verdict line.
+pub fn render_quiet(report: &Report, view: &View) -> String {
+    let p = Paint(view.color);
+    let failing: Vec<&CheckResult> = report
+        .checks
+        .iter()
+        .chain(report.services.iter().flat_map(|s| s.checks.iter()))
+        .filter(|c| matches!(c.status, Status::Fail | Status::Error))
+        .collect();
+    let width = failing.iter().map(|c| c.id.len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for c in failing {
+        check_block(&mut out, p, c, width, view.verbose);
+    }
+    out.push_str(&verdict(report, p));
+    out.push('\n');
+    out
 }
 
 /// `N findings waived` under a check (the details are in JSON and SARIF).

@@ -10,27 +10,92 @@ use crate::model::{CheckResult, Finding, Report, Severity, Status};
 /// limited to 1 MiB).
 const MAX_FINDINGS: usize = 50;
 
-/// Escape text for HTML-aware Markdown: `&`, `<` and `>` become entities so
-/// that no message can open a tag or a comment.
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c => out.push(c),
+/// Escape message text for Markdown so that it renders literally: every
+/// character that can start inline syntax (emphasis, links, HTML,
+/// strikethrough, tables) is backslash-escaped — the fix `*.tfstate*` stays
+/// `*.tfstate*` instead of an italic `.tfstate` — and so is anything that
+/// would open a block (heading, list, quote) at the start of the text.
+/// Code spans the message marks with backticks (`` `x.pem` ``) stay code
+/// spans: their content is literal already. Line breaks become spaces: a
+/// message is one line of a paragraph, list item or table cell.
+pub fn escape_text(s: &str) -> String {
+    escape(s, false)
+}
+
+fn escape(s: &str, in_table: bool) -> String {
+    let one_line = s.replace("\r\n", " ").replace(['\n', '\r'], " ");
+    let mut out = String::with_capacity(one_line.len() + 8);
+    let mut rest = one_line.as_str();
+    while let Some(c) = rest.chars().next() {
+        if c == '`' {
+            let run = rest.len() - rest.trim_start_matches('`').len();
+            if let Some(len) = code_span_len(rest, run) {
+                // A code span: literal inside, except that in a table `|`
+                // still ends the cell (GFM: `\|` there is a `|` in the code).
+                let span = &rest[..len];
+                if in_table {
+                    out.push_str(&span.replace('|', "\\|"));
+                } else {
+                    out.push_str(span);
+                }
+                rest = &rest[len..];
+            } else {
+                for _ in 0..run {
+                    out.push_str("\\`");
+                }
+                rest = &rest[run..];
+            }
+            continue;
         }
+        if matches!(
+            c,
+            '\\' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '~' | '|' | '!' | '#'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    // Block syntax only counts at the start: `- x`, `+ x`, `= x`, `1. x`, `1) x`.
+    let lead = out.trim_start();
+    let offset = out.len() - lead.len();
+    match lead.chars().next() {
+        Some('-' | '+' | '=') => out.insert(offset, '\\'),
+        Some(d) if d.is_ascii_digit() => {
+            if let Some((i, '.' | ')')) = lead.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+                out.insert(offset + i, '\\');
+            }
+        }
+        _ => {}
     }
     out
 }
 
-/// Text for a table cell: HTML escaped, `|` escaped, on one line.
+/// The byte length of the code span at the start of `s`, which opens with
+/// `run` backticks: up to the next run of exactly as many (CommonMark).
+fn code_span_len(s: &str, run: usize) -> Option<usize> {
+    let mut i = run;
+    let bytes = s.as_bytes();
+    while i < bytes.len() {
+        if bytes[i] == b'`' {
+            let start = i;
+            while i < bytes.len() && bytes[i] == b'`' {
+                i += 1;
+            }
+            if i - start == run {
+                return Some(i);
+            }
+        } else {
+            i += 1;
+        }
+    }
+    None
+}
+
+/// Text for a table cell: escaped like [`escape_text`], and `|` escaped in
+/// code spans too.
 pub fn cell(s: &str) -> String {
-    escape_html(s)
-        .replace('|', "\\|")
-        .replace("\r\n", " ")
-        .replace(['\n', '\r'], " ")
+    escape(s, true)
 }
 
 /// An inline code span that holds `s` whatever backticks it contains.
@@ -65,7 +130,7 @@ fn finding_line(f: &Finding) -> String {
         let short: String = c.chars().take(12).collect();
         let _ = write!(line, "[{}] ", code(&short));
     }
-    line.push_str(&escape_html(&f.message).replace(['\n', '\r'], " "));
+    line.push_str(&escape_text(&f.message));
     if let Some(s) = &f.secret {
         let _ = write!(line, " (secret {})", code(s));
     }
@@ -123,14 +188,14 @@ pub fn render(report: &Report, view: &View) -> anyhow::Result<String> {
                 "\n#### {} {} — {} ({})\n",
                 icon(c),
                 code(&c.id),
-                escape_html(&c.title),
+                escape_text(&c.title),
                 if c.status == Status::Error {
                     "could not run"
                 } else {
                     c.severity.as_str()
                 }
             );
-            let _ = writeln!(out, "{}\n", escape_html(&c.message));
+            let _ = writeln!(out, "{}\n", escape_text(&c.message));
             for f in c.findings.iter().take(MAX_FINDINGS) {
                 let _ = writeln!(out, "{}", finding_line(f));
             }
@@ -145,7 +210,7 @@ pub fn render(report: &Report, view: &View) -> anyhow::Result<String> {
                 out.push('\n');
             }
             if let Some(fix) = &c.fix {
-                let _ = write!(out, "**Fix:** {}", escape_html(&fix.hint));
+                let _ = write!(out, "**Fix:** {}", escape_text(&fix.hint));
                 if let Some(k) = &fix.scaffold {
                     let _ = write!(out, " — run {}", code(&format!("readyctl scaffold {k}")));
                 }
@@ -173,7 +238,7 @@ fn level_line(level: &crate::model::LevelStatus) -> String {
             let ids: Vec<String> = level.missing.iter().map(|i| code(i)).collect();
             format!(
                 "**Level:** {reached} · **{}** needs: {}",
-                escape_html(next),
+                escape_text(next),
                 ids.join(", ")
             )
         }
@@ -189,9 +254,9 @@ fn waivers_section(out: &mut String, report: &Report) {
     out.push_str("\n### Waivers\n\n");
     for (c, w) in waived.iter().take(MAX_FINDINGS) {
         let mut line = format!("{} {}", finding_line(&w.finding), code(&c.id));
-        let _ = write!(line, " — {}", escape_html(&w.reason));
+        let _ = write!(line, " — {}", escape_text(&w.reason));
         if let Some(o) = &w.owner {
-            let _ = write!(line, " ({}", escape_html(o));
+            let _ = write!(line, " ({}", escape_text(o));
             if let Some(e) = &w.expires {
                 let _ = write!(line, ", until {e}");
             }
@@ -213,7 +278,7 @@ fn waivers_section(out: &mut String, report: &Report) {
             w.expires.as_deref().unwrap_or("?"),
             code(&w.waiver),
             code(&w.check),
-            escape_html(w.owner.as_deref().unwrap_or("?"))
+            escape_text(w.owner.as_deref().unwrap_or("?"))
         );
     }
     for w in &report.waivers.stale {

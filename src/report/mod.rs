@@ -8,6 +8,7 @@ pub mod junit;
 pub mod markdown;
 pub mod sarif;
 pub mod services;
+pub mod target;
 
 use crate::engine::CheckMeta;
 use crate::model::Report;
@@ -31,6 +32,12 @@ pub struct View<'a> {
     pub metas: &'a [&'a CheckMeta],
     /// Colour escapes in human output.
     pub color: bool,
+    /// Where a result without a location of its own is anchored (SARIF,
+    /// GitLab), relative to the repository root; see
+    /// [`crate::location::repository_anchor`].
+    pub anchor: Option<&'a str>,
+    /// Human format: every finding, not the first few of each check.
+    pub verbose: bool,
 }
 
 impl View<'_> {

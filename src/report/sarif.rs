@@ -19,32 +19,6 @@ pub const SARIF_SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.jso
 /// The key of our entry in `partialFingerprints`.
 pub const FINGERPRINT_KEY: &str = "readyctl/v1";
 
-/// Files a repository-level result is anchored at, first existing wins: the
-/// configuration, then the readiness checklist.
-const ANCHORS: &[&str] = &[
-    "readyctl.yaml",
-    "readyctl.yml",
-    ".readyctl.yaml",
-    crate::config::DEFAULT_CHECKLIST,
-];
-
-/// The file a result without a location of its own is anchored at.
-///
-/// GitHub code scanning rejects a whole upload when one result has no
-/// location, so a check that failed for the repository as a whole (no
-/// runbook at all) points at the repository's readyctl configuration or its
-/// readiness checklist, line 1 — the files that say what "ready" means. When
-/// neither exists, the checklist's default path is used: it is where
-/// `readyctl init` writes it.
-pub fn repository_anchor(root: &str) -> &'static str {
-    let root = std::path::Path::new(root);
-    ANCHORS
-        .iter()
-        .find(|name| root.join(name).is_file())
-        .copied()
-        .unwrap_or(crate::config::DEFAULT_CHECKLIST)
-}
-
 /// SARIF `level` for a severity.
 pub fn level(severity: Severity) -> &'static str {
     match severity {
@@ -116,11 +90,14 @@ fn rule(c: &CheckResult, view: &View) -> Value {
     };
     let mut rule = json!({
         "id": c.id,
-        "name": c.id,
+        "name": rule_name(title),
         "shortDescription": {"text": title},
         "defaultConfiguration": {"level": level(default_sev)},
-        "properties": {"tags": [c.area.clone(), "deployment-readiness"]},
+        "properties": {"tags": tags(&c.area)},
     });
+    if let Some(score) = security_severity(&c.id, &c.area, default_sev) {
+        rule["properties"]["security-severity"] = json!(score);
+    }
     if let Some(m) = meta {
         let what = if m.explain.what.is_empty() {
             m.title.clone()
@@ -136,9 +113,62 @@ fn rule(c: &CheckResult, view: &View) -> Value {
             md.push('\n');
         }
         rule["fullDescription"] = json!({"text": what});
+        if let Some(uri) = crate::docs::help_uri(m) {
+            rule["helpUri"] = json!(uri);
+        }
         rule["help"] = json!({"text": md, "markdown": md});
     }
     rule
+}
+
+/// A rule's `name`: its title in PascalCase (SARIF §3.49.7: an identifier a
+/// person understands, different from the opaque `id`).
+pub fn rule_name(title: &str) -> String {
+    title
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut cs = w.chars();
+            match cs.next() {
+                Some(f) => f.to_uppercase().chain(cs).collect::<String>(),
+                None => String::new(),
+            }
+        })
+        .collect()
+}
+
+/// Areas whose failures are security problems: their rules carry the
+/// `security` tag and a `security-severity`, so that GitHub code scanning
+/// ranks them Critical/High/Medium like other security alerts.
+const SECURITY_AREAS: &[&str] = &["secrets"];
+
+/// A rule's tags: its area, `deployment-readiness`, and `security` for
+/// [`SECURITY_AREAS`].
+pub fn tags(area: &str) -> Vec<&str> {
+    let mut tags = vec![area, "deployment-readiness"];
+    if SECURITY_AREAS.contains(&area) {
+        tags.push("security");
+    }
+    tags
+}
+
+/// GitHub's `security-severity` (a CVSS-like score: over 9.0 Critical,
+/// 7.0–8.9 High, 4.0–6.9 Medium, below Low) of a security rule.
+pub fn security_severity(id: &str, area: &str, severity: Severity) -> Option<&'static str> {
+    if !SECURITY_AREAS.contains(&area) {
+        return None;
+    }
+    Some(match id {
+        // A committed credential can be used by anyone who can read the repository.
+        "secrets.none-committed" => "9.5",
+        // A committed .env, key or state file very likely holds credentials.
+        "secrets.sensitive-files" => "8.0",
+        _ => match severity {
+            Severity::Error => "7.5",
+            Severity::Warning => "5.0",
+            Severity::Info => "2.0",
+        },
+    })
 }
 
 fn anchor_location(anchor: &str) -> Value {
@@ -153,13 +183,16 @@ fn location(f: &Finding) -> Option<Value> {
     let mut physical = json!({
         "artifactLocation": {"uri": path_to_uri(path), "uriBaseId": "%SRCROOT%"},
     });
-    if let Some(line) = f.line.filter(|l| *l >= 1) {
-        let mut region = json!({"startLine": line});
-        if let Some(col) = f.column.filter(|c| *c >= 1) {
-            region["startColumn"] = json!(col);
-        }
-        physical["region"] = region;
+    // A finding about a whole file (a committed `.env`) points at its first
+    // line: code scanning shows every alert on a line.
+    let line = f.line.filter(|l| *l >= 1).unwrap_or(1);
+    let mut region = json!({"startLine": line});
+    if let Some(col) = f.column.filter(|c| *c >= 1)
+        && f.line.is_some()
+    {
+        region["startColumn"] = json!(col);
     }
+    physical["region"] = region;
     Some(json!({"physicalLocation": physical}))
 }
 
@@ -197,13 +230,10 @@ pub fn render(report: &Report, view: &View) -> anyhow::Result<String> {
         }
     }
 
-    let anchor = repository_anchor(&report.root);
+    let anchor = view.anchor;
     let mut prints = Fingerprints::default();
     let mut results = Vec::new();
     for c in &report.checks {
-        if !matches!(c.status, Status::Fail | Status::Error) {
-            continue;
-        }
         let base = |text: String, fingerprint: String| {
             json!({
                 "ruleId": c.id,
@@ -214,21 +244,16 @@ pub fn render(report: &Report, view: &View) -> anyhow::Result<String> {
                 "properties": {"status": c.status.as_str(), "severity": c.severity.as_str()},
             })
         };
-        if c.findings.is_empty() {
-            let mut r = base(check_text(c), prints.next(c, None));
-            r["locations"] = json!([anchor_location(anchor)]);
+        let anchored = |r: &mut Value| {
+            if let Some(a) = anchor {
+                r["locations"] = json!([anchor_location(a)]);
+            }
             r["properties"]["scope"] = json!("repository");
-            results.push(r);
-            continue;
-        }
-        for f in &c.findings {
-            let mut r = base(finding_text(f), prints.next(c, Some(f)));
+        };
+        let with_finding = |r: &mut Value, f: &Finding| {
             match location(f) {
                 Some(loc) => r["locations"] = json!([loc]),
-                None => {
-                    r["locations"] = json!([anchor_location(anchor)]);
-                    r["properties"]["scope"] = json!("repository");
-                }
+                None => anchored(r),
             }
             if let Some(sub) = &f.rule {
                 r["properties"]["rule"] = json!(sub);
@@ -236,6 +261,27 @@ pub fn render(report: &Report, view: &View) -> anyhow::Result<String> {
             if let Some(commit) = &f.commit {
                 r["properties"]["commit"] = json!(commit);
             }
+        };
+        if matches!(c.status, Status::Fail | Status::Error) {
+            if c.findings.is_empty() {
+                let mut r = base(check_text(c), prints.next(c, None));
+                anchored(&mut r);
+                results.push(r);
+            }
+            for f in &c.findings {
+                let mut r = base(finding_text(f), prints.next(c, Some(f)));
+                with_finding(&mut r, f);
+                results.push(r);
+            }
+        }
+        // Accepted findings stay visible, as suppressed results: code
+        // scanning closes their alerts as dismissed instead of fixed.
+        for s in &c.suppressed {
+            let f = &s.finding;
+            let mut r = base(finding_text(f), prints.next(c, Some(f)));
+            r["level"] = json!(level(c.severity));
+            with_finding(&mut r, f);
+            r["suppressions"] = json!([{"kind": s.kind, "justification": s.justification}]);
             results.push(r);
         }
     }
@@ -263,7 +309,9 @@ pub fn render(report: &Report, view: &View) -> anyhow::Result<String> {
             match location(f) {
                 Some(loc) => r["locations"] = json!([loc]),
                 None => {
-                    r["locations"] = json!([anchor_location(anchor)]);
+                    if let Some(a) = anchor {
+                        r["locations"] = json!([anchor_location(a)]);
+                    }
                     r["properties"]["scope"] = json!("repository");
                 }
             }
@@ -285,6 +333,7 @@ pub fn render(report: &Report, view: &View) -> anyhow::Result<String> {
         "runs": [{
             "tool": {"driver": {
                 "name": "readyctl",
+                "informationUri": env!("CARGO_PKG_REPOSITORY"),
                 "version": report.version,
                 "semanticVersion": report.version,
                 "rules": rules,

@@ -279,7 +279,7 @@ fn markdown(report: &Report, view: &View) -> anyhow::Result<String> {
         let heading = match service {
             Some(svc) => format!(
                 "### Service {} ({}): {}",
-                super::markdown::escape_html(&svc.name),
+                super::markdown::escape_text(&svc.name),
                 super::markdown::code(&svc.path),
                 if svc.ready {
                     "✅ ready"

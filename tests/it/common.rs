@@ -106,6 +106,9 @@ pub struct Run {
 pub fn bin() -> Command {
     let mut c = Command::cargo_bin("readyctl").expect("binary built");
     c.env_remove("NO_COLOR")
+        .env_remove("FORCE_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("CLICOLOR")
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .env("GIT_CONFIG_NOSYSTEM", "1");
     c

@@ -265,7 +265,9 @@ fn attrs(e: &quick_xml::events::BytesStart) -> Vec<(String, String)> {
             let a = a.unwrap();
             (
                 String::from_utf8(a.key.as_ref().to_vec()).unwrap(),
-                a.unescape_value().unwrap().into_owned(),
+                a.normalized_value(quick_xml::XmlVersion::Explicit1_0)
+                    .unwrap()
+                    .into_owned(),
             )
         })
         .collect()

@@ -7,6 +7,7 @@ mod common;
 mod core;
 mod custom;
 mod diff;
+mod dist;
 mod docs;
 mod fleet;
 mod formats;

@@ -256,14 +256,13 @@ impl Check for NoneCommitted {
             Ok(b) => b.unwrap_or_default(),
             Err(e) => return Outcome::error(e),
         };
-        let total = found.secrets.len();
-        let findings: Vec<Finding> = found
+        let (accepted, open): (Vec<&Secret>, Vec<&Secret>) = found
             .secrets
             .iter()
-            .filter(|s| !base.accepts(&s.rule, &s.fingerprint))
-            .map(Secret::finding)
-            .collect();
-        let accepted = total - findings.len();
+            .partition(|s| base.accepts(&s.rule, &s.fingerprint));
+        let findings: Vec<Finding> = open.into_iter().map(Secret::finding).collect();
+        let suppressed = baselined(&accepted, baseline::rel_path(ctx.config));
+        let accepted = accepted.len();
         let scope = match found.history {
             Some((c, b)) => format!(
                 "{} file{} and {c} commit{} ({b} blobs)",
@@ -284,7 +283,22 @@ impl Check for NoneCommitted {
             format!("no secret in {scope}{note}"),
             format!("{n} secret{} committed in {scope}{note}", plural(n)),
         )
+        .with_suppressed(suppressed)
     }
+}
+
+/// Secrets the baseline accepts, kept in the report as suppressed findings
+/// (SARIF `suppressions` of kind `external`), so code scanning shows them
+/// as dismissed instead of forgetting them.
+fn baselined(accepted: &[&Secret], baseline_file: &str) -> Vec<crate::model::Suppressed> {
+    accepted
+        .iter()
+        .map(|s| crate::model::Suppressed {
+            finding: s.finding(),
+            kind: "external".to_string(),
+            justification: format!("accepted in {baseline_file}"),
+        })
+        .collect()
 }
 
 fn plural(n: usize) -> &'static str {
