@@ -930,7 +930,9 @@ fn bitnami_postgresql_dependency_standalone_replication_and_backups() {
     assert_eq!(st, "fail", "{f:?}");
     assert_eq!(locs, vec![("charts/orders/values.yaml".to_string(), 6)]);
     assert!(
-        f[0].contains("architecture replication adds 2 read replicas that the chart never promotes"),
+        f[0].contains(
+            "architecture replication adds 2 read replicas that the chart never promotes"
+        ),
         "{f:?}"
     );
 
@@ -941,18 +943,27 @@ fn bitnami_postgresql_dependency_standalone_replication_and_backups() {
     );
     let (st, msg, _, f) = backups(&repo);
     assert_eq!(st, "pass", "{msg} {f:?}");
-    assert!(msg.contains("pg_dumpall CronJob (backup.cronjob.schedule 15 2 * * *"), "{msg}");
+    assert!(
+        msg.contains("pg_dumpall CronJob (backup.cronjob.schedule 15 2 * * *"),
+        "{msg}"
+    );
 
     // A disabled dependency deploys nothing.
     repo.write(
         "charts/orders/values.yaml",
-        PG_VALUES.replace("  enabled: true\n  architecture", "  enabled: false\n  architecture"),
+        PG_VALUES.replace(
+            "  enabled: true\n  architecture",
+            "  enabled: false\n  architecture",
+        ),
     );
     let (st, _, _, _) = ha(&repo);
     assert_eq!(st, "skip");
 
     // The same key without the dependency is the application's own setting.
-    repo.write("charts/orders/Chart.yaml", "apiVersion: v2\nname: orders\nversion: 0.3.0\n");
+    repo.write(
+        "charts/orders/Chart.yaml",
+        "apiVersion: v2\nname: orders\nversion: 0.3.0\n",
+    );
     repo.write("charts/orders/values.yaml", PG_VALUES);
     let (st, _, _, _) = ha(&repo);
     assert_eq!(st, "skip");
@@ -1009,7 +1020,10 @@ spec:
     let (st, _, locs, f) = ha(&repo);
     assert_eq!(st, "fail", "{f:?}");
     assert_eq!(locs, vec![("apps/mysql.yaml".to_string(), 16)]);
-    assert!(f[0].contains("adds 2 read replicas that the chart never promotes"), "{f:?}");
+    assert!(
+        f[0].contains("adds 2 read replicas that the chart never promotes"),
+        "{f:?}"
+    );
     let (st, _, locs, f) = backups(&repo);
     assert_eq!(st, "fail");
     assert_eq!(locs, vec![("apps/mysql.yaml".to_string(), 21)]);
@@ -1096,8 +1110,14 @@ fn opstree_redis_sentinel_and_replication() {
         ],
         "{f:?}"
     );
-    assert!(f[0].contains("1 sentinel (1 × RedisSentinel sessions-sentinel)"), "{f:?}");
-    assert!(f[1].contains("quorum 2 is more than the 1 sentinels"), "{f:?}");
+    assert!(
+        f[0].contains("1 sentinel (1 × RedisSentinel sessions-sentinel)"),
+        "{f:?}"
+    );
+    assert!(
+        f[1].contains("quorum 2 is more than the 1 sentinels"),
+        "{f:?}"
+    );
 
     // The write guard comes from the ConfigMap the RedisReplication names.
     repo.write(
@@ -1118,7 +1138,10 @@ fn opstree_redis_sentinel_and_replication() {
     let (st, _, locs, f) = ha(&repo);
     assert_eq!(st, "fail");
     assert_eq!(locs, vec![("k8s/redis.yaml".to_string(), 13)]);
-    assert!(f[0].contains("3 Redis pods and no RedisSentinel watches them"), "{f:?}");
+    assert!(
+        f[0].contains("3 Redis pods and no RedisSentinel watches them"),
+        "{f:?}"
+    );
 }
 
 #[test]
@@ -1140,4 +1163,69 @@ fn opstree_redis_cluster_needs_a_follower_per_leader() {
         f[0],
         "RedisCluster feed: 3 leaders and 0 followers: a leader without a follower has nothing to promote"
     );
+}
+
+#[test]
+fn velero_covers_a_released_postgresql_chart_by_its_destination_namespace() {
+    let repo = Repo::plain();
+    let app = |ns: &str| {
+        format!(
+            r#"apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: orders-db
+  namespace: argocd
+spec:
+  project: default
+  source:
+    repoURL: registry-1.docker.io/bitnamicharts
+    chart: postgresql
+    targetRevision: 16.2.1
+    helm:
+      valuesObject:
+        architecture: standalone
+        primary:
+          persistence:
+            size: 50Gi
+  destination:
+    server: https://kubernetes.default.svc
+    namespace: {ns}
+"#
+        )
+    };
+    repo.write("argocd/orders-db.yaml", app("orders"));
+    repo.write(
+        "velero/schedule.yaml",
+        "apiVersion: velero.io/v1\nkind: Schedule\nmetadata:\n  name: orders-nightly\n  namespace: velero\nspec:\n  schedule: \"0 1 * * *\"\n  template:\n    includedNamespaces:\n      - orders\n    ttl: 336h0m0s\n",
+    );
+    let (st, _, locs, f) = ha(&repo);
+    assert_eq!(st, "fail");
+    assert_eq!(
+        locs,
+        vec![("argocd/orders-db.yaml".to_string(), 14)],
+        "{f:?}"
+    );
+    assert!(
+        f[0].starts_with(
+            "Bitnami postgresql chart values Application orders-db: architecture standalone"
+        ),
+        "{f:?}"
+    );
+    let (st, msg, _, f) = backups(&repo);
+    assert_eq!(st, "pass", "{msg} {f:?}");
+    assert!(
+        msg.contains("Velero schedule orders-nightly (kept 14 days)"),
+        "{msg}"
+    );
+
+    // Another namespace: the schedule does not cover it.
+    repo.write("argocd/orders-db.yaml", app("billing"));
+    let (st, _, locs, f) = backups(&repo);
+    assert_eq!(st, "fail");
+    assert_eq!(
+        locs,
+        vec![("argocd/orders-db.yaml".to_string(), 14)],
+        "{f:?}"
+    );
+    assert!(f[0].contains("backup.enabled is not true"), "{f:?}");
 }

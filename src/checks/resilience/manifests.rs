@@ -1,7 +1,10 @@
 //! Datastores in manifests: Compose files, Kubernetes resources (plain
 //! StatefulSets of known datastore images, CloudNativePG and Zalando
-//! Postgres clusters, Spotahome `RedisFailover`s, Velero `Schedule`s), the
-//! Bitnami Redis chart's values, and `redis.conf` / `sentinel.conf` files.
+//! Postgres clusters, Spotahome `RedisFailover`s, the OpsTree Redis
+//! operator's `RedisSentinel`/`RedisReplication`/`RedisCluster`, Velero
+//! `Schedule`s), the Bitnami Redis chart's values (and, through the same
+//! path, the PostgreSQL/MySQL charts' in [`super::sql_charts`]), and
+//! `redis.conf` / `sentinel.conf` files.
 //! YAML goes through the YAML tree; Redis configuration through
 //! [`super::redis_conf`].
 
@@ -123,6 +126,7 @@ struct Proc {
 type ConfLookup<'a> = &'a dyn Fn(&str) -> Option<(String, String, u32)>;
 
 /// A Velero `Schedule`: where, its name, included and excluded namespaces, ttl in days.
+#[derive(Clone)]
 struct VeleroSchedule {
     at: Loc,
     name: String,
@@ -438,13 +442,31 @@ pub fn collect(index: &Index, inv: &mut Inventory) {
         }
     }
     compose_groups(compose_files, inv);
-    kubernetes(&docs, inv);
+    let velero = kubernetes(&docs, inv);
     for (f, ds) in &docs {
         if is_values(f) {
             let deps = chart_dependencies(index, f);
             for d in ds {
                 helm_values(f, d, &deps, inv);
             }
+        }
+    }
+    // Velero schedules cover the PostgreSQL/MySQL charts' volumes too; the
+    // namespace of a chart's values is decided at install time, so only a
+    // schedule of every namespace covers those.
+    let every: Vec<VeleroSchedule> = velero
+        .iter()
+        .filter(|s| s.include.is_empty() || s.include.iter().any(|n| n == "*"))
+        .cloned()
+        .collect();
+    for d in &mut inv.datastores {
+        if d.platform.starts_with("Helm (Bitnami ") && d.engine != "redis" {
+            let schedules = if d.namespace.is_some() {
+                &velero
+            } else {
+                &every
+            };
+            cover_velero(d, schedules);
         }
     }
     conf_files(index, inv, &consumed);
@@ -833,7 +855,8 @@ fn cnpg_days(v: &str) -> Option<f64> {
     })
 }
 
-fn kubernetes(docs: &[(&FileEntry, Vec<SNode>)], inv: &mut Inventory) {
+/// Kubernetes resources; returns the Velero schedules found.
+fn kubernetes(docs: &[(&FileEntry, Vec<SNode>)], inv: &mut Inventory) -> Vec<VeleroSchedule> {
     // ConfigMaps by name, for configuration files mounted into Redis pods.
     let mut config_maps: HashMap<String, (&FileEntry, &SNode)> = HashMap::new();
     let mut scheduled: Vec<(String, Loc, Option<String>)> = Vec::new();
@@ -936,6 +959,7 @@ fn kubernetes(docs: &[(&FileEntry, Vec<SNode>)], inv: &mut Inventory) {
             }
         }
     }
+    velero
 }
 
 /// Velero schedules that back up the datastore's namespace.
@@ -1710,6 +1734,20 @@ fn released_chart(f: &FileEntry, v: &Node, kind: &str, name: &str, inv: &mut Inv
         return;
     }
     let shown = format!("{kind} {name}");
+    let before = inv.datastores.len();
+    // Where the release is installed: Argo CD's destination, Flux's target.
+    let ns = s(v, &["spec", "destination", "namespace"])
+        .or_else(|| s(v, &["spec", "targetNamespace"]))
+        .or_else(|| s(v, &["metadata", "namespace"]).filter(|_| kind == "HelmRelease"));
+    released_values(f, v, &chart, shown, inv);
+    for d in &mut inv.datastores[before..] {
+        d.namespace = ns.clone();
+    }
+}
+
+/// The values node (or YAML string) of a released chart, read as values of `chart`.
+fn released_values(f: &FileEntry, v: &Node, chart: &str, shown: String, inv: &mut Inventory) {
+    let chart = chart.to_string();
     let node = v
         .path(&["spec", "source", "helm", "valuesObject"])
         .or_else(|| v.path(&["spec", "values"]));

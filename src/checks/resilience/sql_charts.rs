@@ -97,8 +97,13 @@ pub fn values(
             );
             Ha::None {
                 problem: format!(
-                    "{name}: architecture replication adds {n} read replica{} that the chart never promotes: a lost primary stays down (use bitnami/postgresql-ha or an operator)",
-                    if n == 1 { "" } else { "s" }
+                    "{name}: architecture replication adds {n} read replica{} that the chart never promotes: a lost primary stays down (use {})",
+                    if n == 1 { "" } else { "s" },
+                    if chart == "mysql" {
+                        "an operator with failover or a managed service"
+                    } else {
+                        "bitnami/postgresql-ha or an operator"
+                    }
                 ),
                 at: aat,
             }
