@@ -948,6 +948,19 @@ fn bitnami_postgresql_dependency_standalone_replication_and_backups() {
         "{msg}"
     );
 
+    // Dumps to the job pod's emptyDir are gone with it.
+    repo.write(
+        "charts/orders/values.yaml",
+        format!("{replication}  backup:\n    enabled: true\n    cronjob:\n      storage:\n        enabled: false\n"),
+    );
+    let (st, _, locs, f) = backups(&repo);
+    assert_eq!(st, "fail");
+    assert_eq!(locs, vec![("charts/orders/values.yaml".to_string(), 20)]);
+    assert!(
+        f[0].contains("backup.cronjob.storage.enabled is false"),
+        "{f:?}"
+    );
+
     // A disabled dependency deploys nothing.
     repo.write(
         "charts/orders/values.yaml",
@@ -1141,6 +1154,19 @@ fn opstree_redis_sentinel_and_replication() {
     assert!(
         f[0].contains("3 Redis pods and no RedisSentinel watches them"),
         "{f:?}"
+    );
+
+    // A standalone Redis resource after another document.
+    repo.write(
+        "k8s/redis.yaml",
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: cache\n---\napiVersion: redis.redis.opstreelabs.in/v1beta2\nkind: Redis\nmetadata:\n  name: tokens\nspec:\n  kubernetesConfig:\n    image: quay.io/opstree/redis:v7.0.15\n",
+    );
+    let (st, _, locs, f) = ha(&repo);
+    assert_eq!(st, "fail");
+    assert_eq!(locs, vec![("k8s/redis.yaml".to_string(), 7)]);
+    assert_eq!(
+        f[0],
+        "Redis tokens: one Redis server with no replica and no Sentinel: nothing fails over"
     );
 }
 

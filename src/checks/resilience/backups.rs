@@ -36,7 +36,8 @@ at least `resilience.min_backup_days` (default 7) days:
   `retentionPolicy`), Zalando `enableLogicalBackup`;
 - the Bitnami `postgresql` chart's `backup.enabled` (a `pg_dumpall`
   CronJob on `backup.cronjob.schedule`, default `@daily`, writing to a
-  volume in the cluster, kept until deleted); the `mysql` and
+  volume in the cluster, kept until deleted; `backup.cronjob.storage.enabled:
+  false` writes them to an emptyDir, which is none); the `mysql` and
   `postgresql-ha` charts take no backups. `primary.persistence` keeps the
   data on a volume, which is not a backup: a dropped table is gone from it
   too, so it does not count for these charts;

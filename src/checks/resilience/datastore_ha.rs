@@ -34,7 +34,7 @@ node or zone without a person. The inventory is read from:
   `downAfterMilliseconds`, default 30000) with the `RedisReplication` it
   watches (`redisReplicationName`; `clusterSize` servers, settings from the
   `redisConfig.additionalRedisConfig` ConfigMap), a `RedisReplication` no
-  sentinel watches (no failover) and `RedisCluster` (at least 3 leaders,
+  sentinel watches and a standalone `Redis` (no failover), `RedisCluster` (at least 3 leaders,
   `redisFollower.replicas` ≥ `redisLeader.replicas`), and Redis
   configuration in mounted ConfigMaps (CloudNativePG backups: `spec.backup`
   or the Barman Cloud plugin).

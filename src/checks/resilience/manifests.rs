@@ -945,6 +945,17 @@ fn kubernetes(docs: &[(&FileEntry, Vec<SNode>)], inv: &mut Inventory) -> Vec<Vel
                     opstree_sentinel(f, v, &name, at, &replications, &config_maps)
                 }
                 ("RedisCluster", OPSTREE) => Some(opstree_cluster(f, v, &name, at, &config_maps)),
+                // A standalone `Redis`: one server, nothing fails over.
+                ("Redis", OPSTREE) => {
+                    let mut p = opstree_servers(f, v, &format!("Redis {name}"), &at, &config_maps);
+                    (p.count, p.replica) = (1, false);
+                    redis_group(
+                        format!("Redis {name}"),
+                        "OpsTree Redis Operator",
+                        at,
+                        vec![p],
+                    )
+                }
                 ("Application", "argoproj.io") | ("HelmRelease", "helm.toolkit.fluxcd.io") => {
                     released_chart(f, v, &kind, &name, inv);
                     None
@@ -1380,6 +1391,7 @@ fn opstree_servers(
     f: &FileEntry,
     v: &Node,
     name: &str,
+    kind_at: &Loc,
     config_maps: &HashMap<String, (&FileEntry, &SNode)>,
 ) -> Proc {
     let (count, at) = match v.path(&["spec"]).and_then(|x| x.value.entry("clusterSize")) {
@@ -1387,7 +1399,7 @@ fn opstree_servers(
             x.value.scalar().and_then(|n| n.parse().ok()).unwrap_or(1),
             Loc::new(&f.path, line(k)),
         ),
-        None => (1, Loc::new(&f.path, 1)),
+        None => (1, kind_at.clone()),
     };
     Proc {
         name: name.to_string(),
@@ -1423,7 +1435,7 @@ fn opstree_sentinel(
         let (k, x) = parent?.value.entry(key)?;
         Some((x.value.scalar()?, Loc::new(&f.path, line(k))))
     };
-    let mut sentinel = opstree_servers(f, v, &format!("RedisSentinel {name}"), config_maps);
+    let mut sentinel = opstree_servers(f, v, &format!("RedisSentinel {name}"), &at, config_maps);
     sentinel.sentinel = true;
     sentinel.replica = false;
     sentinel.data_volume = None;
@@ -1445,10 +1457,15 @@ fn opstree_sentinel(
     let target = conf.and_then(|c| s(&c.value, &["redisReplicationName"]));
     let servers = target.as_ref().and_then(|r| replications.get(r));
     if let (Some(r), Some((rf, rd))) = (&target, servers) {
+        let kind_at = Loc::new(
+            &rf.path,
+            rd.value.entry("kind").map(|(k, _)| line(k)).unwrap_or(1),
+        );
         procs.push(opstree_servers(
             rf,
             &rd.value,
             &format!("RedisReplication {r}"),
+            &kind_at,
             config_maps,
         ));
     }
@@ -1475,7 +1492,7 @@ fn opstree_replication(
     at: Loc,
     config_maps: &HashMap<String, (&FileEntry, &SNode)>,
 ) -> Option<Datastore> {
-    let p = opstree_servers(f, v, &format!("RedisReplication {name}"), config_maps);
+    let p = opstree_servers(f, v, &format!("RedisReplication {name}"), &at, config_maps);
     let pods = p.count;
     let mut d = redis_group(
         format!("RedisReplication {name}"),
@@ -1503,7 +1520,7 @@ fn opstree_cluster(
     at: Loc,
     config_maps: &HashMap<String, (&FileEntry, &SNode)>,
 ) -> Datastore {
-    let p = opstree_servers(f, v, &format!("RedisCluster {name}"), config_maps);
+    let p = opstree_servers(f, v, &format!("RedisCluster {name}"), &at, config_maps);
     let leaders = num(v, &["spec", "redisLeader", "replicas"]).unwrap_or(u64::from(p.count));
     let (followers, fat) = match v
         .path(&["spec", "redisFollower"])

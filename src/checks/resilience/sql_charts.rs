@@ -135,21 +135,31 @@ pub fn values(
     if chart == "postgresql" {
         // Newer charts: a CronJob running pg_dumpall to a volume of its own.
         let on = s(v, &["backup", "enabled"]).as_deref() == Some("true");
+        // Without `cronjob.storage` the dumps go to the job pod's emptyDir.
+        let kept = s(v, &["backup", "cronjob", "storage", "enabled"]).as_deref() != Some("false");
         let schedule = s(v, &["backup", "cronjob", "schedule"]).unwrap_or_else(|| "@daily".into());
-        let bat = line_of(&["backup", "enabled"]).unwrap_or(at.clone());
+        let mut bat = line_of(&["backup", "enabled"]).unwrap_or(at.clone());
         if on {
             d.fact("backup.cronjob.schedule", schedule.clone(), &bat);
         }
+        let problem = if on && !kept {
+            bat = line_of(&["backup", "cronjob", "storage", "enabled"]).unwrap_or(bat);
+            format!(
+                "{name}: backup.cronjob.storage.enabled is false: the dumps are written to the job pod's emptyDir and deleted with it"
+            )
+        } else {
+            format!(
+                "{name}: backup.enabled is not true; primary.persistence {volume} (a dropped table is gone from it too)"
+            )
+        };
         d.backups.push(Backup {
             what: format!(
                 "pg_dumpall CronJob (backup.cronjob.schedule {schedule}; dumps on a volume in the cluster, kept until deleted)"
             ),
-            enabled: on,
+            enabled: on && kept,
             days: None,
             unknown: false,
-            problem: format!(
-                "{name}: backup.enabled is not true; primary.persistence {volume} (a dropped table is gone from it too)"
-            ),
+            problem,
             at: bat,
             persistence: false,
         });
