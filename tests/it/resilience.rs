@@ -880,3 +880,378 @@ spec:
         "Redis chart in Application cache: down-after-milliseconds 30000 alone exceeds the 10 s failover target (resilience.failover_target)"
     );
 }
+
+/// An application chart that depends on bitnami/postgresql.
+const PG_CHART: &str = "apiVersion: v2\nname: orders\nversion: 0.3.0\ndependencies:\n  - name: postgresql\n    version: 16.2.1\n    repository: oci://registry-1.docker.io/bitnamicharts\n    condition: postgresql.enabled\n";
+
+const PG_VALUES: &str = r#"image:
+  repository: ghcr.io/acme/orders
+  tag: 1.4.2
+postgresql:
+  enabled: true
+  architecture: standalone
+  auth:
+    database: orders
+    existingSecret: orders-db
+  primary:
+    persistence:
+      enabled: true
+      size: 20Gi
+"#;
+
+#[test]
+fn bitnami_postgresql_dependency_standalone_replication_and_backups() {
+    let repo = Repo::plain();
+    repo.write("charts/orders/Chart.yaml", PG_CHART);
+    repo.write("charts/orders/values.yaml", PG_VALUES);
+    let (st, _, locs, f) = ha(&repo);
+    assert_eq!(st, "fail", "{f:?}");
+    assert_eq!(locs, vec![("charts/orders/values.yaml".to_string(), 6)]);
+    assert_eq!(
+        f[0],
+        "Bitnami postgresql chart values charts/orders/values.yaml (postgresql): architecture standalone: one PostgreSQL primary and nothing to fail over to"
+    );
+    // Persistence is not a backup.
+    let (st, _, locs, f) = backups(&repo);
+    assert_eq!(st, "fail", "{f:?}");
+    assert_eq!(locs, vec![("charts/orders/values.yaml".to_string(), 4)]);
+    assert!(
+        f[0].ends_with("backup.enabled is not true; primary.persistence keeps the data on a volume, which is not a backup (a dropped table is gone from it too)"),
+        "{f:?}"
+    );
+
+    // Read replicas: the chart promotes none of them.
+    let replication = PG_VALUES.replace(
+        "  architecture: standalone\n",
+        "  architecture: replication\n  readReplicas:\n    replicaCount: 2\n",
+    );
+    repo.write("charts/orders/values.yaml", &replication);
+    let (st, _, locs, f) = ha(&repo);
+    assert_eq!(st, "fail", "{f:?}");
+    assert_eq!(locs, vec![("charts/orders/values.yaml".to_string(), 6)]);
+    assert!(
+        f[0].contains(
+            "architecture replication adds 2 read replicas that the chart never promotes"
+        ),
+        "{f:?}"
+    );
+
+    // The chart's backup CronJob.
+    repo.write(
+        "charts/orders/values.yaml",
+        format!("{replication}  backup:\n    enabled: true\n    cronjob:\n      schedule: \"15 2 * * *\"\n"),
+    );
+    let (st, msg, _, f) = backups(&repo);
+    assert_eq!(st, "pass", "{msg} {f:?}");
+    assert!(
+        msg.contains("pg_dumpall CronJob (backup.cronjob.schedule 15 2 * * *"),
+        "{msg}"
+    );
+
+    // Dumps to the job pod's emptyDir are gone with it.
+    repo.write(
+        "charts/orders/values.yaml",
+        format!("{replication}  backup:\n    enabled: true\n    cronjob:\n      storage:\n        enabled: false\n"),
+    );
+    let (st, _, locs, f) = backups(&repo);
+    assert_eq!(st, "fail");
+    assert_eq!(locs, vec![("charts/orders/values.yaml".to_string(), 20)]);
+    assert!(
+        f[0].contains("backup.cronjob.storage.enabled is false"),
+        "{f:?}"
+    );
+
+    // A disabled dependency deploys nothing.
+    repo.write(
+        "charts/orders/values.yaml",
+        PG_VALUES.replace(
+            "  enabled: true\n  architecture",
+            "  enabled: false\n  architecture",
+        ),
+    );
+    let (st, _, _, _) = ha(&repo);
+    assert_eq!(st, "skip");
+
+    // The same key without the dependency is the application's own setting.
+    repo.write(
+        "charts/orders/Chart.yaml",
+        "apiVersion: v2\nname: orders\nversion: 0.3.0\n",
+    );
+    repo.write("charts/orders/values.yaml", PG_VALUES);
+    let (st, _, _, _) = ha(&repo);
+    assert_eq!(st, "skip");
+}
+
+#[test]
+fn bitnami_postgresql_ha_passes_and_mysql_replication_fails() {
+    let repo = Repo::plain();
+    repo.write(
+        "deploy/db/Chart.yaml",
+        "apiVersion: v2\nname: db\nversion: 1.0.0\ndependencies:\n  - name: postgresql-ha\n    version: 14.2.0\n    repository: oci://registry-1.docker.io/bitnamicharts\n    alias: pg\n",
+    );
+    repo.write(
+        "deploy/db/values.yaml",
+        "pg:\n  postgresql:\n    replicaCount: 3\n  pgpool:\n    replicaCount: 2\n",
+    );
+    let (st, msg, _, f) = ha(&repo);
+    assert_eq!(st, "pass", "{msg} {f:?}");
+    assert!(msg.contains("postgresql.replicaCount (repmgr)"), "{msg}");
+    repo.write(
+        "deploy/db/values.yaml",
+        "pg:\n  postgresql:\n    replicaCount: 1\n",
+    );
+    let (st, _, locs, _) = ha(&repo);
+    assert_eq!(st, "fail");
+    assert_eq!(locs, vec![("deploy/db/values.yaml".to_string(), 3)]);
+
+    let repo = Repo::plain();
+    repo.write(
+        "apps/mysql.yaml",
+        r#"apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: shop-db
+  namespace: shop
+spec:
+  interval: 10m
+  chart:
+    spec:
+      chart: mysql
+      version: 11.1.x
+      sourceRef:
+        kind: HelmRepository
+        name: bitnami
+  values:
+    architecture: replication
+    secondary:
+      replicaCount: 2
+    primary:
+      persistence:
+        enabled: true
+"#,
+    );
+    let (st, _, locs, f) = ha(&repo);
+    assert_eq!(st, "fail", "{f:?}");
+    assert_eq!(locs, vec![("apps/mysql.yaml".to_string(), 16)]);
+    assert!(
+        f[0].contains("adds 2 read replicas that the chart never promotes"),
+        "{f:?}"
+    );
+    let (st, _, locs, f) = backups(&repo);
+    assert_eq!(st, "fail");
+    assert_eq!(locs, vec![("apps/mysql.yaml".to_string(), 21)]);
+    assert!(
+        f[0].contains("the bitnami/mysql chart takes no backups; primary.persistence keeps the data on a volume, which is not a backup"),
+        "{f:?}"
+    );
+}
+
+/// An OpsTree RedisReplication watched by a RedisSentinel, configured by a ConfigMap.
+fn opstree(sentinels: u32) -> String {
+    format!(
+        r#"apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: redis-extra
+  namespace: cache
+data:
+  redis-additional.conf: |
+    appendonly yes
+    min-replicas-to-write 1
+    min-replicas-max-lag 10
+---
+apiVersion: redis.redis.opstreelabs.in/v1beta2
+kind: RedisReplication
+metadata:
+  name: sessions
+  namespace: cache
+spec:
+  clusterSize: 3
+  kubernetesConfig:
+    image: quay.io/opstree/redis:v7.0.15
+  redisConfig:
+    additionalRedisConfig: redis-extra
+  storage:
+    volumeClaimTemplate:
+      spec:
+        accessModes: ["ReadWriteOnce"]
+        resources:
+          requests:
+            storage: 2Gi
+---
+apiVersion: redis.redis.opstreelabs.in/v1beta2
+kind: RedisSentinel
+metadata:
+  name: sessions-sentinel
+  namespace: cache
+spec:
+  clusterSize: {sentinels}
+  kubernetesConfig:
+    image: quay.io/opstree/redis-sentinel:v7.0.15
+  redisSentinelConfig:
+    redisReplicationName: sessions
+    masterGroupName: mymaster
+    quorum: "2"
+    downAfterMilliseconds: "5000"
+    failoverTimeout: "30000"
+"#
+    )
+}
+
+#[test]
+fn opstree_redis_sentinel_and_replication() {
+    let repo = Repo::plain();
+    repo.write("k8s/redis.yaml", opstree(3));
+    let (st, msg, _, f) = ha(&repo);
+    assert_eq!(st, "pass", "{msg} {f:?}");
+    assert!(
+        msg.contains("RedisSentinel sessions-sentinel (Sentinel: 3 sentinels, down-after 5000 ms)"),
+        "{msg}"
+    );
+    let (st, msg, _, f) = backups(&repo);
+    assert_eq!(st, "pass", "{msg} {f:?}");
+
+    // One sentinel cannot elect a leader; quorum 2 can never be reached.
+    repo.write("k8s/redis.yaml", opstree(1));
+    let (st, _, locs, f) = ha(&repo);
+    assert_eq!(st, "fail");
+    assert_eq!(
+        locs,
+        vec![
+            ("k8s/redis.yaml".to_string(), 37),
+            ("k8s/redis.yaml".to_string(), 43)
+        ],
+        "{f:?}"
+    );
+    assert!(
+        f[0].contains("1 sentinel (1 × RedisSentinel sessions-sentinel)"),
+        "{f:?}"
+    );
+    assert!(
+        f[1].contains("quorum 2 is more than the 1 sentinels"),
+        "{f:?}"
+    );
+
+    // The write guard comes from the ConfigMap the RedisReplication names.
+    repo.write(
+        "k8s/redis.yaml",
+        opstree(3).replace("    min-replicas-to-write 1\n", ""),
+    );
+    let (st, _, _, f) = ha(&repo);
+    assert_eq!(st, "fail");
+    assert!(
+        f[0].starts_with("RedisReplication sessions: min-replicas-to-write 0"),
+        "{f:?}"
+    );
+
+    // Without a sentinel the replication has no failover.
+    let replication_only = opstree(3);
+    let replication_only = &replication_only[..replication_only.rfind("---").unwrap()];
+    repo.write("k8s/redis.yaml", replication_only);
+    let (st, _, locs, f) = ha(&repo);
+    assert_eq!(st, "fail");
+    assert_eq!(locs, vec![("k8s/redis.yaml".to_string(), 13)]);
+    assert!(
+        f[0].contains("3 Redis pods and no RedisSentinel watches them"),
+        "{f:?}"
+    );
+
+    // A standalone Redis resource after another document.
+    repo.write(
+        "k8s/redis.yaml",
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: cache\n---\napiVersion: redis.redis.opstreelabs.in/v1beta2\nkind: Redis\nmetadata:\n  name: tokens\nspec:\n  kubernetesConfig:\n    image: quay.io/opstree/redis:v7.0.15\n",
+    );
+    let (st, _, locs, f) = ha(&repo);
+    assert_eq!(st, "fail");
+    assert_eq!(locs, vec![("k8s/redis.yaml".to_string(), 7)]);
+    assert_eq!(
+        f[0],
+        "Redis tokens: one Redis server with no replica and no Sentinel: nothing fails over"
+    );
+}
+
+#[test]
+fn opstree_redis_cluster_needs_a_follower_per_leader() {
+    let repo = Repo::plain();
+    let cluster = |followers: u32| {
+        format!(
+            "apiVersion: redis.redis.opstreelabs.in/v1beta2\nkind: RedisCluster\nmetadata:\n  name: feed\nspec:\n  clusterSize: 3\n  redisLeader:\n    replicas: 3\n  redisFollower:\n    replicas: {followers}\n  storage:\n    volumeClaimTemplate:\n      spec:\n        resources:\n          requests:\n            storage: 1Gi\n"
+        )
+    };
+    repo.write("k8s/feed.yaml", cluster(3));
+    let (st, msg, _, f) = ha(&repo);
+    assert_eq!(st, "pass", "{msg} {f:?}");
+    repo.write("k8s/feed.yaml", cluster(0));
+    let (st, _, locs, f) = ha(&repo);
+    assert_eq!(st, "fail");
+    assert_eq!(locs, vec![("k8s/feed.yaml".to_string(), 10)]);
+    assert_eq!(
+        f[0],
+        "RedisCluster feed: 3 leaders and 0 followers: a leader without a follower has nothing to promote"
+    );
+}
+
+#[test]
+fn velero_covers_a_released_postgresql_chart_by_its_destination_namespace() {
+    let repo = Repo::plain();
+    let app = |ns: &str| {
+        format!(
+            r#"apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: orders-db
+  namespace: argocd
+spec:
+  project: default
+  source:
+    repoURL: registry-1.docker.io/bitnamicharts
+    chart: postgresql
+    targetRevision: 16.2.1
+    helm:
+      valuesObject:
+        architecture: standalone
+        primary:
+          persistence:
+            size: 50Gi
+  destination:
+    server: https://kubernetes.default.svc
+    namespace: {ns}
+"#
+        )
+    };
+    repo.write("argocd/orders-db.yaml", app("orders"));
+    repo.write(
+        "velero/schedule.yaml",
+        "apiVersion: velero.io/v1\nkind: Schedule\nmetadata:\n  name: orders-nightly\n  namespace: velero\nspec:\n  schedule: \"0 1 * * *\"\n  template:\n    includedNamespaces:\n      - orders\n    ttl: 336h0m0s\n",
+    );
+    let (st, _, locs, f) = ha(&repo);
+    assert_eq!(st, "fail");
+    assert_eq!(
+        locs,
+        vec![("argocd/orders-db.yaml".to_string(), 14)],
+        "{f:?}"
+    );
+    assert!(
+        f[0].starts_with(
+            "Bitnami postgresql chart values Application orders-db: architecture standalone"
+        ),
+        "{f:?}"
+    );
+    let (st, msg, _, f) = backups(&repo);
+    assert_eq!(st, "pass", "{msg} {f:?}");
+    assert!(
+        msg.contains("Velero schedule orders-nightly (kept 14 days)"),
+        "{msg}"
+    );
+
+    // Another namespace: the schedule does not cover it.
+    repo.write("argocd/orders-db.yaml", app("billing"));
+    let (st, _, locs, f) = backups(&repo);
+    assert_eq!(st, "fail");
+    assert_eq!(
+        locs,
+        vec![("argocd/orders-db.yaml".to_string(), 14)],
+        "{f:?}"
+    );
+    assert!(f[0].contains("backup.enabled is not true"), "{f:?}");
+}

@@ -28,13 +28,23 @@ at least `resilience.min_backup_days` (default 7) days:
   literal `tags`) or selects `["*"]`; retention is the longest
   `lifecycle.delete_after` of the plan's rules (none: kept until deleted);
 - Velero `Schedule`s whose `includedNamespaces` cover a Kubernetes
-  datastore's namespace (`ttl`, default 720h);
+  datastore's namespace (`ttl`, default 720h); for the PostgreSQL/MySQL
+  charts, the Argo CD destination or Flux target namespace, and for a
+  chart's own `values*.yaml` (installed anywhere) only a schedule of every
+  namespace;
 - CloudNativePG `spec.backup` with a `ScheduledBackup` (and
   `retentionPolicy`), Zalando `enableLogicalBackup`;
+- the Bitnami `postgresql` chart's `backup.enabled` (a `pg_dumpall`
+  CronJob on `backup.cronjob.schedule`, default `@daily`, writing to a
+  volume in the cluster, kept until deleted; `backup.cronjob.storage.enabled:
+  false` writes them to an emptyDir, which is none); the `mysql` and
+  `postgresql-ha` charts take no backups. `primary.persistence` keeps the
+  data on a volume, which is not a backup: a dropped table is gone from it
+  too, so it does not count for these charts;
 - self-hosted Redis: persistence on every server (`appendonly yes`, or RDB
   `save` lines; `save ""` without AOF is none) with the data directory on a
   volume (Compose `volumes`, StatefulSet `volumeClaimTemplates`, the chart's
-  `persistence.enabled`). Persistence is not a copy elsewhere; it is what a
+  `persistence.enabled`, OpsTree `storage.volumeClaimTemplate`). Persistence is not a copy elsewhere; it is what a
   self-hosted Redis has, and a master restarting empty wipes its replicas.
 
 A retention computed outside the repository is listed, not judged.

@@ -29,13 +29,27 @@ node or zone without a person. The inventory is read from:
   MongoDB images (a plain database StatefulSet has no failover manager;
   Patroni/Spilo, repmgr and Galera images do), CloudNativePG `Cluster`
   (`instances` ≥ 2), Zalando `postgresql` (`numberOfInstances` ≥ 2),
-  Spotahome `RedisFailover`, and Redis configuration in mounted ConfigMaps
-  (CloudNativePG backups: `spec.backup` or the Barman Cloud plugin).
+  Spotahome `RedisFailover`, the OpsTree Redis operator's `RedisSentinel`
+  (`spec.clusterSize` sentinels, `redisSentinelConfig.quorum` and
+  `downAfterMilliseconds`, default 30000) with the `RedisReplication` it
+  watches (`redisReplicationName`; `clusterSize` servers, settings from the
+  `redisConfig.additionalRedisConfig` ConfigMap), a `RedisReplication` no
+  sentinel watches and a standalone `Redis` (no failover), `RedisCluster` (at least 3 leaders,
+  `redisFollower.replicas` ≥ `redisLeader.replicas`), and Redis
+  configuration in mounted ConfigMaps (CloudNativePG backups: `spec.backup`
+  or the Barman Cloud plugin).
 - Helm: the Bitnami Redis chart's values (`architecture`, `sentinel.*`,
   `replica.replicaCount`, `commonConfiguration`, `master/replica.configuration`)
   in a chart's `values*.yaml` (also under a `redis:` key), an Argo CD
   `Application` (`helm.values`/`valuesObject`) or a Flux `HelmRelease`
-  (`values`) of the `redis` chart.
+  (`values`) of the `redis` chart. The same places read the Bitnami
+  `postgresql`, `postgresql-ha` and `mysql` charts' values: in a chart's
+  `values*.yaml` under the key (or `alias`) of a `Chart.yaml` dependency on
+  that chart. `architecture: standalone` (the default) has nothing to fail
+  over to; `architecture: replication` (`readReplicas.replicaCount`,
+  `secondary.replicaCount`) adds read replicas the chart never promotes, so
+  it fails too; `postgresql-ha` fails over with repmgr when
+  `postgresql.replicaCount` ≥ 2. `enabled: false` deploys nothing.
 - Compose files: Redis services (servers, replicas with `replicaof`,
   sentinels run with `redis-sentinel`/`--sentinel` or the `bitnami/redis-sentinel`
   image), their `command` arguments, mounted `redis.conf`/`sentinel.conf`

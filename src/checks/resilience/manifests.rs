@@ -1,7 +1,10 @@
 //! Datastores in manifests: Compose files, Kubernetes resources (plain
 //! StatefulSets of known datastore images, CloudNativePG and Zalando
-//! Postgres clusters, Spotahome `RedisFailover`s, Velero `Schedule`s), the
-//! Bitnami Redis chart's values, and `redis.conf` / `sentinel.conf` files.
+//! Postgres clusters, Spotahome `RedisFailover`s, the OpsTree Redis
+//! operator's `RedisSentinel`/`RedisReplication`/`RedisCluster`, Velero
+//! `Schedule`s), the Bitnami Redis chart's values (and, through the same
+//! path, the PostgreSQL/MySQL charts' in [`super::sql_charts`]), and
+//! `redis.conf` / `sentinel.conf` files.
 //! YAML goes through the YAML tree; Redis configuration through
 //! [`super::redis_conf`].
 
@@ -123,6 +126,7 @@ struct Proc {
 type ConfLookup<'a> = &'a dyn Fn(&str) -> Option<(String, String, u32)>;
 
 /// A Velero `Schedule`: where, its name, included and excluded namespaces, ttl in days.
+#[derive(Clone)]
 struct VeleroSchedule {
     at: Loc,
     name: String,
@@ -438,15 +442,61 @@ pub fn collect(index: &Index, inv: &mut Inventory) {
         }
     }
     compose_groups(compose_files, inv);
-    kubernetes(&docs, inv);
+    let velero = kubernetes(&docs, inv);
     for (f, ds) in &docs {
         if is_values(f) {
+            let deps = chart_dependencies(index, f);
             for d in ds {
-                helm_values(f, d, inv);
+                helm_values(f, d, &deps, inv);
             }
         }
     }
+    // Velero schedules cover the PostgreSQL/MySQL charts' volumes too; the
+    // namespace of a chart's values is decided at install time, so only a
+    // schedule of every namespace covers those.
+    let every: Vec<VeleroSchedule> = velero
+        .iter()
+        .filter(|s| s.include.is_empty() || s.include.iter().any(|n| n == "*"))
+        .cloned()
+        .collect();
+    for d in &mut inv.datastores {
+        if d.platform.starts_with("Helm (Bitnami ") && d.engine != "redis" {
+            let schedules = if d.namespace.is_some() {
+                &velero
+            } else {
+                &every
+            };
+            cover_velero(d, schedules);
+        }
+    }
     conf_files(index, inv, &consumed);
+}
+
+/// The `dependencies:` of the `Chart.yaml` next to a values file, as
+/// (chart name, values key: its `alias` or its name).
+fn chart_dependencies(index: &Index, f: &FileEntry) -> Vec<(String, String)> {
+    let path = match f.dir() {
+        "" => "Chart.yaml".to_string(),
+        dir => format!("{dir}/Chart.yaml"),
+    };
+    let Some(doc) = index
+        .get(&path)
+        .and_then(|c| c.text())
+        .and_then(|t| crate::yaml::from_str::<SNode>(t).ok())
+    else {
+        return Vec::new();
+    };
+    doc.value
+        .get("dependencies")
+        .map(|d| d.value.as_seq())
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|d| {
+            let name = s(&d.value, &["name"])?;
+            let key = s(&d.value, &["alias"]).unwrap_or_else(|| name.clone());
+            Some((name, key))
+        })
+        .collect()
 }
 
 fn is_values(f: &FileEntry) -> bool {
@@ -805,11 +855,15 @@ fn cnpg_days(v: &str) -> Option<f64> {
     })
 }
 
-fn kubernetes(docs: &[(&FileEntry, Vec<SNode>)], inv: &mut Inventory) {
+/// Kubernetes resources; returns the Velero schedules found.
+fn kubernetes(docs: &[(&FileEntry, Vec<SNode>)], inv: &mut Inventory) -> Vec<VeleroSchedule> {
     // ConfigMaps by name, for configuration files mounted into Redis pods.
     let mut config_maps: HashMap<String, (&FileEntry, &SNode)> = HashMap::new();
     let mut scheduled: Vec<(String, Loc, Option<String>)> = Vec::new();
     let mut velero: Vec<VeleroSchedule> = Vec::new();
+    // OpsTree: RedisReplications by name, and those a RedisSentinel watches.
+    let mut replications: HashMap<String, (&FileEntry, &SNode)> = HashMap::new();
+    let mut watched: BTreeSet<String> = BTreeSet::new();
     for (f, ds) in docs {
         for d in ds {
             let kind = s(&d.value, &["kind"]).unwrap_or_default();
@@ -822,6 +876,17 @@ fn kubernetes(docs: &[(&FileEntry, Vec<SNode>)], inv: &mut Inventory) {
             match (kind.as_str(), api.split('/').next().unwrap_or("")) {
                 ("ConfigMap", _) => {
                     config_maps.insert(name, (f, d));
+                }
+                ("RedisReplication", OPSTREE) => {
+                    replications.insert(name, (f, d));
+                }
+                ("RedisSentinel", OPSTREE) => {
+                    if let Some(r) = s(
+                        &d.value,
+                        &["spec", "redisSentinelConfig", "redisReplicationName"],
+                    ) {
+                        watched.insert(r);
+                    }
                 }
                 ("ScheduledBackup", "postgresql.cnpg.io") => scheduled.push((
                     s(&d.value, &["spec", "cluster", "name"]).unwrap_or_default(),
@@ -872,6 +937,25 @@ fn kubernetes(docs: &[(&FileEntry, Vec<SNode>)], inv: &mut Inventory) {
                 ("Cluster", "postgresql.cnpg.io") => Some(cnpg(f, v, &name, at, &scheduled)),
                 ("postgresql", "acid.zalan.do") => Some(zalando(f, v, &name, at)),
                 ("RedisFailover", "databases.spotahome.com") => Some(spotahome(f, v, &name, at)),
+                // A RedisReplication a RedisSentinel watches is part of that datastore.
+                ("RedisReplication", OPSTREE) if !watched.contains(&name) => {
+                    opstree_replication(f, v, &name, at, &config_maps)
+                }
+                ("RedisSentinel", OPSTREE) => {
+                    opstree_sentinel(f, v, &name, at, &replications, &config_maps)
+                }
+                ("RedisCluster", OPSTREE) => Some(opstree_cluster(f, v, &name, at, &config_maps)),
+                // A standalone `Redis`: one server, nothing fails over.
+                ("Redis", OPSTREE) => {
+                    let mut p = opstree_servers(f, v, &format!("Redis {name}"), &at, &config_maps);
+                    (p.count, p.replica) = (1, false);
+                    redis_group(
+                        format!("Redis {name}"),
+                        "OpsTree Redis Operator",
+                        at,
+                        vec![p],
+                    )
+                }
                 ("Application", "argoproj.io") | ("HelmRelease", "helm.toolkit.fluxcd.io") => {
                     released_chart(f, v, &kind, &name, inv);
                     None
@@ -886,6 +970,7 @@ fn kubernetes(docs: &[(&FileEntry, Vec<SNode>)], inv: &mut Inventory) {
             }
         }
     }
+    velero
 }
 
 /// Velero schedules that back up the datastore's namespace.
@@ -1277,22 +1362,237 @@ fn spotahome(f: &FileEntry, v: &Node, name: &str, at: Loc) -> Datastore {
     d
 }
 
+/// The OpsTree Redis operator's API group.
+const OPSTREE: &str = "redis.redis.opstreelabs.in";
+
+/// The `redis.conf` lines of the ConfigMap an OpsTree resource names in
+/// `spec.redisConfig.additionalRedisConfig`.
+fn opstree_conf(v: &Node, config_maps: &HashMap<String, (&FileEntry, &SNode)>) -> Settings {
+    let mut settings = Settings::default();
+    let Some(cm) = s(v, &["spec", "redisConfig", "additionalRedisConfig"]) else {
+        return settings;
+    };
+    if let Some((cf, cd)) = config_maps.get(&cm)
+        && let Some(data) = cd.value.get("data")
+    {
+        for (k, val) in data.value.as_map() {
+            if let Some(text) = val.value.scalar() {
+                // A block scalar starts on the line after its key.
+                settings.extend(redis_conf::parse(&text, &cf.path, line(k) + 1));
+            }
+        }
+    }
+    settings
+}
+
+/// The Redis servers of an OpsTree `RedisReplication` (or `RedisCluster`):
+/// `spec.clusterSize` pods, their ConfigMap, their volume claim.
+fn opstree_servers(
+    f: &FileEntry,
+    v: &Node,
+    name: &str,
+    kind_at: &Loc,
+    config_maps: &HashMap<String, (&FileEntry, &SNode)>,
+) -> Proc {
+    let (count, at) = match v.path(&["spec"]).and_then(|x| x.value.entry("clusterSize")) {
+        Some((k, x)) => (
+            x.value.scalar().and_then(|n| n.parse().ok()).unwrap_or(1),
+            Loc::new(&f.path, line(k)),
+        ),
+        None => (1, kind_at.clone()),
+    };
+    Proc {
+        name: name.to_string(),
+        at,
+        count,
+        sentinel: false,
+        replica: count > 1,
+        settings: opstree_conf(v, config_maps),
+        defaults: Vec::new(),
+        quorum: None,
+        bitnami: false,
+        data_volume: Some(
+            v.path(&["spec", "storage", "volumeClaimTemplate"])
+                .is_some(),
+        ),
+        hosts: Vec::new(),
+        unknown: Vec::new(),
+    }
+}
+
+/// An OpsTree `RedisSentinel` (`spec.clusterSize` sentinels, settings in
+/// `spec.redisSentinelConfig`) with the `RedisReplication` it watches.
+fn opstree_sentinel(
+    f: &FileEntry,
+    v: &Node,
+    name: &str,
+    at: Loc,
+    replications: &HashMap<String, (&FileEntry, &SNode)>,
+    config_maps: &HashMap<String, (&FileEntry, &SNode)>,
+) -> Option<Datastore> {
+    let conf = v.path(&["spec", "redisSentinelConfig"]);
+    let key_at = |parent: Option<&SNode>, key: &str| -> Option<(String, Loc)> {
+        let (k, x) = parent?.value.entry(key)?;
+        Some((x.value.scalar()?, Loc::new(&f.path, line(k))))
+    };
+    let mut sentinel = opstree_servers(f, v, &format!("RedisSentinel {name}"), &at, config_maps);
+    sentinel.sentinel = true;
+    sentinel.replica = false;
+    sentinel.data_volume = None;
+    sentinel.settings = Settings::default();
+    // The operator's defaults: quorum 2, down-after-milliseconds 30000.
+    let (q, qat) = key_at(conf, "quorum")
+        .and_then(|(q, l)| q.parse().ok().map(|q| (q, l)))
+        .unwrap_or((2, at.clone()));
+    sentinel.quorum = Some((q, qat));
+    if let Some((ms, l)) = key_at(conf, "downAfterMilliseconds") {
+        sentinel.settings.extend([Directive {
+            key: "sentinel".into(),
+            args: vec!["down-after-milliseconds".into(), "mymaster".into(), ms],
+            path: l.path,
+            line: l.line,
+        }]);
+    }
+    let mut procs = vec![sentinel];
+    let target = conf.and_then(|c| s(&c.value, &["redisReplicationName"]));
+    let servers = target.as_ref().and_then(|r| replications.get(r));
+    if let (Some(r), Some((rf, rd))) = (&target, servers) {
+        let kind_at = Loc::new(
+            &rf.path,
+            rd.value.entry("kind").map(|(k, _)| line(k)).unwrap_or(1),
+        );
+        procs.push(opstree_servers(
+            rf,
+            &rd.value,
+            &format!("RedisReplication {r}"),
+            &kind_at,
+            config_maps,
+        ));
+    }
+    let mut d = redis_group(
+        format!("RedisSentinel {name}"),
+        "OpsTree Redis Operator",
+        at,
+        procs,
+    )?;
+    if servers.is_none() {
+        d.backups_not_judged = Some(format!(
+            "the RedisReplication it watches ({}) is not in the repository",
+            target.as_deref().unwrap_or("redisReplicationName not set")
+        ));
+    }
+    Some(d)
+}
+
+/// An OpsTree `RedisReplication` no `RedisSentinel` watches.
+fn opstree_replication(
+    f: &FileEntry,
+    v: &Node,
+    name: &str,
+    at: Loc,
+    config_maps: &HashMap<String, (&FileEntry, &SNode)>,
+) -> Option<Datastore> {
+    let p = opstree_servers(f, v, &format!("RedisReplication {name}"), &at, config_maps);
+    let pods = p.count;
+    let mut d = redis_group(
+        format!("RedisReplication {name}"),
+        "OpsTree Redis Operator",
+        at.clone(),
+        vec![p],
+    )?;
+    if pods > 1 {
+        d.ha = Ha::None {
+            problem: format!(
+                "RedisReplication {name}: {pods} Redis pods and no RedisSentinel watches them (redisSentinelConfig.redisReplicationName): a failed master is not replaced"
+            ),
+            at,
+        };
+    }
+    Some(d)
+}
+
+/// An OpsTree `RedisCluster`: Redis Cluster fails over by itself when every
+/// leader has a follower.
+fn opstree_cluster(
+    f: &FileEntry,
+    v: &Node,
+    name: &str,
+    at: Loc,
+    config_maps: &HashMap<String, (&FileEntry, &SNode)>,
+) -> Datastore {
+    let p = opstree_servers(f, v, &format!("RedisCluster {name}"), &at, config_maps);
+    let leaders = num(v, &["spec", "redisLeader", "replicas"]).unwrap_or(u64::from(p.count));
+    let (followers, fat) = match v
+        .path(&["spec", "redisFollower"])
+        .and_then(|x| x.value.entry("replicas"))
+    {
+        Some((k, x)) => (
+            x.value.scalar().and_then(|n| n.parse().ok()).unwrap_or(0),
+            Loc::new(&f.path, line(k)),
+        ),
+        None => (u64::from(p.count), p.at.clone()),
+    };
+    let mut d = Datastore::new(
+        format!("RedisCluster {name}"),
+        "redis",
+        "OpsTree Redis Operator",
+        at,
+        Ha::NotJudged { why: String::new() },
+    );
+    d.fact("redisLeader.replicas", leaders.to_string(), &p.at);
+    d.fact("redisFollower.replicas", followers.to_string(), &fat);
+    d.ha = Ha::Managed {
+        switches: vec![super::inventory::Switch {
+            setting: "redisFollower.replicas".into(),
+            ok: followers >= leaders && leaders >= 3,
+            problem: format!(
+                "RedisCluster {name}: {leaders} leaders and {followers} followers: {}",
+                if leaders < 3 {
+                    "Redis Cluster needs at least 3 leaders to elect a failover"
+                } else {
+                    "a leader without a follower has nothing to promote"
+                }
+            ),
+            at: fat,
+        }],
+    };
+    d.backups.push(persistence(&p));
+    d
+}
+
 /// The Bitnami Redis chart's values (at the top level of a Redis chart's
 /// values, or under a `redis:` key of an umbrella chart).
-fn helm_values(f: &FileEntry, doc: &SNode, inv: &mut Inventory) {
-    helm_values_at(f, doc, 0, false, f.path.clone(), inv);
+fn helm_values(f: &FileEntry, doc: &SNode, deps: &[(String, String)], inv: &mut Inventory) {
+    helm_values_at(f, doc, 0, None, f.path.clone(), inv);
+    // The Bitnami PostgreSQL/MySQL charts' values under their dependency's key.
+    for (chart, key) in deps {
+        if super::sql_charts::is_sql_chart(chart)
+            && let Some((k, b)) = doc.value.entry(key)
+        {
+            let shown = format!("{} ({key})", f.path);
+            let at = Loc::new(&f.path, line(k));
+            super::sql_charts::values(f, b, 0, at, chart, &shown, inv);
+        }
+    }
 }
 
 /// `helm_values` for values found at line offset `off` (a YAML string
-/// inside a manifest); `chart` says the values are the Redis chart's own.
+/// inside a manifest); `chart` names the chart the values are given to
+/// (an Argo CD Application or a Flux HelmRelease).
 fn helm_values_at(
     f: &FileEntry,
     doc: &SNode,
     off: u32,
-    chart: bool,
+    chart: Option<&str>,
     shown_as: String,
     inv: &mut Inventory,
 ) {
+    if let Some(c) = chart.filter(|c| super::sql_charts::is_sql_chart(c)) {
+        let at = Loc::new(&f.path, off + line(doc).max(1));
+        super::sql_charts::values(f, doc, off, at, c, &shown_as, inv);
+        return;
+    }
+    let chart = chart.is_some();
     let mut blocks: Vec<(&SNode, String)> = Vec::new();
     if chart || is_redis_values(&doc.value) {
         blocks.push((doc, shown_as.clone()));
@@ -1447,21 +1747,42 @@ fn released_chart(f: &FileEntry, v: &Node, kind: &str, name: &str, inv: &mut Inv
     let chart = s(v, &["spec", "source", "chart"])
         .or_else(|| s(v, &["spec", "chart", "spec", "chart"]))
         .unwrap_or_default();
-    if !matches!(chart.as_str(), "redis" | "valkey") {
+    if !matches!(chart.as_str(), "redis" | "valkey") && !super::sql_charts::is_sql_chart(&chart) {
         return;
     }
     let shown = format!("{kind} {name}");
+    let before = inv.datastores.len();
+    // Where the release is installed: Argo CD's destination, Flux's target.
+    let ns = s(v, &["spec", "destination", "namespace"])
+        .or_else(|| s(v, &["spec", "targetNamespace"]))
+        .or_else(|| s(v, &["metadata", "namespace"]).filter(|_| kind == "HelmRelease"));
+    released_values(f, v, &chart, shown, inv);
+    for d in &mut inv.datastores[before..] {
+        d.namespace = ns.clone();
+    }
+}
+
+/// The values node (or YAML string) of a released chart, read as values of `chart`.
+fn released_values(f: &FileEntry, v: &Node, chart: &str, shown: String, inv: &mut Inventory) {
+    let chart = chart.to_string();
     let node = v
         .path(&["spec", "source", "helm", "valuesObject"])
         .or_else(|| v.path(&["spec", "values"]));
     if let Some(n) = node {
-        helm_values_at(f, n, 0, true, shown, inv);
+        helm_values_at(f, n, 0, Some(&chart), shown, inv);
     } else if let Some(text_node) = v.path(&["spec", "source", "helm", "values"])
         && let Some(text) = text_node.value.as_str()
         && let Ok(doc) = crate::yaml::from_str::<SNode>(text)
     {
         // The block scalar's node starts at its first line of content.
-        helm_values_at(f, &doc, line(text_node).saturating_sub(1), true, shown, inv);
+        helm_values_at(
+            f,
+            &doc,
+            line(text_node).saturating_sub(1),
+            Some(&chart),
+            shown,
+            inv,
+        );
     }
 }
 

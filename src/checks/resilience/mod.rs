@@ -6,6 +6,7 @@ mod datastore_ha;
 pub mod inventory;
 pub(crate) mod manifests;
 pub mod redis_conf;
+mod sql_charts;
 mod terraform;
 
 pub use datastore_ha::short_list;
