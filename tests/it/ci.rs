@@ -641,3 +641,51 @@ fn a_step_of_a_called_reusable_workflow_is_cited_in_its_own_file() {
     assert_eq!(s, "pass", "{m}");
     assert!(m.contains(".github/workflows/test.yml:9"), "{m}");
 }
+
+#[test]
+fn ci_present_and_the_ci_model_agree_on_what_a_pipeline_is() {
+    // Only `.gitlab-ci.yaml` and a Jenkinsfile in a subdirectory: every ci.*
+    // check sees the same two pipelines.
+    let r = Repo::git();
+    r.write(".gitlab-ci.yaml", "test:\n  script:\n    - make test\n");
+    r.write(
+        "sub/Jenkinsfile",
+        "pipeline { agent any\n stages { stage('t') { steps { sh 'make test' } } } }\n",
+    );
+    r.commit("ci");
+    let (v, _) = r.check_json(&["--only", "ci.*"]);
+    assert_eq!(
+        status(&v, "ci.present"),
+        "pass",
+        "{:#}",
+        check(&v, "ci.present")
+    );
+    assert_eq!(status(&v, "ci.valid"), "pass");
+    assert_eq!(status(&v, "ci.runs-tests"), "pass");
+    // Every name the CI model classifies as a pipeline satisfies ci.present,
+    // and a composite action alone does not.
+    for path in [
+        ".github/workflows/a.yaml",
+        ".circleci/config.yaml",
+        "azure-pipelines.yaml",
+        "bitbucket-pipelines.yaml",
+        ".buildkite/pipeline.yaml",
+        ".drone.yaml",
+        ".travis.yaml",
+        "deploy/Jenkinsfile.release",
+    ] {
+        let one = Repo::git();
+        one.write(path, "steps: []\n");
+        one.commit("ci");
+        let (v, _) = one.check_json(&["--only", "ci.present"]);
+        assert_eq!(status(&v, "ci.present"), "pass", "{path}");
+    }
+    let action = Repo::git();
+    action.write(
+        ".github/actions/setup/action.yml",
+        "runs:\n  using: composite\n  steps: []\n",
+    );
+    action.commit("action");
+    let (v, _) = action.check_json(&["--only", "ci.present"]);
+    assert_eq!(status(&v, "ci.present"), "fail");
+}
