@@ -41,6 +41,10 @@ struct RuleSpec {
     keywords: Vec<String>,
     #[serde(default)]
     entropy: Option<f64>,
+    /// A checksum the token carries; when set it confirms the match
+    /// instead of the entropy floor.
+    #[serde(default)]
+    checksum: Option<Checksum>,
     #[serde(default)]
     allow: AllowSpec,
     /// When set, the rule runs only on files matching one of these globs.
@@ -52,6 +56,48 @@ struct RuleSpec {
     multiline: bool,
     #[serde(default)]
     samples: Samples,
+}
+
+/// A checksum embedded in a provider's token format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Checksum {
+    /// GitHub (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`) and npm (`npm_`)
+    /// tokens: after the `xxx_` prefix, 30 random base62 characters, then
+    /// their CRC32 in base62, zero-padded to 6 characters.
+    Base62Crc32,
+}
+
+impl Checksum {
+    /// Does `secret` carry a valid checksum?
+    pub fn verify(self, secret: &[u8]) -> bool {
+        match self {
+            Checksum::Base62Crc32 => {
+                let Some(us) = memchr::memrchr(b'_', secret) else {
+                    return false;
+                };
+                let body = &secret[us + 1..];
+                if body.len() != 36 {
+                    return false;
+                }
+                let (data, sum) = body.split_at(30);
+                base62_crc32(data).as_bytes() == sum
+            }
+        }
+    }
+}
+
+const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/// CRC32 of `data` in base62, zero-padded to 6 characters.
+pub fn base62_crc32(data: &[u8]) -> String {
+    let mut n = crc32fast::hash(data);
+    let mut digits = [b'0'; 6];
+    for d in digits.iter_mut().rev() {
+        *d = BASE62[(n % 62) as usize];
+        n /= 62;
+    }
+    String::from_utf8_lossy(&digits).into_owned()
 }
 
 /// A rule's own test samples.
@@ -127,6 +173,7 @@ pub struct Rule {
     /// Index of the capture group named `secret`, if any.
     pub secret_group: Option<usize>,
     pub entropy: Option<f64>,
+    pub checksum: Option<Checksum>,
     pub allow: Allow,
     /// When set, the rule runs only on matching paths.
     pub only_paths: Option<GlobSet>,
@@ -211,6 +258,7 @@ impl Rules {
                 regex,
                 secret_group,
                 entropy: spec.entropy,
+                checksum: spec.checksum,
                 samples: spec.samples,
             });
         }
@@ -254,13 +302,26 @@ pub fn entropy(data: &[u8]) -> f64 {
 
 /// Expand a sample template: `{N:CLASS}` becomes N characters drawn from
 /// CLASS (ranges such as `A-Z`, single characters; a trailing `-` is literal)
-/// with `rng`. Any other text is copied.
+/// with `rng`; `{crc32:N}` becomes the base62 CRC32 of the N characters
+/// before it (see [`Checksum`]). Any other text is copied.
 pub fn expand_template(template: &str, rng: &mut impl rand::Rng) -> String {
     let mut out = String::with_capacity(template.len() * 2);
     let mut rest = template;
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
+        if let Some(n) = after
+            .strip_prefix("crc32:")
+            .and_then(|s| s.split_once('}'))
+            .and_then(|(n, tail)| Some((n.parse::<usize>().ok()?, tail)))
+        {
+            let (n, tail) = n;
+            let start = out.len().saturating_sub(n);
+            let sum = base62_crc32(&out.as_bytes()[start..]);
+            out.push_str(&sum);
+            rest = tail;
+            continue;
+        }
         let spec = after
             .find('}')
             .map(|close| (&after[..close], close))
