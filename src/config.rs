@@ -38,6 +38,33 @@ pub struct Config {
     pub secrets: SecretsConfig,
     #[serde(default)]
     pub health: HealthConfig,
+    #[serde(default)]
+    pub paths: PathsConfig,
+}
+
+/// What is the product and what is not (SPEC §9). Each list adds globs to the
+/// built-in defaults; a `!glob` takes a default back (e.g. `"!examples/**"`
+/// makes the examples product). A glob matches a file or any of its parent
+/// directories.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PathsConfig {
+    /// Someone else's code (default: `vendor/`, `third_party/`, `node_modules/` …).
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub vendored: Vec<Spanned<String>>,
+    /// Tests and their data (default: `testdata/`, `fixtures/`, `test/`, `tests/` …).
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub test_data: Vec<Spanned<String>>,
+    /// Examples (default: `examples/`, `samples/`, `*.example`).
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub examples: Vec<Spanned<String>>,
+    /// Generated files (default: those whose header says so, such as `Code generated … DO NOT EDIT`).
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub generated: Vec<Spanned<String>>,
 }
 
 /// Which checks run, and how severe their failures are.

@@ -13,6 +13,8 @@ use std::sync::{Mutex, OnceLock};
 
 use globset::{GlobSet, GlobSetBuilder};
 
+use crate::roles::{Role, RoleCounts, Roles};
+
 /// Files larger than this are indexed but their content is not read.
 pub const MAX_TEXT_BYTES: u64 = 10 * 1024 * 1024;
 
@@ -39,6 +41,11 @@ pub struct FileEntry {
     pub size: u64,
     /// Tracked by git (always true outside git).
     pub tracked: bool,
+    /// The role by path alone (SPEC §9); see [`FileEntry::role`].
+    path_role: Role,
+    /// May the file's header still make it `generated`?
+    header_applies: bool,
+    role: OnceLock<Role>,
     content: OnceLock<Content>,
     markdown: OnceLock<Option<crate::markdown::Doc>>,
 }
@@ -50,9 +57,34 @@ impl FileEntry {
             abs,
             size,
             tracked,
+            path_role: Role::Product,
+            header_applies: true,
+            role: OnceLock::new(),
             content: OnceLock::new(),
             markdown: OnceLock::new(),
         }
+    }
+
+    /// The file's role (SPEC §9): by its path, and for product files whose
+    /// head says they are generated, `generated` (reads the file once).
+    pub fn role(&self) -> Role {
+        *self.role.get_or_init(|| {
+            if self.path_role == Role::Product
+                && self.header_applies
+                && self.text().is_some_and(crate::roles::generated_header)
+            {
+                Role::Generated
+            } else {
+                self.path_role
+            }
+        })
+    }
+
+    /// Is the file part of the product (not vendored, test data, an example
+    /// or generated)? Only product files count as evidence, and only their
+    /// problems fail a check.
+    pub fn is_product(&self) -> bool {
+        self.role() == Role::Product
     }
 
     /// The Markdown structure of a Markdown file, parsed once.
@@ -65,15 +97,10 @@ impl FileEntry {
             .as_ref()
     }
 
-    /// Is the file inside a vendored or generated tree (`node_modules/`,
-    /// `vendor/`, `.terraform/`, `third_party/`)?
-    pub fn is_vendored(&self) -> bool {
-        self.path.split('/').any(|c| {
-            matches!(
-                c,
-                "node_modules" | "vendor" | ".terraform" | "third_party" | "target"
-            )
-        })
+    /// The role by path alone, without reading the file: cheap enough to
+    /// filter a whole tree before reading anything.
+    pub fn path_role(&self) -> Role {
+        self.path_role
     }
 
     /// The file's content, read on first use.
@@ -170,8 +197,20 @@ pub enum IndexError {
 }
 
 impl Index {
-    /// Walk `root` once, in parallel.
+    /// Walk `root` once, in parallel, with the built-in file roles.
     pub fn build(root: &Path) -> Result<Index, IndexError> {
+        Index::build_with(root, &Roles::builtin())
+    }
+
+    /// Walk `root` once, with the file roles of `cfg` (`paths:`); a bad
+    /// `paths:` glob is a config error.
+    pub fn build_for(root: &Path, cfg: &crate::config::LoadedConfig) -> anyhow::Result<Index> {
+        let roles = Roles::from_config(cfg)?;
+        Ok(Index::build_with(root, &roles)?)
+    }
+
+    /// Walk `root` once, in parallel; `roles` decides each file's role.
+    pub fn build_with(root: &Path, roles: &Roles) -> Result<Index, IndexError> {
         let shown = root.display().to_string();
         let meta = std::fs::metadata(root).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => IndexError::Missing(shown.clone()),
@@ -215,6 +254,7 @@ impl Index {
         }
 
         files.sort_by(|a, b| a.path.cmp(&b.path));
+        assign_roles(&mut files, roles);
         let by_path = files
             .iter()
             .enumerate()
@@ -266,10 +306,23 @@ impl Index {
             .collect())
     }
 
+    /// The product's Markdown files.
     pub fn markdown(&self) -> impl Iterator<Item = &FileEntry> {
         self.files
             .iter()
-            .filter(|f| f.is_markdown() && !f.is_vendored())
+            .filter(|f| f.is_markdown() && f.is_product())
+    }
+
+    /// Files per role (every role present, zero or not).
+    pub fn role_counts(&self) -> RoleCounts {
+        let mut counts: RoleCounts = Role::ALL
+            .iter()
+            .map(|r| (r.as_str().to_string(), 0))
+            .collect();
+        for f in &self.files {
+            *counts.entry(f.role().as_str().to_string()).or_default() += 1;
+        }
+        counts
     }
 
     pub fn is_git(&self) -> bool {
@@ -297,6 +350,28 @@ pub fn glob(pattern: &str) -> Result<globset::GlobMatcher, globset::Error> {
         .literal_separator(true)
         .build()?
         .compile_matcher())
+}
+
+/// Give every file its role by path. A directory that holds environment
+/// directories (`prod/`, `staging/` …) makes a `test/` beside them an
+/// environment too.
+fn assign_roles(files: &mut [FileEntry], roles: &Roles) {
+    let mut env_parents: HashSet<String> = HashSet::new();
+    for f in files.iter() {
+        let mut p = f.dir();
+        while !p.is_empty() {
+            let (parent, name) = p.rsplit_once('/').unwrap_or(("", p));
+            if crate::roles::is_environment_name(name) {
+                env_parents.insert(parent.to_string());
+            }
+            p = parent;
+        }
+    }
+    let env_parent = |d: &str| env_parents.contains(d);
+    for f in files.iter_mut() {
+        f.path_role = roles.of_path(&f.path, &env_parent);
+        f.header_applies = roles.header_applies(&f.path);
+    }
 }
 
 fn readyctl_ignore(root: &Path) -> Option<ignore::gitignore::Gitignore> {

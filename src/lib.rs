@@ -17,6 +17,7 @@ pub mod model;
 pub mod probe;
 pub mod progress;
 pub mod report;
+pub mod roles;
 pub mod scaffold;
 pub mod text;
 pub mod yaml;

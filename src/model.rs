@@ -197,6 +197,10 @@ pub struct Report {
     pub root: String,
     pub ready: bool,
     pub summary: Summary,
+    /// Files per role (SPEC §9): what was set aside as vendored code, test
+    /// data, examples or generated output.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roles: Option<std::collections::BTreeMap<String, usize>>,
     pub checks: Vec<CheckResult>,
 }
 
@@ -221,6 +225,7 @@ impl Report {
             root,
             ready,
             summary,
+            roles: None,
             checks,
         }
     }

@@ -14,7 +14,7 @@ pub fn run(cli: &Cli, args: &BaselineArgs) -> anyhow::Result<u8> {
         anyhow::bail!("{}: not a directory", root.display());
     }
     let cfg = config::load(root, cli.config.as_deref())?;
-    let index = Index::build(root)?;
+    let index = Index::build_for(root, &cfg)?;
     let found = none_committed::collect(&index, &cfg, args.history).map_err(anyhow::Error::msg)?;
     let entries = found.secrets.iter().map(|s| baseline::Entry {
         rule: s.rule.clone(),

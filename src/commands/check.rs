@@ -74,7 +74,7 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<u8> {
     }
 
     let progress = Progress::new(!args.no_progress);
-    let index = Index::build(root)?;
+    let index = Index::build_for(root, &cfg)?;
     progress.set_len(engine::planned(&registry, &selection));
     let options = RunOptions {
         offline: args.offline,
@@ -90,7 +90,8 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<u8> {
         sync_checklist(&index, &cfg, &results.all)?;
     }
 
-    let report = Report::new(shown_root, results.reported, args.fail_on);
+    let mut report = Report::new(shown_root, results.reported, args.fail_on);
+    report.roles = Some(index.role_counts());
     let metas: Vec<&crate::engine::CheckMeta> =
         registry.checks().iter().map(|c| c.meta()).collect();
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();

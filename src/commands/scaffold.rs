@@ -57,7 +57,7 @@ pub fn scaffold(cli: &Cli, args: &ScaffoldArgs) -> anyhow::Result<u8> {
     };
     let root = checked_root(&root)?;
     let cfg = config::load(&root, cli.config.as_deref())?;
-    let index = Index::build(&root)?;
+    let index = Index::build_for(&root, &cfg)?;
     let mut ctx = context(&root, &index, &cfg)?;
 
     let kinds: Vec<(Kind, Vec<String>)> = match kinds_arg {
@@ -95,7 +95,7 @@ pub fn scaffold(cli: &Cli, args: &ScaffoldArgs) -> anyhow::Result<u8> {
 pub fn init(cli: &Cli, args: &InitArgs) -> anyhow::Result<u8> {
     let root = checked_root(&args.path)?;
     let cfg = config::load(&root, cli.config.as_deref())?;
-    let index = Index::build(&root)?;
+    let index = Index::build_for(&root, &cfg)?;
     let ctx = context(&root, &index, &cfg)?;
     let opts = Options::default();
     let mut applied = Vec::new();

@@ -43,7 +43,6 @@ pub struct Files {
     sets: OnceLock<Result<(GlobSet, Option<GlobSet>), String>>,
     /// The globs, for messages.
     pub shown: String,
-    skip_vendored: bool,
 }
 
 impl Files {
@@ -76,7 +75,6 @@ impl Files {
             include: include.iter().map(|g| g.to_string()).collect(),
             exclude: exclude.iter().map(|g| g.value.clone()).collect(),
             sets: OnceLock::new(),
-            skip_vendored: defaulted,
         })
     }
 
@@ -109,10 +107,11 @@ impl Files {
             .filter(|f| {
                 // readyctl's own folder (check files, templates) is never a
                 // subject: a `file_lacks` regex would find itself.
+                // Only the product's files (SPEC §9): test data, vendored
+                // code and examples are never evidence, nor a failure.
                 let own = f.path.starts_with(".readyctl/");
-                let excluded = exclude.as_ref().is_some_and(|e| e.is_match(&f.path))
-                    || (self.skip_vendored && f.is_vendored());
-                !own && !excluded && include.is_match(&f.path)
+                let excluded = exclude.as_ref().is_some_and(|e| e.is_match(&f.path));
+                !own && !excluded && include.is_match(&f.path) && f.is_product()
             })
             .collect())
     }

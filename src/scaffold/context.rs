@@ -138,19 +138,17 @@ impl RepoContext {
         ctx.health = detect_health(files);
         ctx.has_docker = files
             .iter()
-            .any(|f| !f.is_vendored() && is_dockerfile(f.name()));
-        ctx.has_compose = files
-            .iter()
-            .any(|f| !f.is_vendored() && is_compose(f.name()));
+            .any(|f| f.is_product() && is_dockerfile(f.name()));
+        ctx.has_compose = files.iter().any(|f| f.is_product() && is_compose(f.name()));
         ctx.has_kubernetes = files.iter().any(|f| {
             f.is_yaml()
-                && !f.is_vendored()
+                && f.is_product()
                 && f.text().is_some_and(|t| {
                     t.contains("apiVersion:")
                         && (t.contains("kind: Deployment") || t.contains("kind: StatefulSet"))
                 })
         });
-        ctx.has_monitoring = files.iter().any(|f| !f.is_vendored() && is_monitoring(f));
+        ctx.has_monitoring = files.iter().any(|f| f.is_product() && is_monitoring(f));
         ctx.has_health_config = crate::config::CONFIG_NAMES.iter().any(|n| {
             index
                 .get(n)
@@ -312,7 +310,7 @@ fn detect_terraform(ctx: &mut RepoContext, files: &[FileEntry]) {
     let mut dirs = BTreeSet::new();
     let mut clouds = BTreeSet::new();
     for f in files {
-        if f.is_vendored() {
+        if !f.is_product() {
             continue;
         }
         let name = f.name();
@@ -345,9 +343,10 @@ fn detect_terraform(ctx: &mut RepoContext, files: &[FileEntry]) {
 fn detect_languages(index: &Index) -> Vec<Language> {
     // Root manifests first; then one level down (a service in a subfolder).
     let mut out: Vec<Language> = Vec::new();
-    let candidates = index.files().iter().filter(|f| {
-        !f.is_vendored() && !f.path.starts_with('.') && f.path.matches('/').count() <= 1
-    });
+    let candidates = index
+        .files()
+        .iter()
+        .filter(|f| f.is_product() && !f.path.starts_with('.') && f.path.matches('/').count() <= 1);
     let mut sorted: Vec<&FileEntry> = candidates.collect();
     sorted.sort_by_key(|f| (f.path.matches('/').count(), manifest_rank(f.name())));
     for f in sorted {
@@ -482,7 +481,7 @@ fn detect_health(files: &[FileEntry]) -> Vec<HealthHint> {
         }
     };
     for f in files {
-        if f.is_vendored() {
+        if !f.is_product() {
             continue;
         }
         if f.is_yaml() {

@@ -667,6 +667,26 @@ spec:
       containers:
         - name: node-exporter
           image: prom/node-exporter:v1.8.0
+---
+apiVersion: v1
+kind: Service
+metadata: {name: node-exporter}
+spec:
+  selector: {app: ne}
+  ports: [{port: 9100}]
+---
+# A load generator: no Service sends it traffic, so no readiness needed.
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: loadgenerator}
+spec:
+  selector: {matchLabels: {app: loadgenerator}}
+  template:
+    metadata: {labels: {app: loadgenerator}}
+    spec:
+      containers:
+        - name: main
+          image: ghcr.io/acme/loadgen:1.0.0
 "#;
     repo.write("k8s/all.yaml", &manifest);
     let (st, msg, locs, f) = declared(&repo);
@@ -680,11 +700,11 @@ spec:
         "{f:?}"
     );
     assert!(
-        f[0].starts_with("Deployment web has no readinessProbe"),
+        f[0].starts_with("Deployment web is behind a Service but has no readinessProbe"),
         "{f:?}"
     );
     assert!(
-        f[1].starts_with("DaemonSet node-exporter has no readinessProbe"),
+        f[1].starts_with("DaemonSet node-exporter is behind a Service but has no readinessProbe"),
         "{f:?}"
     );
     // The declarations are still listed with file:line.
@@ -787,7 +807,21 @@ fn helm_templates_are_read_as_text() {
         assert!(msg.contains(want), "missing {want:?} in {msg}");
     }
 
+    // A worker alone in its file, in a chart whose Service fronts another
+    // workload: nothing sends it traffic.
+    repo.write(
+        "charts/web/templates/service.yaml",
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\n",
+    );
     repo.write("charts/web/templates/worker.yaml", HELM_NO_PROBE);
+    let (st, msg, locs, f) = declared(&repo);
+    assert_eq!(st, "pass", "{msg} {f:?}");
+    assert!(locs.is_empty(), "{f:?}");
+    // With its own Service in the same file, it must be ready first.
+    repo.write(
+        "charts/web/templates/worker.yaml",
+        format!("{HELM_NO_PROBE}---\napiVersion: v1\nkind: Service\nmetadata:\n  name: worker\n"),
+    );
     let (st, _, locs, f) = declared(&repo);
     assert_eq!(st, "fail");
     assert_eq!(
@@ -796,7 +830,7 @@ fn helm_templates_are_read_as_text() {
         "only the StatefulSet, not the Job: {f:?}"
     );
     assert!(
-        f[0].contains("StatefulSet has no readinessProbe (template"),
+        f[0].contains("StatefulSet is behind a Service but has no readinessProbe (template"),
         "{f:?}"
     );
 }
@@ -977,4 +1011,44 @@ fn kustomize_patches_and_shared_helm_probes_are_not_findings() {
     let (st, msg, locs, f) = declared(&repo);
     assert_eq!(st, "pass", "{msg} {f:?}");
     assert!(locs.is_empty());
+}
+
+#[test]
+fn kubernetes_fixtures_in_testdata_are_not_the_service() {
+    // A Kubernetes tool's test fixtures: workloads without probes under
+    // testdata/ and a test_files/ tree must not fail health.declared.
+    let repo = crate::common::Repo::git();
+    let deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n";
+    repo.write("pkg/lint/testdata/deploy.yaml", deployment);
+    repo.write("test_files/no-probe.yaml", deployment);
+    repo.write("main.go", "package main\n");
+    repo.commit("fixtures");
+    let (r, _) = repo.check_json(&["--only", "health.declared"]);
+    let c = crate::common::check(&r, "health.declared");
+    assert_ne!(c["status"], "fail", "{c:#}");
+    assert!(c["findings"].as_array().unwrap().is_empty(), "{c:#}");
+}
+
+#[test]
+fn a_policy_that_names_probes_is_not_a_probe_and_a_cli_image_serves_nothing() {
+    // A Kubernetes policy tool: its check definitions are JSON Schemas that
+    // mention livenessProbe; its image runs a CLI and exposes no port.
+    let repo = Repo::plain();
+    repo.write(
+        "pkg/config/checks/livenessProbeMissing.yaml",
+        "successMessage: Liveness probe is configured\ntarget: Container\nschema:\n  '$schema': http://json-schema.org/draft-07/schema\n  type: object\n  required:\n  - livenessProbe\n  properties:\n    livenessProbe:\n      type: object\n      not:\n        const: null\n",
+    );
+    repo.write(
+        "Dockerfile",
+        "FROM alpine:3.20\nCOPY kube-score /usr/bin/\nENTRYPOINT [\"kube-score\"]\n",
+    );
+    let (st, msg, _, f) = declared(&repo);
+    assert_eq!(st, "skip", "{msg} {f:?}");
+    // The same image serving a port is a candidate, and has nothing declared.
+    repo.write(
+        "Dockerfile",
+        "FROM alpine:3.20\nEXPOSE 8080\nENTRYPOINT [\"server\"]\n",
+    );
+    let (st, msg, _, _) = declared(&repo);
+    assert_eq!(st, "fail", "{msg}");
 }

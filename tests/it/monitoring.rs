@@ -227,3 +227,22 @@ resource "datadog_monitor" "latency" {
         assert!(msg.contains(want), "missing {want:?} in {msg}");
     }
 }
+
+#[test]
+fn deliberately_broken_test_configs_do_not_fail() {
+    // Prometheus-style repositories keep invalid rule files as test input.
+    let repo = crate::common::Repo::git();
+    repo.write(
+        "monitoring/alerts.yml",
+        "groups:\n  - name: api\n    rules:\n      - alert: ApiDown\n        expr: up{job=\"api\"} == 0\n        for: 5m\n        labels:\n          severity: page\n        annotations:\n          summary: API down\n",
+    );
+    repo.write(
+        "cmd/promtool/testdata/rules.bad.yml",
+        "groups:\n  - name: x\n    rules:\n      - alert: Bad\n        expr: up ==\n",
+    );
+    repo.write("config/bad_rules.bad.yml", "groups:\n  - rules: [\n");
+    repo.commit("rules");
+    let (r, _) = repo.check_json(&["--only", "monitoring.configured"]);
+    let c = crate::common::check(&r, "monitoring.configured");
+    assert_eq!(c["status"], "pass", "{c:#}");
+}

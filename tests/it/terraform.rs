@@ -446,17 +446,89 @@ fn reusable_modules_and_examples_are_not_root_modules() {
         check(&r, "terraform.remote-state")["message"]
             .as_str()
             .unwrap()
-            .contains("2 modules under examples/tests not checked"),
+            .contains("2 modules in tests or examples not checked"),
         "{:#}",
         check(&r, "terraform.remote-state")
     );
-    // A syntax error in an example still counts.
+    // Examples and test data may be broken on purpose: never a failure
+    // (SPEC §9), and the product's files are still all checked.
     repo.write("examples/complete/broken.tf", "module \"x\" {\n");
+    repo.write("test/fixtures/bad/main.tf", "resource \"x\" {\n");
     let r = tf_json(&repo);
     assert_eq!(
-        finding_locations(&r, "terraform.valid")[0].0,
-        "examples/complete/broken.tf"
+        status(&r, "terraform.valid"),
+        "pass",
+        "{:#}",
+        check(&r, "terraform.valid")
     );
+    assert_eq!(r["roles"]["examples"], 2, "{:#}", r["roles"]);
+    assert_eq!(r["roles"]["test_data"], 2, "{:#}", r["roles"]);
+}
+
+#[test]
+fn terraform_only_in_test_fixtures_is_not_infrastructure() {
+    // A Go tool whose only Terraform is its own test input.
+    let repo = Repo::git();
+    repo.write("main.go", "package main\n");
+    repo.write(
+        "internal/plan/testdata/basic/main.tf",
+        "resource \"aws_s3_bucket\" \"b\" {}\n",
+    );
+    repo.write("test/e2e/main.tf", "resource \"null_resource\" \"n\" {}\n");
+    repo.commit("tool");
+    let r = tf_json(&repo);
+    assert_eq!(
+        status(&r, "terraform.present"),
+        "fail",
+        "{:#}",
+        check(&r, "terraform.present")
+    );
+    for id in TF_IDS.iter().filter(|id| **id != "terraform.present") {
+        assert_eq!(status(&r, id), "skip", "{id}: {:#}", check(&r, id));
+    }
+}
+
+#[test]
+fn environment_named_test_beside_prod_is_product() {
+    let repo = Repo::git();
+    for env in ["prod", "test"] {
+        repo.write(
+            &format!("envs/{env}/main.tf"),
+            "terraform {\n  backend \"s3\" {}\n}\n",
+        );
+    }
+    repo.commit("envs");
+    let r = tf_json(&repo);
+    let msg = check(&r, "terraform.remote-state")["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(msg.starts_with("2 root modules"), "{msg}");
+}
+
+#[test]
+fn paths_config_moves_files_between_roles() {
+    let repo = Repo::git();
+    repo.write("sandbox/main.tf", "resource \"x\" {\n");
+    repo.write(
+        "readyctl.yaml",
+        "version: 1\npaths:\n  test_data: [\"sandbox/**\"]\n  examples: [\"!examples/**\"]\n",
+    );
+    repo.write("examples/main.tf", "resource \"y\" {\n");
+    repo.commit("paths");
+    let r = tf_json(&repo);
+    // sandbox/ is test data now; examples/ was taken back into the product.
+    let locs = finding_locations(&r, "terraform.valid");
+    assert_eq!(locs.len(), 1, "{:#}", check(&r, "terraform.valid"));
+    assert_eq!(locs[0].0, "examples/main.tf");
+    // A bad glob is a config error at its line.
+    repo.write(
+        "readyctl.yaml",
+        "version: 1\npaths:\n  vendored: [\"a/{b\"]\n",
+    );
+    let run = repo.readyctl(&["check", ".", "--offline", "--no-progress"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("readyctl.yaml:3"), "{}", run.stderr);
 }
 
 #[test]

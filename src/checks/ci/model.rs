@@ -233,13 +233,16 @@ fn build(index: &Index) -> CiModel {
     let mut files: Vec<CiDoc> = index
         .files()
         .iter()
-        .filter(|f| !f.is_vendored())
         .filter_map(|f| {
-            classify(&f.path).map(|(system, role)| CiFile {
-                path: f.path.clone(),
-                system,
-                role,
-            })
+            // Only the product's pipelines (SPEC §9): a CI file in test data
+            // is a fixture.
+            classify(&f.path)
+                .filter(|_| f.is_product())
+                .map(|(system, role)| CiFile {
+                    path: f.path.clone(),
+                    system,
+                    role,
+                })
         })
         .map(|cf| parse_file(index, cf))
         .collect();

@@ -171,7 +171,7 @@ impl Check for Placeholders {
             .index
             .files()
             .iter()
-            .filter(|f| is_scaffold_type(f) && !f.is_vendored())
+            .filter(|f| is_scaffold_type(f) && f.is_product())
         {
             let operational = f.is_markdown() && is_operational_doc(&f.path, checklist);
             let Some(text) = f.text() else { continue };

@@ -2,6 +2,7 @@
 //! (or readyctl) will probe them. [`discover`] is reusable: the `health`
 //! scaffold uses it to write a `health:` section.
 
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -125,6 +126,51 @@ pub struct Scan {
     pub findings: Vec<Finding>,
     /// Files looked at, for the message when nothing is found.
     pub manifests: usize,
+    /// Workloads without a readiness probe, decided once every Service is
+    /// known: only a workload behind a Service receives traffic.
+    unready: Vec<Unready>,
+    /// The pod selectors of the Services of plain manifests.
+    selectors: Vec<BTreeMap<String, String>>,
+    /// Helm template folders holding a Service, and their workload count.
+    template_services: HashSet<String>,
+    template_workloads: HashMap<String, usize>,
+}
+
+/// A workload without a readiness probe, before we know whether a Service
+/// sends it traffic.
+#[derive(Debug)]
+struct Unready {
+    finding: Finding,
+    /// The pod template's labels (plain manifests).
+    labels: Option<BTreeMap<String, String>>,
+    /// A Helm template: its folder, and whether its file holds a Service.
+    template: Option<(String, bool)>,
+}
+
+impl Scan {
+    /// Keep the unready workloads that a Service selects (plain manifests:
+    /// the Service's selector is a subset of the pod labels; Helm templates
+    /// read as text: a Service in the same file, or the only workload of a
+    /// chart with a Service). A load generator or a queue worker with no
+    /// Service in front of it needs no readiness probe.
+    fn settle(&mut self) {
+        for u in std::mem::take(&mut self.unready) {
+            let behind = match (&u.labels, &u.template) {
+                (Some(labels), _) => self.selectors.iter().any(|sel| {
+                    !sel.is_empty() && sel.iter().all(|(k, v)| labels.get(k) == Some(v))
+                }),
+                (None, Some((dir, same_file))) => {
+                    *same_file
+                        || (self.template_services.contains(dir)
+                            && self.template_workloads.get(dir) == Some(&1))
+                }
+                (None, None) => true,
+            };
+            if behind {
+                self.findings.push(u.finding);
+            }
+        }
+    }
 }
 
 /// Every health declaration in the repository's files (readyctl.yaml's
@@ -140,6 +186,11 @@ static WORKLOAD_KIND: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?m)^\s*kind:\s*[\x22']?(Deployment|StatefulSet|DaemonSet)[\x22']?\s*(#.*)?$")
         .expect("valid regex")
 });
+static SERVES: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?mi)^\s*(EXPOSE|HEALTHCHECK)\s").expect("valid regex"));
+static SERVICE_KIND: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)^\s*kind:\s*[\x22']?Service[\x22']?\s*(#.*)?$").expect("valid regex")
+});
 static COMPOSE_NAME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(docker-)?compose([.-][A-Za-z0-9_.-]+)?\.ya?ml$").expect("valid regex")
 });
@@ -149,18 +200,22 @@ static COMPOSE_NAME: LazyLock<Regex> = LazyLock::new(|| {
 pub fn scan(index: &Index) -> Scan {
     let mut s = Scan::default();
     for f in index.files() {
-        if f.is_vendored() {
+        // Only the product's files (SPEC §9).
+        if !f.is_product() {
             continue;
         }
         let name = f.name();
         if is_dockerfile(name) {
             if let Some(text) = f.text() {
-                s.manifests += 1;
+                // An image that exposes no port (a CLI tool, a batch job)
+                // serves nothing to probe.
+                if SERVES.is_match(text) {
+                    s.manifests += 1;
+                }
                 dockerfile(f, text, &mut s);
             }
         } else if f.ext() == "tf" {
             if let Some(text) = f.text() {
-                s.manifests += 1;
                 terraform(f, text, &mut s);
             }
         } else if f.is_yaml() {
@@ -173,12 +228,19 @@ pub fn scan(index: &Index) -> Scan {
                     s.manifests += 1;
                     helm_template(f, text, &mut s);
                 }
-            } else if PROBES.iter().any(|p| text.contains(p)) || WORKLOAD_KIND.is_match(text) {
-                s.manifests += 1;
+            } else if PROBES.iter().any(|p| text.contains(p))
+                || WORKLOAD_KIND.is_match(text)
+                || SERVICE_KIND.is_match(text)
+            {
+                let before = s.declared.len();
                 kubernetes(f, text, &mut s);
+                if s.declared.len() > before || WORKLOAD_KIND.is_match(text) {
+                    s.manifests += 1;
+                }
             }
         }
     }
+    s.settle();
     s
 }
 
@@ -244,6 +306,12 @@ fn k8s_object(f: &FileEntry, obj: &Node, s: &mut Scan) {
     } else {
         format!(" of {kind} {name}")
     };
+    if kind == "Service" {
+        if let Some(sel) = obj.path(&["spec", "selector"]) {
+            s.selectors.push(string_map(&sel.value));
+        }
+        return;
+    }
     let pod_spec = match kind {
         "Pod" => obj.get("spec"),
         "CronJob" => obj.path(&["spec", "jobTemplate", "spec", "template", "spec"]),
@@ -283,13 +351,30 @@ fn k8s_object(f: &FileEntry, obj: &Node, s: &mut Scan) {
     }
     if WORKLOADS.contains(&kind) && has_image && !ready {
         let (k, _) = kind_entry.expect("a workload has a kind");
-        s.findings.push(
-            Finding::new(format!(
-                "{kind} {name} has no readinessProbe on any container: traffic reaches pods before they can serve it"
+        let labels = obj
+            .path(&["spec", "template", "metadata", "labels"])
+            .map(|l| string_map(&l.value))
+            .unwrap_or_default();
+        s.unready.push(Unready {
+            finding: Finding::new(format!(
+                "{kind} {name} is behind a Service but has no readinessProbe: traffic reaches pods before they can serve it"
             ))
             .at(f.path.clone(), Some(line(k)))
             .rule("readiness-probe"),
-        );
+            labels: Some(labels),
+            template: None,
+        });
+    }
+}
+
+/// A map of scalars (labels, selectors); other values are left out.
+fn string_map(n: &Node) -> BTreeMap<String, String> {
+    match n {
+        Node::Map(m) => m
+            .iter()
+            .filter_map(|(k, v)| Some((k.value.as_str()?.to_string(), v.value.scalar()?)))
+            .collect(),
+        _ => BTreeMap::new(),
     }
 }
 
@@ -299,7 +384,14 @@ fn probes_anywhere(f: &FileEntry, n: &Node, owner: &str, s: &mut Scan) {
         Node::Map(m) => {
             for (k, v) in m {
                 match k.value.as_str() {
-                    Some(p) if PROBES.contains(&p) && v.value.is_map() => {
+                    // A probe has a handler; a schema or a policy that
+                    // merely names `livenessProbe` declares nothing.
+                    Some(p)
+                        if PROBES.contains(&p)
+                            && ["httpGet", "tcpSocket", "exec", "grpc"]
+                                .iter()
+                                .any(|h| v.value.get(h).is_some()) =>
+                    {
                         s.declared.push(probe(f, k, v, format!("{p}{owner}")));
                     }
                     _ => probes_anywhere(f, &v.value, owner, s),
@@ -405,6 +497,13 @@ fn helm_template(f: &FileEntry, text: &str, s: &mut Scan) {
         }
     }
     bounds.push((start, lines.len()));
+    let dir = f.dir().to_string();
+    let has_service = lines
+        .iter()
+        .any(|l| TOP_KIND.captures(l).is_some_and(|c| &c[1] == "Service"));
+    if has_service {
+        s.template_services.insert(dir.clone());
+    }
     for (a, b) in bounds {
         let doc = &lines[a..b];
         let mut kind: Option<(String, u32)> = None;
@@ -460,17 +559,24 @@ fn helm_template(f: &FileEntry, text: &str, s: &mut Scan) {
                 });
             }
         }
+        if let Some((k, _)) = &kind
+            && WORKLOADS.contains(&k.as_str())
+        {
+            *s.template_workloads.entry(dir.clone()).or_default() += 1;
+        }
         if let Some((k, ln)) = kind
             && WORKLOADS.contains(&k.as_str())
             && !ready
         {
-            s.findings.push(
-                Finding::new(format!(
-                    "{k} has no readinessProbe (template, read as text): traffic reaches pods before they can serve it"
+            s.unready.push(Unready {
+                finding: Finding::new(format!(
+                    "{k} is behind a Service but has no readinessProbe (template, read as text): traffic reaches pods before they can serve it"
                 ))
                 .at(f.path.clone(), Some(ln))
                 .rule("readiness-probe"),
-            );
+                labels: None,
+                template: Some((dir.clone(), has_service)),
+            });
         }
     }
 }
@@ -589,6 +695,33 @@ static TF_ECS_HEALTH: LazyLock<Regex> =
 static TF_PATH: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"^\s*(path|request_path|resource_path)\s*=\s*"([^"]*)""#).expect("valid regex")
 });
+/// Resources that run a service someone could probe: a Terraform file
+/// without one (a VPC, a bucket) is not a candidate for health checks.
+const TF_SERVICE_RESOURCES: &[&str] = &[
+    "aws_ecs_service",
+    "aws_ecs_task_definition",
+    "aws_lb_target_group",
+    "aws_alb_target_group",
+    "aws_apprunner_service",
+    "aws_elastic_beanstalk_environment",
+    "aws_autoscaling_group",
+    "google_cloud_run_service",
+    "google_cloud_run_v2_service",
+    "google_compute_instance_group_manager",
+    "google_compute_region_instance_group_manager",
+    "google_app_engine_standard_app_version",
+    "google_app_engine_flexible_app_version",
+    "kubernetes_deployment",
+    "kubernetes_deployment_v1",
+    "kubernetes_stateful_set",
+    "kubernetes_stateful_set_v1",
+    "azurerm_container_app",
+    "azurerm_container_group",
+    "azurerm_linux_web_app",
+    "azurerm_windows_web_app",
+    "azurerm_app_service",
+];
+
 /// Resources that are health checks themselves.
 const TF_HEALTH_RESOURCES: &[&str] = &[
     "aws_route53_health_check",
@@ -602,10 +735,13 @@ const TF_HEALTH_RESOURCES: &[&str] = &[
 fn terraform(f: &FileEntry, text: &str, s: &mut Scan) {
     let lines: Vec<&str> = text.lines().collect();
     let mut resource: Option<String> = None;
+    let declared_before = s.declared.len();
+    let mut services = false;
     for (i, l) in lines.iter().enumerate() {
         let ln = (i + 1) as u32;
         if let Some(c) = TF_RESOURCE.captures(l) {
             resource = Some(format!("{}.{}", &c[1], &c[2]));
+            services |= TF_SERVICE_RESOURCES.contains(&&c[1]);
             if TF_HEALTH_RESOURCES.contains(&&c[1]) {
                 s.declared.push(Declared {
                     kind: DeclaredKind::Terraform,
@@ -637,6 +773,9 @@ fn terraform(f: &FileEntry, text: &str, s: &mut Scan) {
             target: tf_path(&lines[i + 1..]),
             port: None,
         });
+    }
+    if services || s.declared.len() > declared_before {
+        s.manifests += 1;
     }
 }
 
@@ -731,6 +870,12 @@ impl Check for HealthDeclared {
                 )
             };
             return Outcome::fail(msg, scan.findings);
+        }
+        if n == 0 && scan.manifests == 0 {
+            // A library, a CLI tool: nothing here runs as a service.
+            return Outcome::skip(
+                "nothing deployable declared (no Dockerfile, compose file, Kubernetes workload or Terraform service), and no health.endpoints",
+            );
         }
         if n == 0 {
             return Outcome::fail(

@@ -87,7 +87,8 @@ static PROM_DURATION: LazyLock<Regex> = LazyLock::new(|| {
 pub fn scan(index: &Index) -> Scan {
     let mut s = Scan::default();
     for f in index.files() {
-        if f.is_vendored() {
+        // Only the product's files (SPEC §9).
+        if !f.is_product() {
             continue;
         }
         match f.ext() {

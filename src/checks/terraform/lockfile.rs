@@ -10,8 +10,8 @@ const EXPLAIN: &str = r#"
 That every root module that uses providers (it declares `provider`,
 `required_providers`, `resource`, `data` or `module` blocks) has a
 `.terraform.lock.hcl` committed beside its `.tf` files. Reusable modules are
-not checked (Terraform ignores their lock files), nor are modules under
-`examples/`, `test/`, `tests/`, `testdata/` and `fixtures/`.
+not checked (Terraform ignores their lock files), nor are test data and
+examples (file roles: `readyctl.yaml` `paths:`).
 
 ## Why it matters
 The dependency lock file records the exact provider versions and their

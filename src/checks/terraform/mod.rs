@@ -36,14 +36,14 @@ pub(crate) fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
-/// What a check did not look at: " (N modules under examples/tests not
+/// What a check did not look at: " (N modules in tests or examples not
 /// checked; M unparsable files skipped: see terraform.valid)" or "".
 pub(crate) fn examples_note(m: &model::Model) -> String {
     let mut parts = Vec::new();
     match m.example_count() {
         0 => {}
         n => parts.push(format!(
-            "{} under examples/tests not checked",
+            "{} in tests or examples not checked",
             plural(n, "module")
         )),
     }

@@ -95,6 +95,9 @@ pub struct TfFile {
     pub path: String,
     pub dir: String,
     pub role: Role,
+    /// A product file (SPEC §9); test data and examples are parsed for the
+    /// model's module structure but never fail a check.
+    pub product: bool,
     pub parsed: Result<Body, ParseError>,
 }
 
@@ -113,8 +116,7 @@ pub struct Module {
     pub files: Vec<usize>,
     /// A root module: Terraform is run in it (state and lock file apply).
     pub root: bool,
-    /// Under `examples/`, `test/`, `tests/`, `testdata/` or `fixtures/`:
-    /// only syntax is checked.
+    /// Test data, an example or generated (SPEC §9): not checked.
     pub example: bool,
 }
 
@@ -126,9 +128,10 @@ pub struct Model {
 }
 
 impl Model {
-    /// Is there any Terraform configuration at all?
+    /// Is there no Terraform of the product's own (test data and examples
+    /// do not count, SPEC §9)?
     pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
+        !self.files.iter().any(|f| f.product)
     }
 
     /// Modules that the hygiene checks look at (examples and tests left out).
@@ -163,11 +166,6 @@ impl Model {
     }
 }
 
-/// Directory names whose contents are examples or test fixtures.
-const EXAMPLE_DIRS: &[&str] = &[
-    "examples", "example", "test", "tests", "testdata", "fixtures",
-];
-
 /// The model of `index`, built once per run.
 pub fn model(index: &Index) -> Arc<Model> {
     per_index(index, build)
@@ -190,13 +188,14 @@ pub fn build(index: &Index) -> Model {
     let entries: Vec<(&FileEntry, Role)> = index
         .files()
         .iter()
-        .filter(|f| !f.is_vendored())
         .filter_map(|f| role_of(f.name()).map(|r| (f, r)))
+        .filter(|(f, _)| f.path_role() != crate::roles::Role::Vendored)
         .collect();
     let files: Vec<TfFile> = parallel_map(&entries, |(f, role)| TfFile {
         path: f.path.clone(),
         dir: f.dir().to_string(),
         role: *role,
+        product: f.is_product(),
         parsed: parse_entry(f),
     });
     let modules = modules(&files);
@@ -464,11 +463,6 @@ fn json_value(v: &serde_json::Value, locator: &JsonLocator) -> Value {
     }
 }
 
-/// Is `dir` inside an examples or test-fixture tree?
-fn is_example_dir(dir: &str) -> bool {
-    dir.split('/').any(|c| EXAMPLE_DIRS.contains(&c))
-}
-
 /// Resolve `./x` / `../x` against `dir`; None when it leaves the root.
 fn resolve(dir: &str, source: &str) -> Option<String> {
     let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
@@ -519,13 +513,15 @@ fn modules(files: &[TfFile]) -> Vec<Module> {
                         })
                 })
             });
-            let under_modules = dir.split('/').any(|c| c == "modules");
+            // Reusable modules and their wrappers are called, never applied.
+            let under_modules = dir.split('/').any(|c| c == "modules" || c == "wrappers");
             let root = configures || (!called.contains(dir) && !under_modules);
+            let example = idx.iter().any(|&i| !files[i].product);
             Module {
                 dir: dir.to_string(),
                 files: idx,
                 root,
-                example: is_example_dir(dir),
+                example,
             }
         })
         .collect()

@@ -10,8 +10,8 @@ const EXPLAIN: &str = r#"
 That every entry of every `terraform { required_providers { ... } }` block
 has a `version` constraint: either `name = { source = "...", version = "..." }`
 or the legacy `name = "~> 5.0"`. Reusable modules are checked too (a lower
-bound such as `>= 5.0` is enough there); modules under `examples/`, `test/`,
-`tests/`, `testdata/` and `fixtures/` are not.
+bound such as `>= 5.0` is enough there); test data and examples (file
+roles: `readyctl.yaml` `paths:`) are not.
 
 ## Why it matters
 An unpinned provider is upgraded to the newest release on the next

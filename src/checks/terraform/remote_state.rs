@@ -11,8 +11,8 @@ That every root module configures a backend other than `local`
 (`terraform { backend "s3" { ... } }`, `gcs`, `azurerm`, `remote`, `http`, …)
 or a `terraform { cloud { ... } }` block. Reusable modules (used as a local
 `source` by another module, or under `modules/`) do not hold state and are
-not checked, nor are modules under `examples/`, `test/`, `tests/`,
-`testdata/` and `fixtures/`.
+not checked, nor are test data and examples (file roles: `readyctl.yaml`
+`paths:`).
 
 ## Why it matters
 Local state lives on one laptop or one CI runner: it is lost with the

@@ -16,9 +16,9 @@ That every `variable` whose name looks like a secret — it contains
 `private_key`, `access_key`, `credentials`, `connection_string`, … — is
 declared `sensitive = true` and has no default other than `null` or `""`.
 Names that only describe a secret (`password_length`, `secret_name`,
-`kms_key_id`, `token_ttl`, `create_access_key`, …) are not secrets. Modules
-under `examples/`, `test/`, `tests/`, `testdata/` and `fixtures/` are not
-checked. The default's value is never printed.
+`kms_key_id`, `token_ttl`, `create_access_key`, …) are not secrets. Test
+data and examples (file roles: `readyctl.yaml` `paths:`) are not checked. The
+default's value is never printed.
 
 ## Why it matters
 A variable that is not sensitive is shown in plan output, CI logs and

@@ -10,8 +10,8 @@ const EXPLAIN: &str = r#"
 That every root module (a directory Terraform is run in: it configures a
 backend, `cloud` or a provider, or no other module uses it as a local
 `source` and it is not under `modules/`) sets
-`terraform { required_version = "..." }`. Modules under `examples/`, `test/`,
-`tests/`, `testdata/` and `fixtures/` are not checked.
+`terraform { required_version = "..." }`. Test data and examples (file
+roles: `readyctl.yaml` `paths:`) are not checked.
 
 ## Why it matters
 Without a version constraint, whoever runs the next apply — a colleague, a CI
