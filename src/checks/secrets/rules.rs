@@ -46,6 +46,8 @@ struct RuleSpec {
     #[serde(default)]
     checksum: Option<Checksum>,
     #[serde(default)]
+    kind: Kind,
+    #[serde(default)]
     allow: AllowSpec,
     /// When set, the rule runs only on files matching one of these globs.
     #[serde(default)]
@@ -56,6 +58,24 @@ struct RuleSpec {
     multiline: bool,
     #[serde(default)]
     samples: Samples,
+}
+
+/// How a rule recognises a secret, which decides where it counts (SPEC §9):
+/// a provider's own token format is reported in every file; the others only
+/// in the product's files (not in test data, examples, vendored or
+/// generated files, where test keys and example values live).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// The token names its provider by itself (prefix, structure, checksum).
+    #[default]
+    Provider,
+    /// A value recognised only by a provider's name next to it.
+    Context,
+    /// A password or secret assignment of no particular provider.
+    Generic,
+    /// Key material (PEM, PPK, JWT): test suites hold many made-up ones.
+    Key,
 }
 
 /// A checksum embedded in a provider's token format.
@@ -174,6 +194,7 @@ pub struct Rule {
     pub secret_group: Option<usize>,
     pub entropy: Option<f64>,
     pub checksum: Option<Checksum>,
+    pub kind: Kind,
     pub allow: Allow,
     /// When set, the rule runs only on matching paths.
     pub only_paths: Option<GlobSet>,
@@ -259,6 +280,7 @@ impl Rules {
                 secret_group,
                 entropy: spec.entropy,
                 checksum: spec.checksum,
+                kind: spec.kind,
                 samples: spec.samples,
             });
         }

@@ -113,7 +113,14 @@ impl Rules {
                     if rule.allow.accepts(secret) || self.allow.accepts(secret) {
                         continue;
                     }
-                    let start = ws + m.start();
+                    // A multi-line secret (a PEM key) is reported where it
+                    // begins (`-----BEGIN`), not at its first base64 line.
+                    let at = if rule.multiline {
+                        caps.get(0).map_or(m.start(), |whole| whole.start())
+                    } else {
+                        m.start()
+                    };
+                    let start = ws + at;
                     if inline_allowed(data, start) {
                         continue;
                     }
