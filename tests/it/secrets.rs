@@ -874,3 +874,29 @@ fn yaml_values_starting_with_a_tag_character_are_found() {
         vec![("charts/app/values.yaml".to_string(), 2)]
     );
 }
+
+#[test]
+fn names_settings_regexes_and_placeholders_are_not_secrets() {
+    let repo = Repo::git();
+    repo.write(
+        "deploy/app.yaml",
+        "env:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef:\n        name: app-db-credentials-2024\n        key: password\nvolumes:\n  - secret:\n      secretName: app-tls-2024\n",
+    )
+    .write(
+        "terraform/terraform.tfvars",
+        "db_secret_name = \"prod/app/db-2\"\nstorage_encryption_key = \"projects/acme-prod/locations/global/keyRings/app/cryptoKeys/storage-1\"\n",
+    )
+    .write("db/postgresql.conf", "password_encryption = scram-sha-256\n")
+    .write(
+        "src/validate.py",
+        "PASSWORD_RE = \"^.{8,32}$\"\nTOKEN = \"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9\"\nAPI_KEY = \"sk_live_q7Lm...\"\n",
+    )
+    .write(
+        "config/app.env",
+        "API_TOKEN=<paste-token-here>\nDB_PASSWORD=changeme\nSECRET_KEY=${SECRET_KEY}\nAUTH_TOKEN=xxxxxxxxxxxxxxxx\nSESSION_SECRET=0000000000000000\n",
+    );
+    repo.commit("init");
+    let (report, code) = repo.check_json(&["--only", "secrets.none-committed"]);
+    assert_eq!(none_committed(&report).0, "pass", "{report:#}");
+    assert_eq!(code, 0);
+}

@@ -30,6 +30,10 @@ struct AllowSpec {
     regexes: Vec<String>,
     #[serde(default)]
     paths: Vec<String>,
+    /// Regexes matched against the setting's name (the regex group `name`):
+    /// a match means the value is not a secret (`secret_name: app-db-2`).
+    #[serde(default)]
+    names: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -139,6 +143,7 @@ pub struct Allow {
     pub stopwords: Vec<String>,
     pub regexes: Vec<Regex>,
     pub paths: Option<GlobSet>,
+    pub names: Vec<Regex>,
 }
 
 impl Allow {
@@ -157,10 +162,16 @@ impl Allow {
                     .map_err(|e| format!("{what}: allow path: {e}"))?,
             )
         };
+        let names = spec
+            .names
+            .iter()
+            .map(|r| compile_regex(r).map_err(|e| format!("{what}: allow name {r:?}: {e}")))
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Allow {
             stopwords: spec.stopwords.iter().map(|s| s.to_lowercase()).collect(),
             regexes,
             paths,
+            names,
         })
     }
 
@@ -173,6 +184,11 @@ impl Allow {
             }
         }
         self.regexes.iter().any(|r| r.is_match(secret))
+    }
+
+    /// Does this allowlist accept a value set under `name`?
+    pub fn accepts_name(&self, name: &[u8]) -> bool {
+        self.names.iter().any(|r| r.is_match(name))
     }
 
     pub fn accepts_path(&self, path: &str) -> bool {
@@ -192,6 +208,8 @@ pub struct Rule {
     pub regex: Regex,
     /// Index of the capture group named `secret`, if any.
     pub secret_group: Option<usize>,
+    /// Index of the capture group named `name` (the setting's name), if any.
+    pub name_group: Option<usize>,
     pub entropy: Option<f64>,
     pub checksum: Option<Checksum>,
     pub kind: Kind,
@@ -251,6 +269,7 @@ impl Rules {
             let regex = compile_regex(&spec.regex)
                 .map_err(|e| format!("{RULES_FILE}: rule {}: {e}", spec.id))?;
             let secret_group = regex.capture_names().position(|n| n == Some("secret"));
+            let name_group = regex.capture_names().position(|n| n == Some("name"));
             for kw in &spec.keywords {
                 let kw = kw.to_ascii_lowercase();
                 match patterns.iter().position(|p| *p == kw) {
@@ -278,6 +297,7 @@ impl Rules {
                 description: spec.description,
                 regex,
                 secret_group,
+                name_group,
                 entropy: spec.entropy,
                 checksum: spec.checksum,
                 kind: spec.kind,

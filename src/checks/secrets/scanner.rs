@@ -85,9 +85,16 @@ impl Rules {
                 for caps in rule.regex.captures_iter(window) {
                     let m = match rule.secret_group {
                         Some(g) => caps.get(g),
-                        None => (1..caps.len()).find_map(|g| caps.get(g)),
+                        None => (1..caps.len())
+                            .filter(|&g| Some(g) != rule.name_group)
+                            .find_map(|g| caps.get(g)),
                     }
                     .or_else(|| caps.get(0));
+                    if let Some(name) = rule.name_group.and_then(|g| caps.get(g))
+                        && rule.allow.accepts_name(name.as_bytes())
+                    {
+                        continue;
+                    }
                     let Some(m) = m else { continue };
                     let secret = m.as_bytes();
                     if secret.is_empty() {
