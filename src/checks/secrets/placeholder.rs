@@ -42,10 +42,52 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
     {
         return true;
     }
+    // A dotted path of identifiers without a digit: code, not a value
+    // (`this.config.clientSecret`).
+    if secret.iter().filter(|&&b| b == b'.').count() >= 2
+        && !secret.iter().any(u8::is_ascii_digit)
+        && secret
+            .split(|&b| b == b'.')
+            .all(|p| !p.is_empty() && p.iter().all(|&b| b.is_ascii_alphabetic() || b == b'_'))
+    {
+        return true;
+    }
+    // Counting runs (`1234567890`, `abcdefgh`): typed by hand, not generated.
+    if secret
+        .windows(8)
+        .any(|w| w.windows(2).all(|p| p[1] == p[0].wrapping_add(1)))
+    {
+        return true;
+    }
+    // Words in base64 (`c3Ryb25nLXBhc3N3b3Jk` is `strong-password`): an
+    // encoded placeholder; real base64 secrets decode to random bytes.
+    if secret.len() >= 12 && encodes_words(secret) {
+        return true;
+    }
     let n = secret.len();
     let top = counts.iter().copied().max().unwrap_or(0) as usize;
     let distinct = counts.iter().filter(|&&c| c > 0).count();
     (n >= 8 && top * 2 > n) || (longest >= 8 && longest * 3 >= n) || (n >= 8 && distinct <= 3)
+}
+
+/// Does `secret` decode (base64) to lower-case words joined by `-`, `_`,
+/// `.` or spaces?
+fn encodes_words(secret: &[u8]) -> bool {
+    use base64::Engine;
+    let engines = [
+        &base64::engine::general_purpose::STANDARD,
+        &base64::engine::general_purpose::URL_SAFE,
+        &base64::engine::general_purpose::STANDARD_NO_PAD,
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+    ];
+    engines.iter().any(|e| {
+        e.decode(secret).is_ok_and(|d| {
+            d.len() >= 6
+                && d.iter().any(|&b| matches!(b, b'-' | b'_' | b'.' | b' '))
+                && d.iter()
+                    .all(|&b| b.is_ascii_lowercase() || matches!(b, b'-' | b'_' | b'.' | b' '))
+        })
+    })
 }
 
 #[cfg(test)]
@@ -66,6 +108,10 @@ mod tests {
             "abababababababab",
             "********",
             "md-content-section-header",
+            "this.config.azureClientSecret",
+            "xoxb-1234567890-1234567890123-q7Lm2Xv9Rt4Kp8Wz3Nc6Bd1F",
+            "c3Ryb25nLXBhc3N3b3Jk",
+            "aGVsbG8td29ybGQ=",
         ] {
             assert!(is_placeholder(p.as_bytes()), "{p}");
         }

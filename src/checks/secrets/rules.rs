@@ -304,9 +304,13 @@ impl Rules {
                 samples: spec.samples,
             });
         }
+        // A DFA: the prefilter reads every byte of every file and blob, and
+        // with several hundred keywords the default (an NFA following fail
+        // links) was the scan's hottest loop. A few MB, built once.
         let keywords = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&patterns)
             .map_err(|e| format!("{RULES_FILE}: keywords: {e}"))?;
         Ok(Rules {

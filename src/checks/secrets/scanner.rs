@@ -332,7 +332,7 @@ mod tests {
     #[test]
     fn inline_allow_and_positions() {
         let rules = all_rules();
-        let key = format!("AK{}", "IA2345ABCDEFGHIJKL");
+        let key = format!("AK{}", "IA2345QZWXEVRTBYNU");
         let text = format!(
             "a\nb = \"{key}\"\nc = \"{key}\" # readyctl:allow\nd = \"{key}\" // gitleaks:allow\n"
         );
