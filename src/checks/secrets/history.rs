@@ -9,6 +9,13 @@
 //! read from its object header before it is inflated: a blob above the size
 //! cap is never decompressed.
 //!
+//! Only what a blob changed is scanned: each thread keeps the last version
+//! of every path it saw (within a memory budget), and a new version is
+//! scanned from two lines before its first changed byte to two lines after
+//! its last (a common prefix and suffix are skipped; they were scanned in
+//! the older version). Files holding key material are scanned whole for the
+//! multi-line key rules. Without an older version the blob is scanned whole.
+//!
 //! Which thread sees a blob first depends on timing, so the commit a secret
 //! is reported in is settled afterwards, for the secrets found only: the
 //! oldest commit whose tree holds that blob at that path.
@@ -120,9 +127,9 @@ pub fn scan(
         || {
             let mut repo = sync.to_thread_local();
             repo.object_cache_size_if_unset(8 << 20);
-            repo
+            (repo, Previous::default())
         },
-        |repo, (ci, part)| -> Result<(), String> {
+        |(repo, previous), (ci, part)| -> Result<(), String> {
             let base = ci * chunk;
             for (k, &commit) in part.iter().enumerate() {
                 let found = walk_commit(
@@ -133,6 +140,7 @@ pub fn scan(
                     &seen_trees,
                     &seen_blobs,
                     &blobs,
+                    previous,
                 )?;
                 if !found.is_empty() {
                     let mut all = hits.lock().expect("lock");
@@ -192,8 +200,95 @@ fn history_error(what: &str, id: ObjectId, e: impl std::fmt::Display) -> String 
     format!("git history cannot be read: {what} {id}: {e}")
 }
 
+/// The last version of each path one thread saw, to scan only what a new
+/// version changed. Bounded: past the budget it starts over (the next
+/// versions are then scanned whole).
+#[derive(Default)]
+struct Previous {
+    by_path: HashMap<String, Vec<u8>>,
+    bytes: usize,
+}
+
+/// Bytes of older versions one thread keeps.
+const PREVIOUS_BUDGET: usize = 48 << 20;
+
+impl Previous {
+    fn remember(&mut self, path: &str, data: &[u8]) {
+        if self.bytes + data.len() > PREVIOUS_BUDGET {
+            self.by_path.clear();
+            self.bytes = 0;
+        }
+        if let Some(old) = self.by_path.insert(path.to_string(), data.to_vec()) {
+            self.bytes -= old.len();
+        }
+        self.bytes += data.len();
+    }
+}
+
+/// The byte range of `new` that differs from `old`, widened to whole lines
+/// and two more lines on each side (a rule's window is a keyword's line and
+/// the next one).
+fn changed_region(old: &[u8], new: &[u8]) -> (usize, usize) {
+    let max = old.len().min(new.len());
+    let prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+    let suffix = old
+        .iter()
+        .rev()
+        .zip(new.iter().rev())
+        .take(max - prefix)
+        .take_while(|(a, b)| a == b)
+        .count();
+    // Back to the start of the line two lines above the first change.
+    let mut start = prefix;
+    for _ in 0..3 {
+        start = memchr::memrchr(b'\n', &new[..start]).unwrap_or(0);
+    }
+    if start > 0 {
+        start += 1;
+    }
+    // On to the end of the line two lines below the last change.
+    let mut end = new.len() - suffix;
+    for _ in 0..3 {
+        end = match memchr::memchr(b'\n', &new[end.min(new.len())..]) {
+            Some(i) => end + i + 1,
+            None => new.len(),
+        };
+    }
+    (start.min(new.len()), end.min(new.len()))
+}
+
+/// Scan a blob, or only what it changed from `old`.
+fn scan_changes(rules: &Rules, path: &str, old: Option<&[u8]>, data: &[u8]) -> Vec<Hit> {
+    let Some(old) = old else {
+        return rules.scan(path, data);
+    };
+    let (start, end) = changed_region(old, data);
+    if start == 0 && end == data.len() {
+        return rules.scan(path, data);
+    }
+    let line_offset = memchr::memchr_iter(b'\n', &data[..start]).count() as u32;
+    let mut hits = rules.scan(path, &data[start..end]);
+    for h in &mut hits {
+        h.start += start;
+        h.end += start;
+        h.line += line_offset;
+    }
+    // Key material spans lines: its rules see the whole file.
+    if memchr::memmem::find(data, b"PRIVATE KEY").is_some()
+        || memchr::memmem::find(data, b"PuTTY-User-Key-File").is_some()
+    {
+        for h in rules.scan(path, data) {
+            if rules.rules[h.rule].multiline && !hits.iter().any(|k| k.start == h.start) {
+                hits.push(h);
+            }
+        }
+    }
+    hits
+}
+
 /// Walk one commit's trees (those no thread walked yet) and scan the blobs
 /// no thread saw yet.
+#[allow(clippy::too_many_arguments)]
 fn walk_commit(
     repo: &gix::Repository,
     rules: &Rules,
@@ -202,6 +297,7 @@ fn walk_commit(
     seen_trees: &SeenSet,
     seen_blobs: &SeenSet,
     blobs: &std::sync::atomic::AtomicUsize,
+    previous: &mut Previous,
 ) -> Result<Vec<HistoryHit>, String> {
     let c = repo
         .find_commit(commit)
@@ -234,11 +330,14 @@ fn walk_commit(
                 blobs.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let id = e.oid.to_owned();
                 if let Some(data) = read_blob(repo, id, &mut buf)? {
-                    out.extend(rules.scan(&path, data).into_iter().map(|hit| HistoryHit {
+                    let old = previous.by_path.get(&path).map(Vec::as_slice);
+                    let hits = scan_changes(rules, &path, old, data);
+                    out.extend(hits.into_iter().map(|hit| HistoryHit {
                         hit,
                         path: path.clone(),
                         commit: commit.to_string(),
                     }));
+                    previous.remember(&path, data);
                 }
             }
         }
@@ -360,4 +459,33 @@ fn blob_in_tree(
         current = id;
     }
     Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_changed_lines_are_scanned_at_their_own_line_numbers() {
+        let rules = Rules::builtin().unwrap_or_else(|e| panic!("{e}"));
+        let key = |tail: &str| format!("{}{}{tail}", "AK", "IA");
+        let old_key = key("Q7LM2XV4RT6KP3WZ");
+        let new_key = key("R4TX6WQ2LM7KZ3VB");
+        let filler: String = (0..50).map(|i| format!("line {i}\n")).collect();
+        let old = format!("{filler}A = \"{old_key}\"\n{filler}");
+        let new = format!("{filler}A = \"{old_key}\"\n{filler}B = \"{new_key}\"\n{filler}");
+        let (start, end) = changed_region(old.as_bytes(), new.as_bytes());
+        assert!(start > 0 && end <= new.len(), "{start}..{end}");
+        let hits = scan_changes(rules, "a.py", Some(old.as_bytes()), new.as_bytes());
+        assert_eq!(hits.len(), 1, "{hits:?}");
+        assert_eq!(hits[0].secret, new_key.as_bytes());
+        assert_eq!(hits[0].line, 102);
+        // A keyword added above an unchanged value line still finds it.
+        let value = "q7Lm2Xv9Rt4Kp8Wz3Nc6Bd1Fh5Jy0Gs7Ta2E/+Qr";
+        let old = format!("{filler}other:\n  {value}\n{filler}");
+        let new = format!("{filler}aws_secret_access_key:\n  {value}\n{filler}");
+        let hits = scan_changes(rules, "c.yaml", Some(old.as_bytes()), new.as_bytes());
+        assert_eq!(hits.len(), 1, "{hits:?}");
+        assert_eq!(hits[0].line, 52);
+    }
 }
