@@ -16,13 +16,22 @@ use crate::model::{Finding, Severity};
 const EXPLAIN: &str = r#"
 ## What it checks
 That no secret is committed: every text file the repository tracks (or that
-`git add -A` would add) is scanned with readyctl's secret rules — AWS, GitHub,
-GitLab, Slack, Stripe, Google, Azure, private keys, JWTs, npm, PyPI, Docker
-Hub, Twilio, SendGrid, Mailgun, Heroku, DigitalOcean, Datadog, Shopify,
-Vault, Terraform Cloud, database URLs with passwords, and generic
-`password`/`secret`/`token`/`api_key` assignments. With `--history`, every
-blob of every commit reachable from HEAD is scanned too, so a secret that was
-removed later still fails the gate. Binary and oversized files are skipped.
+`git add -A` would add) is scanned with readyctl's secret rules — over 400
+provider token formats (AWS, GitHub, GitLab, Slack, Stripe, Google, Azure,
+Hugging Face, Atlassian, JFrog, Cloudflare, New Relic, Telegram, Discord,
+OpenAI, Anthropic and many more; GitHub and npm tokens are confirmed by
+their CRC32 checksum), private keys, JWTs, URLs with passwords, and generic
+`password`/`secret`/`token`/`api_key` assignments. Placeholders (`...`,
+`<token>`, `${VAR}`, `xxxx`, `changeme`), names of secrets (`secretName:`),
+hashing settings and regexes are not secrets. In test data, examples,
+vendored and generated files (SPEC §9) only a provider's own token format
+counts; test keys and example values there are set aside, and counted.
+With `--history`, what every commit reachable from HEAD changed is scanned
+too, so a secret that was removed later still fails the gate. Binary and
+oversized files are skipped. A scan that cannot read everything is an
+`error`, never a pass: unreadable files or directories, paths beyond
+PATH_MAX, unreadable history (corrupt HEAD, missing objects) and a shallow
+clone with `--history` (`git fetch --unshallow` first).
 
 ## Why it matters
 A committed credential is a leaked credential: every clone, fork, CI cache
