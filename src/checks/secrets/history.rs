@@ -122,26 +122,38 @@ pub fn scan(
 
     // Chunks small enough to balance two or more threads, large enough that
     // consecutive commits (which share most trees) stay on one thread.
+    let scan_id = SCAN_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
     let chunk = (commits.len() / (rayon::current_num_threads() * 16)).clamp(16, 512);
     commits.par_chunks(chunk).enumerate().try_for_each_init(
         || {
             let mut repo = sync.to_thread_local();
             repo.object_cache_size_if_unset(8 << 20);
-            (repo, Previous::default())
+            repo
         },
-        |(repo, previous), (ci, part)| -> Result<(), String> {
+        |repo, (ci, part)| -> Result<(), String> {
             let base = ci * chunk;
             for (k, &commit) in part.iter().enumerate() {
-                let found = walk_commit(
-                    repo,
-                    rules,
-                    commit,
-                    skip_path,
-                    &seen_trees,
-                    &seen_blobs,
-                    &blobs,
-                    previous,
-                )?;
+                // One `Previous` per worker thread for the whole scan (rayon
+                // calls the init above once per job, which would start it
+                // over every chunk).
+                let found = PREVIOUS.with_borrow_mut(|previous| {
+                    if previous.scan != scan_id {
+                        *previous = Previous {
+                            scan: scan_id,
+                            ..Previous::default()
+                        };
+                    }
+                    walk_commit(
+                        repo,
+                        rules,
+                        commit,
+                        skip_path,
+                        &seen_trees,
+                        &seen_blobs,
+                        &blobs,
+                        previous,
+                    )
+                })?;
                 if !found.is_empty() {
                     let mut all = hits.lock().expect("lock");
                     all.extend(found.into_iter().map(|h| (h, base + k)));
@@ -207,6 +219,16 @@ fn history_error(what: &str, id: ObjectId, e: impl std::fmt::Display) -> String 
 struct Previous {
     by_path: HashMap<String, Vec<u8>>,
     bytes: usize,
+    /// The scan these versions belong to (a thread outlives one scan).
+    scan: u64,
+}
+
+/// Numbers each history scan, so a thread's `Previous` from an earlier scan
+/// (of another repository, perhaps) is never used.
+static SCAN_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+thread_local! {
+    static PREVIOUS: std::cell::RefCell<Previous> = std::cell::RefCell::new(Previous::default());
 }
 
 /// Bytes of older versions one thread keeps.
@@ -230,14 +252,26 @@ impl Previous {
 /// the next one).
 fn changed_region(old: &[u8], new: &[u8]) -> (usize, usize) {
     let max = old.len().min(new.len());
-    let prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();
-    let suffix = old
-        .iter()
-        .rev()
-        .zip(new.iter().rev())
-        .take(max - prefix)
-        .take_while(|(a, b)| a == b)
-        .count();
+    // Whole blocks first (memcmp), then bytes.
+    const BLOCK: usize = 256;
+    let mut prefix = 0;
+    while prefix + BLOCK <= max && old[prefix..prefix + BLOCK] == new[prefix..prefix + BLOCK] {
+        prefix += BLOCK;
+    }
+    while prefix < max && old[prefix] == new[prefix] {
+        prefix += 1;
+    }
+    let room = max - prefix;
+    let mut suffix = 0;
+    while suffix + BLOCK <= room
+        && old[old.len() - suffix - BLOCK..old.len() - suffix]
+            == new[new.len() - suffix - BLOCK..new.len() - suffix]
+    {
+        suffix += BLOCK;
+    }
+    while suffix < room && old[old.len() - suffix - 1] == new[new.len() - suffix - 1] {
+        suffix += 1;
+    }
     // Back to the start of the line two lines above the first change.
     let mut start = prefix;
     for _ in 0..3 {
