@@ -202,6 +202,10 @@ pub struct Index {
     pub root: PathBuf,
     pub git: Option<GitInfo>,
     files: Vec<FileEntry>,
+    /// What the walk could not read (a directory without permission, a path
+    /// beyond PATH_MAX): `path: error`, sorted. Checks that must read every
+    /// file (secrets) fail closed on these.
+    unreadable: Vec<String>,
     by_path: HashMap<String, usize>,
 }
 
@@ -243,7 +247,7 @@ impl Index {
         let root = root.to_path_buf();
 
         let (git, tracked) = git_tracked(&root);
-        let mut files = walk(&root, &tracked);
+        let (mut files, mut unreadable) = walk(&root, &tracked);
 
         // Tracked files that the ignore rules hid (a `.env` committed before it was
         // ignored is still committed) — except what `.readyctlignore` excludes.
@@ -263,16 +267,20 @@ impl Index {
                     continue;
                 }
                 // symlink_metadata: a tracked symlink is not followed.
-                if let Ok(m) = std::fs::symlink_metadata(&abs)
-                    && m.is_file()
-                {
-                    extra.push(FileEntry::new(rel.clone(), abs, m.len(), true));
+                match std::fs::symlink_metadata(&abs) {
+                    Ok(m) if m.is_file() => {
+                        extra.push(FileEntry::new(rel.clone(), abs, m.len(), true))
+                    }
+                    Ok(_) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => unreadable.push(format!("{rel}: {e}")),
                 }
             }
             files.extend(extra);
         }
 
         files.sort_by(|a, b| a.path.cmp(&b.path));
+        unreadable.sort();
         assign_roles(&mut files, roles);
         let by_path = files
             .iter()
@@ -284,6 +292,7 @@ impl Index {
             git,
             files,
             by_path,
+            unreadable,
         })
     }
 
@@ -331,7 +340,23 @@ impl Index {
             git: self.git.clone(),
             files,
             by_path,
+            unreadable: self
+                .unreadable
+                .iter()
+                .filter_map(|u| {
+                    if dir.is_empty() {
+                        Some(u.clone())
+                    } else {
+                        u.strip_prefix(&format!("{dir}/")).map(str::to_string)
+                    }
+                })
+                .collect(),
         }
+    }
+
+    /// What the walk could not read, `path: error` (sorted).
+    pub fn unreadable(&self) -> &[String] {
+        &self.unreadable
     }
 
     /// Every indexed file, sorted by path.
@@ -462,8 +487,9 @@ fn rel_path(root: &Path, abs: &Path) -> Option<String> {
     (!out.is_empty()).then_some(out)
 }
 
-fn walk(root: &Path, tracked: &HashSet<String>) -> Vec<FileEntry> {
+fn walk(root: &Path, tracked: &HashSet<String>) -> (Vec<FileEntry>, Vec<String>) {
     let collected: Mutex<Vec<FileEntry>> = Mutex::new(Vec::new());
+    let failed: Mutex<Vec<String>> = Mutex::new(Vec::new());
     let walker = ignore::WalkBuilder::new(root)
         .hidden(false)
         .follow_links(false)
@@ -495,9 +521,18 @@ fn walk(root: &Path, tracked: &HashSet<String>) -> Vec<FileEntry> {
             local: Vec::new(),
             shared: &collected,
         };
+        let failed = &failed;
         Box::new(move |entry| {
-            let Ok(entry) = entry else {
-                return ignore::WalkState::Continue;
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(e) => {
+                    if let Some(msg) = walk_error(root, &e)
+                        && let Ok(mut v) = failed.lock()
+                    {
+                        v.push(msg);
+                    }
+                    return ignore::WalkState::Continue;
+                }
             };
             let Some(ft) = entry.file_type() else {
                 return ignore::WalkState::Continue;
@@ -519,7 +554,42 @@ fn walk(root: &Path, tracked: &HashSet<String>) -> Vec<FileEntry> {
             ignore::WalkState::Continue
         })
     });
-    collected.into_inner().unwrap_or_default()
+    (
+        collected.into_inner().unwrap_or_default(),
+        failed.into_inner().unwrap_or_default(),
+    )
+}
+
+/// `path: error` for a walk error that hides files (unreadable directory,
+/// too-long path); `None` for errors in ignore files, which hide nothing.
+fn walk_error(root: &Path, e: &ignore::Error) -> Option<String> {
+    let mut err = e;
+    let mut path = None;
+    loop {
+        match err {
+            ignore::Error::WithPath {
+                path: p,
+                err: inner,
+            } => {
+                path = Some(p.clone());
+                err = inner;
+            }
+            ignore::Error::WithDepth { err: inner, .. }
+            | ignore::Error::WithLineNumber { err: inner, .. } => err = inner,
+            ignore::Error::Io(io) => {
+                let shown = path
+                    .as_deref()
+                    .map(|p| rel_path(root, p).unwrap_or_else(|| p.display().to_string()))
+                    .unwrap_or_else(|| ".".to_string());
+                return Some(format!("{shown}: {io}"));
+            }
+            ignore::Error::Loop { child, .. } => {
+                let shown = rel_path(root, child).unwrap_or_else(|| child.display().to_string());
+                return Some(format!("{shown}: filesystem loop"));
+            }
+            _ => return None,
+        }
+    }
 }
 
 /// Open the git repository containing `root`, if any, and list the files its

@@ -9,9 +9,19 @@ fn aws_key(tail: &str) -> String {
     format!("{}{}{}", "AK", "IA", tail)
 }
 
+/// A fake GitHub-style token (`ghp`, `npm`…): 30 characters and their
+/// base62 CRC32, the checksum the scanner verifies.
+fn checksummed(prefix: &str, body: &str) -> String {
+    assert_eq!(body.len(), 30);
+    format!(
+        "{prefix}_{body}{}",
+        readyctl::checks::secrets::rules::base62_crc32(body.as_bytes())
+    )
+}
+
 /// A fake GitHub token.
 fn gh_token() -> String {
-    format!("{}_{}", "ghp", "q7Lm2Xv9Rt4Kp8Wz3Nc6Bd1Fh5Jy0Gs7Ta2E")
+    checksummed("ghp", "q7Lm2Xv9Rt4Kp8Wz3Nc6Bd1Fh5Jy0G")
 }
 
 /// A fake symbol-rich password.
@@ -103,7 +113,7 @@ fn many_families_are_found_and_never_printed() {
         )
         .write("deploy/key.txt", &pem)
         .write("notify.sh", format!("curl -X POST {slack}\n"))
-        .write(".env.example", format!("DATABASE_URL={db}\n"));
+        .write("deploy/app.env", format!("DATABASE_URL={db}\n"));
     repo.commit("init");
     let (report, _) = repo.check_json(&["--only", "secrets.none-committed"]);
     let mut rules: Vec<String> = secret_findings(&report)
@@ -417,7 +427,7 @@ fn history_outside_git_scans_the_tree_only() {
 fn sensitive_files_are_flagged() {
     let repo = Repo::git();
     let pem = pem_key();
-    let npm_token = format!("{}_{}", "npm", "Q7Lm2Xv9Rt4Kp8Wz3Nc6Bd1Fh5Jy0Gs7Ta2E");
+    let npm_token = checksummed("npm", "Q7Lm2Xv9Rt4Kp8Wz3Nc6Bd1Fh5Jy0G");
     repo.write(".env", "A=1\n")
         .write("services/api/.env.production", "A=1\n")
         .write(".env.example", "A=\n")
@@ -598,6 +608,301 @@ fn this_repository_holds_no_secret() {
         "pass",
         "{report:#}"
     );
+}
+
+/// Status and message of `secrets.none-committed`.
+fn none_committed(report: &serde_json::Value) -> (String, String) {
+    let c = check(report, "secrets.none-committed");
+    (
+        c["status"].as_str().unwrap_or_default().to_string(),
+        c["message"].as_str().unwrap_or_default().to_string(),
+    )
+}
+
+#[test]
+fn paths_beyond_path_max_make_the_scan_an_error() {
+    let repo = Repo::plain();
+    repo.write("README.md", "# app\n");
+    // 40 levels of 120-character names: ~4.8 KB, beyond PATH_MAX (4096).
+    // Built with relative `cd`s, which have no such limit.
+    let name = "d".repeat(120);
+    let script = format!(
+        "for i in $(seq 40); do mkdir {name} && cd {name} || exit 1; done; echo 'password = \"x\"' > f.txt"
+    );
+    let out = std::process::Command::new("bash")
+        .args(["-c", &script])
+        .current_dir(repo.path())
+        .output()
+        .expect("bash runs");
+    assert!(out.status.success(), "{out:?}");
+    let (report, code) = repo.check_json(&["--only", "secrets.none-committed"]);
+    let (status, msg) = none_committed(&report);
+    assert_eq!(status, "error", "{report:#}");
+    assert_ne!(code, 0);
+    assert!(msg.contains("could not be read"), "{msg}");
+    assert!(!msg.contains("no secret"), "{msg}");
+    assert!(msg.lines().all(|l| l.chars().count() <= 300), "{msg}");
+}
+
+#[test]
+fn unreadable_files_make_the_scan_an_error() {
+    use std::os::unix::fs::PermissionsExt;
+    let repo = Repo::plain();
+    repo.write("README.md", "# app\n")
+        .write("conf/secret.env", "TOKEN=1\n")
+        .write("private/a.txt", "x\n");
+    let set = |rel: &str, mode: u32| {
+        std::fs::set_permissions(repo.path().join(rel), std::fs::Permissions::from_mode(mode))
+            .expect("chmod");
+    };
+    set("conf/secret.env", 0o000);
+    set("private", 0o000);
+    // Root reads everything whatever the mode: nothing is unreadable then.
+    let root_reads = std::fs::read(repo.path().join("conf/secret.env")).is_ok();
+    let (report, code) = repo.check_json(&["--only", "secrets.none-committed"]);
+    set("private", 0o755);
+    set("conf/secret.env", 0o644);
+    let (status, msg) = none_committed(&report);
+    if root_reads {
+        assert_eq!(status, "pass", "{report:#}");
+        return;
+    }
+    assert_eq!(status, "error", "{report:#}");
+    assert_ne!(code, 0);
+    assert!(msg.contains("2 paths could not be read"), "{msg}");
+    assert!(msg.contains("conf/secret.env"), "{msg}");
+    assert!(msg.contains("private"), "{msg}");
+}
+
+#[test]
+fn a_shallow_clone_is_reported_with_history() {
+    let origin = Repo::git();
+    let key = aws_key("Q7LM2XV4RT6KP3WZ");
+    origin.write("a.py", format!("KEY = \"{key}\"\n"));
+    origin.commit("key");
+    origin.write("a.py", "KEY = None\n");
+    origin.commit("no key");
+    origin.write("README.md", "# app\n");
+    origin.commit("docs");
+    let clone = Repo::plain();
+    let url = format!("file://{}", origin.path().display());
+    clone.git_cmd(&["clone", "-q", "--depth", "1", &url, "."]);
+    let (report, code) = clone.check_json(&["--only", "secrets.none-committed", "--history"]);
+    let (status, msg) = none_committed(&report);
+    assert_eq!(status, "error", "{report:#}");
+    assert_ne!(code, 0);
+    assert!(msg.contains("shallow clone"), "{msg}");
+    assert!(msg.contains("1 commit present"), "{msg}");
+    // Without --history the working tree alone is the question: it passes.
+    let (report, _) = clone.check_json(&["--only", "secrets.none-committed"]);
+    assert_eq!(none_committed(&report).0, "pass", "{report:#}");
+}
+
+#[test]
+fn unreadable_history_is_an_error() {
+    // A corrupt HEAD.
+    let repo = Repo::git();
+    repo.write("a.txt", "x\n");
+    repo.commit("one");
+    repo.write(".git/HEAD", "garbage\n");
+    let (report, _) = repo.check_json(&["--only", "secrets.none-committed", "--history"]);
+    let (status, msg) = none_committed(&report);
+    assert_eq!(status, "error", "{report:#}");
+    assert!(msg.contains("history cannot be read"), "{msg}");
+
+    // A missing blob of an old commit.
+    let repo = Repo::git();
+    repo.write("a.txt", "old content\n");
+    repo.commit("one");
+    let blob = repo
+        .git_cmd(&["rev-parse", "HEAD:a.txt"])
+        .trim()
+        .to_string();
+    repo.write("a.txt", "new\n");
+    repo.commit("two");
+    std::fs::remove_file(
+        repo.path()
+            .join(".git/objects")
+            .join(&blob[..2])
+            .join(&blob[2..]),
+    )
+    .expect("loose object");
+    let (report, _) = repo.check_json(&["--only", "secrets.none-committed", "--history"]);
+    let (status, msg) = none_committed(&report);
+    assert_eq!(status, "error", "{report:#}");
+    assert!(msg.contains(&blob[..12]), "{msg}");
+
+    // A gitfile pointing nowhere.
+    let repo = Repo::plain();
+    repo.write("a.txt", "x\n")
+        .write(".git", "gitdir: /nonexistent/readyctl/x\n");
+    let (report, _) = repo.check_json(&["--only", "secrets.none-committed", "--history"]);
+    let (status, msg) = none_committed(&report);
+    assert_eq!(status, "error", "{report:#}");
+    assert!(msg.contains("history cannot be read"), "{msg}");
+}
+
+#[test]
+fn history_attributes_a_secret_to_the_commit_that_added_it_across_many_commits() {
+    // Enough commits for the walk to be split between threads.
+    let repo = Repo::git();
+    for i in 0..60 {
+        repo.write(&format!("src/m{}.txt", i % 7), format!("v{i}\n"));
+        repo.commit("work");
+    }
+    let key = aws_key("Q7LM2XV4RT6KP3WZ");
+    repo.write("deploy/keys.py", format!("KEY = \"{key}\"\n"));
+    repo.commit("add key");
+    let added = repo.git_cmd(&["rev-parse", "HEAD"]).trim().to_string();
+    for i in 0..60 {
+        repo.write(&format!("src/m{}.txt", i % 5), format!("w{i}\n"));
+        // The same file content at a second path, later.
+        if i == 30 {
+            repo.write("old/keys.py", format!("KEY = \"{key}\"\n"));
+        }
+        repo.commit("more work");
+    }
+    repo.write("deploy/keys.py", "KEY = None\n");
+    std::fs::remove_file(repo.path().join("old/keys.py")).expect("rm");
+    repo.commit("remove");
+    for _ in 0..3 {
+        let (report, code) = repo.check_json(&["--only", "secrets.none-committed", "--history"]);
+        assert_eq!(code, 1, "{report:#}");
+        let f = secret_findings(&report);
+        assert_eq!(f.len(), 1, "{report:#}");
+        assert_eq!(f[0]["path"], "deploy/keys.py", "{report:#}");
+        assert_eq!(f[0]["commit"], added.as_str(), "{report:#}");
+        assert!(
+            none_committed(&report).1.contains("122 commits"),
+            "{report:#}"
+        );
+    }
+}
+
+#[test]
+fn test_keys_and_examples_outside_the_product_are_set_aside_but_provider_tokens_are_not() {
+    let repo = Repo::git();
+    repo.write("README.md", "# app\n")
+        .write("tests/fixtures/server.key", pem_key())
+        .write(
+            "examples/values.yaml",
+            format!("db:\n  password: \"{}\"\n", password()),
+        )
+        .write(
+            ".env.example",
+            format!(
+                "DATABASE_URL=postgres://app:{}@db/app\n",
+                "Hq2v9Lm4Rt7Kp3Wz"
+            ),
+        );
+    repo.commit("init");
+    let (report, code) = repo.check_json(&["--only", "secrets.none-committed"]);
+    let (status, msg) = none_committed(&report);
+    assert_eq!(status, "pass", "{report:#}");
+    assert_eq!(code, 0);
+    assert!(
+        msg.contains("3 test keys or example values outside the product set aside"),
+        "{msg}"
+    );
+
+    // A provider's token is leaked wherever it is.
+    let gh = gh_token();
+    repo.write(
+        "tests/fixtures/config.json",
+        format!("{{\"token\": \"{gh}\"}}\n"),
+    );
+    repo.commit("fixture");
+    let (report, code) = repo.check_json(&["--only", "secrets.none-committed"]);
+    assert_eq!(code, 1, "{report:#}");
+    assert_eq!(
+        finding_locations(&report, "secrets.none-committed"),
+        vec![("tests/fixtures/config.json".to_string(), 1)]
+    );
+    // The same key in the product fails.
+    repo.write("deploy/server.key", pem_key());
+    let (report, _) = repo.check_json(&["--only", "secrets.none-committed"]);
+    let rules: Vec<String> = secret_findings(&report)
+        .iter()
+        .map(|f| {
+            format!(
+                "{}:{}",
+                f["path"].as_str().unwrap_or_default(),
+                f["rule"].as_str().unwrap_or_default()
+            )
+        })
+        .collect();
+    assert!(
+        rules.contains(&"deploy/server.key:private-key".to_string()),
+        "{rules:?}"
+    );
+}
+
+#[test]
+fn a_private_key_is_reported_at_its_begin_line() {
+    let repo = Repo::git();
+    repo.write(
+        "deploy/tls.yaml",
+        format!(
+            "kind: Secret\ndata:\n  key: |\n{}",
+            pem_key()
+                .lines()
+                .map(|l| format!("    {l}\n"))
+                .collect::<String>()
+        ),
+    );
+    repo.commit("init");
+    let (report, _) = repo.check_json(&["--only", "secrets.none-committed"]);
+    let f = secret_findings(&report);
+    assert_eq!(f.len(), 1, "{report:#}");
+    assert_eq!(f[0]["rule"], "private-key");
+    assert_eq!(
+        (f[0]["line"].as_u64(), f[0]["column"].as_u64()),
+        (Some(4), Some(5)),
+        "{report:#}"
+    );
+}
+
+#[test]
+fn yaml_values_starting_with_a_tag_character_are_found() {
+    let repo = Repo::git();
+    let pw = format!("!{}", ["xY7", "#kq2", "Lm9$", "Rt4v"].concat());
+    repo.write(
+        "charts/app/values.yaml",
+        format!("auth:\n  adminPassword: {pw}\n  ref: !Ref DbPassword\n  other: !vault |\n    $ANSIBLE_VAULT;1.1;AES256\n"),
+    );
+    repo.commit("init");
+    let (report, code) = repo.check_json(&["--only", "secrets.none-committed"]);
+    assert_eq!(code, 1, "{report:#}");
+    assert_eq!(
+        finding_locations(&report, "secrets.none-committed"),
+        vec![("charts/app/values.yaml".to_string(), 2)]
+    );
+}
+
+#[test]
+fn names_settings_regexes_and_placeholders_are_not_secrets() {
+    let repo = Repo::git();
+    repo.write(
+        "deploy/app.yaml",
+        "env:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef:\n        name: app-db-credentials-2024\n        key: password\nvolumes:\n  - secret:\n      secretName: app-tls-2024\n",
+    )
+    .write(
+        "terraform/terraform.tfvars",
+        "db_secret_name = \"prod/app/db-2\"\nstorage_encryption_key = \"projects/acme-prod/locations/global/keyRings/app/cryptoKeys/storage-1\"\n",
+    )
+    .write("db/postgresql.conf", "password_encryption = scram-sha-256\n")
+    .write(
+        "src/validate.py",
+        "PASSWORD_RE = \"^.{8,32}$\"\nTOKEN = \"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9\"\nAPI_KEY = \"sk_live_q7Lm...\"\n",
+    )
+    .write(
+        "config/app.env",
+        "API_TOKEN=<paste-token-here>\nDB_PASSWORD=changeme\nSECRET_KEY=${SECRET_KEY}\nAUTH_TOKEN=xxxxxxxxxxxxxxxx\nSESSION_SECRET=0000000000000000\n",
+    );
+    repo.commit("init");
+    let (report, code) = repo.check_json(&["--only", "secrets.none-committed"]);
+    assert_eq!(none_committed(&report).0, "pass", "{report:#}");
+    assert_eq!(code, 0);
 }
 
 #[test]

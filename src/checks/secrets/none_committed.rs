@@ -16,13 +16,22 @@ use crate::model::{Finding, Severity};
 const EXPLAIN: &str = r#"
 ## What it checks
 That no secret is committed: every text file the repository tracks (or that
-`git add -A` would add) is scanned with readyctl's secret rules — AWS, GitHub,
-GitLab, Slack, Stripe, Google, Azure, private keys, JWTs, npm, PyPI, Docker
-Hub, Twilio, SendGrid, Mailgun, Heroku, DigitalOcean, Datadog, Shopify,
-Vault, Terraform Cloud, database URLs with passwords, and generic
-`password`/`secret`/`token`/`api_key` assignments. With `--history`, every
-blob of every commit reachable from HEAD is scanned too, so a secret that was
-removed later still fails the gate. Binary and oversized files are skipped.
+`git add -A` would add) is scanned with readyctl's secret rules — over 400
+provider token formats (AWS, GitHub, GitLab, Slack, Stripe, Google, Azure,
+Hugging Face, Atlassian, JFrog, Cloudflare, New Relic, Telegram, Discord,
+OpenAI, Anthropic and many more; GitHub and npm tokens are confirmed by
+their CRC32 checksum), private keys, JWTs, URLs with passwords, and generic
+`password`/`secret`/`token`/`api_key` assignments. Placeholders (`...`,
+`<token>`, `${VAR}`, `xxxx`, `changeme`), names of secrets (`secretName:`),
+hashing settings and regexes are not secrets. In test data, examples,
+vendored and generated files (SPEC §9) only a provider's own token format
+counts; test keys and example values there are set aside, and counted.
+With `--history`, what every commit reachable from HEAD changed is scanned
+too, so a secret that was removed later still fails the gate. Binary and
+oversized files are skipped. A scan that cannot read everything is an
+`error`, never a pass: unreadable files or directories, paths beyond
+PATH_MAX, unreadable history (corrupt HEAD, missing objects) and a shallow
+clone with `--history` (`git fetch --unshallow` first).
 
 ## Why it matters
 A committed credential is a leaked credential: every clone, fork, CI cache
@@ -118,6 +127,19 @@ pub struct Collected {
     pub files: usize,
     /// `(commits, blobs)` when history was scanned.
     pub history: Option<(usize, usize)>,
+    /// What could not be read (`path: error`): the scan is incomplete.
+    pub unreadable: Vec<String>,
+    /// Why the history scan is incomplete (a shallow clone), if it is.
+    pub history_incomplete: Option<String>,
+    /// Findings left out because they are test keys, example values or
+    /// generic matches outside the product (SPEC §9).
+    pub set_aside: usize,
+}
+
+/// Does a finding of `rule` in a file of `role` count? Outside the product
+/// only a provider's own token format does (SPEC §9).
+fn counts_in(rule: &super::rules::Rule, role: crate::roles::Role) -> bool {
+    role == crate::roles::Role::Product || rule.kind == super::rules::Kind::Provider
 }
 
 /// Scan the index (and history) for secrets, honouring inline markers and
@@ -137,13 +159,28 @@ pub fn collect(index: &Index, cfg: &LoadedConfig, history: bool) -> Result<Colle
     let skip = |path: &str| allow.is_match(path) || path == baseline_rel;
 
     let files: Vec<_> = index.files().iter().filter(|f| !skip(&f.path)).collect();
+    let unreadable: std::sync::Mutex<Vec<String>> =
+        std::sync::Mutex::new(index.unreadable().to_vec());
+    let set_aside = std::sync::atomic::AtomicUsize::new(0);
     let mut secrets: Vec<Secret> = files
         .par_iter()
         .flat_map_iter(|f| {
-            let hits = match read_for_scan(f) {
-                Some(data) => rules.scan(&f.path, &data),
-                None => Vec::new(),
+            let mut hits = match read_for_scan(f) {
+                Ok(Some(data)) => rules.scan(&f.path, &data),
+                Ok(None) => Vec::new(),
+                Err(e) => {
+                    if let Ok(mut u) = unreadable.lock() {
+                        u.push(format!("{}: {e}", f.path));
+                    }
+                    Vec::new()
+                }
             };
+            if !hits.is_empty() {
+                let role = f.role();
+                let before = hits.len();
+                hits.retain(|h| counts_in(&rules.rules[h.rule], role));
+                set_aside.fetch_add(before - hits.len(), std::sync::atomic::Ordering::Relaxed);
+            }
             hits.into_iter().map(|h| {
                 let rule = &rules.rules[h.rule];
                 Secret {
@@ -163,10 +200,13 @@ pub fn collect(index: &Index, cfg: &LoadedConfig, history: bool) -> Result<Colle
     secrets = merge_repeats(secrets);
 
     let mut hist_counts = None;
+    let mut history_incomplete = None;
     if history {
         let root = index.root.as_path();
+        let roles = crate::roles::Roles::from_config(cfg).map_err(|e| e.to_string())?;
         if let Some(scan) = super::history::scan(root, rules, &skip)? {
             hist_counts = Some((scan.commits, scan.blobs));
+            history_incomplete = scan.shallow.clone();
             // A secret still in the working tree is reported there only.
             let mut known: HashSet<(String, String)> = secrets
                 .iter()
@@ -175,6 +215,10 @@ pub fn collect(index: &Index, cfg: &LoadedConfig, history: bool) -> Result<Colle
             let mut extra: Vec<Secret> = Vec::new();
             for h in scan.hits {
                 let rule = &rules.rules[h.hit.rule];
+                if !counts_in(rule, roles.of_path(&h.path, &|_| false)) {
+                    set_aside.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    continue;
+                }
                 let fp = format!("sha256:{}", fingerprint(&h.hit.secret));
                 if !known.insert((rule.id.clone(), fp.clone())) {
                     continue;
@@ -195,27 +239,37 @@ pub fn collect(index: &Index, cfg: &LoadedConfig, history: bool) -> Result<Colle
             secrets.extend(extra);
         }
     }
+    let mut unreadable = unreadable.into_inner().unwrap_or_default();
+    unreadable.sort();
     Ok(Collected {
         secrets,
         files: files.len(),
         history: hist_counts,
+        unreadable,
+        history_incomplete,
+        set_aside: set_aside.into_inner(),
     })
 }
 
-/// The bytes of an indexed file, or `None` for binary, oversized or
-/// unreadable files. Read here rather than through `FileEntry::text` so that a
+/// The bytes of an indexed file, `None` for binary or oversized files, an
+/// error for a file that cannot be read. Read here rather than through `FileEntry::text` so that a
 /// scan of every file does not keep every file in memory (and needs no UTF-8
 /// decoding: the rules are byte regexes). Content another check already
 /// loaded would be shared, but the secret scan reads nearly every file once.
-fn read_for_scan(f: &crate::index::FileEntry) -> Option<Vec<u8>> {
+fn read_for_scan(f: &crate::index::FileEntry) -> Result<Option<Vec<u8>>, std::io::Error> {
     if f.size > crate::index::MAX_TEXT_BYTES {
-        return None;
+        return Ok(None);
     }
-    let data = std::fs::read(&f.abs).ok()?;
+    let data = match std::fs::read(&f.abs) {
+        Ok(d) => d,
+        // Deleted since the walk: nothing to scan.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e),
+    };
     if data.len() as u64 > crate::index::MAX_TEXT_BYTES || is_binary(&data) {
-        return None;
+        return Ok(None);
     }
-    Some(data)
+    Ok(Some(data))
 }
 
 /// The index's test: a NUL byte in the first 8000 bytes.
@@ -277,11 +331,58 @@ impl Check for NoneCommitted {
         } else {
             String::new()
         };
+        let aside = if found.set_aside > 0 {
+            format!(
+                "; {} test key{} or example value{} outside the product set aside",
+                found.set_aside,
+                plural(found.set_aside),
+                plural(found.set_aside)
+            )
+        } else {
+            String::new()
+        };
         let n = findings.len();
+        // Fail closed: a scan that could not read everything proves nothing.
+        let mut gaps: Vec<String> = Vec::new();
+        if !found.unreadable.is_empty() {
+            let shown: Vec<String> = found
+                .unreadable
+                .iter()
+                .take(3)
+                .map(|u| shorten(u))
+                .collect();
+            let more = found.unreadable.len().saturating_sub(shown.len());
+            gaps.push(format!(
+                "{} path{} could not be read ({}{})",
+                found.unreadable.len(),
+                plural(found.unreadable.len()),
+                shown.join("; "),
+                if more > 0 {
+                    format!("; {more} more")
+                } else {
+                    String::new()
+                }
+            ));
+        }
+        if let Some(why) = &found.history_incomplete {
+            gaps.push(why.clone());
+        }
+        if !gaps.is_empty() {
+            let what = if n > 0 {
+                format!("{n} secret{} found, but ", plural(n))
+            } else {
+                String::new()
+            };
+            return Outcome::error(format!(
+                "{what}the scan is incomplete: {}; scanned {scope}",
+                gaps.join("; ")
+            ))
+            .with_findings(findings);
+        }
         Outcome::from_findings(
             findings,
-            format!("no secret in {scope}{note}"),
-            format!("{n} secret{} committed in {scope}{note}", plural(n)),
+            format!("no secret in {scope}{note}{aside}"),
+            format!("{n} secret{} committed in {scope}{note}{aside}", plural(n)),
         )
         .with_suppressed(suppressed)
     }
@@ -299,6 +400,17 @@ fn baselined(accepted: &[&Secret], baseline_file: &str) -> Vec<crate::model::Sup
             justification: format!("accepted in {baseline_file}"),
         })
         .collect()
+}
+
+/// At most 100 characters of `s` (a path beyond PATH_MAX stays readable).
+fn shorten(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    if chars.len() <= 100 {
+        return s.to_string();
+    }
+    let head: String = chars[..45].iter().collect();
+    let tail: String = chars[chars.len() - 45..].iter().collect();
+    format!("{head}…{tail}")
 }
 
 fn plural(n: usize) -> &'static str {

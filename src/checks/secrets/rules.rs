@@ -30,6 +30,10 @@ struct AllowSpec {
     regexes: Vec<String>,
     #[serde(default)]
     paths: Vec<String>,
+    /// Regexes matched against the setting's name (the regex group `name`):
+    /// a match means the value is not a secret (`secret_name: app-db-2`).
+    #[serde(default)]
+    names: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -41,6 +45,12 @@ struct RuleSpec {
     keywords: Vec<String>,
     #[serde(default)]
     entropy: Option<f64>,
+    /// A checksum the token carries; when set it confirms the match
+    /// instead of the entropy floor.
+    #[serde(default)]
+    checksum: Option<Checksum>,
+    #[serde(default)]
+    kind: Kind,
     #[serde(default)]
     allow: AllowSpec,
     /// When set, the rule runs only on files matching one of these globs.
@@ -52,6 +62,66 @@ struct RuleSpec {
     multiline: bool,
     #[serde(default)]
     samples: Samples,
+}
+
+/// How a rule recognises a secret, which decides where it counts (SPEC §9):
+/// a provider's own token format is reported in every file; the others only
+/// in the product's files (not in test data, examples, vendored or
+/// generated files, where test keys and example values live).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// The token names its provider by itself (prefix, structure, checksum).
+    #[default]
+    Provider,
+    /// A value recognised only by a provider's name next to it.
+    Context,
+    /// A password or secret assignment of no particular provider.
+    Generic,
+    /// Key material (PEM, PPK, JWT): test suites hold many made-up ones.
+    Key,
+}
+
+/// A checksum embedded in a provider's token format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Checksum {
+    /// GitHub (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`) and npm (`npm_`)
+    /// tokens: after the `xxx_` prefix, 30 random base62 characters, then
+    /// their CRC32 in base62, zero-padded to 6 characters.
+    Base62Crc32,
+}
+
+impl Checksum {
+    /// Does `secret` carry a valid checksum?
+    pub fn verify(self, secret: &[u8]) -> bool {
+        match self {
+            Checksum::Base62Crc32 => {
+                let Some(us) = memchr::memrchr(b'_', secret) else {
+                    return false;
+                };
+                let body = &secret[us + 1..];
+                if body.len() != 36 {
+                    return false;
+                }
+                let (data, sum) = body.split_at(30);
+                base62_crc32(data).as_bytes() == sum
+            }
+        }
+    }
+}
+
+const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/// CRC32 of `data` in base62, zero-padded to 6 characters.
+pub fn base62_crc32(data: &[u8]) -> String {
+    let mut n = crc32fast::hash(data);
+    let mut digits = [b'0'; 6];
+    for d in digits.iter_mut().rev() {
+        *d = BASE62[(n % 62) as usize];
+        n /= 62;
+    }
+    String::from_utf8_lossy(&digits).into_owned()
 }
 
 /// A rule's own test samples.
@@ -73,6 +143,7 @@ pub struct Allow {
     pub stopwords: Vec<String>,
     pub regexes: Vec<Regex>,
     pub paths: Option<GlobSet>,
+    pub names: Vec<Regex>,
 }
 
 impl Allow {
@@ -91,10 +162,16 @@ impl Allow {
                     .map_err(|e| format!("{what}: allow path: {e}"))?,
             )
         };
+        let names = spec
+            .names
+            .iter()
+            .map(|r| compile_regex(r).map_err(|e| format!("{what}: allow name {r:?}: {e}")))
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Allow {
             stopwords: spec.stopwords.iter().map(|s| s.to_lowercase()).collect(),
             regexes,
             paths,
+            names,
         })
     }
 
@@ -107,6 +184,11 @@ impl Allow {
             }
         }
         self.regexes.iter().any(|r| r.is_match(secret))
+    }
+
+    /// Does this allowlist accept a value set under `name`?
+    pub fn accepts_name(&self, name: &[u8]) -> bool {
+        self.names.iter().any(|r| r.is_match(name))
     }
 
     pub fn accepts_path(&self, path: &str) -> bool {
@@ -126,7 +208,11 @@ pub struct Rule {
     pub regex: Regex,
     /// Index of the capture group named `secret`, if any.
     pub secret_group: Option<usize>,
+    /// Index of the capture group named `name` (the setting's name), if any.
+    pub name_group: Option<usize>,
     pub entropy: Option<f64>,
+    pub checksum: Option<Checksum>,
+    pub kind: Kind,
     pub allow: Allow,
     /// When set, the rule runs only on matching paths.
     pub only_paths: Option<GlobSet>,
@@ -183,6 +269,7 @@ impl Rules {
             let regex = compile_regex(&spec.regex)
                 .map_err(|e| format!("{RULES_FILE}: rule {}: {e}", spec.id))?;
             let secret_group = regex.capture_names().position(|n| n == Some("secret"));
+            let name_group = regex.capture_names().position(|n| n == Some("name"));
             for kw in &spec.keywords {
                 let kw = kw.to_ascii_lowercase();
                 match patterns.iter().position(|p| *p == kw) {
@@ -210,13 +297,20 @@ impl Rules {
                 description: spec.description,
                 regex,
                 secret_group,
+                name_group,
                 entropy: spec.entropy,
+                checksum: spec.checksum,
+                kind: spec.kind,
                 samples: spec.samples,
             });
         }
+        // A DFA: the prefilter reads every byte of every file and blob, and
+        // with several hundred keywords the default (an NFA following fail
+        // links) was the scan's hottest loop. A few MB, built once.
         let keywords = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&patterns)
             .map_err(|e| format!("{RULES_FILE}: keywords: {e}"))?;
         Ok(Rules {
@@ -254,13 +348,26 @@ pub fn entropy(data: &[u8]) -> f64 {
 
 /// Expand a sample template: `{N:CLASS}` becomes N characters drawn from
 /// CLASS (ranges such as `A-Z`, single characters; a trailing `-` is literal)
-/// with `rng`. Any other text is copied.
+/// with `rng`; `{crc32:N}` becomes the base62 CRC32 of the N characters
+/// before it (see [`Checksum`]). Any other text is copied.
 pub fn expand_template(template: &str, rng: &mut impl rand::Rng) -> String {
     let mut out = String::with_capacity(template.len() * 2);
     let mut rest = template;
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
+        if let Some(n) = after
+            .strip_prefix("crc32:")
+            .and_then(|s| s.split_once('}'))
+            .and_then(|(n, tail)| Some((n.parse::<usize>().ok()?, tail)))
+        {
+            let (n, tail) = n;
+            let start = out.len().saturating_sub(n);
+            let sum = base62_crc32(&out.as_bytes()[start..]);
+            out.push_str(&sum);
+            rest = tail;
+            continue;
+        }
         let spec = after
             .find('}')
             .map(|close| (&after[..close], close))

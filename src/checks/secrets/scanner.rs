@@ -85,23 +85,49 @@ impl Rules {
                 for caps in rule.regex.captures_iter(window) {
                     let m = match rule.secret_group {
                         Some(g) => caps.get(g),
-                        None => (1..caps.len()).find_map(|g| caps.get(g)),
+                        None => (1..caps.len())
+                            .filter(|&g| Some(g) != rule.name_group)
+                            .find_map(|g| caps.get(g)),
                     }
                     .or_else(|| caps.get(0));
+                    if let Some(name) = rule.name_group.and_then(|g| caps.get(g))
+                        && rule.allow.accepts_name(name.as_bytes())
+                    {
+                        continue;
+                    }
                     let Some(m) = m else { continue };
                     let secret = m.as_bytes();
                     if secret.is_empty() {
                         continue;
                     }
-                    if let Some(floor) = rule.entropy
-                        && entropy(secret) < floor
-                    {
-                        continue;
+                    match rule.checksum {
+                        Some(c) => {
+                            if !c.verify(secret) {
+                                continue;
+                            }
+                        }
+                        None => {
+                            if let Some(floor) = rule.entropy
+                                && entropy(secret) < floor
+                            {
+                                continue;
+                            }
+                            if super::placeholder::is_placeholder(secret) {
+                                continue;
+                            }
+                        }
                     }
                     if rule.allow.accepts(secret) || self.allow.accepts(secret) {
                         continue;
                     }
-                    let start = ws + m.start();
+                    // A multi-line secret (a PEM key) is reported where it
+                    // begins (`-----BEGIN`), not at its first base64 line.
+                    let at = if rule.multiline {
+                        caps.get(0).map_or(m.start(), |whole| whole.start())
+                    } else {
+                        m.start()
+                    };
+                    let start = ws + at;
                     if inline_allowed(data, start) {
                         continue;
                     }
@@ -218,32 +244,38 @@ mod tests {
     #[test]
     fn true_positive_samples_are_found() {
         let rules = all_rules();
+        let mut misses = Vec::new();
+        let mut total = 0;
         for seed in 0..8u64 {
             let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
             for r in &rules.rules {
                 for t in &r.samples.tp {
+                    total += 1;
                     let text = rules::expand_template(t, &mut rng);
                     let name = sample_path(r, "sample");
                     let hits = rules.scan(&name, text.as_bytes());
-                    assert!(
-                        hits.iter().any(|h| rules.rules[h.rule].id == r.id),
-                        "rule {} missed its sample {t:?} (seed {seed}); found {:?}",
-                        r.id,
-                        hits.iter()
-                            .map(|h| &rules.rules[h.rule].id)
-                            .collect::<Vec<_>>()
-                    );
+                    if !hits.iter().any(|h| rules.rules[h.rule].id == r.id) {
+                        let found: Vec<_> = hits.iter().map(|h| &rules.rules[h.rule].id).collect();
+                        misses.push(format!("{}: {t:?} (seed {seed}) found {found:?}", r.id));
+                        continue;
+                    }
                     // Planted in a larger file, on line 3, after other text.
                     let wrapped = format!("// config\n\nvalue {text}\n");
                     let hits = rules.scan(&sample_path(r, "src/config"), wrapped.as_bytes());
-                    let h = hits
-                        .iter()
-                        .find(|h| rules.rules[h.rule].id == r.id)
-                        .unwrap_or_else(|| panic!("rule {} missed wrapped {t:?}", r.id));
-                    assert!(h.line >= 3, "rule {}: line {}", r.id, h.line);
+                    match hits.iter().find(|h| rules.rules[h.rule].id == r.id) {
+                        Some(h) if h.line >= 3 => {}
+                        Some(h) => misses.push(format!("{}: wrapped on line {}", r.id, h.line)),
+                        None => misses.push(format!("{}: missed wrapped {t:?}", r.id)),
+                    }
                 }
             }
         }
+        assert!(
+            misses.is_empty(),
+            "{} of {total} samples missed:\n{}",
+            misses.len(),
+            misses.join("\n")
+        );
     }
 
     /// A file name the rule applies to: `.txt`, or `.env` for rules limited
@@ -261,19 +293,17 @@ mod tests {
     #[test]
     fn false_positive_samples_are_not_found() {
         let rules = all_rules();
+        let mut found = Vec::new();
         for r in &rules.rules {
             for t in &r.samples.fp {
                 let hits = rules.scan(&sample_path(r, "sample"), t.as_bytes());
-                assert!(
-                    hits.is_empty(),
-                    "fp sample {t:?} of rule {} was found by {:?}",
-                    r.id,
-                    hits.iter()
-                        .map(|h| &rules.rules[h.rule].id)
-                        .collect::<Vec<_>>()
-                );
+                if !hits.is_empty() {
+                    let by: Vec<_> = hits.iter().map(|h| &rules.rules[h.rule].id).collect();
+                    found.push(format!("{}: {t:?} found by {by:?}", r.id));
+                }
             }
         }
+        assert!(found.is_empty(), "{}", found.join("\n"));
     }
 
     #[test]
@@ -302,7 +332,7 @@ mod tests {
     #[test]
     fn inline_allow_and_positions() {
         let rules = all_rules();
-        let key = format!("AK{}", "IA2345ABCDEFGHIJKL");
+        let key = format!("AK{}", "IA2345QZWXEVRTBYNU");
         let text = format!(
             "a\nb = \"{key}\"\nc = \"{key}\" # readyctl:allow\nd = \"{key}\" // gitleaks:allow\n"
         );
@@ -320,7 +350,12 @@ mod tests {
         assert_eq!(hits.len(), 1, "{hits:?}");
         assert_eq!((hits[0].line, hits[0].column), (3, 3));
         // A keyword in the last line, no trailing newline.
-        let gh = format!("x\n{}_{}", "ghp", &value.replace(['/', '+'], "a")[..36]);
+        let body = &value.replace(['/', '+'], "a")[..30];
+        let gh = format!(
+            "x\n{}_{body}{}",
+            "ghp",
+            rules::base62_crc32(body.as_bytes())
+        );
         let hits = rules.scan("c.txt", gh.as_bytes());
         assert_eq!(hits.len(), 1, "{hits:?}");
         // Dense keywords merge into few windows.
