@@ -770,6 +770,7 @@ fn history_attributes_a_secret_to_the_commit_that_added_it_across_many_commits()
         assert_eq!(code, 1, "{report:#}");
         let f = secret_findings(&report);
         assert_eq!(f.len(), 1, "{report:#}");
+        assert_eq!(f[0]["commit"], added.as_str(), "{report:#}");
         assert_eq!(f[0]["path"], "deploy/keys.py", "{report:#}");
         assert_eq!(f[0]["commit"], added.as_str(), "{report:#}");
         assert!(

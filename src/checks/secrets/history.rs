@@ -68,6 +68,45 @@ impl SeenSet {
     }
 }
 
+/// Every blob seen, with the first path it was seen at; other paths the
+/// same blob was later seen at (copies, renames) are kept as aliases, so a
+/// secret is reported at the oldest commit and path that hold it.
+struct SeenBlobs {
+    shards: Vec<Mutex<HashMap<ObjectId, String>>>,
+    aliases: Mutex<Vec<(ObjectId, String)>>,
+}
+
+impl SeenBlobs {
+    fn new() -> Self {
+        SeenBlobs {
+            shards: (0..64).map(|_| Mutex::new(HashMap::new())).collect(),
+            aliases: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Insert `id` seen at `path`; true when it was not seen before.
+    fn insert(&self, id: ObjectId, path: &str) -> bool {
+        let shard = id.as_bytes()[0] as usize % self.shards.len();
+        let mut map = self.shards[shard].lock().expect("lock");
+        match map.get(&id) {
+            None => {
+                map.insert(id, path.to_string());
+                true
+            }
+            Some(first) => {
+                if first != path {
+                    drop(map);
+                    self.aliases
+                        .lock()
+                        .expect("lock")
+                        .push((id, path.to_string()));
+                }
+                false
+            }
+        }
+    }
+}
+
 /// Is there a `.git` (directory or gitfile) at `root` or above it? Then a
 /// repository that cannot be opened is an error, not "no repository".
 fn has_git_marker(root: &Path) -> bool {
@@ -116,7 +155,7 @@ pub fn scan(
     let commits = commit_list(&repo, head)?;
     let sync = repo.into_sync();
     let seen_trees = SeenSet::new();
-    let seen_blobs = SeenSet::new();
+    let seen_blobs = SeenBlobs::new();
     let hits: Mutex<Vec<(HistoryHit, usize)>> = Mutex::new(Vec::new());
     let blobs = std::sync::atomic::AtomicUsize::new(0);
 
@@ -124,15 +163,17 @@ pub fn scan(
     // consecutive commits (which share most trees) stay on one thread.
     let scan_id = SCAN_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
     let chunk = (commits.len() / (rayon::current_num_threads() * 16)).clamp(16, 512);
-    commits.par_chunks(chunk).enumerate().try_for_each_init(
+    // Oldest first (a walk newest first, which suits git's delta order, is
+    // not done yet: the attribution to the oldest commit must hold for it).
+    let order: Vec<(usize, ObjectId)> = commits.iter().copied().enumerate().collect();
+    order.par_chunks(chunk).try_for_each_init(
         || {
             let mut repo = sync.to_thread_local();
             repo.object_cache_size_if_unset(8 << 20);
             repo
         },
-        |repo, (ci, part)| -> Result<(), String> {
-            let base = ci * chunk;
-            for (k, &commit) in part.iter().enumerate() {
+        |repo, part| -> Result<(), String> {
+            for &(index, commit) in part {
                 // One `Previous` per worker thread for the whole scan (rayon
                 // calls the init above once per job, which would start it
                 // over every chunk).
@@ -156,7 +197,7 @@ pub fn scan(
                 })?;
                 if !found.is_empty() {
                     let mut all = hits.lock().expect("lock");
-                    all.extend(found.into_iter().map(|h| (h, base + k)));
+                    all.extend(found.into_iter().map(|h| (h, index)));
                 }
             }
             Ok(())
@@ -166,7 +207,10 @@ pub fn scan(
     let mut hits = hits.into_inner().expect("lock");
     if !hits.is_empty() {
         let repo = sync.to_thread_local();
-        settle_commits(&repo, &commits, &mut hits)?;
+        let mut aliases = seen_blobs.aliases.into_inner().expect("lock");
+        aliases.sort();
+        aliases.dedup();
+        settle_commits(&repo, &commits, &aliases, &mut hits)?;
     }
     let mut hits: Vec<HistoryHit> = hits.into_iter().map(|(h, _)| h).collect();
     hits.sort_by(|a, b| {
@@ -329,7 +373,7 @@ fn walk_commit(
     commit: ObjectId,
     skip_path: &(dyn Fn(&str) -> bool + Sync),
     seen_trees: &SeenSet,
-    seen_blobs: &SeenSet,
+    seen_blobs: &SeenBlobs,
     blobs: &std::sync::atomic::AtomicUsize,
     previous: &mut Previous,
 ) -> Result<Vec<HistoryHit>, String> {
@@ -360,7 +404,10 @@ fn walk_commit(
             };
             if e.mode.is_tree() {
                 stack.push((e.oid.to_owned(), path));
-            } else if e.mode.is_blob() && !skip_path(&path) && seen_blobs.insert(e.oid.to_owned()) {
+            } else if e.mode.is_blob()
+                && !skip_path(&path)
+                && seen_blobs.insert(e.oid.to_owned(), &path)
+            {
                 blobs.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let id = e.oid.to_owned();
                 if let Some(data) = read_blob(repo, id, &mut buf)? {
@@ -410,6 +457,7 @@ fn read_blob<'b>(
 fn settle_commits(
     repo: &gix::Repository,
     commits: &[ObjectId],
+    aliases: &[(ObjectId, String)],
     hits: &mut [(HistoryHit, usize)],
 ) -> Result<(), String> {
     // (path, blob) -> index of the oldest commit known to hold it.
@@ -421,6 +469,10 @@ fn settle_commits(
         blob_of.push(blob);
         let e = wanted.entry((h.path.clone(), blob)).or_insert(*at);
         *e = (*e).min(*at);
+        // The same blob at other paths may be older.
+        for (_, path) in aliases.iter().filter(|(id, _)| *id == blob) {
+            wanted.entry((path.clone(), blob)).or_insert(*at);
+        }
     }
     let latest = wanted.values().copied().max().unwrap_or(0);
     let mut last_tree = None;
@@ -443,9 +495,16 @@ fn settle_commits(
         }
     }
     for ((h, at), blob) in hits.iter_mut().zip(blob_of) {
-        if let Some(&oldest) = wanted.get(&(h.path.clone(), blob)) {
+        // The oldest (commit, path) holding this blob; the path sorts ties.
+        let best = wanted
+            .iter()
+            .filter(|((_, b), _)| *b == blob)
+            .map(|((path, _), &i)| (i, path.clone()))
+            .min();
+        if let Some((oldest, path)) = best {
             *at = oldest;
             h.commit = commits[oldest].to_string();
+            h.path = path;
         }
     }
     Ok(())
