@@ -939,3 +939,50 @@ fn a_gitignore_missing_patterns_is_one_finding_with_one_fix() {
     assert!(m.starts_with("add `.env`"), "{m}");
     assert!(m.contains("`*.tfstate*`"), "{m}");
 }
+
+#[test]
+fn a_generic_secret_in_documentation_is_an_example_but_a_provider_token_is_not() {
+    // flask's shape: docs/config.rst shows `SECRET_KEY = '<64 hex>'`.
+    let hex: String = [
+        "192b9bdd22ab9ed4",
+        "d12e236c78afcb9a",
+        "393ec15f71bbf5dc",
+        "987d54727823bcbf",
+    ]
+    .concat();
+    let repo = Repo::git();
+    repo.write(
+        "docs/config.rst",
+        format!(
+            "Configuration\n=============\n\n.. code-block:: python\n\n    SECRET_KEY = '{hex}'\n"
+        ),
+    );
+    repo.commit("docs");
+    let (report, _) = repo.check_json(&["--only", "secrets.none-committed"]);
+    assert_eq!(
+        status(&report, "secrets.none-committed"),
+        "pass",
+        "{report:#}"
+    );
+    // The same assignment in code is a finding ...
+    repo.write("app/settings.py", format!("SECRET_KEY = '{hex}'\n"));
+    let (report, _) = repo.check_json(&["--only", "secrets.none-committed"]);
+    assert_eq!(
+        status(&report, "secrets.none-committed"),
+        "fail",
+        "{report:#}"
+    );
+    // ... and a provider's token in the documentation is one too.
+    let repo = Repo::git();
+    repo.write(
+        "docs/setup.md",
+        format!("Use `{}` to log in.\n", gh_token()),
+    );
+    repo.commit("docs");
+    let (report, _) = repo.check_json(&["--only", "secrets.none-committed"]);
+    assert_eq!(
+        status(&report, "secrets.none-committed"),
+        "fail",
+        "{report:#}"
+    );
+}

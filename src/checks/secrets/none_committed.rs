@@ -136,10 +136,36 @@ pub struct Collected {
     pub set_aside: usize,
 }
 
-/// Does a finding of `rule` in a file of `role` count? Outside the product
-/// only a provider's own token format does (SPEC §9).
-fn counts_in(rule: &super::rules::Rule, role: crate::roles::Role) -> bool {
-    role == crate::roles::Role::Product || rule.kind == super::rules::Kind::Provider
+/// Does a finding of `rule` in the file at `path` of `role` count? Outside
+/// the product only a provider's own token format does (SPEC §9); in prose
+/// (Markdown, reStructuredText, AsciiDoc) a generic assignment such as
+/// `SECRET_KEY = '192b…'` is a documentation example, and only a provider's
+/// token or a private key counts.
+fn counts_in(rule: &super::rules::Rule, role: crate::roles::Role, path: &str) -> bool {
+    use super::rules::Kind;
+    if rule.kind == Kind::Provider {
+        return true;
+    }
+    if role != crate::roles::Role::Product {
+        return false;
+    }
+    !is_prose(path) || rule.kind == Kind::Key
+}
+
+/// Documentation written as prose.
+fn is_prose(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    [
+        ".md",
+        ".markdown",
+        ".mdx",
+        ".rst",
+        ".adoc",
+        ".asciidoc",
+        ".txt",
+    ]
+    .iter()
+    .any(|e| lower.ends_with(e))
 }
 
 /// Scan the index (and history) for secrets, honouring inline markers and
@@ -178,7 +204,7 @@ pub fn collect(index: &Index, cfg: &LoadedConfig, history: bool) -> Result<Colle
             if !hits.is_empty() {
                 let role = f.role();
                 let before = hits.len();
-                hits.retain(|h| counts_in(&rules.rules[h.rule], role));
+                hits.retain(|h| counts_in(&rules.rules[h.rule], role, &f.path));
                 set_aside.fetch_add(before - hits.len(), std::sync::atomic::Ordering::Relaxed);
             }
             hits.into_iter().map(|h| {
@@ -215,7 +241,7 @@ pub fn collect(index: &Index, cfg: &LoadedConfig, history: bool) -> Result<Colle
             let mut extra: Vec<Secret> = Vec::new();
             for h in scan.hits {
                 let rule = &rules.rules[h.hit.rule];
-                if !counts_in(rule, roles.of_path(&h.path, &|_| false)) {
+                if !counts_in(rule, roles.of_path(&h.path, &|_| false), &h.path) {
                     set_aside.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     continue;
                 }
