@@ -81,7 +81,7 @@ pub fn render(report: &Report, view: &View) -> String {
         report.checks.len()
     );
     if let Some(level) = &report.level {
-        let _ = writeln!(out, "{}\n", p.bold(&crate::levels::line(level)));
+        let _ = writeln!(out, "{}\n", p.bold(&fit(&crate::levels::line(level), 0)));
     }
     body_with(&mut out, &report.checks, p, view.verbose);
     out.push('\n');
@@ -169,8 +169,13 @@ fn check_block(out: &mut String, p: Paint, c: &CheckResult, width: usize, verbos
                 }
                 match f.location() {
                     Some(loc) => {
-                        let room = 8 + loc.chars().count() + 2;
-                        let _ = writeln!(out, "      → {}  {}", p.cyan(&loc), fit(&text, room));
+                        let plain = format!("      → {loc}  {text}");
+                        if plain.chars().count() <= MAX_LINE {
+                            let _ = writeln!(out, "      → {}  {}", p.cyan(&loc), text);
+                        } else {
+                            // Too long even for the location: cut the line.
+                            let _ = writeln!(out, "{}", fit(&plain, 0));
+                        }
                     }
                     None => {
                         let _ = writeln!(out, "      → {}", fit(&text, 8));

@@ -899,3 +899,56 @@ fn docs_checks_md_is_current() {
         registry.checks().len()
     );
 }
+
+#[test]
+fn human_report_shows_three_findings_per_check_grouped_by_file_and_short_lines() {
+    let r = Repo::git();
+    // Five workflows each using an unpinned action: five findings in five files,
+    // plus two in the first file.
+    for i in 0..5 {
+        r.write(
+            &format!(".github/workflows/w{i}.yml"),
+            "on: [push]\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: actions/setup-go@v5\n",
+        );
+    }
+    // A committed .env this deep makes a finding longer than 300 characters.
+    let deep = format!(
+        "{}/.env",
+        ["d".repeat(100), "e".repeat(100), "f".repeat(100)].join("/")
+    );
+    r.write(&deep, "A=1\n");
+    r.commit("ci");
+    let args = [
+        "check",
+        ".",
+        "--offline",
+        "--no-progress",
+        "--only",
+        "ci.actions-pinned",
+    ];
+    let run = r.readyctl(&args);
+    let out = &run.stdout;
+    let shown: Vec<&str> = out.lines().filter(|l| l.contains("→")).collect();
+    assert_eq!(shown.len(), 3, "{out}");
+    // Grouped by file: the two findings of w0.yml come first, together.
+    assert!(shown[0].contains(".github/workflows/w0.yml:7"), "{out}");
+    assert!(shown[1].contains(".github/workflows/w0.yml:8"), "{out}");
+    assert!(out.contains("… and 7 more (--verbose shows all"), "{out}");
+    let mut verbose = args.to_vec();
+    verbose.push("--verbose");
+    let all = r.readyctl(&verbose).stdout;
+    assert_eq!(all.lines().filter(|l| l.contains("→")).count(), 10, "{all}");
+    // No line over 300 characters, whatever the messages hold; JSON keeps
+    // the whole message.
+    let full = r
+        .readyctl(&["check", ".", "--offline", "--no-progress", "--verbose"])
+        .stdout;
+    assert!(full.contains("…"), "{full}");
+    assert!(full.lines().all(|l| l.chars().count() <= 300), "{full}");
+    let (json, _) = r.check_json(&["--only", "secrets.sensitive-files"]);
+    let m = crate::common::check(&json, "secrets.sensitive-files")["findings"][0]["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(m.contains(&deep), "{m}");
+}
