@@ -72,6 +72,22 @@ pub fn clip(s: &str, max: usize) -> String {
     }
 }
 
+/// `rel` (`./x`, `../y/z`) resolved against the directory `dir`, both
+/// `/`-separated and relative to the root; `None` when it leaves the root.
+pub fn resolve_relative(dir: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+    for c in rel.split('/') {
+        match c {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            c => parts.push(c),
+        }
+    }
+    Some(parts.join("/"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -485,17 +485,7 @@ fn root_prefix(index: &Index) -> Option<String> {
 }
 
 fn normalize(dir: &str, rel: &str) -> Option<String> {
-    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
-    for c in rel.split('/') {
-        match c {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            c => parts.push(c),
-        }
-    }
-    Some(parts.join("/"))
+    crate::text::resolve_relative(dir, rel)
 }
 
 fn resolve(link: &str, from: &str, index: &Index) -> Resolved {

@@ -583,17 +583,7 @@ fn json_value(v: &serde_json::Value, locator: &JsonLocator) -> Value {
 
 /// Resolve `./x` / `../x` against `dir`; None when it leaves the root.
 fn resolve(dir: &str, source: &str) -> Option<String> {
-    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
-    for c in source.split('/') {
-        match c {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            c => parts.push(c),
-        }
-    }
-    Some(parts.join("/"))
+    crate::text::resolve_relative(dir, source)
 }
 
 fn modules(files: &[TfFile]) -> Vec<Module> {
