@@ -207,6 +207,21 @@ pub struct Index {
     /// file (secrets) fail closed on these.
     unreadable: Vec<String>,
     by_path: HashMap<String, usize>,
+    /// Parsed views of this index (the Terraform model, the CI model, the
+    /// datastore inventory), each built once on first use: see [`Index::view`].
+    views: Views,
+}
+
+/// One slot per view type; a slot is filled once, by the first caller.
+#[derive(Default)]
+struct Views(Mutex<Vec<(std::any::TypeId, ViewSlot)>>);
+
+type ViewSlot = std::sync::Arc<dyn std::any::Any + Send + Sync>;
+
+impl std::fmt::Debug for Views {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Views")
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -293,6 +308,7 @@ impl Index {
             files,
             by_path,
             unreadable,
+            views: Views::default(),
         })
     }
 
@@ -340,6 +356,7 @@ impl Index {
             git: self.git.clone(),
             files,
             by_path,
+            views: Views::default(),
             unreadable: self
                 .unreadable
                 .iter()
@@ -352,6 +369,38 @@ impl Index {
                 })
                 .collect(),
         }
+    }
+
+    /// The view `T` of this index, built by `build` on first use and shared
+    /// by every check that reads it; concurrent callers wait for the first
+    /// one instead of building again. The view lives as long as the index.
+    ///
+    /// `build` must not use the global rayon pool: a worker waiting on its
+    /// `join` may pick up another check that waits here, on the cell its own
+    /// thread is filling (builders use their own threads).
+    pub fn view<T, F>(&self, build: F) -> std::sync::Arc<T>
+    where
+        T: Send + Sync + 'static,
+        F: FnOnce(&Index) -> T,
+    {
+        use std::sync::Arc;
+        let id = std::any::TypeId::of::<T>();
+        let slot: Arc<OnceLock<Arc<T>>> = {
+            let mut views = self.views.0.lock().unwrap_or_else(|p| p.into_inner());
+            match views
+                .iter()
+                .find(|(t, _)| *t == id)
+                .and_then(|(_, s)| s.clone().downcast::<OnceLock<Arc<T>>>().ok())
+            {
+                Some(s) => s,
+                None => {
+                    let s: Arc<OnceLock<Arc<T>>> = Arc::new(OnceLock::new());
+                    views.push((id, s.clone() as ViewSlot));
+                    s
+                }
+            }
+        };
+        slot.get_or_init(|| Arc::new(build(self))).clone()
     }
 
     /// What the walk could not read, `path: error` (sorted).

@@ -8,7 +8,6 @@ use std::sync::Arc;
 
 use super::detect::{CiFile, CiRole, CiSystem, classify};
 use super::node::{self, Node};
-use crate::checks::terraform::per_run::per_index;
 use crate::index::{Content, Index};
 
 /// Why a file could not be read as CI configuration.
@@ -139,7 +138,7 @@ impl CiModel {
 
 /// The CI model of `index`, built once per run.
 pub fn model(index: &Index) -> Arc<CiModel> {
-    per_index(index, |ix| node::with_big_stack(|| build(ix)))
+    index.view(|ix| node::with_big_stack(|| build(ix)))
 }
 
 fn read(index: &Index, path: &str) -> Result<String, Problem> {

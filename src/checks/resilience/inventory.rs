@@ -8,7 +8,6 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::redis_conf::Settings;
-use crate::checks::terraform::per_run::per_index;
 use crate::index::Index;
 
 /// A place in a file.
@@ -292,7 +291,7 @@ pub struct Inventory {
 
 /// The inventory of `index`, built once per run.
 pub fn inventory(index: &Index) -> Arc<Inventory> {
-    per_index(index, build)
+    index.view(build)
 }
 
 fn build(index: &Index) -> Inventory {

@@ -12,7 +12,7 @@ use hcl::edit::Span;
 use hcl::edit::expr::{Expression, ObjectKey};
 use hcl::edit::structure::{Body as HclBody, Structure};
 
-use super::per_run::{parallel_map, per_index};
+use super::per_run::parallel_map;
 use crate::index::{Content, FileEntry, Index};
 use crate::text::LineIndex;
 
@@ -193,7 +193,7 @@ impl Model {
 
 /// The model of `index`, built once per run.
 pub fn model(index: &Index) -> Arc<Model> {
-    per_index(index, build)
+    index.view(build)
 }
 
 fn role_of(name: &str) -> Option<Role> {
