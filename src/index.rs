@@ -260,6 +260,11 @@ impl Index {
         std::fs::read_dir(root)
             .map_err(|e| IndexError::Unreadable(shown.clone(), e.to_string()))?;
         let root = root.to_path_buf();
+        // The root's own ignore files decide what the whole walk sees: one
+        // that cannot be read safely stops here, with its name.
+        if let Some((path, why)) = unsafe_ignore_file(&root) {
+            return Err(IndexError::Unreadable(path.display().to_string(), why));
+        }
 
         let (git, tracked) = git_tracked(&root);
         let (mut files, mut unreadable) = walk(&root, &tracked);
@@ -536,16 +541,70 @@ fn rel_path(root: &Path, abs: &Path) -> Option<String> {
     (!out.is_empty()).then_some(out)
 }
 
+/// The ignore files the walk reads in every directory.
+const IGNORE_NAMES: &[&str] = &[".gitignore", ".ignore", IGNORE_FILE];
+
+/// The largest ignore file the walk reads; a larger one is refused (an 18 MB
+/// `.gitignore` would cost gigabytes of glob automata).
+pub const MAX_IGNORE_BYTES: u64 = 1024 * 1024;
+
+/// An ignore file of `dir` that must not be opened: not a regular file (a
+/// FIFO would block the walk forever, a device would be read), or larger
+/// than [`MAX_IGNORE_BYTES`]. Checked before the walk reads it.
+fn unsafe_ignore_file(dir: &Path) -> Option<(PathBuf, String)> {
+    for name in IGNORE_NAMES {
+        let path = dir.join(name);
+        // Follows a symlink: what the walk would open.
+        let Ok(meta) = std::fs::metadata(&path) else {
+            continue;
+        };
+        if !meta.is_file() {
+            return Some((path, "not a regular file; not read".to_string()));
+        }
+        if meta.len() > MAX_IGNORE_BYTES {
+            return Some((
+                path,
+                format!(
+                    "{} bytes, over the {} KiB an ignore file may have; not read",
+                    meta.len(),
+                    MAX_IGNORE_BYTES / 1024
+                ),
+            ));
+        }
+    }
+    None
+}
+
 fn walk(root: &Path, tracked: &HashSet<String>) -> (Vec<FileEntry>, Vec<String>) {
     let collected: Mutex<Vec<FileEntry>> = Mutex::new(Vec::new());
-    let failed: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    let failed: std::sync::Arc<Mutex<Vec<String>>> = std::sync::Arc::default();
+    let refused = std::sync::Arc::clone(&failed);
+    let root_owned = root.to_path_buf();
     let walker = ignore::WalkBuilder::new(root)
         .hidden(false)
         .follow_links(false)
         .require_git(false)
         .git_global(false)
         .add_custom_ignore_filename(IGNORE_FILE)
-        .filter_entry(|e| e.file_name() != ".git")
+        .filter_entry(move |e| {
+            if e.file_name() == ".git" {
+                return false;
+            }
+            // A directory whose ignore file cannot be read safely is not
+            // entered: its files are reported as unreadable (checks that
+            // must read everything fail closed) instead of hanging.
+            if e.file_type().is_some_and(|t| t.is_dir())
+                && let Some((path, why)) = unsafe_ignore_file(e.path())
+            {
+                let shown =
+                    rel_path(&root_owned, &path).unwrap_or_else(|| path.display().to_string());
+                if let Ok(mut v) = refused.lock() {
+                    v.push(format!("{shown}: {why}"));
+                }
+                return false;
+            }
+            true
+        })
         .threads(
             std::thread::available_parallelism()
                 .map_or(2, |n| n.get())
@@ -603,10 +662,8 @@ fn walk(root: &Path, tracked: &HashSet<String>) -> (Vec<FileEntry>, Vec<String>)
             ignore::WalkState::Continue
         })
     });
-    (
-        collected.into_inner().unwrap_or_default(),
-        failed.into_inner().unwrap_or_default(),
-    )
+    let failed = std::mem::take(&mut *failed.lock().unwrap_or_else(|p| p.into_inner()));
+    (collected.into_inner().unwrap_or_default(), failed)
 }
 
 /// `path: error` for a walk error that hides files (unreadable directory,

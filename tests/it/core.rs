@@ -523,3 +523,62 @@ fn bundled_example_is_checked() {
     }
     assert_eq!(out.code, 0, "the example is ready: {:#}", v);
 }
+
+// ---- hostile ignore files (issue 13) ---------------------------------------
+
+/// `readyctl check .` in `dir`, killed after 30 s (a hang fails the test).
+fn check_bounded(dir: &std::path::Path, extra: &[&str]) -> (Option<i32>, String, String) {
+    let mut cmd = crate::common::bin();
+    cmd.args(["check", ".", "--offline", "--no-progress"])
+        .args(extra)
+        .current_dir(dir);
+    let out = assert_cmd::Command::from_std(cmd)
+        .timeout(std::time::Duration::from_secs(30))
+        .output()
+        .expect("readyctl runs");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn mkfifo(path: &std::path::Path) {
+    let ok = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo runs")
+        .success();
+    assert!(ok, "mkfifo {}", path.display());
+}
+
+#[test]
+fn a_fifo_or_a_huge_ignore_file_is_refused_not_opened() {
+    // At the root: exit 2 naming the file (it decides what the walk sees).
+    for name in [".gitignore", ".readyctlignore"] {
+        let r = Repo::git();
+        r.write("README.md", "# svc\n");
+        mkfifo(&r.path().join(name));
+        let (code, _, err) = check_bounded(r.path(), &[]);
+        assert_eq!(code, Some(2), "{name}: {err}");
+        assert!(
+            err.contains(name) && err.contains("not a regular file"),
+            "{err}"
+        );
+    }
+    let r = Repo::git();
+    r.write("README.md", "# svc\n");
+    r.write(".gitignore", "x\n".repeat(600_000));
+    let (code, _, err) = check_bounded(r.path(), &[]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("over the 1024 KiB"), "{err}");
+    // In a subdirectory: that directory is not entered, and the secret
+    // scan, which must read everything, fails closed.
+    let r = Repo::git();
+    r.write("README.md", "# svc\n")
+        .write("sub/app.py", "x = 1\n");
+    mkfifo(&r.path().join("sub/.gitignore"));
+    let (code, out, err) = check_bounded(r.path(), &["--only", "secrets.none-committed"]);
+    assert_eq!(code, Some(1), "{out}{err}");
+    assert!(out.contains("sub/.gitignore: not a regular file"), "{out}");
+}
