@@ -26,6 +26,7 @@ pub const EXIT_USAGE: u8 = 2;
 
 /// Parse the command line, run the command, and map errors to exit 2.
 pub fn main() -> ExitCode {
+    exit_on_closed_stdout();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -46,6 +47,31 @@ pub fn main() -> ExitCode {
             ExitCode::from(EXIT_USAGE)
         }
     }
+}
+
+/// Standard output closed (`readyctl check | head -1`) or full: Rust's
+/// `print!` panics ("failed printing to stdout", exit 101). Say so in one line
+/// and exit 2 (the report could not be delivered) instead; every other panic
+/// keeps the default report.
+fn exit_on_closed_stdout() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if let Some(why) = payload.strip_prefix("failed printing to stdout: ") {
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
+                "readyctl: error: cannot write to standard output: {why}"
+            );
+            std::process::exit(i32::from(EXIT_USAGE));
+        }
+        default(info);
+    }));
 }
 
 fn dispatch(cli: &Cli) -> anyhow::Result<u8> {

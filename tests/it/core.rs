@@ -582,3 +582,22 @@ fn a_fifo_or_a_huge_ignore_file_is_refused_not_opened() {
     assert_eq!(code, Some(1), "{out}{err}");
     assert!(out.contains("sub/.gitignore: not a regular file"), "{out}");
 }
+
+#[test]
+fn a_full_or_closed_standard_output_is_exit_2_not_a_panic() {
+    let r = docs_repo();
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        eprintln!("no /dev/full on this system: skipped");
+        return;
+    };
+    let out = crate::common::bin()
+        .args(["check", ".", "--offline", "--no-progress"])
+        .current_dir(r.path())
+        .stdout(full)
+        .output()
+        .expect("readyctl runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("cannot write to standard output"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
