@@ -379,6 +379,34 @@ pub fn validate_config(config: &LoadedConfig, registry: &Registry) -> Result<(),
             ));
         }
     }
+    for e in &config.config.health.endpoints {
+        crate::probe::validate_endpoint(&e.value).map_err(|m| {
+            ConfigError::at(
+                file,
+                e,
+                format!(
+                    "health.endpoints: {}: {m}",
+                    crate::text::clip(&e.value.name, 40)
+                ),
+            )
+        })?;
+    }
+    if let Err(e) = crate::index::build_globset(
+        &config
+            .config
+            .secrets
+            .allow_paths
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    ) {
+        return Err(ConfigError {
+            file: file.to_string(),
+            line: None,
+            column: None,
+            message: format!("secrets.allow_paths: invalid glob: {}", e.kind()),
+        });
+    }
     crate::waivers::validate(config, registry)?;
     crate::levels::validate(config, registry)?;
     Ok(())

@@ -285,20 +285,37 @@ struct Prepared {
     expect: Expect,
 }
 
-fn prepare(ep: &Endpoint) -> Result<Prepared, String> {
+/// What of an endpoint can be checked without the network or the
+/// environment: its URL, method, expected status and header names. Run at
+/// load (exit 2 at the endpoint's line), online or offline.
+pub fn validate_endpoint(ep: &Endpoint) -> Result<(), String> {
+    parse_static(ep)?;
+    for name in ep.headers.keys() {
+        HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| format!("invalid header name `{}`", crate::text::clip(name, 40)))?;
+    }
+    Ok(())
+}
+
+fn parse_static(ep: &Endpoint) -> Result<(Url, Method, Expect), String> {
     let url = Url::parse(&ep.url).map_err(|e| format!("invalid url: {e}"))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(format!(
             "unsupported url scheme `{}` (use http or https)",
-            url.scheme()
+            crate::text::clip(url.scheme(), 20)
         ));
     }
     let method = match &ep.method {
         None => Method::GET,
         Some(m) => Method::from_bytes(m.trim().to_ascii_uppercase().as_bytes())
-            .map_err(|_| format!("invalid method `{m}`"))?,
+            .map_err(|_| format!("invalid method `{}`", crate::text::clip(m, 20)))?,
     };
     let expect = Expect::parse(ep.expect_status.as_ref())?;
+    Ok((url, method, expect))
+}
+
+fn prepare(ep: &Endpoint) -> Result<Prepared, String> {
+    let (url, method, expect) = parse_static(ep)?;
     let headers = interpolate_headers(&ep.headers, |v| std::env::var(v).ok())?;
     Ok(Prepared {
         url,
@@ -346,6 +363,17 @@ pub fn interpolate_headers(
     Ok(map)
 }
 
+/// An HTTP status code a server can send (100 to 599).
+fn status_code(c: u16) -> Result<u16, String> {
+    if (100..=599).contains(&c) {
+        Ok(c)
+    } else {
+        Err(format!(
+            "expect_status: {c} is not an HTTP status (100 to 599)"
+        ))
+    }
+}
+
 /// `expect_status`, parsed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Expect {
@@ -358,15 +386,19 @@ impl Expect {
     pub fn parse(e: Option<&ExpectStatus>) -> Result<Expect, String> {
         match e {
             None => Ok(Expect::Class(2)),
-            Some(ExpectStatus::Code(c)) => Ok(Expect::Codes(vec![*c])),
+            Some(ExpectStatus::Code(c)) => Ok(Expect::Codes(vec![status_code(*c)?])),
             Some(ExpectStatus::Codes(cs)) if cs.is_empty() => {
                 Err("expect_status: empty list".into())
             }
-            Some(ExpectStatus::Codes(cs)) => Ok(Expect::Codes(cs.clone())),
+            Some(ExpectStatus::Codes(cs)) => Ok(Expect::Codes(
+                cs.iter()
+                    .map(|c| status_code(*c))
+                    .collect::<Result<_, _>>()?,
+            )),
             Some(ExpectStatus::Class(s)) => {
                 let t = s.trim().to_ascii_lowercase();
                 if let Ok(code) = t.parse::<u16>() {
-                    return Ok(Expect::Codes(vec![code]));
+                    return Ok(Expect::Codes(vec![status_code(code)?]));
                 }
                 match t.as_bytes() {
                     [d @ b'1'..=b'5', b'x', b'x'] => Ok(Expect::Class(u16::from(d - b'0'))),

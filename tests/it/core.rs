@@ -601,3 +601,48 @@ fn a_full_or_closed_standard_output_is_exit_2_not_a_panic() {
     assert!(err.contains("cannot write to standard output"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
 }
+
+#[test]
+fn invalid_endpoints_and_globs_are_config_errors_at_load_even_offline() {
+    for (endpoint, want) in [
+        ("url: ftp://example.com/health", "unsupported url scheme"),
+        (
+            "url: http://example.com/\n      expect_status: 999",
+            "999 is not an HTTP status",
+        ),
+        (
+            "url: http://example.com/\n      expect_status: []",
+            "empty list",
+        ),
+        (
+            "url: http://example.com/\n      method: 'GE T'",
+            "invalid method",
+        ),
+        (
+            "url: http://example.com/\n      headers: {\"Bad Header\": x}",
+            "invalid header name",
+        ),
+    ] {
+        let r = Repo::git();
+        r.write(
+            "readyctl.yaml",
+            format!("version: 1\nhealth:\n  endpoints:\n    - name: api\n      {endpoint}\n"),
+        );
+        let run = r.readyctl(&["check", ".", "--offline", "--no-progress"]);
+        assert_eq!(run.code, 2, "{endpoint}: {}", run.stderr);
+        assert!(run.stderr.contains("readyctl.yaml:4"), "{}", run.stderr);
+        assert!(run.stderr.contains(want), "{want}: {}", run.stderr);
+    }
+    let r = Repo::git();
+    r.write(
+        "readyctl.yaml",
+        "version: 1\nsecrets:\n  allow_paths: [\"a/{b\"]\n",
+    );
+    let run = r.readyctl(&["check", ".", "--offline", "--no-progress"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("secrets.allow_paths: invalid glob"),
+        "{}",
+        run.stderr
+    );
+}

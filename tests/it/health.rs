@@ -306,9 +306,14 @@ fn status_class_and_list() {
     assert!(findings(&v)[0].contains("status 500 (expected 200 or 204)"));
     let (v, _, _) = probe(&repo, &one("a", &http("/fail"), "expect_status: 5xx"), &[]);
     assert_eq!(status(&v, "health.reachable"), "pass", "{v:#}");
-    let (v, code, _) = probe(&repo, &one("a", &http("/fail"), "expect_status: 7xx"), &[]);
-    assert_eq!(code, 1);
-    assert!(findings(&v)[0].contains("expect_status `7xx`"), "{v:#}");
+    // A class that cannot be is a config error at load, online or offline.
+    repo.write(
+        "readyctl.yaml",
+        one("a", &http("/fail"), "expect_status: 7xx"),
+    );
+    let run = repo.readyctl(&["check", "--no-progress", "--only", "health.reachable"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("expect_status `7xx`"), "{}", run.stderr);
 }
 
 #[test]
