@@ -382,6 +382,20 @@ pub fn load(root: &Path, explicit: Option<&Path>) -> Result<LoadedConfig, Config
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_default();
+                // A readyctl.yaml found in the repository is read only when it
+                // is inside it (a symlink to /etc/... is not followed out).
+                let inside = match (std::fs::canonicalize(&p), std::fs::canonicalize(root)) {
+                    (Ok(f), Ok(r)) => f.starts_with(r),
+                    _ => false,
+                };
+                if !inside {
+                    return Err(ConfigError {
+                        file: shown,
+                        line: None,
+                        column: None,
+                        message: "leads outside the repository (a symbolic link); not read".into(),
+                    });
+                }
                 (p, shown)
             }
             None => return Ok(LoadedConfig::default()),
@@ -405,6 +419,63 @@ pub fn load(root: &Path, explicit: Option<&Path>) -> Result<LoadedConfig, Config
         file: Some(shown),
         path: Some(path),
     })
+}
+
+/// Is `path` relative and free of `..`, so that it stays inside the root?
+pub fn stays_inside(path: &str) -> bool {
+    let p = Path::new(path);
+    !path.is_empty()
+        && p.components().all(|c| {
+            matches!(
+                c,
+                std::path::Component::Normal(_) | std::path::Component::CurDir
+            )
+        })
+}
+
+/// Paths the configuration names are read or written under the root only:
+/// relative, without `..` (SPEC: nothing is read or written outside the root).
+fn check_paths(file: &str, config: &Config) -> Result<(), ConfigError> {
+    let outside = |key: &str, value: &str| ConfigError {
+        file: file.to_string(),
+        line: None,
+        column: None,
+        message: format!(
+            "{key}: `{}` leads outside the repository (use a relative path without `..`)",
+            crate::text::clip(value, 80)
+        ),
+    };
+    if let Some(b) = &config.secrets.baseline
+        && !stays_inside(b)
+    {
+        return Err(outside("secrets.baseline", b));
+    }
+    if let Some(c) = &config.checklist
+        && !stays_inside(c)
+    {
+        return Err(outside("checklist", c));
+    }
+    for p in &config.checks.paths {
+        if !stays_inside(p) {
+            return Err(outside("checks.paths", p));
+        }
+    }
+    for e in &config.health.endpoints {
+        if let Some(ca) = &e.value.ca_cert
+            && !stays_inside(ca)
+        {
+            return Err(ConfigError::at(
+                file,
+                e,
+                format!(
+                    "health.endpoints: {}: ca_cert `{}` leads outside the repository (use a relative path without `..`)",
+                    crate::text::clip(&e.value.name, 40),
+                    crate::text::clip(ca, 80)
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Parse config text; `file` is used in error messages.
@@ -443,6 +514,7 @@ pub fn parse(file: &str, text: &str) -> Result<Config, ConfigError> {
             "resilience.min_backup_days must be at least 1 (skip resilience.backups to drop the check)",
         ));
     }
+    check_paths(file, &config)?;
     Ok(config)
 }
 

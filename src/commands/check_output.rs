@@ -20,6 +20,16 @@ fn render(report: &Report, format: Format, view: &View, quiet: bool) -> anyhow::
 }
 
 fn write(path: &Path, text: &str) -> anyhow::Result<()> {
+    // A report replaces a regular file only: never a symlink (its target
+    // would be left, the link replaced), a FIFO or a device.
+    if let Ok(m) = std::fs::symlink_metadata(path)
+        && !m.file_type().is_file()
+    {
+        anyhow::bail!(
+            "{}: not a regular file (a symlink, FIFO or device); the report is not written",
+            path.display()
+        );
+    }
     super::write_atomic(path, text.as_bytes())
         .with_context(|| format!("{}: cannot write", path.display()))
 }

@@ -120,6 +120,21 @@ pub fn apply(root: &Path, p: &Planned, force: bool, dry_run: bool) -> anyhow::Re
             p.path
         );
     }
+    // Never through a symlinked directory (`docs -> /elsewhere`): every
+    // directory on the way must be a real directory inside the root.
+    let mut dir = root.to_path_buf();
+    for c in rel.parent().into_iter().flat_map(|p| p.components()) {
+        dir.push(c);
+        if let Ok(m) = std::fs::symlink_metadata(&dir)
+            && !m.is_dir()
+        {
+            anyhow::bail!(
+                "{}: refusing to write through {} (a symbolic link or not a directory)",
+                p.path,
+                dir.strip_prefix(root).unwrap_or(&dir).display()
+            );
+        }
+    }
     let abs = root.join(rel);
     let meta = std::fs::symlink_metadata(&abs).ok();
     let old = match &meta {

@@ -646,3 +646,73 @@ fn invalid_endpoints_and_globs_are_config_errors_at_load_even_offline() {
         run.stderr
     );
 }
+
+#[test]
+fn nothing_is_read_or_written_outside_the_root() {
+    // Paths in readyctl.yaml that leave the root are config errors.
+    for (yaml, key) in [
+        ("secrets:\n  baseline: ../x.json\n", "secrets.baseline"),
+        ("secrets:\n  baseline: /tmp/x.json\n", "secrets.baseline"),
+        ("checks:\n  paths: [/etc]\n", "checks.paths"),
+        ("checklist: ../../etc/passwd\n", "checklist"),
+        (
+            "health:\n  endpoints:\n    - name: api\n      url: https://example.com/\n      ca_cert: /etc/passwd\n",
+            "ca_cert",
+        ),
+    ] {
+        let r = Repo::git();
+        r.write("readyctl.yaml", format!("version: 1\n{yaml}"));
+        for args in [
+            &["check", ".", "--offline", "--no-progress"][..],
+            &["baseline", "."][..],
+        ] {
+            let run = r.readyctl(args);
+            assert_eq!(run.code, 2, "{yaml} {args:?}: {}", run.stderr);
+            assert!(run.stderr.contains(key), "{}", run.stderr);
+        }
+        assert!(!r.path().parent().unwrap().join("x.json").exists());
+    }
+    // A readyctl.yaml that is a symlink out of the repository is not read.
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("cfg.yaml"), "version: 1\n").unwrap();
+    let r = Repo::git();
+    std::os::unix::fs::symlink(
+        outside.path().join("cfg.yaml"),
+        r.path().join("readyctl.yaml"),
+    )
+    .unwrap();
+    let run = r.readyctl(&["check", ".", "--offline", "--no-progress"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("outside the repository"),
+        "{}",
+        run.stderr
+    );
+    // A report is never written over a symlink, and a scaffold never
+    // through a symlinked directory.
+    let r = docs_repo();
+    std::os::unix::fs::symlink(outside.path().join("victim"), r.path().join("report.json"))
+        .unwrap();
+    let run = r.readyctl(&[
+        "check",
+        ".",
+        "--offline",
+        "--no-progress",
+        "--format",
+        "json",
+        "--output",
+        "report.json",
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(!outside.path().join("victim").exists());
+    let r = Repo::git();
+    std::os::unix::fs::symlink(outside.path(), r.path().join("docs")).unwrap();
+    let run = r.readyctl(&["scaffold", "runbook", "."]);
+    assert_ne!(run.code, 0, "{}", run.stdout);
+    assert!(
+        run.stderr.contains("refusing to write through docs"),
+        "{}",
+        run.stderr
+    );
+    assert!(!outside.path().join("RUNBOOK.md").exists());
+}

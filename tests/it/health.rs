@@ -520,11 +520,17 @@ fn deadline_bounds_the_whole_check() {
     let took = start.elapsed();
     let f = findings(&v);
     assert_eq!(f.len(), 3, "{v:#}");
-    assert!(f[0].contains("deadline of 1s reached (1 attempt)"), "{f:?}");
-    assert!(
-        f[2].contains("not probed: the deadline of 1s was reached first"),
-        "{f:?}"
-    );
+    // One endpoint (whichever the scheduler started) was being probed when
+    // the deadline came; the other two never started.
+    let reached = f
+        .iter()
+        .filter(|m| m.contains("deadline of 1s reached (1 attempt)"))
+        .count();
+    let not_probed = f
+        .iter()
+        .filter(|m| m.contains("not probed: the deadline of 1s was reached first"))
+        .count();
+    assert_eq!((reached, not_probed), (1, 2), "{f:?}");
     assert!(took < Duration::from_secs(4), "took {took:?}");
 }
 
