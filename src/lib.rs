@@ -23,6 +23,7 @@ pub mod markdown;
 pub mod model;
 pub mod probe;
 pub mod progress;
+pub mod redact;
 pub mod report;
 pub mod roles;
 pub mod scaffold;

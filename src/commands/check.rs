@@ -174,6 +174,8 @@ pub fn evaluate(cli: &Cli, args: &CheckArgs) -> anyhow::Result<Evaluated> {
             crate::levels::annotate_services(&mut report, &levels, &known, min_level);
         }
     }
+    // The redaction boundary: no message leaves with a secret in it.
+    crate::redact::report(&mut report);
     let prefix = crate::location::report_prefix(&index);
     crate::location::rebase(&mut report, &prefix);
     let anchor =

@@ -43,7 +43,8 @@ pub fn main() -> ExitCode {
         Err(e) => {
             let color = cli.color.enabled(std::io::stderr().is_terminal());
             let prefix = crate::report::human::Paint(color).red("error:");
-            eprintln!("readyctl: {prefix} {e:#}");
+            let message = crate::redact::text(&format!("{e:#}"));
+            eprintln!("readyctl: {prefix} {message}");
             ExitCode::from(EXIT_USAGE)
         }
     }

@@ -986,3 +986,45 @@ fn a_generic_secret_in_documentation_is_an_example_but_a_provider_token_is_not()
         "{report:#}"
     );
 }
+
+#[test]
+fn secrets_quoted_by_other_checks_or_errors_are_redacted_in_every_format() {
+    // A token in a checklist item and in an unknown marker id, and in a
+    // config key: docs.readiness-checklist and the config error quote them.
+    let token = gh_token();
+    let repo = Repo::git();
+    repo.write(
+        "deployment-readiness.md",
+        format!(
+            "# Ready\n\n- [ ] rotate {token} before launch\n- [ ] x <!-- readyctl: {token} -->\n"
+        ),
+    );
+    repo.commit("list");
+    for format in [
+        "human", "json", "sarif", "junit", "markdown", "github", "gitlab",
+    ] {
+        let r = repo.readyctl(&[
+            "check",
+            "--offline",
+            "--no-progress",
+            "--only",
+            "docs.readiness-checklist",
+            "--format",
+            format,
+        ]);
+        let all = format!("{}{}", r.stdout, r.stderr);
+        assert!(
+            all.contains("ghp_"),
+            "{format}: the redacted form is shown:\n{all}"
+        );
+        assert!(!all.contains(&token), "{format} holds the token:\n{all}");
+        assert!(
+            !all.contains(&token[20..]),
+            "{format} holds a piece:\n{all}"
+        );
+    }
+    repo.write("readyctl.yaml", format!("version: 1\n{token}: 1\n"));
+    let r = repo.readyctl(&["check", "--offline", "--no-progress"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(!r.stderr.contains(&token), "{}", r.stderr);
+}
