@@ -445,6 +445,19 @@ fn check_paths(file: &str, config: &Config) -> Result<(), ConfigError> {
             crate::text::clip(value, 80)
         ),
     };
+    for g in &config.secrets.allow_paths {
+        if crate::text::brace_depth(g) > crate::text::MAX_GLOB_BRACES {
+            return Err(ConfigError {
+                file: file.to_string(),
+                line: None,
+                column: None,
+                message: format!(
+                    "secrets.allow_paths: a glob nests `{{…}}` deeper than {} levels",
+                    crate::text::MAX_GLOB_BRACES
+                ),
+            });
+        }
+    }
     if let Some(b) = &config.secrets.baseline
         && !stays_inside(b)
     {

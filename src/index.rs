@@ -479,6 +479,12 @@ impl Index {
 pub fn build_globset(globs: &[&str]) -> Result<GlobSet, globset::Error> {
     let mut b = GlobSetBuilder::new();
     for g in globs {
+        if crate::text::brace_depth(g) > crate::text::MAX_GLOB_BRACES {
+            // Refused before the compiler recurses into it.
+            return Err(globset::GlobBuilder::new("{")
+                .build()
+                .expect_err("an unclosed brace"));
+        }
         b.add(
             globset::GlobBuilder::new(g)
                 .literal_separator(true)
@@ -491,6 +497,11 @@ pub fn build_globset(globs: &[&str]) -> Result<GlobSet, globset::Error> {
 
 /// A single glob, as in [`build_globset`].
 pub fn glob(pattern: &str) -> Result<globset::GlobMatcher, globset::Error> {
+    if crate::text::brace_depth(pattern) > crate::text::MAX_GLOB_BRACES {
+        return Err(globset::GlobBuilder::new("{")
+            .build()
+            .expect_err("an unclosed brace"));
+    }
     Ok(globset::GlobBuilder::new(pattern)
         .literal_separator(true)
         .build()?
@@ -560,6 +571,18 @@ fn unsafe_ignore_file(dir: &Path) -> Option<(PathBuf, String)> {
         };
         if !meta.is_file() {
             return Some((path, "not a regular file; not read".to_string()));
+        }
+        if meta.len() <= MAX_IGNORE_BYTES
+            && let Ok(text) = std::fs::read_to_string(&path)
+            && crate::text::brace_depth(&text) > crate::text::MAX_GLOB_BRACES
+        {
+            return Some((
+                path,
+                format!(
+                    "a pattern nests `{{…}}` deeper than {} levels; not read",
+                    crate::text::MAX_GLOB_BRACES
+                ),
+            ));
         }
         if meta.len() > MAX_IGNORE_BYTES {
             return Some((

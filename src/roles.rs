@@ -263,6 +263,17 @@ impl Roles {
                     Some(rest) => (true, rest),
                     None => (false, g.value.as_str()),
                 };
+                if crate::text::brace_depth(pattern) > crate::text::MAX_GLOB_BRACES {
+                    return Err(ConfigError::at(
+                        file,
+                        g,
+                        format!(
+                            "paths.{}: a glob nests `{{…}}` deeper than {} levels",
+                            role.as_str(),
+                            crate::text::MAX_GLOB_BRACES
+                        ),
+                    ));
+                }
                 let glob = globset::GlobBuilder::new(pattern.trim_end_matches('/'))
                     .literal_separator(true)
                     .build()

@@ -88,6 +88,26 @@ pub fn resolve_relative(dir: &str, rel: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// The deepest nesting of `{` braces in `s` (glob alternations): the glob
+/// compilers recurse on it, so a deep one must be refused before them.
+pub fn brace_depth(s: &str) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    for b in s.bytes() {
+        match b {
+            b'{' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
+/// The deepest `{…}` nesting a glob may have (real globs nest one or two).
+pub const MAX_GLOB_BRACES: usize = 16;
+
 #[cfg(test)]
 mod tests {
     use super::*;

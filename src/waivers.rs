@@ -134,7 +134,10 @@ pub fn validate(config: &LoadedConfig, registry: &Registry) -> Result<(), Config
                 ConfigError::at(
                     file,
                     p,
-                    format!("waivers: invalid path glob `{}`: {e}", p.value),
+                    format!(
+                        "waivers: invalid path glob `{}`: {e}",
+                        crate::text::clip(&p.value, 80)
+                    ),
                 )
             })?;
         }

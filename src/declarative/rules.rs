@@ -54,6 +54,15 @@ impl Files {
     ) -> Result<Files, LoadError> {
         // Parse each glob on its own (cheap) so that an error names its line.
         for g in files.iter().chain(exclude) {
+            if crate::text::brace_depth(&g.value) > crate::text::MAX_GLOB_BRACES {
+                return Err(LoadError::at(
+                    g,
+                    format!(
+                        "a glob nests `{{…}}` deeper than {} levels",
+                        crate::text::MAX_GLOB_BRACES
+                    ),
+                ));
+            }
             globset::GlobBuilder::new(&g.value)
                 .literal_separator(true)
                 .build()

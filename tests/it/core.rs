@@ -716,3 +716,47 @@ fn nothing_is_read_or_written_outside_the_root() {
     );
     assert!(!outside.path().join("RUNBOOK.md").exists());
 }
+
+#[test]
+fn globs_nested_thousands_deep_are_refused_not_a_stack_overflow() {
+    let deep = format!("{}a{}", "{".repeat(20_000), "}".repeat(20_000));
+    // In .gitignore: never handed to the glob compiler.
+    let r = Repo::git();
+    r.write("README.md", "# svc\n")
+        .write(".gitignore", format!("{deep}\n"));
+    let (code, _, err) = check_bounded(r.path(), &[]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("deeper than 16 levels"), "{err}");
+    // In readyctl.yaml and in a declarative check: config errors.
+    for (file, text) in [
+        (
+            "readyctl.yaml",
+            format!("version: 1\nsecrets:\n  allow_paths: [\"{deep}\"]\n"),
+        ),
+        (
+            "readyctl.yaml",
+            format!("version: 1\npaths:\n  vendored: [\"{deep}\"]\n"),
+        ),
+        (
+            ".readyctl/checks/deep.yaml",
+            format!(
+                "id: team.deep\ntitle: Deep\nseverity: warning\nexplain:\n  what: a\n  why: b\n  fix: c\n  example: d\nrule:\n  file_exists:\n    files: [\"{deep}\"]\n"
+            ),
+        ),
+    ] {
+        let r = Repo::git();
+        r.write("README.md", "# svc\n").write(file, text);
+        let (code, _, err) = check_bounded(r.path(), &[]);
+        assert_eq!(code, Some(2), "{file}: {err}");
+        assert!(
+            err.contains("deeper than 16 levels"),
+            "{file}: {}",
+            &err[..err.len().min(400)]
+        );
+        assert!(
+            err.len() < 2000,
+            "the glob is not echoed whole: {} bytes",
+            err.len()
+        );
+    }
+}
