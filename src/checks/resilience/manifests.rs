@@ -815,6 +815,35 @@ fn join(dir: &str, rel: &str) -> String {
     parts.join("/")
 }
 
+/// Where the key at `path` inside the values block `b` (at line offset
+/// `off` in `f`) is written.
+pub(crate) fn key_loc(f: &FileEntry, b: &SNode, off: u32, path: &[&str]) -> Option<Loc> {
+    let (last, parent) = path.split_last()?;
+    let p = if parent.is_empty() {
+        Some(b)
+    } else {
+        b.value.path(parent)
+    }?;
+    p.value
+        .entry(last)
+        .map(|(k, _)| Loc::new(&f.path, off + line(k)))
+}
+
+/// The whole number at `spec.<key>` of an operator resource and where it is
+/// written (`at` and `default` when it is not set).
+fn spec_count(f: &FileEntry, v: &Node, key: &str, at: &Loc, default: u64) -> (u64, Loc) {
+    match v.path(&["spec"]).and_then(|s| s.value.entry(key)) {
+        Some((k, x)) => (
+            x.value
+                .scalar()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(default),
+            Loc::new(&f.path, line(k)),
+        ),
+        None => (default, at.clone()),
+    }
+}
+
 fn s(n: &Node, path: &[&str]) -> Option<String> {
     n.path(path).and_then(|x| x.value.scalar())
 }
@@ -1167,16 +1196,7 @@ fn cnpg(
         at.clone(),
         Ha::NotJudged { why: String::new() },
     );
-    let (n, nat) = match v.path(&["spec"]).and_then(|s| s.value.entry("instances")) {
-        Some((k, x)) => (
-            x.value
-                .scalar()
-                .and_then(|s| s.parse().ok())
-                .unwrap_or(1u64),
-            Loc::new(&f.path, line(k)),
-        ),
-        None => (1, at.clone()),
-    };
+    let (n, nat) = spec_count(f, v, "instances", &at, 1);
     d.fact("instances", n.to_string(), &nat);
     d.ha = Ha::Managed {
         switches: vec![super::inventory::Switch {
@@ -1242,19 +1262,7 @@ fn zalando(f: &FileEntry, v: &Node, name: &str, at: Loc) -> Datastore {
         at.clone(),
         Ha::NotJudged { why: String::new() },
     );
-    let (n, nat) = match v
-        .path(&["spec"])
-        .and_then(|s| s.value.entry("numberOfInstances"))
-    {
-        Some((k, x)) => (
-            x.value
-                .scalar()
-                .and_then(|s| s.parse().ok())
-                .unwrap_or(1u64),
-            Loc::new(&f.path, line(k)),
-        ),
-        None => (1, at.clone()),
-    };
+    let (n, nat) = spec_count(f, v, "numberOfInstances", &at, 1);
     d.fact("numberOfInstances", n.to_string(), &nat);
     d.ha = Ha::Managed {
         switches: vec![super::inventory::Switch {
@@ -1620,17 +1628,7 @@ fn helm_values_at(
         let arch = s(v, &["architecture"]).unwrap_or_else(|| "replication".into());
         let sentinel_on = s(v, &["sentinel", "enabled"]).as_deref() == Some("true");
         let replicas = num(v, &["replica", "replicaCount"]).unwrap_or(3) as u32;
-        let line_of = |path: &[&str]| -> Option<Loc> {
-            let (last, parent) = path.split_last()?;
-            let p = if parent.is_empty() {
-                Some(b)
-            } else {
-                v.path(parent)
-            }?;
-            p.value
-                .entry(last)
-                .map(|(k, _)| Loc::new(&f.path, off + line(k)))
-        };
+        let line_of = |path: &[&str]| key_loc(f, b, off, path);
         let conf = |path: &[&str]| -> Vec<Directive> {
             match v.path(path) {
                 Some(n) => n

@@ -11,7 +11,7 @@
 
 use super::inventory::{Backup, Datastore, Ha, Inventory, Loc, Switch};
 use crate::index::FileEntry;
-use crate::yaml::node::{Node, SNode, line};
+use crate::yaml::node::{Node, SNode};
 
 /// The charts read here, by their name in `Chart.yaml` or an Application.
 pub fn is_sql_chart(chart: &str) -> bool {
@@ -37,17 +37,7 @@ pub fn values(
     if !v.is_map() || s(v, &["enabled"]).as_deref() == Some("false") {
         return; // a disabled dependency deploys nothing
     }
-    let line_of = |path: &[&str]| -> Option<Loc> {
-        let (last, parent) = path.split_last()?;
-        let p = if parent.is_empty() {
-            Some(b)
-        } else {
-            v.path(parent)
-        }?;
-        p.value
-            .entry(last)
-            .map(|(k, _)| Loc::new(&f.path, off + line(k)))
-    };
+    let line_of = |path: &[&str]| super::manifests::key_loc(f, b, off, path);
     let num = |path: &[&str], default: u64| -> u64 {
         s(v, path).and_then(|x| x.parse().ok()).unwrap_or(default)
     };
