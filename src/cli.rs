@@ -195,6 +195,10 @@ pub struct InitArgs {
     pub force: bool,
     #[arg(long)]
     pub dry_run: bool,
+    /// Print the repository profile (CI, infrastructure, deploy mechanism,
+    /// languages, health endpoints) the files are tuned to.
+    #[arg(long)]
+    pub explain: bool,
 }
 
 #[derive(Debug, Args)]

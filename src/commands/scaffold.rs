@@ -58,12 +58,18 @@ pub fn scaffold(cli: &Cli, args: &ScaffoldArgs) -> anyhow::Result<u8> {
     let root = checked_root(&root)?;
     let cfg = config::load(&root, cli.config.as_deref())?;
     let index = Index::build_for(&root, &cfg)?;
-    let mut ctx = context(&root, &index, &cfg)?;
+    let results = run_checks(&root, &index, &cfg)?;
+    let mut ctx = context(&root, &index, &cfg, &results)?;
+    if args.dry_run {
+        for l in ctx.profile_lines() {
+            println!("{l}");
+        }
+    }
 
     let kinds: Vec<(Kind, Vec<String>)> = match kinds_arg {
         Some(k) => vec![(k, Vec::new())],
         None => {
-            let kinds = missing_kinds(&root, &index, &cfg)?;
+            let kinds = missing_kinds(&ctx, &results);
             if kinds.is_empty() {
                 println!("nothing to scaffold: every check with a scaffold fix passes");
                 return Ok(super::EXIT_READY);
@@ -96,7 +102,13 @@ pub fn init(cli: &Cli, args: &InitArgs) -> anyhow::Result<u8> {
     let root = checked_root(&args.path)?;
     let cfg = config::load(&root, cli.config.as_deref())?;
     let index = Index::build_for(&root, &cfg)?;
-    let ctx = context(&root, &index, &cfg)?;
+    let results = run_checks(&root, &index, &cfg)?;
+    let ctx = context(&root, &index, &cfg, &results)?;
+    if args.explain {
+        for l in ctx.profile_lines() {
+            println!("{l}");
+        }
+    }
     let opts = Options::default();
     let mut applied = Vec::new();
     for kind in [Kind::Config, Kind::Checklist] {
@@ -173,8 +185,18 @@ fn checked_root(root: &Path) -> anyhow::Result<PathBuf> {
 }
 
 /// The rendering context, with the checks the checklist may mark.
-fn context(root: &Path, index: &Index, cfg: &LoadedConfig) -> anyhow::Result<RepoContext> {
+fn context(
+    root: &Path,
+    index: &Index,
+    cfg: &LoadedConfig,
+    results: &[CheckResult],
+) -> anyhow::Result<RepoContext> {
     let mut ctx = RepoContext::from_index(index, cfg.checklist(), today());
+    ctx.failing = results
+        .iter()
+        .filter(|r| matches!(r.status, CheckStatus::Fail | CheckStatus::Error))
+        .map(|r| r.id.clone())
+        .collect();
     let registry = crate::checks::registry(root, cfg)?;
     ctx.checks = registry
         .checks()
@@ -193,13 +215,16 @@ fn context(root: &Path, index: &Index, cfg: &LoadedConfig) -> anyhow::Result<Rep
     Ok(ctx)
 }
 
-/// Run the checks offline; the scaffold kinds that fix the failing ones, in
-/// the order they are applied.
-fn missing_kinds(
-    root: &Path,
-    index: &Index,
-    cfg: &LoadedConfig,
-) -> anyhow::Result<Vec<(Kind, Vec<String>)>> {
+/// A check's result, as far as scaffolding cares.
+struct CheckResult {
+    id: String,
+    status: CheckStatus,
+    message: String,
+    scaffold: Option<String>,
+}
+
+/// Run the checks offline, once: the context and `--missing` read them.
+fn run_checks(root: &Path, index: &Index, cfg: &LoadedConfig) -> anyhow::Result<Vec<CheckResult>> {
     let registry = crate::checks::registry(root, cfg)?;
     engine::validate_config(cfg, &registry)?;
     let options = RunOptions {
@@ -216,15 +241,46 @@ fn missing_kinds(
         &options,
         &|_| {},
     );
+    Ok(results
+        .reported
+        .iter()
+        .map(|r| CheckResult {
+            id: r.id.clone(),
+            status: r.status,
+            message: r.message.clone(),
+            scaffold: r.fix.as_ref().and_then(|f| f.scaffold.clone()),
+        })
+        .collect())
+}
+
+/// The scaffold kinds that fix the failing checks, in the order they are
+/// applied.
+fn missing_kinds(ctx: &RepoContext, results: &[CheckResult]) -> Vec<(Kind, Vec<String>)> {
     let mut kinds: BTreeMap<Kind, Vec<String>> = BTreeMap::new();
-    for r in &results.reported {
+    for r in results {
         if !matches!(r.status, CheckStatus::Fail | CheckStatus::Error) {
             continue;
         }
-        let Some(name) = r.fix.as_ref().and_then(|f| f.scaffold.as_deref()) else {
+        let Some(name) = r.scaffold.as_deref() else {
             continue;
         };
         match Kind::parse(name) {
+            // A repository without Terraform gets no Terraform skeleton.
+            Some(Kind::Terraform) if !ctx.has_terraform => {
+                let other: Vec<&str> = crate::scaffold::profile::non_terraform(&ctx.iac)
+                    .iter()
+                    .map(|f| f.name.as_str())
+                    .collect();
+                println!(
+                    "{} failed: not scaffolding Terraform, this repository has none{}; skip `terraform.*` in readyctl.yaml (`readyctl init` does)",
+                    r.id,
+                    if other.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (its infrastructure is {})", other.join(", "))
+                    }
+                );
+            }
             Some(k) => {
                 println!("{} failed: scaffolding {k}", r.id);
                 kinds
@@ -240,7 +296,7 @@ fn missing_kinds(
     }
     let mut out: Vec<(Kind, Vec<String>)> = kinds.into_iter().collect();
     out.sort_by_key(|(k, _)| Kind::ALL.iter().position(|a| a == k));
-    Ok(out)
+    out
 }
 
 /// After planning `kind`, make the context describe the repository as it

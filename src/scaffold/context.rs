@@ -3,14 +3,13 @@
 //! endpoints, existing documents). Templates fill in from this, so a scaffold
 //! is about *this* repository, not a generic one.
 
-use std::collections::BTreeSet;
 use std::sync::LazyLock;
 
 use regex::Regex;
 use serde::Serialize;
 
 use crate::index::{FileEntry, Index};
-use crate::text::LineIndex;
+use super::profile;
 
 /// A language found from its manifest, with the commands CI should run.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -23,26 +22,18 @@ pub struct Language {
     pub dir: String,
     /// Commands that install dependencies before testing (may be empty).
     pub setup: Vec<String>,
-    /// The test command.
-    pub test: String,
+    /// The test command, when the manifest has one (a package.json without
+    /// a `test` script has none).
+    pub test: Option<String>,
+    /// The lint command, when there is one.
+    pub lint: Option<String>,
     /// The dependency-audit command (a security scanner).
     pub audit: String,
     /// The container image GitLab jobs run in.
     pub image: String,
 }
 
-/// A health endpoint or probe found in the repository.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct HealthHint {
-    /// A name usable as an endpoint name (`readiness`, `liveness`, `docker`).
-    pub name: String,
-    /// HTTP path, e.g. `/healthz`.
-    pub path: String,
-    /// Port, when the probe names a numeric one.
-    pub port: Option<u16>,
-    /// Where it was found, `file:line`.
-    pub source: String,
-}
+pub use super::profile::{DeployJob, Found, HealthHint, Pipeline};
 
 /// A check as the checklist template lists it.
 /// A datastore found in the repository (see `resilience.datastore-ha`).
@@ -75,10 +66,20 @@ pub struct RepoContext {
     pub name: String,
     /// Where the name came from (`git remote`, `Cargo.toml`, `directory`, ...).
     pub name_source: String,
-    /// Detected CI system: `github`, `gitlab`, `circleci`, `jenkins`, `azure`, `bitbucket`.
+    /// The main CI system: `github`, `gitlab`, `circleci`, `jenkins`, `azure`, `bitbucket`.
     pub ci: Option<String>,
-    /// CI configuration files found.
+    /// Every CI system in use.
+    pub ci_systems: Vec<String>,
+    /// CI pipeline files found.
     pub ci_files: Vec<String>,
+    /// The pipeline a CI scaffold adds jobs to.
+    pub pipeline: Option<Pipeline>,
+    /// Infrastructure-as-code tools found (Terraform, CloudFormation, Helm, ...).
+    pub iac: Vec<Found>,
+    /// How releases are deployed (Flux, Argo CD, Helm, kubectl, ECS, ...).
+    pub deploy: Vec<Found>,
+    /// Checks that failed when the context was built (offline run), by id.
+    pub failing: Vec<String>,
     /// Terraform present (any `.tf` / `.tf.json` outside `.terraform/`).
     pub has_terraform: bool,
     /// Directories holding `.tf` files ("" = root), sorted.
@@ -116,29 +117,6 @@ pub struct RepoContext {
     pub services: Vec<crate::services::detect::Proposal>,
 }
 
-static PROVIDER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"(?m)^\s*provider\s+"([A-Za-z0-9_-]+)"\s*\{"#).expect("regex"));
-static REQUIRED_PROVIDER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"source\s*=\s*"(?:registry\.terraform\.io/)?hashicorp/(aws|google|azurerm)""#)
-        .expect("regex")
-});
-static BACKEND: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"(?m)^\s*backend\s+"([A-Za-z0-9_-]+)"\s*\{"#).expect("regex"));
-static CLOUD_BLOCK: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?m)^\s*cloud\s*\{").expect("regex"));
-static PROBE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)^(\s*)(readinessProbe|livenessProbe|startupProbe)\s*:").expect("regex")
-});
-static PROBE_PATH: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"^\s*path\s*:\s*["']?(/[^"'\s#]*)"#).expect("regex"));
-static PROBE_PORT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"^\s*port\s*:\s*["']?(\d{1,5})"#).expect("regex"));
-static DOCKER_HEALTH: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?im)^\s*HEALTHCHECK\b(.*)$").expect("regex"));
-static URL_IN_CMD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"https?://(?:localhost|127\.0\.0\.1|0\.0\.0\.0)(?::(\d{1,5}))?(/[^\s\x22'|;&)]*)")
-        .expect("regex")
-});
 static TOML_NAME: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"^\s*name\s*=\s*"([^"]+)""#).expect("regex"));
 
@@ -155,10 +133,22 @@ impl RepoContext {
         ctx.name = name;
         ctx.name_source = source;
         ctx.services = crate::services::detect::propose(index);
-        detect_ci(&mut ctx, files);
-        detect_terraform(&mut ctx, files);
+        let ci = crate::checks::ci::model::model(index);
+        (ctx.ci_systems, ctx.ci_files) = profile::ci(&ci);
+        ctx.pipeline = profile::pipeline(&ci);
+        ctx.ci = ctx
+            .pipeline
+            .as_ref()
+            .map(|p| p.system.clone())
+            .or_else(|| ctx.ci_systems.first().cloned());
+        let tfm = crate::checks::terraform::model::model(index);
+        let t = profile::terraform(&tfm);
+        ctx.has_terraform = !tfm.is_empty();
+        ctx.terraform_dirs = t.dirs;
+        ctx.clouds = t.clouds;
+        ctx.backend = t.backend;
         ctx.languages = detect_languages(index);
-        ctx.health = detect_health(files);
+        ctx.health = profile::health(index);
         ctx.has_docker = files
             .iter()
             .any(|f| f.is_product() && is_dockerfile(f.name()));
@@ -197,7 +187,91 @@ impl RepoContext {
             .map(|d| d.anchors())
             .unwrap_or_default();
         ctx.datastores = datastores(index);
+        ctx.iac = profile::iac(index, &tfm);
+        ctx.deploy = profile::deploy(index, &ci, &tfm, &ctx.iac, ctx.has_kubernetes);
         ctx
+    }
+
+    /// The profile in a few lines: what the scaffolds are tuned to, and
+    /// the file that shows each (printed by `init --explain` and
+    /// `scaffold --dry-run`).
+    pub fn profile_lines(&self) -> Vec<String> {
+        let list = |v: &[Found]| {
+            v.iter()
+                .map(|f| {
+                    let d = f
+                        .detail
+                        .as_deref()
+                        .map(|d| format!(" {d}"))
+                        .unwrap_or_default();
+                    format!("{}{d} ({})", f.name, f.evidence)
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let none = |s: String| if s.is_empty() { "none found".to_string() } else { s };
+        let mut out = vec![format!("profile of {} (name from {}):", self.name, self.name_source)];
+        let ci = match &self.pipeline {
+            Some(p) => {
+                let mut s = format!(
+                    "{}; main pipeline {} ({} job{})",
+                    self.ci_systems.join(", "),
+                    p.path,
+                    p.jobs.len(),
+                    if p.jobs.len() == 1 { "" } else { "s" }
+                );
+                if let Some(d) = p.deploy_jobs.first() {
+                    s.push_str(&format!(
+                        "; deploy job `{}` {}",
+                        d.id,
+                        if p.verified {
+                            "is verified after it runs"
+                        } else {
+                            "has no post-deploy verification"
+                        }
+                    ));
+                }
+                s
+            }
+            None => self.ci_systems.join(", "),
+        };
+        out.push(format!("  CI: {}", none(ci)));
+        out.push(format!("  infrastructure: {}", none(list(&self.iac))));
+        out.push(format!("  deploy: {}", none(list(&self.deploy))));
+        let langs: Vec<String> = self
+            .languages
+            .iter()
+            .map(|l| {
+                let cmds: Vec<String> = [("test", &l.test), ("lint", &l.lint)]
+                    .iter()
+                    .filter_map(|(k, c)| c.as_ref().map(|c| format!("{k} `{c}`")))
+                    .collect();
+                format!(
+                    "{} ({}{})",
+                    l.name,
+                    l.manifest,
+                    if cmds.is_empty() {
+                        ": no test command".to_string()
+                    } else {
+                        format!(": {}", cmds.join(", "))
+                    }
+                )
+            })
+            .collect();
+        out.push(format!("  languages: {}", none(langs.join("; "))));
+        let health: Vec<String> = self
+            .health
+            .iter()
+            .map(|h| format!("{} ({}, {})", h.path, h.name, h.source))
+            .collect();
+        out.push(format!("  health endpoints: {}", none(health.join(", "))));
+        let ds: Vec<String> = self
+            .datastores
+            .iter()
+            .map(|d| format!("{} {} ({}:{})", d.engine, d.name, d.path, d.line))
+            .collect();
+        out.push(format!("  datastores: {}", none(ds.join(", "))));
+        out
     }
 
     /// The primary language (the first found), if any.
@@ -205,13 +279,9 @@ impl RepoContext {
         self.languages.first()
     }
 
-    /// The CI provider to scaffold: the detected one when it is GitHub or
-    /// GitLab, else GitHub.
+    /// The CI provider to scaffold a new pipeline for: the detected one, else GitHub.
     pub fn ci_provider(&self) -> &str {
-        match self.ci.as_deref() {
-            Some("gitlab") => "gitlab",
-            _ => "github",
-        }
+        self.ci.as_deref().unwrap_or("github")
     }
 
     /// The cloud to scaffold Terraform for.
@@ -296,12 +366,13 @@ fn is_monitoring(f: &FileEntry) -> bool {
 /// The project's name: the git remote's repository name, else a manifest's
 /// package name, else the directory's name.
 fn project_name(index: &Index) -> (String, String) {
-    if let Some(url) = index.git.as_ref().and_then(|g| g.remote_url.as_deref()) {
-        let trimmed = url.trim_end_matches('/').trim_end_matches(".git");
-        if let Some(last) = trimmed.rsplit(['/', ':']).next()
-            && !last.is_empty()
-        {
-            return (last.to_string(), "git remote".into());
+    if let Some(url) = index.git.as_ref().and_then(|g| g.remote_url.as_deref())
+        && let Some(name) = crate::identity::name_from_remote(url)
+    {
+        // A mirror names its folders `owner+name`.
+        let name = name.rsplit('+').next().unwrap_or(&name).to_string();
+        if !name.is_empty() {
+            return (name, "git remote".into());
         }
     }
     let text = |p: &str| index.get(p).and_then(|f| f.text());
@@ -359,67 +430,6 @@ fn toml_name(text: &str, tables: &[&str]) -> Option<String> {
     None
 }
 
-fn detect_ci(ctx: &mut RepoContext, files: &[FileEntry]) {
-    let mut found: Vec<(&str, String)> = Vec::new();
-    for f in files {
-        let p = f.path.as_str();
-        let kind = if p.starts_with(".github/workflows/") && f.is_yaml() {
-            Some("github")
-        } else if p == ".gitlab-ci.yml" || p == ".gitlab-ci.yaml" {
-            Some("gitlab")
-        } else if p == ".circleci/config.yml" || p == ".circleci/config.yaml" {
-            Some("circleci")
-        } else if p == "Jenkinsfile" {
-            Some("jenkins")
-        } else if p == "azure-pipelines.yml" || p == "azure-pipelines.yaml" {
-            Some("azure")
-        } else if p == "bitbucket-pipelines.yml" {
-            Some("bitbucket")
-        } else {
-            None
-        };
-        if let Some(k) = kind {
-            found.push((k, f.path.clone()));
-        }
-    }
-    ctx.ci = found.first().map(|(k, _)| k.to_string());
-    ctx.ci_files = found.into_iter().map(|(_, p)| p).collect();
-}
-
-fn detect_terraform(ctx: &mut RepoContext, files: &[FileEntry]) {
-    let mut dirs = BTreeSet::new();
-    let mut clouds = BTreeSet::new();
-    for f in files {
-        if !f.is_product() {
-            continue;
-        }
-        let name = f.name();
-        if !(name.ends_with(".tf") || name.ends_with(".tf.json")) {
-            continue;
-        }
-        dirs.insert(f.dir().to_string());
-        let Some(t) = f.text() else { continue };
-        for c in PROVIDER.captures_iter(t) {
-            if matches!(&c[1], "aws" | "google" | "azurerm") {
-                clouds.insert(c[1].to_string());
-            }
-        }
-        for c in REQUIRED_PROVIDER.captures_iter(t) {
-            clouds.insert(c[1].to_string());
-        }
-        if ctx.backend.is_none() {
-            if let Some(c) = BACKEND.captures(t) {
-                ctx.backend = Some(c[1].to_string());
-            } else if CLOUD_BLOCK.is_match(t) && t.contains("terraform") {
-                ctx.backend = Some("cloud".into());
-            }
-        }
-    }
-    ctx.has_terraform = !dirs.is_empty();
-    ctx.terraform_dirs = dirs.into_iter().collect();
-    ctx.clouds = clouds.into_iter().collect();
-}
-
 fn detect_languages(index: &Index) -> Vec<Language> {
     // Root manifests first; then one level down (a service in a subfolder).
     let mut out: Vec<Language> = Vec::new();
@@ -473,79 +483,130 @@ fn language_of(index: &Index, f: &FileEntry) -> Option<Language> {
         };
         index.get(&p).is_some()
     };
-    let mk = |name: &str, setup: Vec<String>, test: &str, audit: &str, image: &str| Language {
+    let at = |c: &str| format!("{prefix}{c}");
+    let mk = |name: &str,
+              setup: Vec<String>,
+              test: Option<&str>,
+              lint: Option<&str>,
+              audit: &str,
+              image: &str| Language {
         name: name.into(),
         manifest: f.path.clone(),
         dir: dir.clone(),
-        setup: setup.into_iter().map(|s| format!("{prefix}{s}")).collect(),
-        test: format!("{prefix}{test}"),
-        audit: format!("{prefix}{audit}"),
+        setup: setup.into_iter().map(|s| at(&s)).collect(),
+        test: test.map(at),
+        lint: lint.map(at),
+        audit: at(audit),
         image: image.into(),
+    };
+    let make_target = |t: &str| {
+        let p = if dir.is_empty() {
+            "Makefile".to_string()
+        } else {
+            format!("{dir}/Makefile")
+        };
+        index
+            .get(&p)
+            .and_then(|m| m.text())
+            .is_some_and(|m| m.lines().any(|l| l.starts_with(&format!("{t}:"))))
     };
     Some(match f.name() {
         "Cargo.toml" => mk(
             "rust",
             vec![],
-            if sibling("Cargo.lock") {
+            Some(if sibling("Cargo.lock") {
                 "cargo test --locked"
             } else {
                 "cargo test"
-            },
+            }),
+            Some("cargo clippy --all-targets -- -D warnings"),
             "cargo install --locked cargo-audit && cargo audit",
             "rust:1",
         ),
-        "package.json" => mk(
-            "node",
-            vec![if sibling("package-lock.json") {
-                "npm ci".into()
-            } else {
-                "npm install".into()
-            }],
-            "npm test",
-            if sibling("package-lock.json") {
-                "npm audit --audit-level=high"
-            } else {
-                "npm install --package-lock-only && npm audit --audit-level=high"
-            },
-            "node:22",
-        ),
+        "package.json" => {
+            let scripts = package_scripts(f.text().unwrap_or(""));
+            let has = |s: &str| scripts.iter().any(|x| x == s);
+            let lock = sibling("package-lock.json");
+            let install = if lock { "npm ci" } else { "npm install" };
+            let test = has("test").then_some("npm test");
+            let lint = has("lint").then_some("npm run lint");
+            mk(
+                "node",
+                if test.is_some() || lint.is_some() {
+                    vec![install.to_string()]
+                } else {
+                    vec![]
+                },
+                test,
+                lint,
+                if lock {
+                    "npm audit --audit-level=high"
+                } else {
+                    "npm install --package-lock-only && npm audit --audit-level=high"
+                },
+                "node:22",
+            )
+        }
         "go.mod" => mk(
             "go",
             vec![],
-            "go test ./...",
+            Some("go test ./..."),
+            Some("go vet ./..."),
             "go run golang.org/x/vuln/cmd/govulncheck@latest ./...",
             "golang:1.23",
         ),
-        "pyproject.toml" | "requirements.txt" | "setup.py" => mk(
-            "python",
-            vec![if sibling("requirements.txt") {
-                "python -m pip install -r requirements.txt pytest".into()
-            } else {
-                "python -m pip install . pytest".into()
-            }],
-            "pytest",
-            if sibling("requirements.txt") {
-                "python -m pip install pip-audit && pip-audit -r requirements.txt"
-            } else {
-                "python -m pip install pip-audit && pip-audit ."
-            },
-            "python:3.12",
-        ),
+        "pyproject.toml" | "requirements.txt" | "setup.py" => {
+            let has_tests = index.files().iter().any(|t| {
+                (dir.is_empty() || t.path.starts_with(&format!("{dir}/")))
+                    && t.ext() == "py"
+                    && (t.name().starts_with("test_") || t.name().ends_with("_test.py"))
+            });
+            mk(
+                "python",
+                if has_tests {
+                    vec![if sibling("requirements.txt") {
+                        "python -m pip install -r requirements.txt pytest".into()
+                    } else {
+                        "python -m pip install . pytest".into()
+                    }]
+                } else {
+                    vec![]
+                },
+                if make_target("test") {
+                    Some("make test")
+                } else {
+                    has_tests.then_some("pytest")
+                },
+                None,
+                if sibling("requirements.txt") {
+                    "python -m pip install pip-audit && pip-audit -r requirements.txt"
+                } else {
+                    "python -m pip install pip-audit && pip-audit ."
+                },
+                "python:3.12",
+            )
+        }
         "pom.xml" => mk(
             "java",
             vec![],
-            "mvn verify",
+            Some(if sibling("mvnw") {
+                "./mvnw -B verify"
+            } else {
+                "mvn -B verify"
+            }),
+            None,
             "mvn org.owasp:dependency-check-maven:check",
             "maven:3-eclipse-temurin-21",
         ),
         "build.gradle" | "build.gradle.kts" => mk(
             "java",
             vec![],
-            if sibling("gradlew") {
+            Some(if sibling("gradlew") {
                 "./gradlew test"
             } else {
                 "gradle test"
-            },
+            }),
+            None,
             "trivy fs --exit-code 1 --severity HIGH,CRITICAL .",
             "gradle:8-jdk21",
         ),
@@ -553,102 +614,24 @@ fn language_of(index: &Index, f: &FileEntry) -> Option<Language> {
     })
 }
 
-fn detect_health(files: &[FileEntry]) -> Vec<HealthHint> {
-    let mut out: Vec<HealthHint> = Vec::new();
-    let mut push = |h: HealthHint| {
-        if !out.iter().any(|o| o.path == h.path && o.port == h.port) {
-            out.push(h);
-        }
+/// The script names of a package.json (npm's default `test` script, which
+/// only fails, does not count).
+fn package_scripts(text: &str) -> Vec<String> {
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(text) else {
+        return Vec::new();
     };
-    for f in files {
-        if !f.is_product() {
-            continue;
-        }
-        if f.is_yaml() {
-            let Some(t) = f.text() else { continue };
-            let lines: Vec<&str> = t.lines().collect();
-            let li = LineIndex::new(t);
-            for c in PROBE.captures_iter(t) {
-                let Some(m) = c.get(0) else { continue };
-                let indent = c[1].len();
-                let kind = &c[2];
-                let (start_line, _) = li.line_col(m.start());
-                // The probe's block: following lines indented deeper.
-                let mut path = None;
-                let mut port = None;
-                for l in lines.iter().skip(start_line as usize) {
-                    if l.trim().is_empty() {
-                        continue;
-                    }
-                    let ind = l.len() - l.trim_start().len();
-                    if ind <= indent {
-                        break;
-                    }
-                    if path.is_none()
-                        && let Some(p) = PROBE_PATH.captures(l)
-                    {
-                        path = Some(p[1].to_string());
-                    }
-                    if port.is_none()
-                        && let Some(p) = PROBE_PORT.captures(l)
-                    {
-                        port = p[1].parse().ok();
-                    }
-                }
-                if let Some(path) = path {
-                    push(HealthHint {
-                        name: kind.trim_end_matches("Probe").to_string(),
-                        path,
-                        port,
-                        source: format!("{}:{start_line}", f.path),
-                    });
-                }
-            }
-        }
-        if is_compose(f.name()) {
-            let Some(t) = f.text() else { continue };
-            let lines: Vec<&str> = t.lines().collect();
-            for (i, l) in lines.iter().enumerate() {
-                if l.trim_start() != "healthcheck:" {
-                    continue;
-                }
-                let indent = l.len() - l.trim_start().len();
-                for next in lines.iter().skip(i + 1) {
-                    if next.trim().is_empty() {
-                        continue;
-                    }
-                    if next.len() - next.trim_start().len() <= indent {
-                        break;
-                    }
-                    if let Some(u) = URL_IN_CMD.captures(next) {
-                        push(HealthHint {
-                            name: "compose".into(),
-                            path: u[2].to_string(),
-                            port: u.get(1).and_then(|p| p.as_str().parse().ok()),
-                            source: format!("{}:{}", f.path, i + 1),
-                        });
-                        break;
-                    }
-                }
-            }
-        } else if is_dockerfile(f.name()) {
-            let Some(t) = f.text() else { continue };
-            let li = LineIndex::new(t);
-            for c in DOCKER_HEALTH.captures_iter(t) {
-                let Some(m) = c.get(0) else { continue };
-                if let Some(u) = URL_IN_CMD.captures(&c[1]) {
-                    let (line, _) = li.line_col(m.start());
-                    push(HealthHint {
-                        name: "docker".into(),
-                        path: u[2].to_string(),
-                        port: u.get(1).and_then(|p| p.as_str().parse().ok()),
-                        source: format!("{}:{line}", f.path),
-                    });
-                }
-            }
-        }
-    }
-    out
+    v.get("scripts")
+        .and_then(|s| s.as_object())
+        .map(|m| {
+            m.iter()
+                .filter(|(_, cmd)| {
+                    cmd.as_str()
+                        .is_some_and(|c| !c.contains("no test specified") && !c.trim().is_empty())
+                })
+                .map(|(k, _)| k.clone())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Today's date as YYYY-MM-DD (UTC), or `READYCTL_DATE` when set (tests and

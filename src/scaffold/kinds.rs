@@ -67,7 +67,7 @@ pub fn plan(
             ctx.checklist.clone(),
             checklist(ctx)?,
         )]),
-        Kind::Ci => ci(ctx, opts),
+        Kind::Ci => ci(ctx, root, opts),
         Kind::Terraform => terraform(ctx, opts),
         Kind::Gitignore => gitignore(root).map(|p| vec![p]),
         Kind::Health => health(ctx, root).map(|p| vec![p]),
@@ -141,6 +141,7 @@ pub fn base(ctx: &RepoContext) -> Value {
             .collect::<Vec<_>>()
     );
     v["clouds_shown"] = json!(ctx.clouds.iter().map(|c| cloud_name(c)).collect::<Vec<_>>());
+    v["procedures"] = json!(super::deploy::procedures(ctx));
     if let Some(langs) = v["languages"].as_array_mut() {
         for l in langs {
             let name = l["name"].as_str().unwrap_or_default().to_string();
@@ -342,26 +343,44 @@ fn terraform_steps(ctx: &RepoContext) -> Vec<Step> {
     v
 }
 
-fn ci(ctx: &RepoContext, opts: &Options) -> anyhow::Result<Vec<Planned>> {
-    let provider = opts
-        .provider
-        .as_deref()
-        .unwrap_or_else(|| ctx.ci_provider());
+fn ci(ctx: &RepoContext, root: &Path, opts: &Options) -> anyhow::Result<Vec<Planned>> {
+    // Merging, not adding: an existing pipeline gets the missing jobs.
+    if let Some(p) = &ctx.pipeline
+        && opts.provider.as_deref().is_none_or(|w| w == p.system)
+    {
+        if matches!(p.system.as_str(), "github" | "gitlab" | "circleci") {
+            let old = read_text(&root.join(&p.path))?.unwrap_or_default();
+            return Ok(vec![super::pipeline::merge(ctx, &p.system, &p.path, &old)?]);
+        }
+        let jobs = super::pipeline::missing_jobs(ctx, &p.system, &p.jobs);
+        println!(
+            "{} is a {} pipeline, which readyctl does not edit; add by hand:",
+            p.path,
+            ci_name(&p.system)
+        );
+        for j in super::pipeline::describe(&jobs) {
+            println!("  {j}");
+        }
+        return Ok(Vec::new());
+    }
+    let provider = opts.provider.as_deref().unwrap_or(match ctx.ci.as_deref() {
+        Some("gitlab") => "gitlab",
+        _ => "github",
+    });
     let mut v = base(ctx);
     match provider {
         "github" => {
             let mut test = Vec::new();
-            for l in &ctx.languages {
+            for l in ctx.languages.iter().filter(|l| l.test.is_some()) {
                 for s in &l.setup {
                     test.push(step(
                         &format!("Install dependencies ({})", language_name(&l.name)),
                         s.clone(),
                     ));
                 }
-                test.push(step(
-                    &format!("Test ({})", language_name(&l.name)),
-                    l.test.clone(),
-                ));
+                if let Some(t) = &l.test {
+                    test.push(step(&format!("Test ({})", language_name(&l.name)), t.clone()));
+                }
             }
             if ctx.has_terraform {
                 test.push(step(
@@ -421,15 +440,17 @@ fn ci(ctx: &RepoContext, opts: &Options) -> anyhow::Result<Vec<Planned>> {
             let mut test_jobs = Vec::new();
             let mut security_jobs = Vec::new();
             for l in &ctx.languages {
-                let mut steps: Vec<Step> =
-                    l.setup.iter().map(|s| step("setup", s.clone())).collect();
-                steps.push(step("test", l.test.clone()));
-                test_jobs.push(Job {
-                    name: format!("test-{}", l.name),
-                    image: l.image.clone(),
-                    entrypoint: false,
-                    steps,
-                });
+                if let Some(t) = &l.test {
+                    let mut steps: Vec<Step> =
+                        l.setup.iter().map(|s| step("setup", s.clone())).collect();
+                    steps.push(step("test", t.clone()));
+                    test_jobs.push(Job {
+                        name: format!("test-{}", l.name),
+                        image: l.image.clone(),
+                        entrypoint: false,
+                        steps,
+                    });
+                }
                 let audit = vec![step("audit", l.audit.clone())];
                 security_jobs.push(Job {
                     name: format!("audit-{}", l.name),
@@ -746,9 +767,21 @@ fn config_values(ctx: &RepoContext, endpoints: Vec<EndpointOut>) -> Value {
     let mut v = base(ctx);
     let mut skip = Vec::new();
     if !ctx.has_terraform {
-        skip.push(json!({"glob": "terraform.*", "reason": "This repository has no Terraform."}));
+        let other: Vec<String> = super::profile::non_terraform(&ctx.iac)
+            .iter()
+            .map(|f| format!("{} ({})", f.name, f.evidence))
+            .collect();
+        let reason = if other.is_empty() {
+            "No Terraform and no other infrastructure as code found: the terraform.* checks do not apply.".to_string()
+        } else {
+            format!(
+                "Infrastructure here is {}, not Terraform: the terraform.* checks do not apply.",
+                other.join(", ")
+            )
+        };
+        skip.push(json!({"glob": "terraform.*", "reason": reason}));
     }
-    v["skip_suggestions"] = json!(skip);
+    v["skip"] = json!(skip);
     v["endpoints"] = json!(endpoints);
     v
 }

@@ -8,6 +8,9 @@
 //! writes, and nothing changed when run twice.
 
 pub mod context;
+pub mod deploy;
+pub mod pipeline;
+pub mod profile;
 pub mod kinds;
 pub mod write;
 
@@ -169,7 +172,7 @@ const TEMPLATES: &[(&str, &str)] = &[
 
 /// A YAML scalar: plain when that reads back as the same string, else a
 /// double-quoted (JSON) string, which YAML reads the same way.
-fn yaml_filter(s: String) -> String {
+pub(crate) fn yaml_filter(s: String) -> String {
     let plain_safe = !s.is_empty()
         && !s.contains(": ")
         && !s.contains(" #")

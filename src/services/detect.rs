@@ -32,7 +32,7 @@ const DEPLOY_DIRS: &[&str] = &[
 ];
 
 /// Folders whose deploy files are variants of another deployment.
-const VARIANT_DIRS: &[&str] = &["extras", "overlays", "components", "variants"];
+pub const VARIANT_DIRS: &[&str] = &["extras", "overlays", "components", "variants"];
 
 /// Folders that are never a service of the product.
 const NOT_PRODUCT: &[&str] = &[
