@@ -80,6 +80,8 @@ pub struct RepoContext {
     pub deploy: Vec<Found>,
     /// Checks that failed when the context was built (offline run), by id.
     pub failing: Vec<String>,
+    /// Workloads behind a Service without a readiness probe.
+    pub unready: Vec<super::probes::Unready>,
     /// Terraform present (any `.tf` / `.tf.json` outside `.terraform/`).
     pub has_terraform: bool,
     /// Directories holding `.tf` files ("" = root), sorted.
@@ -149,6 +151,17 @@ impl RepoContext {
         ctx.backend = t.backend;
         ctx.languages = detect_languages(index);
         ctx.health = profile::health(index);
+        ctx.unready = crate::checks::health::scan(index)
+            .findings
+            .into_iter()
+            .filter(|f| f.rule.as_deref() == Some("readiness-probe"))
+            .filter_map(|f| {
+                Some(super::probes::Unready {
+                    path: f.path?,
+                    line: f.line?,
+                })
+            })
+            .collect();
         ctx.has_docker = files
             .iter()
             .any(|f| f.is_product() && is_dockerfile(f.name()));
@@ -552,7 +565,7 @@ fn language_of(index: &Index, f: &FileEntry) -> Option<Language> {
             vec![],
             Some("go test ./..."),
             Some("go vet ./..."),
-            "go run golang.org/x/vuln/cmd/govulncheck@latest ./...",
+            "go install golang.org/x/vuln/cmd/govulncheck@latest && govulncheck ./...",
             "golang:1.23",
         ),
         "pyproject.toml" | "requirements.txt" | "setup.py" => {

@@ -68,9 +68,13 @@ pub fn plan(
             checklist(ctx)?,
         )]),
         Kind::Ci => ci(ctx, root, opts),
-        Kind::Terraform => terraform(ctx, opts),
+        Kind::Terraform => terraform(ctx, root, opts),
         Kind::Gitignore => gitignore(root).map(|p| vec![p]),
-        Kind::Health => health(ctx, root).map(|p| vec![p]),
+        Kind::Health => {
+            let mut out = vec![health(ctx, root)?];
+            out.extend(readiness_probes(ctx, root)?);
+            Ok(out)
+        }
         Kind::Monitoring => {
             let mut v = base(ctx);
             v["job"] = json!(slug(&ctx.name));
@@ -603,11 +607,69 @@ fn backend_for(cloud: &str, name: &str) -> Value {
     })
 }
 
-fn terraform(ctx: &RepoContext, opts: &Options) -> anyhow::Result<Vec<Planned>> {
+/// Into an existing root module: only what is missing, in its own
+/// `terraform` block (see `tf_merge`).
+fn terraform_merge(
+    ctx: &RepoContext,
+    root: &Path,
+    spec: &CloudSpec,
+) -> anyhow::Result<Option<Planned>> {
+    let dir = terraform_dirs(ctx).remove(0);
+    let backend = if ctx.backend.is_none() {
+        let b = backend_for(spec.name, &ctx.name);
+        let mut t = format!(
+            "  backend \"{}\" {{\n",
+            b["kind"].as_str().unwrap_or("s3")
+        );
+        for s in b["settings"].as_array().into_iter().flatten() {
+            t.push_str(&format!(
+                "    {} = {}\n",
+                s["key"].as_str().unwrap_or_default(),
+                s["value"].as_str().unwrap_or_default()
+            ));
+        }
+        t.push_str("  }\n");
+        Some(t)
+    } else {
+        None
+    };
+    let clouds: Vec<&str> = if ctx.clouds.is_empty() {
+        vec![spec.name]
+    } else {
+        ctx.clouds.iter().map(String::as_str).collect()
+    };
+    let mut providers = String::from("  required_providers {\n");
+    for c in clouds {
+        let Some(cs) = cloud_spec(c) else { continue };
+        let pin = super::tf_merge::locked_pin(root, &dir, cs.source)
+            .unwrap_or_else(|| cs.version.to_string());
+        providers.push_str(&format!(
+            "    {} = {{\n      source  = \"{}\"\n      version = \"{pin}\"\n    }}\n",
+            cs.name, cs.source
+        ));
+    }
+    providers.push_str("  }\n");
+    super::tf_merge::merge(
+        root,
+        &dir,
+        &super::tf_merge::Additions {
+            required_version: ">= 1.5",
+            backend,
+            providers: Some(providers),
+        },
+    )
+}
+
+fn terraform(ctx: &RepoContext, root: &Path, opts: &Options) -> anyhow::Result<Vec<Planned>> {
     let cloud = opts.cloud.as_deref().unwrap_or_else(|| ctx.cloud());
     let spec = cloud_spec(cloud).with_context(|| {
         format!("unknown cloud `{cloud}` (use --cloud aws, --cloud google or --cloud azurerm)")
     })?;
+    if ctx.has_terraform
+        && let Some(p) = terraform_merge(ctx, root, &spec)?
+    {
+        return Ok(vec![p]);
+    }
     let mut v = base(ctx);
     v["provider"] = json!({"name": spec.name, "source": spec.source, "version": spec.version});
     // Keep a backend the repository already has; never configure two.
@@ -835,6 +897,27 @@ fn health(ctx: &RepoContext, root: &Path) -> anyhow::Result<Planned> {
             if eps.len() == 1 { "" } else { "s" }
         ),
     ))
+}
+
+/// Readiness probes for the workloads behind a Service that lack one
+/// (`health.declared` fails on them whatever readyctl.yaml declares).
+fn readiness_probes(ctx: &RepoContext, root: &Path) -> anyhow::Result<Vec<Planned>> {
+    let mut files: Vec<(&str, Vec<u32>)> = Vec::new();
+    for u in &ctx.unready {
+        match files.iter_mut().find(|(p, _)| *p == u.path) {
+            Some((_, lines)) => lines.push(u.line),
+            None => files.push((&u.path, vec![u.line])),
+        }
+    }
+    let mut out = Vec::new();
+    for (path, lines) in files {
+        let (planned, by_hand) = super::probes::add(root, path, &lines)?;
+        for b in by_hand {
+            println!("  still to fix by hand: health.declared: {b}");
+        }
+        out.extend(planned);
+    }
+    Ok(out)
 }
 
 /// Add `endpoints:` to the `health:` section of a readyctl.yaml, as text:

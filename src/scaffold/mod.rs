@@ -10,6 +10,8 @@
 pub mod context;
 pub mod deploy;
 pub mod pipeline;
+pub mod probes;
+pub mod tf_merge;
 pub mod profile;
 pub mod kinds;
 pub mod write;

@@ -500,7 +500,81 @@ fn merge_github(
         block.push('\n');
         block.push_str(&github_job(j, child, &copied));
     }
-    Ok(insert_after(old, last, &block))
+    let mut text = insert_after(old, last, &block);
+    // The deploy jobs wait for the new release gate (earlier lines: the
+    // insertion above did not move them).
+    if let Some(gate) = jobs.iter().find(|j| j.id.starts_with("release-gate")) {
+        // Bottom up: an added line must not move the jobs still to edit.
+        for (k, v) in doc.get("jobs").map(Node::map).unwrap_or(&[]).iter().rev() {
+            let id = k.scalar().unwrap_or_default();
+            if deploys(&id, v) {
+                text = add_need(&text, k.line, v, &gate.id, child + 2);
+            }
+        }
+    }
+    Ok(text)
+}
+
+/// Is this (GitHub / GitLab) job a deploy job, as `ci.release-gate` sees it?
+fn deploys(id: &str, job: &Node) -> bool {
+    let name = job.get("name").and_then(Node::scalar).unwrap_or_default();
+    let named = |s: &str| {
+        let s = s.to_ascii_lowercase();
+        ["deploy", "release", "publish", "promote", "rollout"]
+            .iter()
+            .any(|w| s.contains(w))
+    };
+    if named(id) || named(&name) {
+        return true;
+    }
+    let mut strings = Vec::new();
+    job.all_strings(&mut strings);
+    strings.iter().any(|(s, _)| {
+        super::profile::DEPLOY_COMMANDS.iter().any(|d| s.contains(d)) || s.contains("docker push")
+    })
+}
+
+/// Make the job whose key is on `key_line` depend on `dep` (`needs:`),
+/// editing only its `needs` line(s).
+fn add_need(text: &str, key_line: u32, job: &Node, dep: &str, child: usize) -> String {
+    let mut lines: Vec<String> = text.split_inclusive('\n').map(String::from).collect();
+    match job.key_node("needs") {
+        None => {
+            let at = key_line as usize; // the line after the key (0-based)
+            lines.insert(at.min(lines.len()), format!("{}needs: [{dep}]\n", pad(child)));
+        }
+        Some(k) => {
+            let i = k.line.saturating_sub(1) as usize;
+            let Some(line) = lines.get(i).cloned() else {
+                return text.to_string();
+            };
+            let (body, nl) = line
+                .strip_suffix('\n')
+                .map_or((line.as_str(), ""), |b| (b, "\n"));
+            let (code, comment) = match body.find(" #") {
+                Some(c) => (&body[..c], &body[c..]),
+                None => (body, ""),
+            };
+            let value = code.split_once(':').map_or("", |(_, v)| v).trim();
+            let new = if let Some(inner) = value.strip_prefix('[').and_then(|v| v.strip_suffix(']')) {
+                let sep = if inner.trim().is_empty() { "" } else { ", " };
+                format!("{}needs: [{}{sep}{dep}]{comment}{nl}", pad(indent_of(body)), inner.trim())
+            } else if value.is_empty() {
+                // A block sequence: one more item after the last.
+                let items = job.get("needs").map(Node::seq).unwrap_or(&[]);
+                if let Some(last) = items.last() {
+                    let li = last.line.saturating_sub(1) as usize;
+                    let item_indent = lines.get(li).map_or(child + 2, |l| indent_of(l));
+                    lines.insert(li + 1, format!("{}- {dep}\n", pad(item_indent)));
+                }
+                return lines.concat();
+            } else {
+                format!("{}needs: [{value}, {dep}]{comment}{nl}", pad(indent_of(body)))
+            };
+            lines[i] = new;
+        }
+    }
+    lines.concat()
 }
 
 fn merge_gitlab(
@@ -540,7 +614,18 @@ fn merge_gitlab(
     }
     let last = lines.len().saturating_sub(1);
     let last_content = lines.iter().rposition(|l| !l.trim().is_empty()).unwrap_or(last);
-    Ok(insert_after(old, last_content, &block))
+    let mut text = insert_after(old, last_content, &block);
+    // A deploy job with `needs:` runs as soon as those are done: it must
+    // need the gate too (without `needs:`, its later stage waits anyway).
+    if let Some(gate) = jobs.iter().find(|j| j.id.starts_with("release-gate")) {
+        for (k, v) in doc.map().iter().rev() {
+            let id = k.scalar().unwrap_or_default();
+            if v.is_map() && v.has("needs") && !id.starts_with('.') && deploys(&id, v) {
+                text = add_need(&text, k.line, v, &gate.id, 2);
+            }
+        }
+    }
+    Ok(text)
 }
 
 fn merge_circleci(

@@ -84,7 +84,7 @@ pub fn ci(model: &CiModel) -> (Vec<String>, Vec<String>) {
 }
 
 /// Words of a command that deploy.
-const DEPLOY_COMMANDS: &[&str] = &[
+pub const DEPLOY_COMMANDS: &[&str] = &[
     "helm upgrade",
     "helm install",
     "helmfile apply",

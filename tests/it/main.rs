@@ -17,6 +17,7 @@ mod monitoring;
 mod recipes;
 mod resilience;
 mod scaffold;
+mod scaffold_fit;
 mod secrets;
 mod services;
 mod terraform;
