@@ -613,12 +613,13 @@ fn terraform_merge(
     ctx: &RepoContext,
     root: &Path,
     spec: &CloudSpec,
+    dir: &str,
 ) -> anyhow::Result<Option<Planned>> {
-    let dir = terraform_dirs(ctx).remove(0);
-    let backend = if ctx.backend.is_none() {
+    let dir = if dir.is_empty() { "." } else { dir };
+    let backend = {
         let b = backend_for(spec.name, &ctx.name);
         let mut t = format!(
-            "  backend \"{}\" {{\n",
+            "  # Remote state, so that every run (and every person) sees the same state.\n  # The storage must exist before `terraform init`.\n  backend \"{}\" {{\n",
             b["kind"].as_str().unwrap_or("s3")
         );
         for s in b["settings"].as_array().into_iter().flatten() {
@@ -630,8 +631,6 @@ fn terraform_merge(
         }
         t.push_str("  }\n");
         Some(t)
-    } else {
-        None
     };
     let clouds: Vec<&str> = if ctx.clouds.is_empty() {
         vec![spec.name]
@@ -641,7 +640,7 @@ fn terraform_merge(
     let mut providers = String::from("  required_providers {\n");
     for c in clouds {
         let Some(cs) = cloud_spec(c) else { continue };
-        let pin = super::tf_merge::locked_pin(root, &dir, cs.source)
+        let pin = super::tf_merge::locked_pin(root, dir, cs.source)
             .unwrap_or_else(|| cs.version.to_string());
         providers.push_str(&format!(
             "    {} = {{\n      source  = \"{}\"\n      version = \"{pin}\"\n    }}\n",
@@ -651,8 +650,9 @@ fn terraform_merge(
     providers.push_str("  }\n");
     super::tf_merge::merge(
         root,
-        &dir,
+        dir,
         &super::tf_merge::Additions {
+            name: ctx.name.clone(),
             required_version: ">= 1.5",
             backend,
             providers: Some(providers),
@@ -665,10 +665,12 @@ fn terraform(ctx: &RepoContext, root: &Path, opts: &Options) -> anyhow::Result<V
     let spec = cloud_spec(cloud).with_context(|| {
         format!("unknown cloud `{cloud}` (use --cloud aws, --cloud google or --cloud azurerm)")
     })?;
-    if ctx.has_terraform
-        && let Some(p) = terraform_merge(ctx, root, &spec)?
-    {
-        return Ok(vec![p]);
+    if ctx.has_terraform && !ctx.terraform_dirs.is_empty() {
+        let mut out = Vec::new();
+        for dir in &ctx.terraform_dirs {
+            out.extend(terraform_merge(ctx, root, &spec, dir)?);
+        }
+        return Ok(out);
     }
     let mut v = base(ctx);
     v["provider"] = json!({"name": spec.name, "source": spec.source, "version": spec.version});
@@ -911,7 +913,10 @@ fn readiness_probes(ctx: &RepoContext, root: &Path) -> anyhow::Result<Vec<Planne
     }
     let mut out = Vec::new();
     for (path, lines) in files {
-        let (planned, by_hand) = super::probes::add(root, path, &lines)?;
+        let (planned, by_hand) = match super::probes::add(root, path, &lines) {
+            Ok(x) => x,
+            Err(e) => (None, vec![e.to_string()]),
+        };
         for b in by_hand {
             println!("  still to fix by hand: health.declared: {b}");
         }

@@ -147,40 +147,48 @@ pub fn missing_jobs(ctx: &RepoContext, system: &str, existing: &[String]) -> Vec
         }
     }
     if failing("ci.security-scan") {
-        let mut steps: Vec<Step> = ctx
+        let audits: Vec<&Language> = ctx
             .languages
             .iter()
             .filter(|l| !l.audit.contains("trivy"))
-            .map(|l| step(&format!("Dependency audit ({})", lang_name(&l.name)), &l.audit))
             .collect();
-        let image = match (steps.is_empty(), ctx.languages.first()) {
-            (false, Some(l)) if ctx.languages.len() == 1 => image_of(l),
-            _ => {
-                steps.clear();
-                steps.push(step(
-                    "Vulnerability and IaC scan (trivy)",
-                    "trivy fs --scanners vuln,misconfig --exit-code 1 --severity HIGH,CRITICAL .",
-                ));
-                TRIVY_IMAGE.to_string()
+        let trivy = || {
+            let cmd = "trivy fs --scanners vuln,misconfig --exit-code 1 --severity HIGH,CRITICAL .";
+            match system {
+                "github" => (
+                    "ubuntu-latest".to_string(),
+                    format!("docker run --rm -v \"$PWD:/src\" -w /src {TRIVY_IMAGE} {}", &cmd["trivy ".len()..]),
+                ),
+                "circleci" => (
+                    "cimg/base:2024.12".to_string(),
+                    format!("curl -sfL https://raw.githubusercontent.com/aquasecurity/trivy/v0.58.1/contrib/install.sh | sh -s -- -b ./bin v0.58.1 && ./bin/{cmd}"),
+                ),
+                _ => (TRIVY_IMAGE.to_string(), cmd.to_string()),
             }
         };
-        let mut j = new(free("security-scan", &out), image, steps);
-        if system == "github" && j.image == TRIVY_IMAGE {
-            j.steps = vec![step(
-                "Vulnerability and IaC scan (trivy)",
-                format!(
-                    "docker run --rm -v \"$PWD:/src\" -w /src {TRIVY_IMAGE} fs --scanners vuln,misconfig --exit-code 1 --severity HIGH,CRITICAL ."
-                ),
-            )];
+        if audits.is_empty() || ctx.has_terraform {
+            // No language scanner (or infrastructure to scan too): trivy.
+            let (image, cmd) = trivy();
+            out.push(new(
+                free("security-scan", &out),
+                image,
+                vec![step("Vulnerability and IaC scan (trivy)", cmd)],
+            ));
         }
-        if system == "circleci" && j.image == TRIVY_IMAGE {
-            j.image = "cimg/base:2024.12".into();
-            j.steps = vec![step(
-                "Vulnerability and IaC scan (trivy)",
-                "curl -sfL https://raw.githubusercontent.com/aquasecurity/trivy/v0.58.1/contrib/install.sh | sh -s -- -b ./bin v0.58.1 && ./bin/trivy fs --scanners vuln,misconfig --exit-code 1 --severity HIGH,CRITICAL .",
-            )];
+        if system == "github" && !audits.is_empty() {
+            // One job: the runner has every toolchain.
+            let steps = audits
+                .iter()
+                .map(|l| step(&format!("Dependency audit ({})", lang_name(&l.name)), &l.audit))
+                .collect();
+            out.push(new(free("dependency-audit", &out), String::new(), steps));
+        } else {
+            // One job per language, in its own image.
+            for l in audits {
+                let steps = vec![step(&format!("Dependency audit ({})", lang_name(&l.name)), &l.audit)];
+                out.push(new(free(&format!("audit-{}", l.name), &out), image_of(l), steps));
+            }
         }
-        out.push(j);
     }
     if failing("ci.release-gate") {
         let image = if system == "circleci" {

@@ -31,7 +31,8 @@ fn block(lines: &[&str], start: usize) -> (usize, usize) {
         if t.is_empty() || t.starts_with('#') {
             continue;
         }
-        if indent_of(l) > ind {
+        // A sequence at the key's own indent belongs to it (`key:\n- item`).
+        if indent_of(l) > ind || (indent_of(l) == ind && l.trim_start().starts_with("- ")) {
             last = i;
         } else {
             break;

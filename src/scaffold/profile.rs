@@ -122,6 +122,7 @@ fn verifies(cmd: &str) -> bool {
     c.contains("curl ")
         || c.contains("wget ")
         || c.contains("kubectl rollout status")
+        || c.contains("kubectl wait")
         || c.contains("helm test")
         || (c.contains("readyctl check") && c.contains("health"))
         || c.contains("smoke")

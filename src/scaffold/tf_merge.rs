@@ -15,13 +15,15 @@ use super::write::Planned;
 /// `required_providers` when the module has none. `backend` is the
 /// rendered backend block (indented by 2), when the module lacks one.
 pub struct Additions {
+    /// The project name, for a new file's header.
+    pub name: String,
     pub required_version: &'static str,
     pub backend: Option<String>,
     pub providers: Option<String>,
 }
 
-/// The merge into the file of `dir` that holds the `terraform` block, or
-/// `None` when no file has one (then a new file is the right place).
+/// The merge into the file of `dir` that holds the `terraform` block, or a
+/// new `versions.tf` when no file has one.
 pub fn merge(root: &Path, dir: &str, add: &Additions) -> anyhow::Result<Option<Planned>> {
     let base = if dir.is_empty() || dir == "." {
         root.to_path_buf()
@@ -62,7 +64,26 @@ pub fn merge(root: &Path, dir: &str, add: &Additions) -> anyhow::Result<Option<P
         }
     }
     let Some((file, text, end)) = target else {
-        return Ok(None);
+        // No `terraform` block in the module: one new file holds it.
+        let path = if dir.is_empty() || dir == "." {
+            "versions.tf".to_string()
+        } else {
+            format!("{dir}/versions.tf")
+        };
+        let mut t = format!(
+            "# Terraform and provider versions for {}, written by `readyctl scaffold terraform`.\n# Commit .terraform.lock.hcl after the first `terraform init`.\nterraform {{\n  required_version = \"{}\"\n",
+            add.name, add.required_version
+        );
+        if let Some(p) = &add.providers {
+            t.push('\n');
+            t.push_str(p);
+        }
+        if !has_backend && let Some(b) = &add.backend {
+            t.push('\n');
+            t.push_str(b);
+        }
+        t.push_str("}\n");
+        return Ok(Some(Planned::create(path, t)));
     };
     let path = if dir.is_empty() || dir == "." {
         file.clone()
