@@ -670,7 +670,7 @@ fn gitlab_pipeline_follows_the_language() {
     let script = |job: &str| p[job]["script"].to_string();
     assert!(script("test-node").contains("npm test"), "{text}");
     assert_eq!(p["test-node"]["image"], "node:22", "{text}");
-    assert!(script("security-scan").contains("npm audit"), "{text}");
+    assert!(script("audit-node").contains("npm audit"), "{text}");
     assert!(script("release-gate").contains("readyctl check"), "{text}");
     assert!(p.get("deploy").is_none(), "{text}");
     // Twice: nothing changes.
