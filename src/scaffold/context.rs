@@ -74,6 +74,9 @@ pub struct RepoContext {
     pub ci_files: Vec<String>,
     /// The pipeline a CI scaffold adds jobs to.
     pub pipeline: Option<Pipeline>,
+    /// GitHub / GitLab pipeline files with deploy jobs (as `ci.release-gate`
+    /// sees them), and those jobs' ids: the release gate goes there.
+    pub deploy_jobs: Vec<(String, Vec<String>)>,
     /// Infrastructure-as-code tools found (Terraform, CloudFormation, Helm, ...).
     pub iac: Vec<Found>,
     /// How releases are deployed (Flux, Argo CD, Helm, kubectl, ECS, ...).
@@ -138,6 +141,16 @@ impl RepoContext {
         let ci = crate::checks::ci::model::model(index);
         (ctx.ci_systems, ctx.ci_files) = profile::ci(&ci);
         ctx.pipeline = profile::pipeline(&ci);
+        for j in ci.running_jobs() {
+            if !crate::checks::ci::release_gate::is_deploy(j) {
+                continue;
+            }
+            let path = ci.path(j).to_string();
+            match ctx.deploy_jobs.iter_mut().find(|(p, _)| *p == path) {
+                Some((_, ids)) => ids.push(j.id.clone()),
+                None => ctx.deploy_jobs.push((path, vec![j.id.clone()])),
+            }
+        }
         ctx.ci = ctx
             .pipeline
             .as_ref()

@@ -354,7 +354,19 @@ fn ci(ctx: &RepoContext, root: &Path, opts: &Options) -> anyhow::Result<Vec<Plan
     {
         if matches!(p.system.as_str(), "github" | "gitlab" | "circleci") {
             let old = read_text(&root.join(&p.path))?.unwrap_or_default();
-            return Ok(vec![super::pipeline::merge(ctx, &p.system, &p.path, &old)?]);
+            let mut out = vec![super::pipeline::merge(ctx, &p.system, &p.path, &old, false)?];
+            // Deploy jobs in other workflows wait for a gate of their own
+            // (`needs:` does not cross workflow files).
+            if ctx.failing.iter().any(|f| f == "ci.release-gate") && p.system == "github" {
+                for (path, _) in ctx.deploy_jobs.iter().filter(|(f, _)| *f != p.path) {
+                    if !path.starts_with(".github/workflows/") {
+                        continue;
+                    }
+                    let old = read_text(&root.join(path))?.unwrap_or_default();
+                    out.push(super::pipeline::merge(ctx, "github", path, &old, true)?);
+                }
+            }
+            return Ok(out);
         }
         let jobs = super::pipeline::missing_jobs(ctx, &p.system, &p.jobs);
         println!(

@@ -414,7 +414,13 @@ fn circleci_job(j: &NewJob, ind: usize) -> String {
 // ----------------------------------------------------------------- merge
 
 /// The proposed change to the pipeline at `path` (text `old`).
-pub fn merge(ctx: &RepoContext, system: &str, path: &str, old: &str) -> anyhow::Result<Planned> {
+pub fn merge(
+    ctx: &RepoContext,
+    system: &str,
+    path: &str,
+    old: &str,
+    gate_only: bool,
+) -> anyhow::Result<Planned> {
     let doc = node::parse(old).map_err(|e| {
         anyhow::anyhow!(
             "{path}:{}: cannot read the pipeline ({}); fix it before scaffolding CI",
@@ -429,7 +435,16 @@ pub fn merge(ctx: &RepoContext, system: &str, path: &str, old: &str) -> anyhow::
             .unwrap_or_default(),
         _ => doc.entries().map(|(k, _)| k).collect(),
     };
-    let jobs = missing_jobs(ctx, system, &existing);
+    let mut jobs = missing_jobs(ctx, system, &existing);
+    if gate_only {
+        jobs.retain(|j| j.id.starts_with("release-gate"));
+    }
+    let deploy_ids: Vec<String> = ctx
+        .deploy_jobs
+        .iter()
+        .find(|(p, _)| p == path)
+        .map(|(_, ids)| ids.clone())
+        .unwrap_or_default();
     if jobs.is_empty() {
         return Ok(Planned::merge(
             path,
@@ -439,8 +454,8 @@ pub fn merge(ctx: &RepoContext, system: &str, path: &str, old: &str) -> anyhow::
     }
     let lines: Vec<&str> = old.lines().collect();
     let new = match system {
-        "github" => merge_github(&doc, &lines, old, &jobs, path)?,
-        "gitlab" => merge_gitlab(ctx, &doc, &lines, old, &jobs)?,
+        "github" => merge_github(&doc, &lines, old, &jobs, path, &deploy_ids)?,
+        "gitlab" => merge_gitlab(&doc, &lines, old, &jobs, &deploy_ids)?,
         "circleci" => merge_circleci(&doc, &lines, old, &jobs, path)?,
         other => bail!("{path}: readyctl does not edit {other} pipelines"),
     };
@@ -493,6 +508,7 @@ fn merge_github(
     old: &str,
     jobs: &[NewJob],
     path: &str,
+    deploy_ids: &[String],
 ) -> anyhow::Result<String> {
     let (last, child) = jobs_block(doc, lines, path)?;
     let mut block = String::new();
@@ -515,31 +531,12 @@ fn merge_github(
         // Bottom up: an added line must not move the jobs still to edit.
         for (k, v) in doc.get("jobs").map(Node::map).unwrap_or(&[]).iter().rev() {
             let id = k.scalar().unwrap_or_default();
-            if deploys(&id, v) {
+            if deploy_ids.contains(&id) {
                 text = add_need(&text, k.line, v, &gate.id, child + 2);
             }
         }
     }
     Ok(text)
-}
-
-/// Is this (GitHub / GitLab) job a deploy job, as `ci.release-gate` sees it?
-fn deploys(id: &str, job: &Node) -> bool {
-    let name = job.get("name").and_then(Node::scalar).unwrap_or_default();
-    let named = |s: &str| {
-        let s = s.to_ascii_lowercase();
-        ["deploy", "release", "publish", "promote", "rollout"]
-            .iter()
-            .any(|w| s.contains(w))
-    };
-    if named(id) || named(&name) {
-        return true;
-    }
-    let mut strings = Vec::new();
-    job.all_strings(&mut strings);
-    strings.iter().any(|(s, _)| {
-        super::profile::DEPLOY_COMMANDS.iter().any(|d| s.contains(d)) || s.contains("docker push")
-    })
 }
 
 /// Make the job whose key is on `key_line` depend on `dep` (`needs:`),
@@ -586,11 +583,11 @@ fn add_need(text: &str, key_line: u32, job: &Node, dep: &str, child: usize) -> S
 }
 
 fn merge_gitlab(
-    ctx: &RepoContext,
     doc: &Node,
     lines: &[&str],
     old: &str,
     jobs: &[NewJob],
+    deploy_ids: &[String],
 ) -> anyhow::Result<String> {
     let stages: Vec<String> = doc.get("stages").map(|s| s.strings()).unwrap_or_default();
     let test_stage = if stages.is_empty() || stages.iter().any(|s| s == "test") {
@@ -598,7 +595,6 @@ fn merge_gitlab(
     } else {
         stages[0].clone()
     };
-    let _ = ctx;
     let mut block = String::new();
     for j in jobs {
         let stage = if j.stage == ".post" {
@@ -628,7 +624,7 @@ fn merge_gitlab(
     if let Some(gate) = jobs.iter().find(|j| j.id.starts_with("release-gate")) {
         for (k, v) in doc.map().iter().rev() {
             let id = k.scalar().unwrap_or_default();
-            if v.is_map() && v.has("needs") && !id.starts_with('.') && deploys(&id, v) {
+            if v.is_map() && v.has("needs") && deploy_ids.contains(&id) {
                 text = add_need(&text, k.line, v, &gate.id, 2);
             }
         }

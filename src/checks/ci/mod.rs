@@ -10,7 +10,7 @@ pub mod detect;
 mod least_privilege;
 pub mod model;
 pub mod node;
-mod release_gate;
+pub(crate) mod release_gate;
 mod runs_tests;
 mod security_scan;
 mod valid;

@@ -83,7 +83,7 @@ pub fn is_gate_command(line: &str) -> bool {
     GATE.is_match(line)
 }
 
-fn is_deploy(job: &Job) -> bool {
+pub(crate) fn is_deploy(job: &Job) -> bool {
     DEPLOY_NAME.is_match(&job.id)
         || DEPLOY_NAME.is_match(&job.name)
         || super::job_runs(job, |l| DEPLOY_COMMAND.is_match(l))
