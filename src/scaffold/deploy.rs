@@ -113,12 +113,28 @@ pub fn procedures(ctx: &RepoContext) -> Vec<Procedure> {
             }
             "kubectl" => {
                 let target = workload(ctx).unwrap_or_else(|| format!("deployment/{}", ctx.name));
-                let apply = ctx
+                // The folder of the manifests that declare the service's
+                // probes is what gets applied; else the first kustomization.
+                let probed = ctx
+                    .health
+                    .iter()
+                    .find(|h| h.workload.is_some())
+                    .and_then(|h| h.source.rsplit_once('/').map(|(dir, _)| dir.to_string()));
+                let kustomizations: Vec<&str> = ctx
                     .iac
                     .iter()
-                    .find(|i| i.id == "kustomize")
-                    .and_then(|k| k.detail.clone())
-                    .map(|dir| format!("kubectl apply -k {dir}"))
+                    .filter(|i| i.id == "kustomize")
+                    .filter_map(|k| k.detail.as_deref())
+                    .collect();
+                let apply = probed
+                    .map(|dir| {
+                        if kustomizations.contains(&dir.as_str()) {
+                            format!("kubectl apply -k {dir}")
+                        } else {
+                            format!("kubectl apply -f {dir}/")
+                        }
+                    })
+                    .or_else(|| kustomizations.first().map(|dir| format!("kubectl apply -k {dir}")))
                     .unwrap_or_else(|| match d.evidence.rsplit_once('/') {
                         Some((dir, _)) => format!("kubectl apply -f {dir}/"),
                         None if d.evidence.ends_with(".yaml") || d.evidence.ends_with(".yml") => {
