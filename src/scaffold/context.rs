@@ -8,8 +8,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde::Serialize;
 
-use crate::index::{FileEntry, Index};
 use super::profile;
+use crate::index::{FileEntry, Index};
 
 /// A language found from its manifest, with the commands CI should run.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -235,8 +235,17 @@ impl RepoContext {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        let none = |s: String| if s.is_empty() { "none found".to_string() } else { s };
-        let mut out = vec![format!("profile of {} (name from {}):", self.name, self.name_source)];
+        let none = |s: String| {
+            if s.is_empty() {
+                "none found".to_string()
+            } else {
+                s
+            }
+        };
+        let mut out = vec![format!(
+            "profile of {} (name from {}):",
+            self.name, self.name_source
+        )];
         let ci = match &self.pipeline {
             Some(p) => {
                 let mut s = format!(

@@ -77,7 +77,8 @@ pub fn procedures(ctx: &RepoContext) -> Vec<Procedure> {
                         format!("argocd app history {app}"),
                         format!("argocd app set {app} --sync-policy none  # stop auto-sync first"),
                         format!("argocd app rollback {app} <history-id>"),
-                        "git revert --no-edit <bad-commit> && git push  # then re-enable auto-sync".into(),
+                        "git revert --no-edit <bad-commit> && git push  # then re-enable auto-sync"
+                            .into(),
                     ],
                     Some("Argo CD refuses to roll back an application with auto-sync on."),
                 ));
@@ -98,7 +99,13 @@ pub fn procedures(ctx: &RepoContext) -> Vec<Procedure> {
                     .iter()
                     .find(|i| i.id == "helm")
                     .and_then(|i| i.detail.clone())
-                    .map(|c| if c == "." { ".".into() } else { format!("./{c}") })
+                    .map(|c| {
+                        if c == "." {
+                            ".".into()
+                        } else {
+                            format!("./{c}")
+                        }
+                    })
                     .unwrap_or_else(|| "<chart>".into());
                 out.push(p(
                     vec![format!(
@@ -134,7 +141,11 @@ pub fn procedures(ctx: &RepoContext) -> Vec<Procedure> {
                             format!("kubectl apply -f {dir}/")
                         }
                     })
-                    .or_else(|| kustomizations.first().map(|dir| format!("kubectl apply -k {dir}")))
+                    .or_else(|| {
+                        kustomizations
+                            .first()
+                            .map(|dir| format!("kubectl apply -k {dir}"))
+                    })
                     .unwrap_or_else(|| match d.evidence.rsplit_once('/') {
                         Some((dir, _)) => format!("kubectl apply -f {dir}/"),
                         None if d.evidence.ends_with(".yaml") || d.evidence.ends_with(".yml") => {

@@ -354,7 +354,9 @@ fn ci(ctx: &RepoContext, root: &Path, opts: &Options) -> anyhow::Result<Vec<Plan
     {
         if matches!(p.system.as_str(), "github" | "gitlab" | "circleci") {
             let old = read_text(&root.join(&p.path))?.unwrap_or_default();
-            let mut out = vec![super::pipeline::merge(ctx, &p.system, &p.path, &old, false)?];
+            let mut out = vec![super::pipeline::merge(
+                ctx, &p.system, &p.path, &old, false,
+            )?];
             // Deploy jobs in other workflows wait for a gate of their own
             // (`needs:` does not cross workflow files).
             if ctx.failing.iter().any(|f| f == "ci.release-gate") && p.system == "github" {
@@ -395,7 +397,10 @@ fn ci(ctx: &RepoContext, root: &Path, opts: &Options) -> anyhow::Result<Vec<Plan
                     ));
                 }
                 if let Some(t) = &l.test {
-                    test.push(step(&format!("Test ({})", language_name(&l.name)), t.clone()));
+                    test.push(step(
+                        &format!("Test ({})", language_name(&l.name)),
+                        t.clone(),
+                    ));
                 }
             }
             if ctx.has_terraform {

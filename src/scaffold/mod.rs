@@ -9,11 +9,11 @@
 
 pub mod context;
 pub mod deploy;
+pub mod kinds;
 pub mod pipeline;
 pub mod probes;
-pub mod tf_merge;
 pub mod profile;
-pub mod kinds;
+pub mod tf_merge;
 pub mod write;
 
 use std::fmt;

@@ -126,15 +126,14 @@ pub fn missing_jobs(ctx: &RepoContext, system: &str, existing: &[String]) -> Vec
             if system != "gitlab" {
                 steps.push(step("Install Terraform", install_terraform()));
             }
-            steps.push(step(
-                "Terraform format",
-                "terraform fmt -check -recursive",
-            ));
+            steps.push(step("Terraform format", "terraform fmt -check -recursive"));
             for d in &ctx.terraform_dirs {
                 let d = if d.is_empty() { "." } else { d.as_str() };
                 steps.push(step(
                     &format!("Terraform validate ({d})"),
-                    format!("terraform -chdir={d} init -backend=false && terraform -chdir={d} validate"),
+                    format!(
+                        "terraform -chdir={d} init -backend=false && terraform -chdir={d} validate"
+                    ),
                 ));
             }
             let id = free("terraform-validate", &out);
@@ -157,11 +156,16 @@ pub fn missing_jobs(ctx: &RepoContext, system: &str, existing: &[String]) -> Vec
             match system {
                 "github" => (
                     "ubuntu-latest".to_string(),
-                    format!("docker run --rm -v \"$PWD:/src\" -w /src {TRIVY_IMAGE} {}", &cmd["trivy ".len()..]),
+                    format!(
+                        "docker run --rm -v \"$PWD:/src\" -w /src {TRIVY_IMAGE} {}",
+                        &cmd["trivy ".len()..]
+                    ),
                 ),
                 "circleci" => (
                     "cimg/base:2024.12".to_string(),
-                    format!("curl -sfL https://raw.githubusercontent.com/aquasecurity/trivy/v0.58.1/contrib/install.sh | sh -s -- -b ./bin v0.58.1 && ./bin/{cmd}"),
+                    format!(
+                        "curl -sfL https://raw.githubusercontent.com/aquasecurity/trivy/v0.58.1/contrib/install.sh | sh -s -- -b ./bin v0.58.1 && ./bin/{cmd}"
+                    ),
                 ),
                 _ => (TRIVY_IMAGE.to_string(), cmd.to_string()),
             }
@@ -179,14 +183,26 @@ pub fn missing_jobs(ctx: &RepoContext, system: &str, existing: &[String]) -> Vec
             // One job: the runner has every toolchain.
             let steps = audits
                 .iter()
-                .map(|l| step(&format!("Dependency audit ({})", lang_name(&l.name)), &l.audit))
+                .map(|l| {
+                    step(
+                        &format!("Dependency audit ({})", lang_name(&l.name)),
+                        &l.audit,
+                    )
+                })
                 .collect();
             out.push(new(free("dependency-audit", &out), String::new(), steps));
         } else {
             // One job per language, in its own image.
             for l in audits {
-                let steps = vec![step(&format!("Dependency audit ({})", lang_name(&l.name)), &l.audit)];
-                out.push(new(free(&format!("audit-{}", l.name), &out), image_of(l), steps));
+                let steps = vec![step(
+                    &format!("Dependency audit ({})", lang_name(&l.name)),
+                    &l.audit,
+                )];
+                out.push(new(
+                    free(&format!("audit-{}", l.name), &out),
+                    image_of(l),
+                    steps,
+                ));
             }
         }
     }
@@ -460,8 +476,12 @@ pub fn merge(
         other => bail!("{path}: readyctl does not edit {other} pipelines"),
     };
     // Read back with the CI model's parser: every new job must be there.
-    let back = node::parse(&new)
-        .map_err(|e| anyhow::anyhow!("{path}: the merged pipeline does not parse ({}); add the jobs by hand", e.message))?;
+    let back = node::parse(&new).map_err(|e| {
+        anyhow::anyhow!(
+            "{path}: the merged pipeline does not parse ({}); add the jobs by hand",
+            e.message
+        )
+    })?;
     for j in &jobs {
         let there = match system {
             "gitlab" => back.get(&j.id).is_some(),
@@ -475,7 +495,11 @@ pub fn merge(
     Ok(Planned::merge(
         path,
         new,
-        &format!("added job{} {}", if ids.len() == 1 { "" } else { "s" }, ids.join(", ")),
+        &format!(
+            "added job{} {}",
+            if ids.len() == 1 { "" } else { "s" },
+            ids.join(", ")
+        ),
     ))
 }
 
@@ -488,10 +512,12 @@ fn jobs_block(doc: &Node, lines: &[&str], path: &str) -> anyhow::Result<(usize, 
     };
     let start = key.line.saturating_sub(1) as usize;
     let key_indent = lines.get(start).map_or(0, |l| indent_of(l));
-    if lines
-        .get(start)
-        .is_some_and(|l| l.trim_start().trim_start_matches("jobs:").trim().starts_with('{'))
-    {
+    if lines.get(start).is_some_and(|l| {
+        l.trim_start()
+            .trim_start_matches("jobs:")
+            .trim()
+            .starts_with('{')
+    }) {
         bail!("{path}: `jobs:` is written inline; add the jobs by hand");
     }
     let child = jobs
@@ -546,7 +572,10 @@ fn add_need(text: &str, key_line: u32, job: &Node, dep: &str, child: usize) -> S
     match job.key_node("needs") {
         None => {
             let at = key_line as usize; // the line after the key (0-based)
-            lines.insert(at.min(lines.len()), format!("{}needs: [{dep}]\n", pad(child)));
+            lines.insert(
+                at.min(lines.len()),
+                format!("{}needs: [{dep}]\n", pad(child)),
+            );
         }
         Some(k) => {
             let i = k.line.saturating_sub(1) as usize;
@@ -561,9 +590,14 @@ fn add_need(text: &str, key_line: u32, job: &Node, dep: &str, child: usize) -> S
                 None => (body, ""),
             };
             let value = code.split_once(':').map_or("", |(_, v)| v).trim();
-            let new = if let Some(inner) = value.strip_prefix('[').and_then(|v| v.strip_suffix(']')) {
+            let new = if let Some(inner) = value.strip_prefix('[').and_then(|v| v.strip_suffix(']'))
+            {
                 let sep = if inner.trim().is_empty() { "" } else { ", " };
-                format!("{}needs: [{}{sep}{dep}]{comment}{nl}", pad(indent_of(body)), inner.trim())
+                format!(
+                    "{}needs: [{}{sep}{dep}]{comment}{nl}",
+                    pad(indent_of(body)),
+                    inner.trim()
+                )
             } else if value.is_empty() {
                 // A block sequence: one more item after the last.
                 let items = job.get("needs").map(Node::seq).unwrap_or(&[]);
@@ -574,7 +608,10 @@ fn add_need(text: &str, key_line: u32, job: &Node, dep: &str, child: usize) -> S
                 }
                 return lines.concat();
             } else {
-                format!("{}needs: [{value}, {dep}]{comment}{nl}", pad(indent_of(body)))
+                format!(
+                    "{}needs: [{value}, {dep}]{comment}{nl}",
+                    pad(indent_of(body))
+                )
             };
             lines[i] = new;
         }
@@ -617,7 +654,10 @@ fn merge_gitlab(
         block.push_str(&gitlab_job(j, &stage, &copied));
     }
     let last = lines.len().saturating_sub(1);
-    let last_content = lines.iter().rposition(|l| !l.trim().is_empty()).unwrap_or(last);
+    let last_content = lines
+        .iter()
+        .rposition(|l| !l.trim().is_empty())
+        .unwrap_or(last);
     let mut text = insert_after(old, last_content, &block);
     // A deploy job with `needs:` runs as soon as those are done: it must
     // need the gate too (without `needs:`, its later stage waits anyway).
@@ -731,6 +771,9 @@ mod tests {
         let lines: Vec<&str> = t.lines().collect();
         assert_eq!(block_last(&lines, 1, 0), 7);
         let out = insert_after(t, 7, "  z: {}\n");
-        assert!(out.contains("    y: 2\n  z: {}\n\n# tail\nenv: {}\n"), "{out}");
+        assert!(
+            out.contains("    y: 2\n  z: {}\n\n# tail\nenv: {}\n"),
+            "{out}"
+        );
     }
 }

@@ -52,14 +52,18 @@ pub fn add(
     let old = std::fs::read_to_string(root.join(path))
         .map_err(|e| anyhow::anyhow!("{path}: cannot read: {e}"))?;
     let Ok(docs) = node::parse_multi(&old) else {
-        by_hand.push(format!("{path}: not plain YAML (a template?); add a readinessProbe by hand"));
+        by_hand.push(format!(
+            "{path}: not plain YAML (a template?); add a readinessProbe by hand"
+        ));
         return Ok((None, by_hand));
     };
     let lines: Vec<&str> = old.lines().collect();
     // (insert before 0-based line, text)
     let mut inserts: Vec<(usize, String)> = Vec::new();
     for doc in &docs {
-        let Some(k) = doc.key_node("kind") else { continue };
+        let Some(k) = doc.key_node("kind") else {
+            continue;
+        };
         if !kind_lines.contains(&k.line) {
             continue;
         }
@@ -81,10 +85,7 @@ pub fn add(
                     continue;
                 }
                 let (s, e) = block(&lines, at);
-                let mut text: String = lines[s..=e]
-                    .iter()
-                    .map(|l| format!("{l}\n"))
-                    .collect();
+                let mut text: String = lines[s..=e].iter().map(|l| format!("{l}\n")).collect();
                 text = text.replacen("livenessProbe:", "readinessProbe:", 1);
                 inserts.push((at, text));
                 continue;
@@ -102,7 +103,9 @@ pub fn add(
                 continue;
             };
             // After the container's last line, at its keys' indent.
-            let Some((first_key, _)) = c.map().first() else { continue };
+            let Some((first_key, _)) = c.map().first() else {
+                continue;
+            };
             let key_line = lines[first_key.line.saturating_sub(1) as usize];
             let ind = if key_line.trim_start().starts_with("- ") {
                 indent_of(key_line) + 2
@@ -141,8 +144,12 @@ pub fn add(
         out.push_str(text);
     }
     // Read back: still YAML, and every workload now has its probe.
-    let back = node::parse_multi(&out)
-        .map_err(|e| anyhow::anyhow!("{path}: adding a readinessProbe broke the YAML ({}); add it by hand", e.message))?;
+    let back = node::parse_multi(&out).map_err(|e| {
+        anyhow::anyhow!(
+            "{path}: adding a readinessProbe broke the YAML ({}); add it by hand",
+            e.message
+        )
+    })?;
     let probes = back
         .iter()
         .flat_map(|d| {

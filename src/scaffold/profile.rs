@@ -175,10 +175,8 @@ pub fn pipeline(model: &CiModel) -> Option<Pipeline> {
             name.split('.').next().unwrap_or(""),
             "ci" | "build" | "test" | "tests" | "main" | "pipeline" | "config"
         );
-        let score = deploys * 1000
-            + i64::from(on_push) * 100
-            + i64::from(named) * 50
-            + jobs.len() as i64;
+        let score =
+            deploys * 1000 + i64::from(on_push) * 100 + i64::from(named) * 50 + jobs.len() as i64;
         if best.is_none_or(|(_, s)| score > s) {
             best = Some((fi, score));
         }
@@ -200,7 +198,9 @@ pub fn pipeline(model: &CiModel) -> Option<Pipeline> {
             })
         })
         .collect();
-    let verified = deploy_jobs.iter().any(|d| verified_after(model, fi, d, &jobs));
+    let verified = deploy_jobs
+        .iter()
+        .any(|d| verified_after(model, fi, d, &jobs));
     Some(Pipeline {
         system: f.file.system.id().to_string(),
         path: f.file.path.clone(),
@@ -292,10 +292,8 @@ pub fn terraform(model: &tf::Model) -> Terraform {
                     for rp in b.body.blocks("required_providers") {
                         for a in &rp.body.attrs {
                             if let tf::Value::Object(fields) = &a.value
-                                && let Some(tf::Value::Str(src)) = fields
-                                    .iter()
-                                    .find(|f| f.name == "source")
-                                    .map(|f| &f.value)
+                                && let Some(tf::Value::Str(src)) =
+                                    fields.iter().find(|f| f.name == "source").map(|f| &f.value)
                             {
                                 let src = src.trim_start_matches("registry.terraform.io/");
                                 if let Some(c) = src.strip_prefix("hashicorp/")
@@ -335,13 +333,14 @@ fn yaml_docs(f: &FileEntry) -> Vec<Node> {
 /// carry `!Ref` tags that a plain YAML reader refuses, so the top-level
 /// keys are read per line)?
 fn top_key(text: &str, key: &str) -> Option<u32> {
-    text.lines().position(|l| {
-        l.strip_prefix(key)
-            .is_some_and(|r| r.trim_start().starts_with(':'))
-            || l.strip_prefix(&format!("\"{key}\""))
+    text.lines()
+        .position(|l| {
+            l.strip_prefix(key)
                 .is_some_and(|r| r.trim_start().starts_with(':'))
-    })
-    .map(|i| i as u32 + 1)
+                || l.strip_prefix(&format!("\"{key}\""))
+                    .is_some_and(|r| r.trim_start().starts_with(':'))
+        })
+        .map(|i| i as u32 + 1)
 }
 
 /// The infrastructure-as-code tools of the product, in a stable order.
@@ -352,7 +351,11 @@ pub fn iac(index: &Index, tfm: &tf::Model) -> Vec<Found> {
             out.push(f);
         }
     };
-    if let Some(f) = tfm.files.iter().find(|f| f.product && f.role == tf::Role::Config) {
+    if let Some(f) = tfm
+        .files
+        .iter()
+        .find(|f| f.product && f.role == tf::Role::Config)
+    {
         let tofu = index
             .files()
             .iter()
@@ -476,7 +479,11 @@ pub fn deploy(
         }
     };
     // GitOps controllers, from their own manifests.
-    for f in index.files().iter().filter(|f| f.is_product() && f.is_yaml()) {
+    for f in index
+        .files()
+        .iter()
+        .filter(|f| f.is_product() && f.is_yaml())
+    {
         let Some(text) = f.text() else { continue };
         let flux = text.contains("fluxcd.io");
         let argo = text.contains("argoproj.io");
@@ -504,7 +511,8 @@ pub fn deploy(
                     out.retain(|o| o.id != "flux");
                 }
                 push(&mut out, x);
-            } else if api.contains("argoproj.io") && matches!(kind, "Application" | "ApplicationSet")
+            } else if api.contains("argoproj.io")
+                && matches!(kind, "Application" | "ApplicationSet")
             {
                 let mut x = found("argocd", "Argo CD", at);
                 x.detail = name;
@@ -564,20 +572,26 @@ pub fn deploy(
     // Serverless / SAM templates deploy themselves.
     for i in iac {
         if matches!(i.id.as_str(), "serverless" | "sam") {
-            push(&mut out, found("serverless", "serverless deploy", i.evidence.clone()));
+            push(
+                &mut out,
+                found("serverless", "serverless deploy", i.evidence.clone()),
+            );
         }
     }
     // A chart or plain manifests with nothing else: applied by hand or CI.
-    if !out.iter().any(|o| matches!(o.id.as_str(), "flux" | "argocd" | "helm")) {
-        if let Some(h) = iac.iter().find(|i| i.id == "helm") {
-            let mut x = found("helm", "Helm release", h.evidence.clone());
-            x.detail = None;
-            push(&mut out, x);
-        }
+    if !out
+        .iter()
+        .any(|o| matches!(o.id.as_str(), "flux" | "argocd" | "helm"))
+        && let Some(h) = iac.iter().find(|i| i.id == "helm")
+    {
+        push(&mut out, found("helm", "Helm release", h.evidence.clone()));
     }
     if out.is_empty() && has_kubernetes {
         if let Some(k) = iac.iter().find(|i| i.id == "kustomize") {
-            push(&mut out, found("kubectl", "kubectl apply -k", k.evidence.clone()));
+            push(
+                &mut out,
+                found("kubectl", "kubectl apply -k", k.evidence.clone()),
+            );
         } else {
             let manifest = index
                 .files()
@@ -590,9 +604,7 @@ pub fn deploy(
                         })
                 })
                 .map_or_else(|| "Kubernetes manifests".to_string(), |f| f.path.clone());
-            let mut x = found("kubectl", "kubectl apply", manifest.clone());
-            x.detail = None;
-            push(&mut out, x);
+            push(&mut out, found("kubectl", "kubectl apply", manifest));
         }
     }
     out
@@ -640,11 +652,7 @@ pub fn health(index: &Index) -> Vec<HealthHint> {
         let Some((path, url_port)) = http_path(d) else {
             continue;
         };
-        let port = d
-            .port
-            .as_deref()
-            .and_then(|p| p.parse().ok())
-            .or(url_port);
+        let port = d.port.as_deref().and_then(|p| p.parse().ok()).or(url_port);
         if out.iter().any(|o| o.path == path) {
             continue;
         }

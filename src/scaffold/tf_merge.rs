@@ -93,7 +93,10 @@ pub fn merge(root: &Path, dir: &str, add: &Additions) -> anyhow::Result<Option<P
     let mut block = String::new();
     let mut added = Vec::new();
     if !has_version {
-        block.push_str(&format!("  required_version = \"{}\"\n", add.required_version));
+        block.push_str(&format!(
+            "  required_version = \"{}\"\n",
+            add.required_version
+        ));
         added.push("required_version");
     }
     if !has_providers && let Some(p) = &add.providers {
@@ -119,7 +122,10 @@ pub fn merge(root: &Path, dir: &str, add: &Additions) -> anyhow::Result<Option<P
     let before = &text[..line_start];
     let closing_line = &text[line_start..];
     if !text[line_start..close].trim().is_empty() {
-        anyhow::bail!("{path}: the terraform block is written on one line; add {} by hand", added.join(", "));
+        anyhow::bail!(
+            "{path}: the terraform block is written on one line; add {} by hand",
+            added.join(", ")
+        );
     }
     let mut new = String::with_capacity(text.len() + block.len() + 1);
     new.push_str(before);
@@ -130,7 +136,11 @@ pub fn merge(root: &Path, dir: &str, add: &Additions) -> anyhow::Result<Option<P
     new.push_str(closing_line);
     // Read back with the checks' own parser: one terraform block, as before.
     let body = crate::checks::terraform::model::parse_hcl(&new).map_err(|e| {
-        anyhow::anyhow!("{path}:{}: the merged file does not parse ({}); add by hand", e.line, e.message)
+        anyhow::anyhow!(
+            "{path}:{}: the merged file does not parse ({}); add by hand",
+            e.line,
+            e.message
+        )
     })?;
     let tf_blocks = body.blocks("terraform").count();
     let rp = body
@@ -138,7 +148,10 @@ pub fn merge(root: &Path, dir: &str, add: &Additions) -> anyhow::Result<Option<P
         .map(|t| t.body.blocks("required_providers").count())
         .sum::<usize>();
     if tf_blocks != 1 || rp > 1 {
-        anyhow::bail!("{path}: merging would duplicate a block; add {} by hand", added.join(", "));
+        anyhow::bail!(
+            "{path}: merging would duplicate a block; add {} by hand",
+            added.join(", ")
+        );
     }
     Ok(Some(Planned::merge(
         path,

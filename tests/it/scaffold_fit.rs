@@ -188,11 +188,16 @@ fn circleci_repository_gets_jobs_in_its_circleci_config_not_a_github_workflow() 
     repo.commit("init");
     let run = round_trip(&repo);
     assert!(
-        run.stdout.contains("updated .circleci/config.yml (added jobs"),
+        run.stdout
+            .contains("updated .circleci/config.yml (added jobs"),
         "{}",
         run.stdout
     );
-    assert!(!repo.exists(".github/workflows/ci.yml"), "{:?}", files(&repo));
+    assert!(
+        !repo.exists(".github/workflows/ci.yml"),
+        "{:?}",
+        files(&repo)
+    );
     assert!(!repo.exists(".gitlab-ci.yml"));
     let cfg = repo.read(".circleci/config.yml");
     // The user's file is kept byte for byte up to the end of its jobs.
@@ -200,12 +205,19 @@ fn circleci_repository_gets_jobs_in_its_circleci_config_not_a_github_workflow() 
         cfg.starts_with("version: 2.1\n\n# Build on every push.\njobs:\n  build:\n"),
         "{cfg}"
     );
-    assert!(cfg.contains("  test-go:\n    docker:\n      - image: cimg/go:1.23\n"), "{cfg}");
+    assert!(
+        cfg.contains("  test-go:\n    docker:\n      - image: cimg/go:1.23\n"),
+        "{cfg}"
+    );
     assert!(cfg.contains("command: go test ./...\n"), "{cfg}");
     assert!(cfg.contains("      - build\n      - test-go\n"), "{cfg}");
     assert!(cfg.contains("readyctl check"), "{cfg}");
     assert!(!cfg.contains("deploy.sh"), "{cfg}");
-    real_tool(&repo, "circleci", &["config", "validate", ".circleci/config.yml"]);
+    real_tool(
+        &repo,
+        "circleci",
+        &["config", "validate", ".circleci/config.yml"],
+    );
 }
 
 // -------------------------------------------------------------- GitHub
@@ -217,19 +229,33 @@ fn existing_github_workflow_gets_a_smoke_test_after_its_deploy_not_a_second_work
     let repo = Repo::git();
     repo.write("go.mod", GO_MOD)
         .write(".github/workflows/ci.yml", WORKFLOW)
-        .write("charts/podinfo/Chart.yaml", "apiVersion: v2\nname: podinfo\nversion: 6.0.0\n")
+        .write(
+            "charts/podinfo/Chart.yaml",
+            "apiVersion: v2\nname: podinfo\nversion: 6.0.0\n",
+        )
         .write("deploy/podinfo.yaml", deployment("podinfo", PROBES));
     repo.commit("init");
     let run = round_trip(&repo);
     let wf = repo.read(".github/workflows/ci.yml");
     // The one change to the user's lines: the deploy waits for the gate.
     let theirs = wf.replacen("needs: [test, release-gate]", "needs: [test]", 1);
-    assert!(theirs.starts_with(WORKFLOW), "the user's workflow changed:\n{wf}");
+    assert!(
+        theirs.starts_with(WORKFLOW),
+        "the user's workflow changed:\n{wf}"
+    );
     let added = &theirs[WORKFLOW.len()..];
-    assert!(added.contains("  smoke-test:\n    needs: [deploy]\n    if: github.ref == 'refs/heads/main'\n"), "{added}");
+    assert!(
+        added.contains(
+            "  smoke-test:\n    needs: [deploy]\n    if: github.ref == 'refs/heads/main'\n"
+        ),
+        "{added}"
+    );
     assert!(added.contains("\"$SERVICE_URL/readyz\""), "{added}");
     assert!(added.contains("\"$SERVICE_URL/healthz\""), "{added}");
-    assert!(added.contains("SERVICE_URL: ${{ vars.SERVICE_URL }}"), "{added}");
+    assert!(
+        added.contains("SERVICE_URL: ${{ vars.SERVICE_URL }}"),
+        "{added}"
+    );
     assert!(added.contains("readyctl check --format github"), "{added}");
     assert!(!wf.contains("deploy.sh"));
     let workflows: Vec<String> = files(&repo)
@@ -239,8 +265,17 @@ fn existing_github_workflow_gets_a_smoke_test_after_its_deploy_not_a_second_work
     assert_eq!(workflows, [".github/workflows/ci.yml"]);
     // The rollback speaks Helm.
     let rollback = repo.read("docs/ROLLBACK.md");
-    assert!(rollback.contains("helm rollback podinfo <previous-revision>"), "{rollback}");
-    assert!(run.stdout.contains("deploy job `deploy` has no post-deploy verification") || run.stdout.contains("smoke-test"), "{}", run.stdout);
+    assert!(
+        rollback.contains("helm rollback podinfo <previous-revision>"),
+        "{rollback}"
+    );
+    assert!(
+        run.stdout
+            .contains("deploy job `deploy` has no post-deploy verification")
+            || run.stdout.contains("smoke-test"),
+        "{}",
+        run.stdout
+    );
     actionlint(&repo, ".github/workflows/ci.yml");
 }
 
@@ -262,11 +297,22 @@ fn helm_and_flux_repository_gets_no_terraform_and_a_flux_rollback() {
         .write(".github/workflows/ci.yml", "name: ci\non: [push]\npermissions:\n  contents: read\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: go test ./...\n");
     repo.commit("init");
     let run = readyctl(&repo, &["init", "--explain"]);
-    assert!(run.stdout.contains("infrastructure: Helm"), "{}", run.stdout);
-    assert!(run.stdout.contains("deploy: Flux helmrelease podinfo"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("infrastructure: Helm"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("deploy: Flux helmrelease podinfo"),
+        "{}",
+        run.stdout
+    );
     let cfg = repo.read("readyctl.yaml");
     assert!(cfg.contains("  skip: [\"terraform.*\"]\n"), "{cfg}");
-    assert!(cfg.contains("Infrastructure here is Helm (charts/podinfo/Chart.yaml)"), "{cfg}");
+    assert!(
+        cfg.contains("Infrastructure here is Helm (charts/podinfo/Chart.yaml)"),
+        "{cfg}"
+    );
     let checklist = repo.read("deployment-readiness.md");
     assert!(!checklist.contains("terraform."), "{checklist}");
     repo.commit("init");
@@ -277,10 +323,19 @@ fn helm_and_flux_repository_gets_no_terraform_and_a_flux_rollback() {
         files(&repo)
     );
     let rollback = repo.read("docs/ROLLBACK.md");
-    assert!(rollback.contains("flux suspend helmrelease podinfo -n apps"), "{rollback}");
-    assert!(rollback.contains("flux resume helmrelease podinfo -n apps"), "{rollback}");
+    assert!(
+        rollback.contains("flux suspend helmrelease podinfo -n apps"),
+        "{rollback}"
+    );
+    assert!(
+        rollback.contains("flux resume helmrelease podinfo -n apps"),
+        "{rollback}"
+    );
     let runbook = repo.read("docs/RUNBOOK.md");
-    assert!(runbook.contains("flux reconcile helmrelease podinfo -n apps --with-source"), "{runbook}");
+    assert!(
+        runbook.contains("flux reconcile helmrelease podinfo -n apps --with-source"),
+        "{runbook}"
+    );
 }
 
 #[test]
@@ -293,7 +348,9 @@ fn no_terraform_means_no_terraform_skeleton_even_when_terraform_checks_run() {
     assert_eq!(status(&report, "terraform.present"), "fail", "{report:#}");
     let run = readyctl(&repo, &["scaffold", "--missing", "--dry-run"]);
     assert!(
-        run.stdout.contains("terraform.present failed: not scaffolding Terraform, this repository has none"),
+        run.stdout.contains(
+            "terraform.present failed: not scaffolding Terraform, this repository has none"
+        ),
         "{}",
         run.stdout
     );
@@ -315,11 +372,17 @@ fn terraform_root_with_required_providers_gets_only_what_is_missing() {
     let main = repo.read("infra/main.tf");
     assert_eq!(main.matches("required_providers").count(), 1, "{main}");
     assert_eq!(main.matches("terraform {").count(), 1, "{main}");
-    assert!(main.contains("version = \"~> 5.4\" # pinned with the platform team"), "{main}");
+    assert!(
+        main.contains("version = \"~> 5.4\" # pinned with the platform team"),
+        "{main}"
+    );
     assert!(!main.contains("~> 6.0"), "{main}");
     assert!(main.contains("  required_version = \">= 1.5\"\n"), "{main}");
     assert!(main.contains("  backend \"gcs\" {\n"), "{main}");
-    assert!(main.starts_with("# The GKE cluster.\nterraform {\n  required_providers {\n"), "{main}");
+    assert!(
+        main.starts_with("# The GKE cluster.\nterraform {\n  required_providers {\n"),
+        "{main}"
+    );
     assert!(main.ends_with("provider \"google\" {\n  project = var.project\n}\n\nvariable \"project\" {\n  type = string\n}\n"), "{main}");
     // The real tool, where installed: `fmt -check` needs no provider
     // download, so it runs offline too.
@@ -345,20 +408,27 @@ fn terraform_root_with_required_providers_gets_only_what_is_missing() {
 #[test]
 fn package_json_without_test_script_gets_no_npm_test() {
     let repo = Repo::git();
-    repo.write("go.mod", GO_MOD)
-        .write(
-            "docs/package.json",
-            "{\"name\": \"site\", \"scripts\": {\"build\": \"vitepress build\"}}\n",
-        );
+    repo.write("go.mod", GO_MOD).write(
+        "docs/package.json",
+        "{\"name\": \"site\", \"scripts\": {\"build\": \"vitepress build\"}}\n",
+    );
     repo.commit("init");
     let run = readyctl(&repo, &["init", "--explain"]);
-    assert!(run.stdout.contains("node (docs/package.json: no test command)"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("node (docs/package.json: no test command)"),
+        "{}",
+        run.stdout
+    );
     repo.commit("init");
     round_trip(&repo);
     let ci = repo.read(".github/workflows/ci.yml");
     assert!(!ci.contains("npm test"), "{ci}");
     assert!(ci.contains("go test ./..."), "{ci}");
-    assert!(!ci.contains("deploy.sh") && !ci.contains("  deploy:"), "{ci}");
+    assert!(
+        !ci.contains("deploy.sh") && !ci.contains("  deploy:"),
+        "{ci}"
+    );
     actionlint(&repo, ".github/workflows/ci.yml");
 }
 
@@ -376,16 +446,36 @@ fn runbook_uses_the_deployment_probes_not_fixtures_or_variants() {
         )
         .write(
             "extras/redis/deployment.yaml",
-            &deployment("extra", "          readinessProbe:\n            httpGet:\n              path: /extras-health\n              port: 9898\n"),
+            deployment("extra", "          readinessProbe:\n            httpGet:\n              path: /extras-health\n              port: 9898\n"),
         );
     repo.commit("init");
     round_trip(&repo);
     let runbook = repo.read("docs/RUNBOOK.md");
-    assert!(runbook.contains("curl -fsS http://localhost:9898/readyz  # readiness probe, kubernetes/podinfo.yaml:"), "{runbook}");
-    assert!(runbook.contains("curl -fsS http://localhost:9898/healthz  # liveness probe, kubernetes/podinfo.yaml:"), "{runbook}");
-    assert!(runbook.contains("kubectl port-forward deployment/podinfo 9898:9898"), "{runbook}");
-    assert!(runbook.contains("kubectl rollout undo deployment/podinfo"), "{runbook}");
-    for text in [&runbook, &repo.read("docs/ROLLBACK.md"), &repo.read("readyctl.yaml")] {
+    assert!(
+        runbook.contains(
+            "curl -fsS http://localhost:9898/readyz  # readiness probe, kubernetes/podinfo.yaml:"
+        ),
+        "{runbook}"
+    );
+    assert!(
+        runbook.contains(
+            "curl -fsS http://localhost:9898/healthz  # liveness probe, kubernetes/podinfo.yaml:"
+        ),
+        "{runbook}"
+    );
+    assert!(
+        runbook.contains("kubectl port-forward deployment/podinfo 9898:9898"),
+        "{runbook}"
+    );
+    assert!(
+        runbook.contains("kubectl rollout undo deployment/podinfo"),
+        "{runbook}"
+    );
+    for text in [
+        &runbook,
+        &repo.read("docs/ROLLBACK.md"),
+        &repo.read("readyctl.yaml"),
+    ] {
         assert!(!text.contains("fixture-health"), "{text}");
         assert!(!text.contains("extras-health"), "{text}");
     }
@@ -406,13 +496,28 @@ fn scaffold_health_adds_the_missing_readiness_probe_so_health_declared_passes() 
     let (before, _) = repo.check_json(&[]);
     assert_eq!(status(&before, "health.declared"), "fail", "{before:#}");
     let run = readyctl(&repo, &["scaffold", "health"]);
-    assert!(run.stdout.contains("updated k8s/api.yaml (added 1 readinessProbe)"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("updated k8s/api.yaml (added 1 readinessProbe)"),
+        "{}",
+        run.stdout
+    );
     let api = repo.read("k8s/api.yaml");
     assert!(api.contains("          readinessProbe:\n            httpGet:\n              path: /healthz\n              port: 9898\n          livenessProbe:\n"), "{api}");
     let worker = repo.read("k8s/worker.yaml");
-    assert!(worker.contains("          readinessProbe:\n            tcpSocket:\n              port: 9898\n---\n"), "{worker}");
+    assert!(
+        worker.contains(
+            "          readinessProbe:\n            tcpSocket:\n              port: 9898\n---\n"
+        ),
+        "{worker}"
+    );
     let (after, _) = repo.check_json(&[]);
-    assert_eq!(status(&after, "health.declared"), "pass", "{:#}", check(&after, "health.declared"));
+    assert_eq!(
+        status(&after, "health.declared"),
+        "pass",
+        "{:#}",
+        check(&after, "health.declared")
+    );
 }
 
 // ---------------------------------------------------------- CloudFormation
@@ -428,17 +533,32 @@ fn cloudformation_repository_gets_terraform_checks_disabled_and_no_terraform() {
     .write("tests/test_handler.py", "def test_ok():\n    assert True\n");
     repo.commit("init");
     let run = readyctl(&repo, &["init", "--explain"]);
-    assert!(run.stdout.contains("infrastructure: CloudFormation (template.yaml:1)"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("infrastructure: CloudFormation (template.yaml:1)"),
+        "{}",
+        run.stdout
+    );
     let cfg = repo.read("readyctl.yaml");
-    assert!(cfg.contains("Infrastructure here is CloudFormation (template.yaml:1), not Terraform"), "{cfg}");
+    assert!(
+        cfg.contains("Infrastructure here is CloudFormation (template.yaml:1), not Terraform"),
+        "{cfg}"
+    );
     assert!(cfg.contains("  skip: [\"terraform.*\"]\n"), "{cfg}");
     let (report, _) = repo.check_json(&[]);
     assert_eq!(status(&report, "terraform.present"), "skip", "{report:#}");
     repo.commit("init");
     round_trip(&repo);
-    assert!(!files(&repo).iter().any(|f| f.ends_with(".tf")), "{:?}", files(&repo));
+    assert!(
+        !files(&repo).iter().any(|f| f.ends_with(".tf")),
+        "{:?}",
+        files(&repo)
+    );
     let rollback = repo.read("docs/ROLLBACK.md");
-    assert!(rollback.contains("aws cloudformation deploy --stack-name"), "{rollback}");
+    assert!(
+        rollback.contains("aws cloudformation deploy --stack-name"),
+        "{rollback}"
+    );
     let ci = repo.read(".github/workflows/ci.yml");
     assert!(ci.contains("pytest"), "{ci}");
 }
@@ -452,5 +572,10 @@ fn a_mirror_remote_does_not_name_the_project_repo() {
     repo.git_cmd(&["remote", "add", "origin", "/srv/.mirror/acme+payments/repo"]);
     repo.commit("init");
     let run = readyctl(&repo, &["init", "--explain", "--dry-run"]);
-    assert!(run.stdout.contains("profile of payments (name from git remote)"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("profile of payments (name from git remote)"),
+        "{}",
+        run.stdout
+    );
 }
