@@ -383,7 +383,11 @@ fn github_job(j: &NewJob, ind: usize, copied_if: &str) -> String {
 
 fn gitlab_job(j: &NewJob, stage: &str, copied: &str) -> String {
     let mut s = format!("{}:\n  stage: {stage}\n", j.id);
-    if j.image.contains("trivy") || j.image.contains("terraform") {
+    // Images whose entrypoint is the tool need it cleared for `script:`.
+    if ["trivy", "terraform", "curlimages"]
+        .iter()
+        .any(|i| j.image.contains(i))
+    {
         s.push_str(&format!(
             "  image:\n    name: {}\n    entrypoint: [\"\"]\n",
             j.image

@@ -579,3 +579,112 @@ fn a_mirror_remote_does_not_name_the_project_repo() {
         run.stdout
     );
 }
+
+// ------------------------------------------- other systems and mechanisms
+
+#[test]
+fn a_jenkins_pipeline_is_not_edited_the_jobs_to_add_are_printed() {
+    let repo = Repo::git();
+    let jenkinsfile = "pipeline {\n  agent any\n  stages {\n    stage('Build') { steps { sh 'go build ./...' } }\n  }\n}\n";
+    repo.write("go.mod", GO_MOD)
+        .write("Jenkinsfile", jenkinsfile);
+    repo.commit("init");
+    let run = readyctl(&repo, &["scaffold", "ci"]);
+    assert!(
+        run.stdout.contains(
+            "Jenkinsfile is a Jenkins pipeline, which readyctl does not edit; add by hand:"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("test-go: go test ./..."),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(repo.read("Jenkinsfile"), jenkinsfile);
+    assert!(!repo.exists(".github/workflows/ci.yml"));
+}
+
+#[test]
+fn init_explain_names_every_kind_of_infrastructure_it_finds() {
+    let repo = Repo::git();
+    repo.write("Pulumi.yaml", "name: infra\nruntime: go\n")
+        .write("infra/main.bicep", "param location string = resourceGroup().location\n")
+        .write("serverless.yml", "service: orders\nprovider:\n  name: aws\n")
+        .write(
+            "ansible/site.yml",
+            "- hosts: web\n  roles:\n    - nginx\n",
+        )
+        .write(
+            "argocd/app.yaml",
+            "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: orders\nspec:\n  project: default\n",
+        );
+    repo.commit("init");
+    let run = readyctl(&repo, &["init", "--explain"]);
+    let infra = run
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("  infrastructure:"))
+        .unwrap_or_default()
+        .to_string();
+    for name in ["Pulumi", "Bicep", "Serverless Framework", "Ansible"] {
+        assert!(infra.contains(name), "{name} missing: {}", run.stdout);
+    }
+    assert!(!infra.contains("Terraform"), "{infra}");
+    assert!(
+        run.stdout
+            .contains("deploy: Argo CD orders (argocd/app.yaml:2)"),
+        "{}",
+        run.stdout
+    );
+    let cfg = repo.read("readyctl.yaml");
+    assert!(cfg.contains("  skip: [\"terraform.*\"]\n"), "{cfg}");
+    readyctl(&repo, &["scaffold", "rollback"]);
+    let rollback = repo.read("docs/ROLLBACK.md");
+    assert!(
+        rollback.contains("argocd app rollback orders <history-id>"),
+        "{rollback}"
+    );
+}
+
+#[test]
+fn an_ecs_service_in_terraform_rolls_back_to_the_previous_task_definition() {
+    let repo = Repo::git();
+    repo.write(
+        "infra/main.tf",
+        "terraform {\n  required_version = \">= 1.5\"\n}\n\nresource \"aws_ecs_service\" \"api\" {\n  name            = \"api\"\n  task_definition = \"api:3\"\n}\n",
+    );
+    repo.commit("init");
+    readyctl(&repo, &["scaffold", "rollback"]);
+    let rollback = repo.read("docs/ROLLBACK.md");
+    assert!(
+        rollback.contains("aws ecs update-service --cluster \"$CLUSTER\" --service api --task-definition <family>:<previous-revision>"),
+        "{rollback}"
+    );
+    assert!(
+        rollback.contains("found at `infra/main.tf:5`"),
+        "{rollback}"
+    );
+}
+
+#[test]
+fn an_existing_gitlab_pipeline_gets_a_smoke_test_in_post_after_its_deploy() {
+    let repo = Repo::git();
+    let pipeline = "stages: [build, test, deploy]\n\nunit:\n  stage: test\n  image: golang:1.23\n  script:\n    - go test ./...\n\ndeploy:\n  stage: deploy\n  script:\n    - helm upgrade --install api ./chart --atomic\n  rules:\n    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH\n";
+    repo.write("go.mod", GO_MOD)
+        .write(".gitlab-ci.yml", pipeline)
+        .write("k8s/api.yaml", deployment("api", PROBES));
+    repo.commit("init");
+    round_trip(&repo);
+    let text = repo.read(".gitlab-ci.yml");
+    assert!(text.starts_with(pipeline), "{text}");
+    let added = &text[pipeline.len()..];
+    assert!(
+        added.contains("smoke-test:\n  stage: .post\n  image:\n    name: curlimages/curl:8.11.1\n    entrypoint: [\"\"]\n  needs: [deploy]\n  rules:\n    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH\n"),
+        "{added}"
+    );
+    assert!(added.contains("\"$SERVICE_URL/readyz\""), "{added}");
+    assert!(added.contains("release-gate:\n  stage: test\n"), "{added}");
+    assert!(!repo.exists(".github/workflows/ci.yml"));
+}
