@@ -318,6 +318,7 @@ fn anticipate(ctx: &mut RepoContext, kind: Kind, planned: &[Planned], opts: &Opt
             if let Some(p) = planned.first() {
                 let dir = p.path.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
                 ctx.terraform_dirs = vec![dir.to_string()];
+                ctx.terraform_roots = vec![dir.to_string()];
             }
             if ctx.clouds.is_empty() {
                 let cloud = match opts.cloud.as_deref() {

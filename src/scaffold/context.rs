@@ -87,7 +87,10 @@ pub struct RepoContext {
     pub unready: Vec<super::probes::Unready>,
     /// Terraform present (any `.tf` / `.tf.json` outside `.terraform/`).
     pub has_terraform: bool,
-    /// Directories holding `.tf` files ("" = root), sorted.
+    /// Root modules ("" = the repository root), sorted: where state,
+    /// backends and version pins apply.
+    pub terraform_roots: Vec<String>,
+    /// Root modules, else (a reusable module) every module ("" = root), sorted.
     pub terraform_dirs: Vec<String>,
     /// Cloud providers named in `provider "..."` blocks, sorted.
     pub clouds: Vec<String>,
@@ -159,7 +162,8 @@ impl RepoContext {
         let tfm = crate::checks::terraform::model::model(index);
         let t = profile::terraform(&tfm);
         ctx.has_terraform = !tfm.is_empty();
-        ctx.terraform_dirs = t.dirs;
+        ctx.terraform_roots = t.dirs.clone();
+        ctx.terraform_dirs = if t.dirs.is_empty() { t.modules } else { t.dirs };
         ctx.clouds = t.clouds;
         ctx.backend = t.backend;
         ctx.languages = detect_languages(index);

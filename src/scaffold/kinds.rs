@@ -682,9 +682,11 @@ fn terraform(ctx: &RepoContext, root: &Path, opts: &Options) -> anyhow::Result<V
     let spec = cloud_spec(cloud).with_context(|| {
         format!("unknown cloud `{cloud}` (use --cloud aws, --cloud google or --cloud azurerm)")
     })?;
-    if ctx.has_terraform && !ctx.terraform_dirs.is_empty() {
+    if ctx.has_terraform {
+        // Pins and backends belong to root modules; a reusable module has
+        // none to add (and never gets a backend).
         let mut out = Vec::new();
-        for dir in &ctx.terraform_dirs {
+        for dir in &ctx.terraform_roots {
             out.extend(terraform_merge(ctx, root, &spec, dir)?);
         }
         return Ok(out);

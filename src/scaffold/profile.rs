@@ -267,6 +267,9 @@ fn circleci_requires(doc: Option<&Node>, job: &str, dep: &str) -> bool {
 pub struct Terraform {
     /// Root modules of the product ("" = the repository root), sorted.
     pub dirs: Vec<String>,
+    /// Every module of the product (for a repository that is one reusable
+    /// module, there is no root).
+    pub modules: Vec<String>,
     pub clouds: Vec<String>,
     pub backend: Option<String>,
 }
@@ -283,6 +286,7 @@ pub fn terraform(model: &tf::Model) -> Terraform {
         if m.root {
             dirs.insert(m.dir.clone());
         }
+        out.modules.push(m.dir.clone());
         for (_, b) in model.blocks(m) {
             match b.kind.as_str() {
                 "provider" if matches!(b.label(), "aws" | "google" | "azurerm") => {
