@@ -688,3 +688,28 @@ fn an_existing_gitlab_pipeline_gets_a_smoke_test_in_post_after_its_deploy() {
     assert!(added.contains("release-gate:\n  stage: test\n"), "{added}");
     assert!(!repo.exists(".github/workflows/ci.yml"));
 }
+
+#[test]
+fn a_reusable_terraform_module_gets_no_backend_and_documents_render() {
+    let repo = Repo::git();
+    let main = "resource \"aws_vpc\" \"this\" {\n  cidr_block = var.cidr\n}\n";
+    repo.write("main.tf", main)
+        .write("variables.tf", "variable \"cidr\" {\n  type = string\n}\n")
+        .write(
+            "versions.tf",
+            "terraform {\n  required_version = \">= 1.5\"\n\n  required_providers {\n    aws = {\n      source  = \"hashicorp/aws\"\n      version = \">= 5.0\"\n    }\n  }\n}\n",
+        )
+        .write(
+            "examples/complete/main.tf",
+            "module \"vpc\" {\n  source = \"../../\"\n  cidr   = \"10.0.0.0/16\"\n}\n",
+        );
+    repo.commit("init");
+    let versions = repo.read("versions.tf");
+    readyctl(&repo, &["scaffold", "terraform"]);
+    readyctl(&repo, &["scaffold", "rollback"]);
+    assert_eq!(repo.read("versions.tf"), versions);
+    assert_eq!(repo.read("main.tf"), main);
+    assert!(!repo.exists("examples/complete/versions.tf"));
+    let rollback = repo.read("docs/ROLLBACK.md");
+    assert!(rollback.contains("terraform -chdir=. plan"), "{rollback}");
+}
