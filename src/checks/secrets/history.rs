@@ -50,6 +50,8 @@ pub struct HistoryHit {
 pub struct HistoryScan {
     pub commits: usize,
     pub blobs: usize,
+    /// Oldest commit first (the commits in commit-time order), so that the
+    /// first hit of a secret is where it was first committed.
     pub hits: Vec<HistoryHit>,
     /// Set when the history is truncated (a shallow clone): what is missing.
     pub shallow: Option<String>,
