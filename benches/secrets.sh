@@ -5,7 +5,7 @@
 #
 #   benches/secrets.sh            # everything
 #   RUNS=5 COMMITS=20000 SEED=7 WORK=/tmp/readyctl-secrets-bench benches/secrets.sh
-#   REAL_HISTORY=/tmp/cargo FP_CORPUS=/tmp/fpcorpus ONLY=real benches/secrets.sh
+#   REAL_HISTORY=/tmp/cargo FP_CORPUS=/tmp/fpcorpus ONLY=real ROUNDS=3 benches/secrets.sh
 #
 # REAL_HISTORY: a clone of a real repository with a long history (we use
 # rust-lang/cargo, ~23,000 commits); its `--history` scan is timed against
@@ -184,25 +184,36 @@ if [ -n "$REAL_HISTORY" ]; then
   rcmd_gitleaks() { echo "$GITLEAKS git $RH --no-banner --exit-code 0 -f json -r $1 -l error"; }
   rcmd_kingfisher() { echo "$KINGFISHER scan $RH --no-validate --no-update-check --git-history full -f json -o $1 -q || true"; }
   {
-    echo "### Real history: $(basename "$RH") ($(git -C "$RH" rev-list --count HEAD) commits, $(nproc) CPUs shared with other users, $RUNS paired runs)"
+    echo "### Real history: $(basename "$RH") ($(git -C "$RH" rev-list --count HEAD) commits, $(nproc) CPUs shared with other users, ${ROUNDS:-3} paired rounds)"
     echo
     echo "| tool | wall (mean s) | CPU user+sys (s) | peak RSS (MB) | findings |"
     echo "|---|---|---|---|---|"
   } >> "$RESULTS"
-  # Paired: hyperfine alternates nothing, so the tools run back to back per
-  # round and the ratio is taken per round as well as on the means.
+  # Paired: ROUNDS rounds, each one hyperfine invocation running readyctl
+  # and betterleaks once (order alternating), so that each round's ratio is
+  # taken under the same load (the machine is shared).
+  python3 "$HERE/paired.py" "${ROUNDS:-3}" "$WORK/real-paired.json" \
+    readyctl="$(rcmd_readyctl "$WORK/real-readyctl.json")" \
+    betterleaks="$(rcmd_betterleaks "$WORK/real-betterleaks.json")" | tee "$WORK/real-paired.txt"
   declare -A RWALL
-  for t in readyctl betterleaks gitleaks kingfisher; do
-    rep="$WORK/real-$t.json"
-    c="$(rcmd_$t "$rep")"
-    hyperfine --style none --runs "$RUNS" -i --export-json "$WORK/rhf-$t.json" "$c" >/dev/null
-    RWALL[$t]="$(mean_s "$WORK/rhf-$t.json")"
-    mem="$(peak_mb "$c")"
-    read -r _ total < <(python3 "$HERE/score.py" "$t" "$rep" -)
-    cpu="$(cpu_s "$WORK/rhf-$t.json")"
-    echo "real history $t: ${RWALL[$t]} s (cpu $cpu s), ${mem} MB, $total findings"
-    echo "| $t | ${RWALL[$t]} | $cpu | $mem | $total |" >> "$RESULTS"
+  for t in readyctl betterleaks; do
+    RWALL[$t]="$(jq -r --arg t "$t" '[.rounds[][$t].wall] | sort | .[length/2|floor] | . * 100 | round / 100' "$WORK/real-paired.json")"
+    cpu="$(jq -r --arg t "$t" '[.rounds[][$t].cpu] | sort | .[length/2|floor] | . * 100 | round / 100' "$WORK/real-paired.json")"
+    mem="$(peak_mb "$(rcmd_$t "$WORK/real-$t.json")")"
+    read -r _ total < <(python3 "$HERE/score.py" "$t" "$WORK/real-$t.json" -)
+    echo "| $t | ${RWALL[$t]} (median) | $cpu | $mem | $total |" >> "$RESULTS"
   done
+  # gitleaks and kingfisher: one run each, for their findings (PEERS=all).
+  if [ "${PEERS:-}" = all ]; then
+    for t in gitleaks kingfisher; do
+      rep="$WORK/real-$t.json"
+      c="$(rcmd_$t "$rep")"
+      hyperfine --style none --runs 1 -i --export-json "$WORK/rhf-$t.json" "$c" >/dev/null
+      mem="$(peak_mb "$c")"
+      read -r _ total < <(python3 "$HERE/score.py" "$t" "$rep" -)
+      echo "| $t | $(mean_s "$WORK/rhf-$t.json") (1 run) | $(cpu_s "$WORK/rhf-$t.json") | $mem | $total |" >> "$RESULTS"
+    done
+  fi
   echo >> "$RESULTS"
   echo "Ratio: readyctl/betterleaks (real history) $(ratio "${RWALL[readyctl]}" "${RWALL[betterleaks]}") (target ≤ 0.5)." >> "$RESULTS"
   echo >> "$RESULTS"
@@ -234,6 +245,15 @@ if [ -n "$FP_CORPUS" ]; then
   echo "| total | | ${SUM[readyctl]} | ${SUM[betterleaks]} | ${SUM[gitleaks]} | ${SUM[kingfisher]} |" >> "$RESULTS"
   echo >> "$RESULTS"
   echo "readyctl's findings, to judge by hand: jq over $WORK/fp-*-readyctl.json"
+  # Working tree speed on the same repositories, paired: readyctl, ripgrep
+  # with 14 ASCII patterns equivalent to the main rule families
+  # (benches/secrets/rg14.txt), betterleaks.
+  echo "== working tree, paired: $FP_CORPUS"
+  python3 "$HERE/paired.py" "${ROUNDS:-3}" "$WORK/tree-paired.json" \
+    readyctl="cd $FP_CORPUS && $READYCTL check --offline --no-progress --only secrets.none-committed --format json > $WORK/tree-readyctl.json" \
+    ripgrep="$RG --no-ignore --hidden -c -f $HERE/rg14.txt $FP_CORPUS > $WORK/tree-rg.txt" \
+    betterleaks="$(cmd_betterleaks "$FP_CORPUS" "$WORK/tree-betterleaks.json")" | tee "$WORK/tree-paired.txt"
+  echo "peak RSS readyctl: $(peak_mb "cd $FP_CORPUS && $READYCTL check --offline --no-progress --only secrets.none-committed --format json") MB"
 fi
 
 echo

@@ -780,6 +780,110 @@ fn history_attributes_a_secret_to_the_commit_that_added_it_across_many_commits()
     }
 }
 
+/// `commit`'s first parent, or `None` for a root commit.
+fn first_parent(repo: &Repo, commit: &str) -> Option<String> {
+    let line = repo.git_cmd(&["rev-list", "--parents", "-n", "1", commit]);
+    line.split_whitespace().nth(1).map(str::to_string)
+}
+
+/// The blob at `path` in `commit`, if any.
+fn blob_at(repo: &Repo, commit: &str, path: &str) -> Option<String> {
+    let out = repo.git_cmd(&["ls-tree", commit, "--", path]);
+    out.split_whitespace().nth(2).map(str::to_string)
+}
+
+/// The commit a history finding names added the blob it was found in:
+/// the blob is at the finding's path there, and not in its first parent.
+fn assert_added_in(repo: &Repo, finding: &serde_json::Value, key: &str) {
+    let commit = finding["commit"].as_str().expect("commit");
+    let path = finding["path"].as_str().expect("path");
+    let blob = blob_at(repo, commit, path).expect("blob at the finding's path");
+    let text = repo.git_cmd(&["cat-file", "blob", &blob]);
+    assert!(text.contains(key), "{commit}:{path} does not hold the key");
+    if let Some(parent) = first_parent(repo, commit) {
+        assert_ne!(
+            blob_at(repo, &parent, path).as_deref(),
+            Some(blob.as_str()),
+            "{commit} did not add {path}"
+        );
+    }
+}
+
+#[test]
+fn history_reports_a_secret_at_the_branch_commit_that_added_it_not_the_merge() {
+    let repo = Repo::git();
+    repo.write("README.md", "# app\n");
+    repo.commit("init");
+    repo.git_cmd(&["checkout", "-q", "-b", "feature"]);
+    repo.write("src/lib.py", "x = 1\n");
+    repo.commit("feature work");
+    let key = aws_key("R4TX6WQ2LM7KZ3VB");
+    repo.write("deploy/keys.py", format!("KEY = \"{key}\"\n"));
+    repo.commit("add key on the branch");
+    let added = repo.git_cmd(&["rev-parse", "HEAD"]).trim().to_string();
+    repo.write("src/lib.py", "x = 2\n");
+    repo.commit("more feature work");
+    repo.git_cmd(&["checkout", "-q", "main"]);
+    for i in 0..5 {
+        repo.write("README.md", format!("# app {i}\n"));
+        repo.commit("main work");
+    }
+    repo.git_cmd(&["merge", "-q", "--no-ff", "-m", "merge feature", "feature"]);
+    repo.write("deploy/keys.py", "KEY = None\n");
+    repo.commit("remove key");
+    let (report, code) = repo.check_json(&["--only", "secrets.none-committed", "--history"]);
+    assert_eq!(code, 1, "{report:#}");
+    let f = secret_findings(&report);
+    assert_eq!(f.len(), 1, "{report:#}");
+    assert_eq!(f[0]["commit"], added.as_str(), "{report:#}");
+    assert_eq!(f[0]["path"], "deploy/keys.py");
+    assert_added_in(&repo, &f[0], &key);
+}
+
+#[test]
+fn history_reports_a_secret_once_at_its_oldest_commit_through_edits_reverts_and_copies() {
+    let repo = Repo::git();
+    let filler: String = (0..40).map(|i| format!("setting_{i} = {i}\n")).collect();
+    repo.write("app/settings.py", &filler);
+    repo.commit("init");
+    // The key is added at line 41 of a long file ...
+    let key = aws_key("Q7LM2XV4RT6KP3WZ");
+    let with_key = format!("{filler}AWS_KEY = \"{key}\"\n{filler}");
+    repo.write("app/settings.py", &with_key);
+    repo.commit("add key");
+    let added = repo.git_cmd(&["rev-parse", "HEAD"]).trim().to_string();
+    // ... stays while other lines of the file change ...
+    for i in 0..12 {
+        let edited = with_key.replacen(&format!("setting_{i} = {i}\n"), "changed\n", 1);
+        repo.write("app/settings.py", edited);
+        repo.commit("edit");
+    }
+    // ... is removed, then the old content comes back (a revert: the same
+    // blob), and the same key is copied into another file.
+    repo.write("app/settings.py", &filler);
+    repo.commit("remove key");
+    repo.write("app/settings.py", &with_key);
+    repo.commit("revert");
+    repo.write("deploy/env.py", format!("KEY = \"{key}\"\n"));
+    repo.commit("copy");
+    repo.write("app/settings.py", &filler)
+        .write("deploy/env.py", "KEY = None\n");
+    repo.commit("remove again");
+
+    let (report, code) = repo.check_json(&["--only", "secrets.none-committed", "--history"]);
+    assert_eq!(code, 1, "{report:#}");
+    let f = secret_findings(&report);
+    assert_eq!(f.len(), 1, "{report:#}");
+    assert_eq!(f[0]["commit"], added.as_str(), "{report:#}");
+    assert_eq!(f[0]["path"], "app/settings.py");
+    assert_eq!(f[0]["line"], 41);
+    assert_added_in(&repo, &f[0], &key);
+    assert!(
+        none_committed(&report).1.contains("18 commits"),
+        "{report:#}"
+    );
+}
+
 #[test]
 fn test_keys_and_examples_outside_the_product_are_set_aside_but_provider_tokens_are_not() {
     let repo = Repo::git();

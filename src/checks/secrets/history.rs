@@ -1,32 +1,39 @@
 //! History scan: every commit reachable from HEAD (gix, pure Rust), each
-//! blob scanned once.
+//! blob scanned once, on every core.
 //!
-//! The walk and the blob decoding run on every core: the commits are split
-//! into chunks that the threads take in turn; each thread decodes its
-//! commits' trees and scans the blobs it is the first to see. Trees and
-//! blobs seen by any thread are not walked or decoded again (a shared,
-//! sharded set), so a commit costs only what it changed. A blob's size is
-//! read from its object header before it is inflated: a blob above the size
-//! cap is never decompressed.
+//! 1. The commits are listed (oldest first).
+//! 2. Each commit's tree is compared with its first parent's (subtrees with
+//!    the same id are not entered), newest commits first, on every core:
+//!    git stores older versions as deltas of newer ones, so walking newest
+//!    first decodes each tree from a base it just decoded. Every blob a
+//!    commit adds or changes at a path is an *introduction*, with the blob
+//!    that path held in the parent.
+//! 3. Each blob is kept once, at its oldest introduction (the oldest commit
+//!    whose tree holds it, and the path it has there): that commit and path
+//!    are where its secrets are reported. A blob's commit is always one that
+//!    added it.
+//! 4. The blobs are scanned, on every core, path by path and newest first
+//!    (again the order of git's deltas). A blob whose parent version at the
+//!    same path was scanned is scanned only where it differs from it (a
+//!    common prefix and suffix are skipped, two lines of context kept; key
+//!    material whole): what it shares with that older version was found
+//!    there, and is reported at the older commit. A blob's size is read
+//!    from its object header before it is inflated: a blob above the size
+//!    cap is never decompressed; binary blobs are skipped.
 //!
-//! Only what a blob changed is scanned: each thread keeps the last version
-//! of every path it saw (within a memory budget), and a new version is
-//! scanned from two lines before its first changed byte to two lines after
-//! its last (a common prefix and suffix are skipped; they were scanned in
-//! the older version). Files holding key material are scanned whole for the
-//! multi-line key rules. Without an older version the blob is scanned whole.
-//!
-//! Which thread sees a blob first depends on timing, so the commit a secret
-//! is reported in is settled afterwards, for the secrets found only: the
-//! oldest commit whose tree holds that blob at that path.
+//! Objects are read from the pack files by [`super::packs`], which keeps
+//! every object of a delta chain it decoded (gix re-inflates a chain's
+//! base for each object built on it); loose objects are read by gix.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use gix::ObjectId;
-use rayon::prelude::*;
+use gix::objs::{FindExt, Kind};
 
+use super::packs::{Found, Packs, Reader};
 use super::rules::Rules;
 use super::scanner::Hit;
 
@@ -43,69 +50,32 @@ pub struct HistoryHit {
 pub struct HistoryScan {
     pub commits: usize,
     pub blobs: usize,
+    /// Oldest commit first (the commits in commit-time order), so that the
+    /// first hit of a secret is where it was first committed.
     pub hits: Vec<HistoryHit>,
     /// Set when the history is truncated (a shallow clone): what is missing.
     pub shallow: Option<String>,
 }
 
-/// A set of object ids shared by the threads, sharded to keep lock
-/// contention low.
-struct SeenSet {
-    shards: Vec<Mutex<HashSet<ObjectId>>>,
+/// A blob a commit added or changed at a path.
+#[derive(Debug, Clone)]
+struct Intro {
+    blob: ObjectId,
+    path: String,
+    /// Index into the commit list (oldest first).
+    commit: u32,
+    /// The blob at the same path in the commit's first parent.
+    parent: Option<ObjectId>,
 }
 
-impl SeenSet {
-    fn new() -> Self {
-        SeenSet {
-            shards: (0..64).map(|_| Mutex::new(HashSet::new())).collect(),
-        }
-    }
-
-    /// Insert `id`; true when it was not there yet.
-    fn insert(&self, id: ObjectId) -> bool {
-        let shard = id.as_bytes()[0] as usize % self.shards.len();
-        self.shards[shard].lock().expect("lock").insert(id)
-    }
-}
-
-/// Every blob seen, with the first path it was seen at; other paths the
-/// same blob was later seen at (copies, renames) are kept as aliases, so a
-/// secret is reported at the oldest commit and path that hold it.
-struct SeenBlobs {
-    shards: Vec<Mutex<HashMap<ObjectId, String>>>,
-    aliases: Mutex<Vec<(ObjectId, String)>>,
-}
-
-impl SeenBlobs {
-    fn new() -> Self {
-        SeenBlobs {
-            shards: (0..64).map(|_| Mutex::new(HashMap::new())).collect(),
-            aliases: Mutex::new(Vec::new()),
-        }
-    }
-
-    /// Insert `id` seen at `path`; true when it was not seen before.
-    fn insert(&self, id: ObjectId, path: &str) -> bool {
-        let shard = id.as_bytes()[0] as usize % self.shards.len();
-        let mut map = self.shards[shard].lock().expect("lock");
-        match map.get(&id) {
-            None => {
-                map.insert(id, path.to_string());
-                true
-            }
-            Some(first) => {
-                if first != path {
-                    drop(map);
-                    self.aliases
-                        .lock()
-                        .expect("lock")
-                        .push((id, path.to_string()));
-                }
-                false
-            }
-        }
-    }
-}
+/// Bytes of decoded trees each thread keeps while comparing trees (a
+/// commit's tree is its child's parent tree, decoded just before).
+const TREE_CACHE: usize = 16 << 20;
+/// Bytes of decoded blobs (and their delta bases) each thread keeps.
+const BLOB_CACHE: usize = 32 << 20;
+/// Commits a thread takes at a time: consecutive commits share their trees'
+/// delta bases.
+const CHUNK: usize = 64;
 
 /// Is there a `.git` (directory or gitfile) at `root` or above it? Then a
 /// repository that cannot be opened is an error, not "no repository".
@@ -153,74 +123,27 @@ pub fn scan(
         .map_err(|e| format!("git history cannot be read: {e}"))?;
 
     let commits = commit_list(&repo, head)?;
+    let packs = Packs::open(repo.objects.store_ref().path(), repo.object_hash());
     let sync = repo.into_sync();
-    let seen_trees = SeenSet::new();
-    let seen_blobs = SeenBlobs::new();
-    let hits: Mutex<Vec<(HistoryHit, usize)>> = Mutex::new(Vec::new());
-    let blobs = std::sync::atomic::AtomicUsize::new(0);
+    let threads = rayon::current_num_threads().clamp(1, 64);
 
-    // Chunks small enough to balance two or more threads, large enough that
-    // consecutive commits (which share most trees) stay on one thread.
-    let scan_id = SCAN_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-    let chunk = (commits.len() / (rayon::current_num_threads() * 16)).clamp(16, 512);
-    // Oldest first (a walk newest first, which suits git's delta order, is
-    // not done yet: the attribution to the oldest commit must hold for it).
-    let order: Vec<(usize, ObjectId)> = commits.iter().copied().enumerate().collect();
-    order.par_chunks(chunk).try_for_each_init(
-        || {
-            let mut repo = sync.to_thread_local();
-            repo.object_cache_size_if_unset(8 << 20);
-            repo
-        },
-        |repo, part| -> Result<(), String> {
-            for &(index, commit) in part {
-                // One `Previous` per worker thread for the whole scan (rayon
-                // calls the init above once per job, which would start it
-                // over every chunk).
-                let found = PREVIOUS.with_borrow_mut(|previous| {
-                    if previous.scan != scan_id {
-                        *previous = Previous {
-                            scan: scan_id,
-                            ..Previous::default()
-                        };
-                    }
-                    walk_commit(
-                        repo,
-                        rules,
-                        commit,
-                        skip_path,
-                        &seen_trees,
-                        &seen_blobs,
-                        &blobs,
-                        previous,
-                    )
-                })?;
-                if !found.is_empty() {
-                    let mut all = hits.lock().expect("lock");
-                    all.extend(found.into_iter().map(|h| (h, index)));
-                }
-            }
-            Ok(())
-        },
-    )?;
+    let intros = introductions(&sync, &packs, &commits, skip_path, threads)?;
+    let blobs = oldest_introductions(intros);
+    let jobs = scan_jobs(&blobs);
+    let hits = scan_blobs(&sync, &packs, rules, &jobs, threads)?;
 
-    let mut hits = hits.into_inner().expect("lock");
-    if !hits.is_empty() {
-        let repo = sync.to_thread_local();
-        let mut aliases = seen_blobs.aliases.into_inner().expect("lock");
-        aliases.sort();
-        aliases.dedup();
-        settle_commits(&repo, &commits, &aliases, &mut hits)?;
-    }
-    let mut hits: Vec<HistoryHit> = hits.into_iter().map(|(h, _)| h).collect();
-    hits.sort_by(|a, b| {
-        (&a.path, a.hit.line, a.hit.column, &a.commit).cmp(&(
-            &b.path,
-            b.hit.line,
-            b.hit.column,
-            &b.commit,
-        ))
-    });
+    // Oldest commit first: a secret found in several blobs is reported
+    // where it was first committed.
+    let mut hits = hits;
+    hits.sort_by(|a, b| (a.2, &a.1, a.0.line, a.0.column).cmp(&(b.2, &b.1, b.0.line, b.0.column)));
+    let hits: Vec<HistoryHit> = hits
+        .into_iter()
+        .map(|(hit, path, commit)| HistoryHit {
+            hit,
+            path,
+            commit: commits[commit as usize].id.to_string(),
+        })
+        .collect();
     let shallow = shallow.then(|| {
         format!(
             "the history is truncated (a shallow clone: {} commit{} present); \
@@ -231,64 +154,401 @@ pub fn scan(
     });
     Ok(Some(HistoryScan {
         commits: commits.len(),
-        blobs: blobs.into_inner(),
+        blobs: blobs.len(),
         hits,
         shallow,
     }))
 }
 
-/// Every commit reachable from `head`, oldest first.
-fn commit_list(repo: &gix::Repository, head: ObjectId) -> Result<Vec<ObjectId>, String> {
+/// One commit of the history.
+#[derive(Debug, Clone, Copy)]
+struct CommitInfo {
+    id: ObjectId,
+    tree: ObjectId,
+    /// Index of the first parent in the list, when it is in the history
+    /// (not beyond a shallow boundary).
+    parent: Option<u32>,
+}
+
+/// Every commit reachable from `head`, oldest first (by commit time).
+fn commit_list(repo: &gix::Repository, head: ObjectId) -> Result<Vec<CommitInfo>, String> {
+    let mut repo = repo.clone();
+    // The walk reads each commit; its tree is read from this cache.
+    repo.object_cache_size(TREE_CACHE);
+    // Newest first by commit time, so that the list read backwards puts
+    // the commits in the order they were made (parents before children,
+    // unless clocks were skewed).
     let walk = repo
         .rev_walk([head])
+        .sorting(gix::revision::walk::Sorting::ByCommitTime(
+            gix::traverse::commit::simple::CommitTimeOrder::NewestFirst,
+        ))
         .all()
         .map_err(|e| format!("git history cannot be read: {e}"))?;
-    let mut commits = Vec::new();
+    let mut found: Vec<(ObjectId, ObjectId, Option<ObjectId>)> = Vec::new();
     for info in walk {
         let info = info.map_err(|e| format!("git history cannot be read: {e}"))?;
-        commits.push(info.id);
+        let tree = info
+            .object()
+            .and_then(|c| c.tree_id().map(|t| t.detach()))
+            .map_err(|e| history_error("commit", info.id, e))?;
+        found.push((info.id, tree, info.parent_ids.first().copied()));
     }
-    commits.reverse();
-    Ok(commits)
+    found.reverse();
+    let index: HashMap<ObjectId, u32> = found
+        .iter()
+        .enumerate()
+        .map(|(i, (id, _, _))| (*id, i as u32))
+        .collect();
+    Ok(found
+        .iter()
+        .map(|(id, tree, parent)| CommitInfo {
+            id: *id,
+            tree: *tree,
+            parent: parent.and_then(|p| index.get(&p).copied()),
+        })
+        .collect())
 }
 
 fn history_error(what: &str, id: ObjectId, e: impl std::fmt::Display) -> String {
     format!("git history cannot be read: {what} {id}: {e}")
 }
 
-/// The last version of each path one thread saw, to scan only what a new
-/// version changed. Bounded: past the budget it starts over (the next
-/// versions are then scanned whole).
-#[derive(Default)]
-struct Previous {
-    by_path: HashMap<String, Vec<u8>>,
-    bytes: usize,
-    /// The scan these versions belong to (a thread outlives one scan).
-    scan: u64,
-}
+/// One item's work on a thread: (its repository, its state, the item,
+/// where results go).
+type Work<'a, S, T> =
+    dyn Fn(&gix::Repository, &mut S, usize, &mut Vec<T>) -> Result<(), String> + Sync + 'a;
 
-/// Numbers each history scan, so a thread's `Previous` from an earlier scan
-/// (of another repository, perhaps) is never used.
-static SCAN_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-
-thread_local! {
-    static PREVIOUS: std::cell::RefCell<Previous> = std::cell::RefCell::new(Previous::default());
-}
-
-/// Bytes of older versions one thread keeps.
-const PREVIOUS_BUDGET: usize = 48 << 20;
-
-impl Previous {
-    fn remember(&mut self, path: &str, data: &[u8]) {
-        if self.bytes + data.len() > PREVIOUS_BUDGET {
-            self.by_path.clear();
-            self.bytes = 0;
+/// Run `work(thread_repo, item)` over `0..n` on `threads` threads, items
+/// taken in chunks of `chunk` from the highest index down; stop at the
+/// first error.
+fn on_threads<T: Send, S>(
+    sync: &gix::ThreadSafeRepository,
+    threads: usize,
+    n: usize,
+    chunk: usize,
+    state: &(dyn Fn() -> S + Sync),
+    work: &Work<'_, S, T>,
+) -> Result<Vec<T>, String> {
+    let next = AtomicUsize::new(0);
+    let failed = AtomicBool::new(false);
+    let error: Mutex<Option<String>> = Mutex::new(None);
+    let results: Mutex<Vec<T>> = Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for _ in 0..threads.min(n.div_ceil(chunk)).max(1) {
+            s.spawn(|| {
+                let repo = sync.to_thread_local();
+                let mut st = state();
+                let mut out = Vec::new();
+                loop {
+                    if failed.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    let c = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(hi) = n.checked_sub(c * chunk) else {
+                        break;
+                    };
+                    if hi == 0 {
+                        break;
+                    }
+                    let lo = hi.saturating_sub(chunk);
+                    for i in (lo..hi).rev() {
+                        if let Err(e) = work(&repo, &mut st, i, &mut out) {
+                            failed.store(true, Ordering::Relaxed);
+                            error.lock().expect("lock").get_or_insert(e);
+                            break;
+                        }
+                    }
+                }
+                results.lock().expect("lock").append(&mut out);
+            });
         }
-        if let Some(old) = self.by_path.insert(path.to_string(), data.to_vec()) {
-            self.bytes -= old.len();
-        }
-        self.bytes += data.len();
+    });
+    if let Some(e) = error.into_inner().expect("lock") {
+        return Err(e);
     }
+    Ok(results.into_inner().expect("lock"))
+}
+
+/// Every blob each commit adds or changes, against its first parent
+/// (everything, for a root commit), newest commits first.
+fn introductions(
+    sync: &gix::ThreadSafeRepository,
+    packs: &Packs,
+    commits: &[CommitInfo],
+    skip_path: &(dyn Fn(&str) -> bool + Sync),
+    threads: usize,
+) -> Result<Vec<Intro>, String> {
+    on_threads(
+        sync,
+        threads,
+        commits.len(),
+        CHUNK,
+        &|| Reader::new(packs, TREE_CACHE),
+        &|repo, reader, i, out| {
+            let c = commits[i];
+            let parent = c.parent.map(|p| commits[p as usize].tree);
+            let mut path = String::new();
+            let mut diff = Diff {
+                repo,
+                reader,
+                commit: i as u32,
+                skip_path,
+                out,
+            };
+            diff.trees(parent, c.tree, &mut path)
+        },
+    )
+}
+
+/// An object's bytes: from the packs, or else from gix.
+fn object(
+    repo: &gix::Repository,
+    reader: &mut Reader<'_>,
+    id: ObjectId,
+    want: Kind,
+) -> Result<std::rc::Rc<Vec<u8>>, String> {
+    let what = if want == Kind::Tree { "tree" } else { "blob" };
+    let (kind, data) = match reader.find(&id).map_err(|e| history_error(what, id, e))? {
+        Some(found) => found,
+        None => {
+            let mut buf = Vec::new();
+            let kind = repo
+                .objects
+                .find(&id, &mut buf)
+                .map_err(|e| history_error(what, id, e))?
+                .kind;
+            (kind, std::rc::Rc::new(buf))
+        }
+    };
+    if kind != want {
+        return Err(history_error(what, id, format!("a {kind}, not a {what}")));
+    }
+    Ok(data)
+}
+
+/// Git's order of tree entries: by name, a tree's name as if it ended in
+/// `/`.
+fn entry_order(
+    a: &gix::objs::tree::EntryRef<'_>,
+    b: &gix::objs::tree::EntryRef<'_>,
+) -> std::cmp::Ordering {
+    let (x, y): (&[u8], &[u8]) = (a.filename.as_ref(), b.filename.as_ref());
+    let n = x.len().min(y.len());
+    x[..n].cmp(&y[..n]).then_with(|| {
+        let end = |name: &[u8], tree: bool| match name.get(n) {
+            Some(&c) => c,
+            None if tree => b'/',
+            None => 0,
+        };
+        end(x, a.mode.is_tree()).cmp(&end(y, b.mode.is_tree()))
+    })
+}
+
+/// One commit's comparison with its parent.
+struct Diff<'a, 'p> {
+    repo: &'a gix::Repository,
+    reader: &'a mut Reader<'p>,
+    commit: u32,
+    skip_path: &'a (dyn Fn(&str) -> bool + Sync),
+    out: &'a mut Vec<Intro>,
+}
+
+impl Diff<'_, '_> {
+    /// The blobs `new` holds that `old` does not hold at the same path.
+    fn trees(
+        &mut self,
+        old: Option<ObjectId>,
+        new: ObjectId,
+        path: &mut String,
+    ) -> Result<(), String> {
+        if old == Some(new) {
+            return Ok(());
+        }
+        let hash = self.repo.object_hash();
+        let new_data = object(self.repo, self.reader, new, Kind::Tree)?;
+        let new_tree = gix::objs::TreeRef::from_bytes(&new_data, hash)
+            .map_err(|e| history_error("tree", new, e))?;
+        let old_data = match old {
+            Some(old) => Some((old, object(self.repo, self.reader, old, Kind::Tree)?)),
+            None => None,
+        };
+        let old_entries = match &old_data {
+            Some((id, data)) => {
+                gix::objs::TreeRef::from_bytes(data, hash)
+                    .map_err(|e| history_error("tree", *id, e))?
+                    .entries
+            }
+            None => Vec::new(),
+        };
+        let len = path.len();
+        // Both lists are in git's order: walk them side by side. (A tree
+        // out of order only makes entries look new: scanned, never missed.)
+        let mut o = old_entries.iter().peekable();
+        for e in &new_tree.entries {
+            let mut prior = None;
+            while let Some(p) = o.peek() {
+                match entry_order(p, e) {
+                    std::cmp::Ordering::Less => {
+                        o.next();
+                    }
+                    std::cmp::Ordering::Equal => {
+                        prior = o.next();
+                        break;
+                    }
+                    std::cmp::Ordering::Greater => break,
+                }
+            }
+            if prior.is_some_and(|p| p.oid == e.oid) {
+                continue;
+            }
+            let (is_tree, is_blob) = (e.mode.is_tree(), e.mode.is_blob());
+            if !is_tree && !is_blob {
+                continue;
+            }
+            if len > 0 {
+                path.push('/');
+            }
+            path.push_str(&String::from_utf8_lossy(e.filename.as_ref()));
+            if is_tree {
+                self.trees(prior.map(|p| p.oid.to_owned()), e.oid.to_owned(), path)?;
+            } else if !(self.skip_path)(path) {
+                self.out.push(Intro {
+                    blob: e.oid.to_owned(),
+                    path: path.clone(),
+                    commit: self.commit,
+                    parent: prior.filter(|p| p.mode.is_blob()).map(|p| p.oid.to_owned()),
+                });
+            }
+            path.truncate(len);
+        }
+        Ok(())
+    }
+}
+
+/// Each blob once, at its oldest introduction (the path sorts ties).
+fn oldest_introductions(intros: Vec<Intro>) -> HashMap<ObjectId, Intro> {
+    let mut best: HashMap<ObjectId, Intro> = HashMap::with_capacity(intros.len());
+    for intro in intros {
+        match best.get_mut(&intro.blob) {
+            None => {
+                best.insert(intro.blob, intro);
+            }
+            Some(b) => {
+                if (intro.commit, &intro.path) < (b.commit, &b.path) {
+                    *b = intro;
+                }
+            }
+        }
+    }
+    best
+}
+
+/// The blobs of one path, newest first: (blob, commit, the older version
+/// at the same path it may be scanned against).
+struct Job {
+    path: String,
+    blobs: Vec<JobBlob>,
+}
+
+/// (blob, commit index, the parent version it is scanned against).
+type JobBlob = (ObjectId, u32, Option<ObjectId>);
+
+/// Group the blobs by path, newest first. A blob is scanned against its
+/// parent version only when that version was itself scanned at the same
+/// path (the same rules apply) in an older commit.
+fn scan_jobs(blobs: &HashMap<ObjectId, Intro>) -> Vec<Job> {
+    let mut by_path: HashMap<&str, Vec<JobBlob>> = HashMap::new();
+    for b in blobs.values() {
+        let parent = b.parent.filter(|p| {
+            blobs
+                .get(p)
+                .is_some_and(|o| o.path == b.path && o.commit < b.commit)
+        });
+        by_path
+            .entry(b.path.as_str())
+            .or_default()
+            .push((b.blob, b.commit, parent));
+    }
+    let mut jobs: Vec<Job> = by_path
+        .into_iter()
+        .map(|(path, mut blobs)| {
+            blobs.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            Job {
+                path: path.to_string(),
+                blobs,
+            }
+        })
+        .collect();
+    // The longest first, so that the threads finish together; `on_threads`
+    // takes items from the end.
+    jobs.sort_by(|a, b| {
+        a.blobs
+            .len()
+            .cmp(&b.blobs.len())
+            .then_with(|| b.path.cmp(&a.path))
+    });
+    jobs
+}
+
+/// Scan every job's blobs: (hit, path, commit index).
+fn scan_blobs(
+    sync: &gix::ThreadSafeRepository,
+    packs: &Packs,
+    rules: &Rules,
+    jobs: &[Job],
+    threads: usize,
+) -> Result<Vec<(Hit, String, u32)>, String> {
+    on_threads(
+        sync,
+        threads,
+        jobs.len(),
+        1,
+        &|| Reader::new(packs, BLOB_CACHE),
+        &|repo, reader, i, out| scan_job(repo, reader, rules, &jobs[i], out),
+    )
+}
+
+/// Decoded blobs a job still needs: the older versions newer ones were
+/// compared with (`None`: binary or over the size cap).
+type Kept = Vec<(ObjectId, Option<std::rc::Rc<Vec<u8>>>)>;
+
+fn scan_job(
+    repo: &gix::Repository,
+    reader: &mut Reader<'_>,
+    rules: &Rules,
+    job: &Job,
+    out: &mut Vec<(Hit, String, u32)>,
+) -> Result<(), String> {
+    let mut kept: Kept = Vec::new();
+    let take = |reader: &mut Reader<'_>, kept: &mut Kept, id: ObjectId| match kept
+        .iter()
+        .position(|(k, _)| *k == id)
+    {
+        Some(i) => Ok(kept.swap_remove(i).1),
+        None => read_blob(repo, reader, id),
+    };
+    for &(blob, commit, parent) in &job.blobs {
+        let Some(data) = take(reader, &mut kept, blob)? else {
+            continue;
+        };
+        let old = match parent {
+            Some(p) => {
+                let old = take(reader, &mut kept, p)?;
+                // Kept for when the parent's own turn comes (next, usually).
+                if kept.len() >= 4 {
+                    kept.remove(0);
+                }
+                kept.push((p, old));
+                kept.last().and_then(|(_, d)| d.as_deref())
+            }
+            None => None,
+        };
+        for hit in scan_changes(rules, &job.path, old.map(Vec::as_slice), &data) {
+            out.push((hit, job.path.clone(), commit));
+        }
+    }
+    Ok(())
 }
 
 /// The byte range of `new` that differs from `old`, widened to whole lines
@@ -335,12 +595,59 @@ fn changed_region(old: &[u8], new: &[u8]) -> (usize, usize) {
     (start.min(new.len()), end.min(new.len()))
 }
 
+/// Where key material (PEM, PuTTY) begins and ends: the multi-line key
+/// rules match from an opening to a closing line.
+const KEY_OPEN: [&[u8]; 2] = [b"-----BEGIN", b"PuTTY-User-Key-File-"];
+const KEY_CLOSE: [&[u8]; 3] = [b"-----END", b"Private-MAC:", b"Private-Hash:"];
+
+/// Is a key block open at `at`: an opening before it with no closing
+/// between? Then the start of that opening.
+fn open_key_block(data: &[u8], at: usize) -> Option<usize> {
+    let open = KEY_OPEN
+        .iter()
+        .filter_map(|m| memchr::memmem::rfind(&data[..at], m))
+        .max()?;
+    let closed = KEY_CLOSE
+        .iter()
+        .any(|m| memchr::memmem::find(&data[open..at], m).is_some());
+    (!closed).then_some(open)
+}
+
+/// Widen `start..end` so that no key block is cut: back to the opening of
+/// a block open at `start`, on past the closing line of a block open at
+/// `end` (or to the end of the file).
+fn widen_for_keys(data: &[u8], start: usize, end: usize) -> (usize, usize) {
+    let start = match open_key_block(data, start) {
+        Some(open) => memchr::memrchr(b'\n', &data[..open]).map_or(0, |i| i + 1),
+        None => start,
+    };
+    let end = if open_key_block(data, end).is_some() {
+        KEY_CLOSE
+            .iter()
+            .filter_map(|m| memchr::memmem::find(&data[end..], m))
+            .min()
+            .map_or(data.len(), |i| {
+                let close = end + i;
+                memchr::memchr(b'\n', &data[close..]).map_or(data.len(), |j| close + j + 1)
+            })
+    } else {
+        end
+    };
+    (start, end)
+}
+
 /// Scan a blob, or only what it changed from `old`.
 fn scan_changes(rules: &Rules, path: &str, old: Option<&[u8]>, data: &[u8]) -> Vec<Hit> {
     let Some(old) = old else {
         return rules.scan(path, data);
     };
-    let (start, end) = changed_region(old, data);
+    let (mut start, mut end) = changed_region(old, data);
+    // Key material spans lines: its rules see the whole block.
+    if memchr::memmem::find(data, b"PRIVATE KEY").is_some()
+        || memchr::memmem::find(data, b"PuTTY-User-Key-File").is_some()
+    {
+        (start, end) = widen_for_keys(data, start, end);
+    }
     if start == 0 && end == data.len() {
         return rules.scan(path, data);
     }
@@ -351,207 +658,41 @@ fn scan_changes(rules: &Rules, path: &str, old: Option<&[u8]>, data: &[u8]) -> V
         h.end += start;
         h.line += line_offset;
     }
-    // Key material spans lines: its rules see the whole file.
-    if memchr::memmem::find(data, b"PRIVATE KEY").is_some()
-        || memchr::memmem::find(data, b"PuTTY-User-Key-File").is_some()
-    {
-        for h in rules.scan(path, data) {
-            if rules.rules[h.rule].multiline && !hits.iter().any(|k| k.start == h.start) {
-                hits.push(h);
-            }
-        }
-    }
     hits
 }
 
-/// Walk one commit's trees (those no thread walked yet) and scan the blobs
-/// no thread saw yet.
-#[allow(clippy::too_many_arguments)]
-fn walk_commit(
-    repo: &gix::Repository,
-    rules: &Rules,
-    commit: ObjectId,
-    skip_path: &(dyn Fn(&str) -> bool + Sync),
-    seen_trees: &SeenSet,
-    seen_blobs: &SeenBlobs,
-    blobs: &std::sync::atomic::AtomicUsize,
-    previous: &mut Previous,
-) -> Result<Vec<HistoryHit>, String> {
-    let c = repo
-        .find_commit(commit)
-        .map_err(|e| history_error("commit", commit, e))?;
-    let tree = c
-        .tree_id()
-        .map_err(|e| history_error("commit", commit, e))?
-        .detach();
-    let mut out = Vec::new();
-    let mut stack: Vec<(ObjectId, String)> = vec![(tree, String::new())];
-    let mut buf = Vec::new();
-    while let Some((tid, prefix)) = stack.pop() {
-        if !seen_trees.insert(tid) {
-            continue;
-        }
-        let t = repo
-            .find_tree(tid)
-            .map_err(|e| history_error("tree", tid, e))?;
-        let decoded = t.decode().map_err(|e| history_error("tree", tid, e))?;
-        for e in &decoded.entries {
-            let name = String::from_utf8_lossy(e.filename.as_ref());
-            let path = if prefix.is_empty() {
-                name.into_owned()
-            } else {
-                format!("{prefix}/{name}")
-            };
-            if e.mode.is_tree() {
-                stack.push((e.oid.to_owned(), path));
-            } else if e.mode.is_blob()
-                && !skip_path(&path)
-                && seen_blobs.insert(e.oid.to_owned(), &path)
-            {
-                blobs.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let id = e.oid.to_owned();
-                if let Some(data) = read_blob(repo, id, &mut buf)? {
-                    let old = previous.by_path.get(&path).map(Vec::as_slice);
-                    let hits = scan_changes(rules, &path, old, data);
-                    out.extend(hits.into_iter().map(|hit| HistoryHit {
-                        hit,
-                        path: path.clone(),
-                        commit: commit.to_string(),
-                    }));
-                    previous.remember(&path, data);
-                }
-            }
-        }
-    }
-    Ok(out)
-}
-
 /// A blob's bytes, or `None` when it is larger than the size cap (known
-/// from its header, before anything is inflated) or binary.
-fn read_blob<'b>(
+/// from its pack entry or object header, before it is inflated) or binary.
+fn read_blob(
     repo: &gix::Repository,
+    reader: &mut Reader<'_>,
     id: ObjectId,
-    buf: &'b mut Vec<u8>,
-) -> Result<Option<&'b [u8]>, String> {
-    let header = repo
-        .find_header(id)
-        .map_err(|e| history_error("blob", id, e))?;
-    if header.size() > crate::index::MAX_TEXT_BYTES {
-        return Ok(None);
-    }
-    use gix::prelude::Find;
-    let data = repo
-        .objects
-        .try_find(&id, buf)
+) -> Result<Option<std::rc::Rc<Vec<u8>>>, String> {
+    let data = match reader
+        .find_capped(&id, crate::index::MAX_TEXT_BYTES)
         .map_err(|e| history_error("blob", id, e))?
-        .ok_or_else(|| history_error("blob", id, "missing object"))?;
-    if super::none_committed::is_binary(data.data) {
+    {
+        Some(Found::TooLarge) => return Ok(None),
+        Some(Found::Object(kind, data)) => {
+            if kind != Kind::Blob {
+                return Err(history_error("blob", id, format!("a {kind}, not a blob")));
+            }
+            data
+        }
+        None => {
+            let header = repo
+                .find_header(id)
+                .map_err(|e| history_error("blob", id, e))?;
+            if header.size() > crate::index::MAX_TEXT_BYTES {
+                return Ok(None);
+            }
+            object(repo, reader, id, Kind::Blob)?
+        }
+    };
+    if super::none_committed::is_binary(&data) {
         return Ok(None);
     }
-    Ok(Some(&buf[..]))
-}
-
-/// Report each found secret in the oldest commit whose tree holds its blob
-/// at its path (the threads saw commits in no fixed order). Only commits
-/// older than the one a secret was first seen in are looked at.
-fn settle_commits(
-    repo: &gix::Repository,
-    commits: &[ObjectId],
-    aliases: &[(ObjectId, String)],
-    hits: &mut [(HistoryHit, usize)],
-) -> Result<(), String> {
-    // (path, blob) -> index of the oldest commit known to hold it.
-    let mut wanted: HashMap<(String, ObjectId), usize> = HashMap::new();
-    let mut blob_of: Vec<ObjectId> = Vec::with_capacity(hits.len());
-    for (h, at) in hits.iter() {
-        let blob = blob_at(repo, commits[*at], &h.path)?
-            .unwrap_or_else(|| ObjectId::null(repo.object_hash()));
-        blob_of.push(blob);
-        let e = wanted.entry((h.path.clone(), blob)).or_insert(*at);
-        *e = (*e).min(*at);
-        // The same blob at other paths may be older.
-        for (_, path) in aliases.iter().filter(|(id, _)| *id == blob) {
-            wanted.entry((path.clone(), blob)).or_insert(*at);
-        }
-    }
-    let latest = wanted.values().copied().max().unwrap_or(0);
-    let mut last_tree = None;
-    for (i, &commit) in commits.iter().enumerate().take(latest) {
-        let tree = repo
-            .find_commit(commit)
-            .and_then(|c| c.tree_id().map(|t| t.detach()))
-            .map_err(|e| history_error("commit", commit, e))?;
-        if last_tree == Some(tree) {
-            continue;
-        }
-        last_tree = Some(tree);
-        for ((path, blob), oldest) in wanted.iter_mut() {
-            if *oldest <= i {
-                continue;
-            }
-            if blob_in_tree(repo, tree, path)? == Some(*blob) {
-                *oldest = i;
-            }
-        }
-    }
-    for ((h, at), blob) in hits.iter_mut().zip(blob_of) {
-        // The oldest (commit, path) holding this blob; the path sorts ties.
-        let best = wanted
-            .iter()
-            .filter(|((_, b), _)| *b == blob)
-            .map(|((path, _), &i)| (i, path.clone()))
-            .min();
-        if let Some((oldest, path)) = best {
-            *at = oldest;
-            h.commit = commits[oldest].to_string();
-            h.path = path;
-        }
-    }
-    Ok(())
-}
-
-fn blob_at(
-    repo: &gix::Repository,
-    commit: ObjectId,
-    path: &str,
-) -> Result<Option<ObjectId>, String> {
-    let tree = repo
-        .find_commit(commit)
-        .and_then(|c| c.tree_id().map(|t| t.detach()))
-        .map_err(|e| history_error("commit", commit, e))?;
-    blob_in_tree(repo, tree, path)
-}
-
-/// The blob at `path` in `tree`, if any.
-fn blob_in_tree(
-    repo: &gix::Repository,
-    tree: ObjectId,
-    path: &str,
-) -> Result<Option<ObjectId>, String> {
-    let mut current = tree;
-    let mut parts = path.split('/').peekable();
-    while let Some(part) = parts.next() {
-        let t = repo
-            .find_tree(current)
-            .map_err(|e| history_error("tree", current, e))?;
-        let decoded = t.decode().map_err(|e| history_error("tree", current, e))?;
-        let Some(e) = decoded
-            .entries
-            .iter()
-            .find(|e| String::from_utf8_lossy(e.filename.as_ref()) == part)
-        else {
-            return Ok(None);
-        };
-        let id = e.oid.to_owned();
-        if parts.peek().is_none() {
-            return Ok(e.mode.is_blob().then_some(id));
-        }
-        if !e.mode.is_tree() {
-            return Ok(None);
-        }
-        current = id;
-    }
-    Ok(None)
+    Ok(Some(data))
 }
 
 #[cfg(test)]
@@ -580,5 +721,217 @@ mod tests {
         let hits = scan_changes(rules, "c.yaml", Some(old.as_bytes()), new.as_bytes());
         assert_eq!(hits.len(), 1, "{hits:?}");
         assert_eq!(hits[0].line, 52);
+    }
+    #[test]
+    fn a_change_inside_a_key_block_scans_the_whole_block() {
+        let rules = Rules::builtin().unwrap_or_else(|e| panic!("{e}"));
+        let filler: String = (0..40).map(|i| format!("line {i}\n")).collect();
+        let body = |seed: u8| -> String {
+            (0..12)
+                .map(|l| {
+                    (0..64)
+                        .map(|i| {
+                            let c = (i * 7 + l * 13 + seed as usize * 5) % 62;
+                            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"[c]
+                                as char
+                        })
+                        .collect::<String>()
+                        + "\n"
+                })
+                .collect()
+        };
+        let pem = |seed: u8| {
+            format!(
+                "-----BEGIN {} KEY-----\n{}-----END {} KEY-----\n",
+                "RSA PRIVATE",
+                body(seed),
+                "RSA PRIVATE"
+            )
+        };
+        let old = format!("{filler}{}{filler}", pem(1));
+        // Only the last line of the body changes, ten lines below BEGIN.
+        let mut changed = pem(1);
+        let cut = changed.rfind("-----END").unwrap_or(0);
+        changed.replace_range(cut - 10..cut - 1, "Zz9Zz9Zz9");
+        let new = format!("{filler}{changed}{filler}");
+        let hits = scan_changes(rules, "k.txt", Some(old.as_bytes()), new.as_bytes());
+        assert_eq!(hits.len(), 1, "{hits:?}");
+        assert_eq!(rules.rules[hits[0].rule].id, "private-key");
+        assert_eq!(hits[0].line, 41);
+        // A change below a closed block does not rescan it.
+        let new = format!("{filler}{}{filler}x = 1\n", pem(1));
+        assert!(scan_changes(rules, "k.txt", Some(old.as_bytes()), new.as_bytes()).is_empty());
+        let (s, e) = widen_for_keys(new.as_bytes(), new.len() - 6, new.len());
+        assert_eq!((s, e), (new.len() - 6, new.len()));
+    }
+
+    /// Run git in `dir`; its standard output.
+    fn git(dir: &Path, args: &[&str]) -> String {
+        let out = std::process::Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .output()
+            .expect("git runs");
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    #[test]
+    fn the_scan_finds_what_scanning_every_blob_whole_finds_at_commits_that_added_it() {
+        use rand::{Rng, SeedableRng};
+        let rules = Rules::builtin().unwrap_or_else(|e| panic!("{e}"));
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let dir = tmp.path();
+        git(dir, &["init", "-q", "-b", "main"]);
+        git(dir, &["config", "user.email", "t@example.com"]);
+        git(dir, &["config", "user.name", "T"]);
+        let mut rng = rand::rngs::StdRng::seed_from_u64(11);
+        const B32: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+        let key = |rng: &mut rand::rngs::StdRng| {
+            let tail: String = (0..16)
+                .map(|_| B32[rng.random_range(0..B32.len())] as char)
+                .collect();
+            format!("{}{}{tail}", "AK", "IA")
+        };
+        let files = ["a.py", "src/b.py", "src/c.yaml", "src/deep/d.txt", "e.env"];
+        let mut lines: Vec<Vec<String>> = files
+            .iter()
+            .map(|_| (0..30).map(|i| format!("line {i}")).collect())
+            .collect();
+        let write = |lines: &[Vec<String>]| {
+            for (f, l) in files.iter().zip(lines) {
+                let p = dir.join(f);
+                std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+                std::fs::write(&p, l.join("\n") + "\n").expect("write");
+            }
+        };
+        let commit = |msg: &str| {
+            git(dir, &["add", "-A"]);
+            git(dir, &["commit", "-q", "--allow-empty", "-m", msg]);
+        };
+        let mut snapshots: Vec<Vec<Vec<String>>> = Vec::new();
+        for n in 0..90 {
+            if n == 30 {
+                git(dir, &["checkout", "-q", "-b", "side"]);
+            }
+            if n == 45 {
+                git(dir, &["checkout", "-q", "main"]);
+            }
+            if n == 60 {
+                git(
+                    dir,
+                    &[
+                        "merge", "-q", "--no-ff", "-X", "theirs", "-m", "merge", "side",
+                    ],
+                );
+                // Take the merged files as they are now.
+                for (f, l) in files.iter().zip(lines.iter_mut()) {
+                    let text = std::fs::read_to_string(dir.join(f)).expect("read");
+                    *l = text.lines().map(str::to_string).collect();
+                }
+                continue;
+            }
+            if n % 17 == 16 && !snapshots.is_empty() {
+                // A revert to an older state (the same blobs again).
+                lines = snapshots[rng.random_range(0..snapshots.len())].clone();
+            } else {
+                for _ in 0..rng.random_range(1..4) {
+                    let f = rng.random_range(0..files.len());
+                    let l = rng.random_range(0..lines[f].len());
+                    match rng.random_range(0..10) {
+                        0 | 1 => lines[f][l] = format!("KEY_{n} = \"{}\"", key(&mut rng)),
+                        2 => lines[f].insert(l, format!("added {n}")),
+                        _ => lines[f][l] = format!("edit {n}"),
+                    }
+                }
+            }
+            snapshots.push(lines.clone());
+            write(&lines);
+            commit("work");
+            // Packed, in two packs, and loose objects after them.
+            if n == 50 {
+                git(
+                    dir,
+                    &["repack", "-a", "-d", "-q", "--depth=50", "--window=10"],
+                );
+            }
+            if n == 75 {
+                git(dir, &["repack", "-d", "-q"]);
+            }
+        }
+        let objects = dir.join(".git/objects");
+        let packs = Packs::open(&objects, gix::hash::Kind::Sha1);
+        let mut reader = Reader::new(&packs, 1 << 20);
+        let repo = gix::open(dir).expect("open");
+        let mut from_packs = 0;
+        for line in git(
+            dir,
+            &["rev-list", "--objects", "--no-object-names", "--all"],
+        )
+        .lines()
+        {
+            let id = ObjectId::from_hex(line.as_bytes()).expect("id");
+            let mut buf = Vec::new();
+            let want = repo
+                .objects
+                .find(&id, &mut buf)
+                .expect("object")
+                .data
+                .to_vec();
+            if let Some((_, got)) = reader.find(&id).expect("decodes") {
+                from_packs += 1;
+                assert_eq!(*got, want, "{id}");
+            }
+        }
+        assert!(from_packs > 300, "{from_packs} objects read from packs");
+
+        let found = scan(dir, rules, &|_| false)
+            .expect("scan")
+            .expect("a repository");
+        let got: std::collections::BTreeSet<Vec<u8>> =
+            found.hits.iter().map(|h| h.hit.secret.clone()).collect();
+
+        // Every blob of every commit, scanned whole.
+        let mut want = std::collections::BTreeSet::new();
+        let mut seen = std::collections::HashSet::new();
+        for c in git(dir, &["rev-list", "HEAD"]).lines() {
+            for entry in git(dir, &["ls-tree", "-r", c]).lines() {
+                let (meta, path) = entry.split_once('\t').expect("ls-tree line");
+                let blob = meta.split_whitespace().nth(2).expect("blob id").to_string();
+                if seen.insert((blob.clone(), path.to_string())) {
+                    let data = git(dir, &["cat-file", "blob", &blob]);
+                    for h in rules.scan(path, data.as_bytes()) {
+                        want.insert(h.secret);
+                    }
+                }
+            }
+        }
+        assert!(want.len() > 10, "{}", want.len());
+        assert_eq!(got, want);
+
+        // Each hit's commit added its blob at its path, and holds the secret.
+        for h in &found.hits {
+            let spec = format!("{}:{}", h.commit, h.path);
+            let blob = git(dir, &["rev-parse", &spec]);
+            let text = git(dir, &["cat-file", "blob", blob.trim()]);
+            assert!(
+                text.as_bytes()
+                    .windows(20)
+                    .any(|w| w == h.hit.secret.as_slice())
+            );
+            let line = text.lines().nth(h.hit.line as usize - 1).expect("line");
+            assert!(
+                line.as_bytes()
+                    .windows(20)
+                    .any(|w| w == h.hit.secret.as_slice())
+            );
+            let parents = git(dir, &["rev-list", "--parents", "-n", "1", &h.commit]);
+            if let Some(parent) = parents.split_whitespace().nth(1) {
+                let old = git(dir, &["ls-tree", parent, "--", &h.path]);
+                assert!(!old.contains(blob.trim()), "{spec} was not added there");
+            }
+        }
     }
 }

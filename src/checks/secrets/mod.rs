@@ -6,6 +6,7 @@ pub mod baseline;
 pub mod gitignore;
 pub mod history;
 pub mod none_committed;
+pub mod packs;
 pub mod placeholder;
 pub mod rules;
 pub mod scanner;
