@@ -10,6 +10,7 @@ pub mod color;
 pub mod commands;
 pub mod config;
 pub mod declarative;
+pub mod dockerfile;
 pub mod diff;
 pub mod docs;
 pub mod engine;

@@ -3,6 +3,8 @@
 //! the docs come from the registry built here.
 
 pub mod ci;
+pub mod container;
+pub mod deploy;
 pub mod docs;
 pub mod health;
 pub mod monitoring;
@@ -16,6 +18,8 @@ use crate::engine::Check;
 pub fn builtin() -> Vec<Box<dyn Check>> {
     let mut all: Vec<Box<dyn Check>> = Vec::new();
     all.extend(ci::checks());
+    all.extend(container::checks());
+    all.extend(deploy::checks());
     all.extend(docs::checks());
     all.extend(health::checks());
     all.extend(monitoring::checks());

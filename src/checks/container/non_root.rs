@@ -1,0 +1,177 @@
+//! `container.non-root`: the final stage of every Dockerfile runs as a
+//! user other than root.
+
+use crate::dockerfile::{ImageRef, Parsed};
+use crate::engine::{Check, CheckMeta, Context, Outcome};
+use crate::model::{Finding, Severity};
+
+const EXPLAIN: &str = r#"
+## What it checks
+That the image each of the product's Dockerfiles builds runs as a user
+other than root: its final stage sets `USER` to a name or id other than
+`root`/`0` — itself, or through the earlier stage it builds `FROM` — or it
+builds on a base image that is known to run as non-root by default:
+distroless images with a `nonroot` tag (`gcr.io/distroless/static:nonroot`),
+Chainguard images (`cgr.dev/chainguard/*`), `nginxinc/nginx-unprivileged`
+and .NET `-chiseled` images. A `USER ${APP_UID}` whose `ARG` has no default
+counts as set. Dockerfiles in test data, examples and vendored code are not
+checked; a Dockerfile that cannot be parsed makes the check `error`.
+
+## Why it matters
+A process running as root in a container is root on the container's
+filesystem and one kernel or runtime bug away from root on the node. Most
+services need no privilege at all; Kubernetes' restricted Pod Security
+Standard and most production checklists refuse root containers.
+
+## How to fix
+Create an unprivileged user and switch to it at the end of the final stage;
+on distroless or scratch images, use the numeric `nonroot` user. The finding
+suggests the lines for the base image in use.
+
+## Example
+```dockerfile
+FROM python:3.12-slim
+RUN useradd --system --uid 10001 app
+COPY --chown=app . /app
+USER 10001
+CMD ["python", "/app/main.py"]
+```
+"#;
+
+pub struct NonRoot {
+    meta: CheckMeta,
+}
+
+impl NonRoot {
+    pub fn new() -> Self {
+        NonRoot {
+            meta: CheckMeta::builtin(
+                "container.non-root",
+                "Containers run as non-root",
+                Severity::Warning,
+                EXPLAIN,
+                "end the final stage with `USER` set to an unprivileged user (`USER 65532:65532` on distroless/scratch)",
+                None,
+            ),
+        }
+    }
+}
+
+/// Base images that run as a non-root user unless told otherwise.
+pub(crate) fn runs_non_root(image: &ImageRef) -> bool {
+    let name = image.name.to_ascii_lowercase();
+    let repo = image.repository().to_ascii_lowercase();
+    let tag = image.tag.as_deref().unwrap_or("").to_ascii_lowercase();
+    (repo.starts_with("distroless/") && tag.contains("nonroot"))
+        || name.starts_with("cgr.dev/chainguard/")
+        || repo == "nginxinc/nginx-unprivileged"
+        || (repo.starts_with("dotnet/") && tag.contains("chiseled"))
+        // AWS Lambda runs a function's image as its own unprivileged user,
+        // whatever the image's USER.
+        || name.starts_with("public.ecr.aws/lambda/")
+        || repo.starts_with("amazon/aws-lambda-")
+}
+
+/// The lines that make a final stage built on `base` run unprivileged.
+fn suggestion(base: Option<&ImageRef>) -> String {
+    let repo = base
+        .map(|b| b.repository().to_ascii_lowercase())
+        .unwrap_or_default();
+    let tag = base
+        .and_then(|b| b.tag.as_deref())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if repo.is_empty() || repo == "scratch" {
+        "add `USER 65532:65532` at the end of the final stage".into()
+    } else if repo.starts_with("distroless/") {
+        "use the `:nonroot` tag of the image, or add `USER 65532:65532`".into()
+    } else if repo.contains("alpine") || tag.contains("alpine") {
+        "add `RUN addgroup -S app && adduser -S -G app app` and `USER app`".into()
+    } else {
+        "add `RUN useradd --system --uid 10001 app` (or `adduser`) and `USER 10001`".into()
+    }
+}
+
+impl Check for NonRoot {
+    fn meta(&self) -> &CheckMeta {
+        &self.meta
+    }
+
+    fn run(&self, ctx: &Context) -> Outcome {
+        let view = crate::dockerfile::view(ctx.index);
+        let files = match super::parsed(&view) {
+            Ok(f) => f,
+            Err(o) => return o,
+        };
+        let mut findings = Vec::new();
+        let mut ok: Vec<String> = Vec::new();
+        let mut artifacts = 0;
+        for (f, p) in &files {
+            if p.final_stage().is_some_and(|(i, _)| !p.runs(i)) {
+                // `FROM scratch` + `COPY` only: exported, never run.
+                artifacts += 1;
+                continue;
+            }
+            match verdict(p) {
+                Ok(why) => ok.push(format!("{} ({why})", f.path)),
+                Err((line, msg)) => findings.push(Finding::new(msg).at(f.path.clone(), Some(line))),
+            }
+        }
+        let shown: Vec<&str> = ok.iter().take(5).map(String::as_str).collect();
+        let more = if ok.len() > 5 { ", …" } else { "" };
+        let judged = files.len() - artifacts;
+        if judged == 0 {
+            return Outcome::skip(format!(
+                "{} only export build artifacts (`FROM scratch` without CMD or ENTRYPOINT): nothing runs",
+                super::plural(files.len(), "Dockerfile", "Dockerfiles")
+            ));
+        }
+        if findings.is_empty() {
+            return Outcome::pass(format!(
+                "{} run{} as non-root: {}{more}",
+                super::plural(judged, "image", "images"),
+                if judged == 1 { "s" } else { "" },
+                shown.join(", ")
+            ));
+        }
+        Outcome::fail(
+            format!(
+                "{} of {} run{} as root",
+                findings.len(),
+                super::plural(judged, "image", "images"),
+                if findings.len() == 1 { "s" } else { "" },
+            ),
+            findings,
+        )
+    }
+}
+
+/// Why the final stage of `p` runs as non-root, or where and why not.
+fn verdict(p: &Parsed) -> Result<String, (u32, String)> {
+    let Some((last, stage)) = p.final_stage() else {
+        return Err((1, "no build stage".into()));
+    };
+    let base = p.base_of(last).and_then(|f| f.image.as_ref());
+    match p.effective_user(last) {
+        Some(u) if u.is_root() => Err((
+            u.line,
+            format!(
+                "the final stage runs as root (`USER {}`); {}",
+                u.written,
+                suggestion(base)
+            ),
+        )),
+        Some(u) => Ok(format!("`USER {}` at line {}", u.written, u.line)),
+        None => match base {
+            Some(b) if runs_non_root(b) => Ok(format!("`{}` runs as non-root", b.full)),
+            _ => Err((
+                stage.from.line,
+                format!(
+                    "the final stage (`FROM {}`) sets no USER, so the container runs as root; {}",
+                    stage.from.written,
+                    suggestion(base)
+                ),
+            )),
+        },
+    }
+}
