@@ -18,6 +18,7 @@ pub mod fingerprint;
 pub mod fleet;
 pub mod identity;
 pub mod index;
+pub mod k8s;
 pub mod levels;
 pub mod location;
 pub mod markdown;

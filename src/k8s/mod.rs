@@ -1,0 +1,639 @@
+//! The Kubernetes model: one per run, shared by every check that reads
+//! Kubernetes objects (`k8s.*`, `deploy.*`, `health.declared`).
+//!
+//! Sources, all through the YAML tree of [`crate::yaml::node`]:
+//! - plain manifests (multi-document files, `kind: List`);
+//! - Helm charts ([`helm`]): each template under a chart's `templates/`
+//!   rendered as far as the chart's own `values.yaml` and `Chart.yaml` tell
+//!   (`.Values.*`, `toYaml`, `default`, `if`/`with` on values, `.Chart.AppVersion`);
+//!   what cannot be resolved is *unknown*, never a failure;
+//! - Kustomize ([`kustomize`]): every kustomization that no other one
+//!   includes yields its effective objects (resources, bases, components,
+//!   strategic-merge and JSON 6902 patches, `replicas`, `images`,
+//!   `commonLabels`/`labels`, `namespace`). Files a kustomization includes
+//!   are read through it, not on their own.
+//!
+//! Only product files count (SPEC §9): test fixtures, vendored code,
+//! examples and generated files never become objects. Relations ("behind a
+//! Service", "selected by a PodDisruptionBudget", "scaled by an HPA") are
+//! answered here, so every check means the same by them.
+//!
+//! ```no_run
+//! # fn f(index: &readyctl::index::Index) {
+//! let k8s = readyctl::k8s::model(index);
+//! for w in k8s.workloads.iter().filter(|w| w.kind.serves()) {
+//!     let behind = k8s.services_of(w).next().is_some();
+//!     let _ = (behind, &w.strategy, k8s.canary_of(w));
+//! }
+//! # }
+//! ```
+
+mod extract;
+pub mod helm;
+pub mod kustomize;
+mod patch;
+
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
+
+use crate::index::Index;
+
+/// A place in a file a person would point at.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Loc {
+    /// Relative to the root, `/`-separated.
+    pub path: String,
+    /// 1-based.
+    pub line: u32,
+}
+
+impl Loc {
+    pub fn new(path: impl Into<String>, line: u32) -> Loc {
+        Loc {
+            path: path.into(),
+            line: line.max(1),
+        }
+    }
+}
+
+impl std::fmt::Display for Loc {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.path, self.line)
+    }
+}
+
+/// Where an object comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// A plain manifest file.
+    Manifest,
+    /// A template of the Helm chart in `chart` (its directory).
+    Helm { chart: String },
+    /// The effective output of the kustomization file `kustomization`.
+    Kustomize { kustomization: String },
+}
+
+impl Source {
+    pub fn describe(&self) -> String {
+        match self {
+            Source::Manifest => "manifest".into(),
+            Source::Helm { chart } => format!("Helm chart {}", shown_dir(chart)),
+            Source::Kustomize { kustomization } => format!("kustomization {kustomization}"),
+        }
+    }
+}
+
+fn shown_dir(d: &str) -> &str {
+    if d.is_empty() { "." } else { d }
+}
+
+/// The kinds of workload the model knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    Deployment,
+    StatefulSet,
+    DaemonSet,
+    ReplicaSet,
+    Job,
+    CronJob,
+    /// Argo Rollouts `Rollout` (argoproj.io).
+    Rollout,
+}
+
+impl Kind {
+    pub fn parse(kind: &str) -> Option<Kind> {
+        Some(match kind {
+            "Deployment" => Kind::Deployment,
+            "StatefulSet" => Kind::StatefulSet,
+            "DaemonSet" => Kind::DaemonSet,
+            "ReplicaSet" => Kind::ReplicaSet,
+            "Job" => Kind::Job,
+            "CronJob" => Kind::CronJob,
+            "Rollout" => Kind::Rollout,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Deployment => "Deployment",
+            Kind::StatefulSet => "StatefulSet",
+            Kind::DaemonSet => "DaemonSet",
+            Kind::ReplicaSet => "ReplicaSet",
+            Kind::Job => "Job",
+            Kind::CronJob => "CronJob",
+            Kind::Rollout => "Rollout",
+        }
+    }
+
+    /// A long-running workload that may serve traffic (not a Job/CronJob).
+    pub fn serves(self) -> bool {
+        !matches!(self, Kind::Job | Kind::CronJob)
+    }
+
+    /// A workload whose replica count is set by the user (Deployments,
+    /// StatefulSets, ReplicaSets, Rollouts).
+    pub fn replicated(self) -> bool {
+        matches!(
+            self,
+            Kind::Deployment | Kind::StatefulSet | Kind::ReplicaSet | Kind::Rollout
+        )
+    }
+}
+
+/// A value that may be set, unset, or unknown until rendered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Setting {
+    /// Set to this text.
+    Set(String),
+    /// Not set.
+    Unset,
+    /// Set by something the model cannot resolve (a Helm include, a
+    /// value missing from values.yaml): never a failure.
+    Unknown,
+}
+
+impl Setting {
+    pub fn is_set(&self) -> bool {
+        matches!(self, Setting::Set(_))
+    }
+    pub fn is_unset(&self) -> bool {
+        matches!(self, Setting::Unset)
+    }
+    pub fn value(&self) -> Option<&str> {
+        match self {
+            Setting::Set(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// Where a replica count comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReplicasFrom {
+    /// `spec.replicas` in the object itself.
+    Manifest,
+    /// A Helm template reading the chart's values.yaml.
+    HelmValues,
+    /// A Kustomize patch or `replicas:` entry.
+    Kustomize,
+    /// Not written: Kubernetes' default of 1.
+    Default,
+    /// Written as something the model cannot resolve.
+    Unknown,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Replicas {
+    /// `None` when unknown (or not applicable: DaemonSets, Jobs).
+    pub count: Option<u64>,
+    pub from: ReplicasFrom,
+    /// Where it is written (the values.yaml key, the patch line), when it is.
+    pub at: Option<Loc>,
+}
+
+/// `resources:` of a container.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resources {
+    pub requests_cpu: Setting,
+    pub requests_memory: Setting,
+    pub limits_cpu: Setting,
+    pub limits_memory: Setting,
+}
+
+/// `securityContext` (pod or container): the fields the checks read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Security {
+    pub run_as_non_root: Option<bool>,
+    pub run_as_user: Option<i64>,
+    pub at: Option<Loc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Probe {
+    /// `readinessProbe`, `livenessProbe` or `startupProbe`.
+    pub kind: String,
+    pub at: Loc,
+}
+
+/// A container image reference.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Image {
+    /// The reference as rendered; `Unknown` when templated beyond reach.
+    pub reference: Setting,
+    /// The line to fix (the values.yaml tag, the kustomization `images:` entry).
+    pub at: Loc,
+}
+
+impl Image {
+    /// `Some(true)` pinned (a tag other than `latest`, or a digest),
+    /// `Some(false)` not pinned, `None` unknown.
+    pub fn pinned(&self) -> Option<bool> {
+        let r = self.reference.value()?;
+        image_pinned(r)
+    }
+}
+
+/// Is `image` pinned? `None` when a part of it is unknown or empty.
+pub fn image_pinned(image: &str) -> Option<bool> {
+    if image.contains(helm::UNKNOWN_OPEN) {
+        return None;
+    }
+    if let Some((_, digest)) = image.split_once('@') {
+        return Some(!digest.trim().is_empty());
+    }
+    let last = image.rsplit('/').next().unwrap_or(image);
+    match last.split_once(':') {
+        Some((_, "")) => None,
+        Some((_, tag)) => Some(tag != "latest"),
+        None => Some(false),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Container {
+    pub name: String,
+    /// An init container (`initContainers`).
+    pub init: bool,
+    pub image: Image,
+    pub resources: Resources,
+    pub security: Security,
+    pub probes: Vec<Probe>,
+    pub at: Loc,
+}
+
+/// How a workload rolls out a new version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StrategyKind {
+    /// No strategy written: Deployments and Rollouts default to a rolling
+    /// update (25% unavailable), StatefulSets and DaemonSets to `RollingUpdate`.
+    Default,
+    RollingUpdate,
+    Recreate,
+    /// StatefulSet/DaemonSet `OnDelete`.
+    OnDelete,
+    /// Argo Rollouts `canary`.
+    Canary,
+    /// Argo Rollouts `blueGreen`.
+    BlueGreen,
+    /// Templated beyond reach.
+    Unknown,
+    Other(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Strategy {
+    pub kind: StrategyKind,
+    /// The `strategy:`/`updateStrategy:` line, when written.
+    pub at: Option<Loc>,
+    pub max_unavailable: Setting,
+    pub max_surge: Setting,
+    /// Argo Rollouts: number of canary steps.
+    pub steps: usize,
+    /// Argo Rollouts analysis (canary `analysis` or an `analysis` step,
+    /// blue-green pre/post-promotion analysis): where it is declared.
+    pub analysis: Option<Loc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Workload {
+    pub kind: Kind,
+    pub api_version: String,
+    pub name: String,
+    pub namespace: Option<String>,
+    /// The `kind:` line of the object (in the base file for Kustomize, the
+    /// template for Helm).
+    pub at: Loc,
+    pub source: Source,
+    /// Objects of one scope are deployed together (a chart, a kustomization,
+    /// the repository's plain manifests).
+    pub scope: String,
+    /// For a kustomize overlay: the environment its directory names
+    /// (`dev`, `production` …).
+    pub env: Option<String>,
+    pub replicas: Replicas,
+    /// The pod template's labels.
+    pub labels: BTreeMap<String, String>,
+    pub containers: Vec<Container>,
+    pub pod_security: Security,
+    pub strategy: Strategy,
+    /// An Argo Rollout that points at a Deployment (`workloadRef`).
+    pub workload_ref: Option<String>,
+}
+
+impl Workload {
+    /// `Deployment api`.
+    pub fn describe(&self) -> String {
+        format!("{} {}", self.kind.as_str(), self.name)
+    }
+
+    /// The (non-init) containers.
+    pub fn app_containers(&self) -> impl Iterator<Item = &Container> {
+        self.containers.iter().filter(|c| !c.init)
+    }
+
+    /// A kustomize overlay for a development environment (`dev`, `local`,
+    /// `test` …), which may legitimately run one replica.
+    pub fn is_dev(&self) -> bool {
+        self.env.as_deref().is_some_and(is_dev_env)
+    }
+}
+
+/// Names of environments that may run without redundancy.
+pub fn is_dev_env(name: &str) -> bool {
+    matches!(
+        name.to_ascii_lowercase().as_str(),
+        "dev"
+            | "develop"
+            | "development"
+            | "local"
+            | "test"
+            | "testing"
+            | "ci"
+            | "sandbox"
+            | "kind"
+            | "minikube"
+            | "preview"
+            | "demo"
+    )
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Service {
+    pub name: String,
+    pub namespace: Option<String>,
+    /// `None` when the selector is templated beyond reach.
+    pub selector: Option<BTreeMap<String, String>>,
+    pub at: Loc,
+    pub scope: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pdb {
+    pub name: String,
+    pub namespace: Option<String>,
+    /// `spec.selector.matchLabels` (`None`: templated beyond reach or `matchExpressions`).
+    pub selector: Option<BTreeMap<String, String>>,
+    pub min_available: Setting,
+    pub max_unavailable: Setting,
+    pub at: Loc,
+    pub scope: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hpa {
+    pub name: String,
+    pub namespace: Option<String>,
+    pub target_kind: String,
+    pub target_name: String,
+    /// `None`: not written (Kubernetes' default is 1) or unknown.
+    pub min_replicas: Setting,
+    pub at: Loc,
+    pub scope: String,
+}
+
+/// A Flagger `Canary`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Canary {
+    pub name: String,
+    pub namespace: Option<String>,
+    pub target_kind: String,
+    pub target_name: String,
+    /// `spec.analysis` (or the older `spec.canaryAnalysis`).
+    pub analysis: Option<Loc>,
+    /// The analysis holds metrics or webhooks (what decides a rollback).
+    pub analysis_checks: bool,
+    pub at: Loc,
+    pub scope: String,
+}
+
+/// A Helm template or manifest the model could not read as objects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unread {
+    pub at: Loc,
+    pub why: String,
+}
+
+/// Every Kubernetes object of the product the checks read.
+#[derive(Debug, Default)]
+pub struct K8s {
+    pub workloads: Vec<Workload>,
+    pub services: Vec<Service>,
+    pub pdbs: Vec<Pdb>,
+    pub hpas: Vec<Hpa>,
+    pub canaries: Vec<Canary>,
+    /// Templates and manifests that could not be read (a Helm template
+    /// using constructs beyond the renderer, YAML that does not parse).
+    pub unread: Vec<Unread>,
+    /// Files of the product that contributed objects.
+    pub files: Vec<String>,
+}
+
+/// The model of `index`, built once per run.
+pub fn model(index: &Index) -> Arc<K8s> {
+    index.view(build)
+}
+
+/// Build the model (see the module documentation).
+pub fn build(index: &Index) -> K8s {
+    let mut raws = Vec::new();
+    let mut unread = Vec::new();
+    let consumed = kustomize::collect(index, &mut raws, &mut unread);
+    helm::collect(index, &mut raws, &mut unread);
+    extract::plain(index, &consumed, &mut raws, &mut unread);
+    let mut out = K8s {
+        unread,
+        ..K8s::default()
+    };
+    let mut files = HashSet::new();
+    for raw in &raws {
+        extract::object(raw, &mut out);
+        files.insert(raw.path.clone());
+    }
+    out.files = files.into_iter().collect();
+    out.files.sort();
+    out.unread.sort_by(|a, b| a.at.cmp(&b.at));
+    out.unread.dedup();
+    out
+}
+
+/// Does `selector` (non-empty) select `labels`?
+pub fn selects(selector: &BTreeMap<String, String>, labels: &BTreeMap<String, String>) -> bool {
+    !selector.is_empty() && selector.iter().all(|(k, v)| labels.get(k) == Some(v))
+}
+
+fn same_ns(a: &Option<String>, b: &Option<String>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => a == b,
+        _ => true,
+    }
+}
+
+/// Objects of `scope` may relate to workloads of `other`: the same
+/// scope, or plain manifests (applied on their own, beside anything).
+fn scopes_meet(scope: &str, other: &str) -> bool {
+    scope == other || scope == PLAIN_SCOPE || other == PLAIN_SCOPE
+}
+
+pub(crate) const PLAIN_SCOPE: &str = "manifests";
+
+impl K8s {
+    /// Nothing of the product's own.
+    pub fn is_empty(&self) -> bool {
+        self.workloads.is_empty()
+            && self.services.is_empty()
+            && self.pdbs.is_empty()
+            && self.hpas.is_empty()
+            && self.canaries.is_empty()
+    }
+
+    /// The Services whose selector selects `w`'s pods.
+    pub fn services_of<'a>(&'a self, w: &'a Workload) -> impl Iterator<Item = &'a Service> + 'a {
+        self.services.iter().filter(move |s| {
+            scopes_meet(&s.scope, &w.scope)
+                && same_ns(&s.namespace, &w.namespace)
+                && s.selector
+                    .as_ref()
+                    .is_some_and(|sel| selects(sel, &w.labels))
+        })
+    }
+
+    /// Is `w` behind a Service? `None` when a Service in its scope has a
+    /// selector the model cannot read (templated), so it cannot tell.
+    pub fn behind_service(&self, w: &Workload) -> Option<bool> {
+        if self.services_of(w).next().is_some() {
+            return Some(true);
+        }
+        let unknown = self
+            .services
+            .iter()
+            .any(|s| s.scope == w.scope && s.selector.is_none());
+        if unknown { None } else { Some(false) }
+    }
+
+    /// The PodDisruptionBudgets that select `w`'s pods.
+    pub fn pdbs_of<'a>(&'a self, w: &'a Workload) -> impl Iterator<Item = &'a Pdb> + 'a {
+        self.pdbs.iter().filter(move |p| {
+            scopes_meet(&p.scope, &w.scope)
+                && same_ns(&p.namespace, &w.namespace)
+                && p.selector
+                    .as_ref()
+                    .is_some_and(|sel| selects(sel, &w.labels))
+        })
+    }
+
+    /// Is there a PDB in `w`'s scope whose selector the model cannot read?
+    pub fn unknown_pdb(&self, w: &Workload) -> bool {
+        self.pdbs
+            .iter()
+            .any(|p| p.scope == w.scope && p.selector.is_none())
+    }
+
+    /// The HorizontalPodAutoscalers that scale `w`.
+    pub fn hpas_of<'a>(&'a self, w: &'a Workload) -> impl Iterator<Item = &'a Hpa> + 'a {
+        self.hpas.iter().filter(move |h| {
+            scopes_meet(&h.scope, &w.scope)
+                && same_ns(&h.namespace, &w.namespace)
+                && h.target_kind == w.kind.as_str()
+                && names_match(&h.target_name, &w.name)
+        })
+    }
+
+    /// The Flagger `Canary` that drives `w`.
+    pub fn canary_of<'a>(&'a self, w: &'a Workload) -> Option<&'a Canary> {
+        self.canaries.iter().find(|c| {
+            scopes_meet(&c.scope, &w.scope)
+                && same_ns(&c.namespace, &w.namespace)
+                && c.target_kind == w.kind.as_str()
+                && names_match(&c.target_name, &w.name)
+        })
+    }
+
+    /// The Argo Rollouts that manage `w` through `workloadRef`.
+    pub fn rollout_of<'a>(&'a self, w: &'a Workload) -> Option<&'a Workload> {
+        self.workloads.iter().find(|r| {
+            r.kind == Kind::Rollout
+                && scopes_meet(&r.scope, &w.scope)
+                && r.workload_ref
+                    .as_deref()
+                    .is_some_and(|n| names_match(n, &w.name))
+        })
+    }
+}
+
+/// Names match, or either is templated beyond reach in the same way.
+fn names_match(a: &str, b: &str) -> bool {
+    a == b
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pinned_images() {
+        assert_eq!(image_pinned("nginx"), Some(false));
+        assert_eq!(image_pinned("nginx:latest"), Some(false));
+        assert_eq!(image_pinned("nginx:1.27"), Some(true));
+        assert_eq!(image_pinned("localhost:5000/nginx"), Some(false));
+        assert_eq!(image_pinned("localhost:5000/nginx:1.2"), Some(true));
+        assert_eq!(image_pinned("nginx@sha256:abc"), Some(true));
+        assert_eq!(image_pinned("nginx:"), None);
+    }
+}
+
+/// `K8S_DUMP=/path cargo test --lib k8s::dump -- --ignored --nocapture`
+/// prints the model of a repository (a debugging aid).
+#[cfg(test)]
+mod dump {
+    #[test]
+    #[ignore]
+    fn dump() {
+        let Ok(root) = std::env::var("K8S_DUMP") else {
+            return;
+        };
+        let index = crate::index::Index::build(std::path::Path::new(&root)).unwrap();
+        let m = super::build(&index);
+        for w in &m.workloads {
+            println!(
+                "{} {} ns={:?} at={} scope={} env={:?} replicas={:?} labels={:?} strategy={:?}",
+                w.kind.as_str(),
+                w.name,
+                w.namespace,
+                w.at,
+                w.scope,
+                w.env,
+                w.replicas,
+                w.labels,
+                w.strategy.kind
+            );
+            for c in &w.containers {
+                println!(
+                    "    {} init={} image={:?}@{} res={:?}",
+                    c.name, c.init, c.image.reference, c.image.at, c.resources
+                );
+            }
+        }
+        for s in &m.services {
+            println!("Service {} {:?} {} {}", s.name, s.selector, s.at, s.scope);
+        }
+        for p in &m.pdbs {
+            println!("PDB {} {:?} {}", p.name, p.selector, p.at);
+        }
+        for h in &m.hpas {
+            println!(
+                "HPA {} -> {} {} min={:?} {}",
+                h.name, h.target_kind, h.target_name, h.min_replicas, h.at
+            );
+        }
+        for c in &m.canaries {
+            println!(
+                "Canary {} -> {} {} {:?}",
+                c.name, c.target_kind, c.target_name, c.analysis
+            );
+        }
+        for u in &m.unread {
+            println!("UNREAD {} {}", u.at, u.why);
+        }
+    }
+}
