@@ -103,6 +103,15 @@ impl Check for NonRoot {
             Ok(f) => f,
             Err(o) => return o,
         };
+        let k8s = crate::k8s::model(ctx.index);
+        let repo_name = ctx
+            .index
+            .git
+            .as_ref()
+            .and_then(|g| g.workdir.file_name())
+            .or_else(|| ctx.index.root.file_name())
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
         let mut findings = Vec::new();
         let mut ok: Vec<String> = Vec::new();
         let mut artifacts = 0;
@@ -114,7 +123,10 @@ impl Check for NonRoot {
             }
             match verdict(p) {
                 Ok(why) => ok.push(format!("{} ({why})", f.path)),
-                Err((line, msg)) => findings.push(Finding::new(msg).at(f.path.clone(), Some(line))),
+                Err((line, msg)) => match workload_non_root(&k8s, &f.path, &repo_name) {
+                    Some(why) => ok.push(format!("{} ({why})", f.path)),
+                    None => findings.push(Finding::new(msg).at(f.path.clone(), Some(line))),
+                },
             }
         }
         let shown: Vec<&str> = ok.iter().take(5).map(String::as_str).collect();
@@ -144,6 +156,65 @@ impl Check for NonRoot {
             findings,
         )
     }
+}
+
+/// The names the image of the Dockerfile at `path` is likely published
+/// under: its directory (and the one above a `src/`), `api` for
+/// `api.Dockerfile`, the repository's name for a Dockerfile at the root.
+fn image_names(path: &str, repo_name: &str) -> Vec<String> {
+    let mut parts: Vec<&str> = path.split('/').collect();
+    let file = parts.pop().unwrap_or("");
+    let mut names = Vec::new();
+    let lower = file.to_ascii_lowercase();
+    for suffix in [".dockerfile", ".containerfile"] {
+        if let Some(stem) = lower.strip_suffix(suffix) {
+            names.push(stem.to_string());
+        }
+    }
+    match parts.as_slice() {
+        [] => names.push(repo_name.to_ascii_lowercase()),
+        [.., parent, last] if matches!(*last, "src" | "docker" | "build" | "rootfs") => {
+            names.push(parent.to_ascii_lowercase())
+        }
+        [.., last] => names.push(last.to_ascii_lowercase()),
+    }
+    names.retain(|n| !n.is_empty());
+    names
+}
+
+/// The Kubernetes workloads that run the image the Dockerfile at `path`
+/// builds (an image whose last path component is one of its
+/// [`image_names`]) all run it as non-root: `runAsNonRoot: true` or a
+/// `runAsUser` other than 0, on the container or the pod.
+fn workload_non_root(k8s: &crate::k8s::K8s, path: &str, repo_name: &str) -> Option<String> {
+    let names = image_names(path, repo_name);
+    let mut evidence = None;
+    for w in &k8s.workloads {
+        for c in w.app_containers() {
+            let Some(image) = c.image.reference.value() else {
+                continue;
+            };
+            let repo = ImageRef::parse(image);
+            let last = repo.name.rsplit('/').next().unwrap_or("").to_ascii_lowercase();
+            if !names.contains(&last) {
+                continue;
+            }
+            let non_root = c.security.run_as_non_root.or(w.pod_security.run_as_non_root);
+            let user = c.security.run_as_user.or(w.pod_security.run_as_user);
+            if non_root == Some(true) || user.is_some_and(|u| u > 0) {
+                let at = c.security.at.as_ref().or(w.pod_security.at.as_ref()).unwrap_or(&w.at);
+                evidence.get_or_insert(format!(
+                    "{} runs it as non-root at {}:{}",
+                    w.describe(),
+                    at.path,
+                    at.line
+                ));
+            } else {
+                return None;
+            }
+        }
+    }
+    evidence
 }
 
 /// Why the final stage of `p` runs as non-root, or where and why not.

@@ -3,6 +3,9 @@
 use super::commands::{self, DeployKind};
 use super::pipeline::{self, OnFailure};
 use super::short;
+use std::collections::BTreeMap;
+
+use crate::k8s::Kind;
 use crate::checks::ci::model;
 use crate::checks::terraform::model::{self as tf, Block, Value};
 use crate::engine::{Check, CheckMeta, Context, Outcome};
@@ -269,10 +272,73 @@ impl Check for AutoRollback {
             );
         }
 
+        // Kubernetes: Argo Rollouts and Flagger analysis; Deployments of a
+        // Helm chart that CI upgrades with `--atomic`.
+        let k8s = crate::k8s::model(ctx.index);
+        let helm_atomic = pipeline::deploys(&m).iter().any(|d| {
+            d.kind == DeployKind::Helm && commands::self_reverting(d.kind, d.at.text)
+        });
+        let mut uncovered: BTreeMap<String, Vec<&crate::k8s::Workload>> = BTreeMap::new();
+        for w in &k8s.workloads {
+            if !matches!(w.kind, Kind::Deployment | Kind::Rollout) || w.is_dev() {
+                continue;
+            }
+            if w.kind == Kind::Deployment && k8s.rollout_of(w).is_some() {
+                // Judged as its Rollout (`workloadRef`).
+                continue;
+            }
+            if w.kind == Kind::Rollout {
+                let r = w;
+                match &r.strategy.analysis {
+                    Some(a) => ok.push(format!("{}: Argo Rollouts analysis ({}:{})", w.describe(), a.path, a.line)),
+                    None => findings.push(
+                        Finding::new(format!(
+                            "Rollout {} has no analysis: a failing release is promoted unless a person aborts it; add an `analysis` to its canary or blue-green strategy",
+                            r.name
+                        ))
+                        .at(r.at.path.clone(), Some(r.at.line)),
+                    ),
+                }
+                continue;
+            }
+            if let Some(c) = k8s.canary_of(w) {
+                match &c.analysis {
+                    Some(a) => ok.push(format!("{}: Flagger Canary {} analysis ({}:{})", w.describe(), c.name, a.path, a.line)),
+                    None => findings.push(
+                        Finding::new(format!(
+                            "Flagger Canary {} has no analysis: nothing decides to roll back",
+                            c.name
+                        ))
+                        .at(c.at.path.clone(), Some(c.at.line)),
+                    ),
+                }
+                continue;
+            }
+            if helm_atomic && matches!(w.source, crate::k8s::Source::Helm { .. }) {
+                ok.push(format!("{}: its chart is upgraded with `helm --atomic`", w.describe()));
+                continue;
+            }
+            uncovered.entry(w.scope.clone()).or_default().push(w);
+        }
+        for ws in uncovered.values() {
+            let first = ws[0];
+            let names: Vec<String> = ws.iter().take(3).map(|w| w.name.clone()).collect();
+            let more = if ws.len() > 3 { ", …" } else { "" };
+            findings.push(
+                Finding::new(format!(
+                    "{} ({}{more}, {}): nothing rolls back a failed rollout; use Argo Rollouts or Flagger with analysis, or deploy with `helm upgrade --atomic`",
+                    super::plural(ws.len(), "Deployment", "Deployments"),
+                    names.join(", "),
+                    first.source.describe(),
+                ))
+                .at(first.at.path.clone(), Some(first.at.line)),
+            );
+        }
+
         let units = ok.len() + findings.len();
         if units == 0 {
             return Outcome::skip(
-                "nothing deployable declared (no CI deploy command, ECS service or CodeDeploy group)",
+                "nothing deployable declared (no Kubernetes Deployment or Rollout, CI deploy command, ECS service or CodeDeploy group)",
             );
         }
         if findings.is_empty() {
