@@ -6,6 +6,7 @@ mod ci;
 mod common;
 mod core;
 mod custom;
+mod deploy;
 mod diff;
 mod dist;
 mod docs;

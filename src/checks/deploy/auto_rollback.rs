@@ -218,10 +218,14 @@ impl Check for AutoRollback {
             }
         }
 
-        // CI deploys.
+        // CI deploys: one finding per job, at its first deploy not undone.
         let m = model::model(ctx.index);
         let on_failure = OnFailure::of(&m);
+        let mut failed_jobs = std::collections::BTreeSet::new();
         for d in pipeline::deploys(&m) {
+            if failed_jobs.contains(&d.job) {
+                continue;
+            }
             let job = &m.jobs[d.job];
             let at = format!("{}:{}", d.at.path, d.at.line);
             if d.kind == DeployKind::Terraform {
@@ -262,6 +266,7 @@ impl Check for AutoRollback {
                 }
                 _ => "add a step that runs on failure (`if: failure()`, `when: on_failure`) and rolls back",
             };
+            failed_jobs.insert(d.job);
             findings.push(
                 Finding::new(format!(
                     "`{}` (job `{}`) is not rolled back when it fails; {how}",
@@ -335,6 +340,9 @@ impl Check for AutoRollback {
             );
         }
 
+        // Kustomize overlays of one base are one finding, at the base.
+        let mut seen = std::collections::HashSet::new();
+        findings.retain(|f| seen.insert((f.path.clone(), f.line)));
         let units = ok.len() + findings.len();
         if units == 0 {
             return Outcome::skip(
