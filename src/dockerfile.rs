@@ -77,7 +77,9 @@ impl ImageRef {
     pub fn repository(&self) -> &str {
         let name = self.name.as_str();
         let name = match name.split_once('/') {
-            Some((host, rest)) if host.contains('.') || host.contains(':') || host == "localhost" => {
+            Some((host, rest))
+                if host.contains('.') || host.contains(':') || host == "localhost" =>
+            {
                 rest
             }
             _ => name,
@@ -163,7 +165,10 @@ pub struct Parsed {
 impl Parsed {
     /// The stage the image is built from by default (the last one).
     pub fn final_stage(&self) -> Option<(usize, &Stage)> {
-        self.stages.len().checked_sub(1).map(|i| (i, &self.stages[i]))
+        self.stages
+            .len()
+            .checked_sub(1)
+            .map(|i| (i, &self.stages[i]))
     }
 
     /// The `USER` in effect at the end of stage `i`: its own last `USER`,
@@ -243,7 +248,9 @@ impl Dockerfiles {
 }
 
 /// Does the Dockerfile at `path` build an image the product ships? Not under
-/// `.devcontainer/`, `.github/`, `.circleci/` or an `integration/` test tree,
+/// `.devcontainer/`, `.github/`, `.circleci/`, an `integration/` test tree
+/// or a directory named for tests or examples (`e2e-test-echo`,
+/// `ext-auth-example`),
 /// and not a variant named for tests, debugging or development
 /// (`Dockerfile.test`, `Dockerfile.dev`, `debug.Dockerfile`,
 /// `Dockerfile.cypress`).
@@ -255,7 +262,12 @@ pub fn ships(path: &str) -> bool {
         matches!(
             *d,
             ".devcontainer" | ".github" | ".circleci" | ".gitlab" | "integration"
-        )
+        ) || d.split(['.', '-', '_']).any(|w| {
+            matches!(
+                w,
+                "test" | "tests" | "e2e" | "example" | "examples" | "fixture" | "fixtures" | "mock"
+            )
+        })
     }) {
         return false;
     }
@@ -265,8 +277,17 @@ pub fn ships(path: &str) -> bool {
         .any(|w| {
             matches!(
                 w,
-                "test" | "tests" | "e2e" | "ci" | "dev" | "devel" | "development" | "debug"
-                    | "local" | "cypress" | "devcontainer"
+                "test"
+                    | "tests"
+                    | "e2e"
+                    | "ci"
+                    | "dev"
+                    | "devel"
+                    | "development"
+                    | "debug"
+                    | "local"
+                    | "cypress"
+                    | "devcontainer"
             )
         })
 }
@@ -326,9 +347,7 @@ pub fn parse(text: &str) -> Result<Parsed, Problem> {
         let written = f.image.value.to_string();
         let (resolved, unresolved) = expand(&written, &global);
         let template = written.contains("{{") || written.contains("{%");
-        let image = resolved
-            .filter(|_| !template)
-            .map(|r| ImageRef::parse(&r));
+        let image = resolved.filter(|_| !template).map(|r| ImageRef::parse(&r));
         let stage = image
             .as_ref()
             .and_then(|im| aliases.get(&im.full.to_ascii_lowercase()).copied());
@@ -566,7 +585,11 @@ mod tests {
 
     #[test]
     fn shipped_images() {
-        for p in ["Dockerfile", "src/api/Dockerfile.prod", "build/api.Dockerfile"] {
+        for p in [
+            "Dockerfile",
+            "src/api/Dockerfile.prod",
+            "build/api.Dockerfile",
+        ] {
             assert!(ships(p), "{p}");
         }
         for p in [
@@ -576,6 +599,8 @@ mod tests {
             "src/cart/Dockerfile.debug",
             "dev.Dockerfile",
             "integration/images/a/Dockerfile",
+            "images/e2e-test-echo/rootfs/Dockerfile",
+            "images/ext-auth-example-authsvc/rootfs/Dockerfile",
         ] {
             assert!(!ships(p), "{p}");
         }
@@ -590,7 +615,10 @@ mod tests {
         assert_eq!(r.repository(), "team/app");
         let r = ImageRef::parse("localhost:5000/app");
         assert_eq!(r.tag, None);
-        assert_eq!(ImageRef::parse("gcr.io/distroless/static:nonroot").repository(), "distroless/static");
+        assert_eq!(
+            ImageRef::parse("gcr.io/distroless/static:nonroot").repository(),
+            "distroless/static"
+        );
     }
 
     #[test]

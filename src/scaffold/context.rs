@@ -92,6 +92,8 @@ pub struct RepoContext {
     /// Health endpoints and probes found.
     pub health: Vec<HealthHint>,
     pub has_docker: bool,
+    /// A CI job deploys (`deploy.smoke-test` has something to judge).
+    pub ci_deploys: bool,
     pub has_kubernetes: bool,
     pub has_compose: bool,
     /// Monitoring configuration present (Prometheus rules, Grafana, alerting).
@@ -163,6 +165,9 @@ impl RepoContext {
             .iter()
             .any(|f| f.is_product() && is_dockerfile(f.name()));
         ctx.has_compose = files.iter().any(|f| f.is_product() && is_compose(f.name()));
+        ctx.ci_deploys =
+            !crate::checks::deploy::pipeline::deploys(&crate::checks::ci::model::model(index))
+                .is_empty();
         ctx.has_kubernetes = files.iter().any(|f| {
             f.is_yaml()
                 && f.is_product()

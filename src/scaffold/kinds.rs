@@ -243,6 +243,12 @@ fn relevant(c: &CheckItem, ctx: &RepoContext) -> bool {
         },
         "monitoring" => service || ctx.has_monitoring,
         "resilience" => !ctx.datastores.is_empty(),
+        "container" => ctx.has_docker,
+        "deploy" => match c.id.as_str() {
+            "deploy.smoke-test" => ctx.ci_deploys,
+            "deploy.auto-rollback" => ctx.ci_deploys || ctx.has_kubernetes,
+            _ => true,
+        },
         // The checklist cannot be an item of itself.
         "docs" => c.id != "docs.readiness-checklist",
         _ => true,
@@ -258,6 +264,8 @@ fn area_title(area: &str) -> String {
         "health" => "Health".into(),
         "monitoring" => "Monitoring".into(),
         "resilience" => "Resilience".into(),
+        "container" => "Containers".into(),
+        "deploy" => "Deployment".into(),
         other => format!("Team checks: {other}"),
     }
 }
@@ -270,6 +278,8 @@ fn checklist(ctx: &RepoContext) -> anyhow::Result<String> {
         "health",
         "monitoring",
         "resilience",
+        "deploy",
+        "container",
         "docs",
     ];
     let mut areas: Vec<&str> = Vec::new();

@@ -189,20 +189,33 @@ fn image_names(path: &str, repo_name: &str) -> Vec<String> {
 fn workload_non_root(k8s: &crate::k8s::K8s, path: &str, repo_name: &str) -> Option<String> {
     let names = image_names(path, repo_name);
     let mut evidence = None;
-    for w in &k8s.workloads {
+    for w in k8s.workloads.iter().filter(|w| !w.is_dev()) {
         for c in w.app_containers() {
             let Some(image) = c.image.reference.value() else {
                 continue;
             };
             let repo = ImageRef::parse(image);
-            let last = repo.name.rsplit('/').next().unwrap_or("").to_ascii_lowercase();
+            let last = repo
+                .name
+                .rsplit('/')
+                .next()
+                .unwrap_or("")
+                .to_ascii_lowercase();
             if !names.contains(&last) {
                 continue;
             }
-            let non_root = c.security.run_as_non_root.or(w.pod_security.run_as_non_root);
+            let non_root = c
+                .security
+                .run_as_non_root
+                .or(w.pod_security.run_as_non_root);
             let user = c.security.run_as_user.or(w.pod_security.run_as_user);
             if non_root == Some(true) || user.is_some_and(|u| u > 0) {
-                let at = c.security.at.as_ref().or(w.pod_security.at.as_ref()).unwrap_or(&w.at);
+                let at = c
+                    .security
+                    .at
+                    .as_ref()
+                    .or(w.pod_security.at.as_ref())
+                    .unwrap_or(&w.at);
                 evidence.get_or_insert(format!(
                     "{} runs it as non-root at {}:{}",
                     w.describe(),

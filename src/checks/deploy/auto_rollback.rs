@@ -5,10 +5,10 @@ use super::pipeline::{self, OnFailure};
 use super::short;
 use std::collections::BTreeMap;
 
-use crate::k8s::Kind;
 use crate::checks::ci::model;
 use crate::checks::terraform::model::{self as tf, Block, Value};
 use crate::engine::{Check, CheckMeta, Context, Outcome};
+use crate::k8s::Kind;
 use crate::model::{Finding, Severity};
 
 const EXPLAIN: &str = r#"
@@ -100,8 +100,14 @@ fn ecs_service(b: &Block) -> Option<Result<String, String>> {
         // CODE_DEPLOY: judged by its deployment group; EXTERNAL: elsewhere.
         return None;
     }
-    let name = format!("aws_ecs_service.{}", b.labels.get(1).map(String::as_str).unwrap_or(""));
-    if b.body.blocks("dynamic").any(|d| d.label() == "deployment_circuit_breaker") {
+    let name = format!(
+        "aws_ecs_service.{}",
+        b.labels.get(1).map(String::as_str).unwrap_or("")
+    );
+    if b.body
+        .blocks("dynamic")
+        .any(|d| d.label() == "deployment_circuit_breaker")
+    {
         return Some(Ok(format!("{name}: circuit breaker set dynamically")));
     }
     let Some(cb) = b.body.blocks("deployment_circuit_breaker").next() else {
@@ -125,7 +131,10 @@ fn codedeploy_group(b: &Block) -> Result<String, String> {
         "aws_codedeploy_deployment_group.{}",
         b.labels.get(1).map(String::as_str).unwrap_or("")
     );
-    if b.body.blocks("dynamic").any(|d| d.label() == "auto_rollback_configuration") {
+    if b.body
+        .blocks("dynamic")
+        .any(|d| d.label() == "auto_rollback_configuration")
+    {
         return Ok(format!("{name}: automatic rollback set dynamically"));
     }
     let Some(arc) = b.body.blocks("auto_rollback_configuration").next() else {
@@ -212,7 +221,9 @@ impl Check for AutoRollback {
                 };
                 match verdict {
                     Some(Ok(e)) => ok.push(format!("{e} ({}:{})", f.path, b.line)),
-                    Some(Err(msg)) => findings.push(Finding::new(msg).at(f.path.clone(), Some(b.line))),
+                    Some(Err(msg)) => {
+                        findings.push(Finding::new(msg).at(f.path.clone(), Some(b.line)))
+                    }
                     None => {}
                 }
             }
@@ -232,7 +243,10 @@ impl Check for AutoRollback {
                 continue;
             }
             if commands::self_reverting(d.kind, d.at.text) {
-                ok.push(format!("`{}` rolls back by itself ({at})", short(d.at.text)));
+                ok.push(format!(
+                    "`{}` rolls back by itself ({at})",
+                    short(d.at.text)
+                ));
                 continue;
             }
             if d.kind == DeployKind::Ecs && ecs_units > 0 && ecs_ok {
@@ -264,7 +278,9 @@ impl Check for AutoRollback {
                 DeployKind::Ecs => {
                     "give the ECS service `deployment_circuit_breaker { enable = true, rollback = true }`"
                 }
-                _ => "add a step that runs on failure (`if: failure()`, `when: on_failure`) and rolls back",
+                _ => {
+                    "add a step that runs on failure (`if: failure()`, `when: on_failure`) and rolls back"
+                }
             };
             failed_jobs.insert(d.job);
             findings.push(
@@ -280,9 +296,9 @@ impl Check for AutoRollback {
         // Kubernetes: Argo Rollouts and Flagger analysis; Deployments of a
         // Helm chart that CI upgrades with `--atomic`.
         let k8s = crate::k8s::model(ctx.index);
-        let helm_atomic = pipeline::deploys(&m).iter().any(|d| {
-            d.kind == DeployKind::Helm && commands::self_reverting(d.kind, d.at.text)
-        });
+        let helm_atomic = pipeline::deploys(&m)
+            .iter()
+            .any(|d| d.kind == DeployKind::Helm && commands::self_reverting(d.kind, d.at.text));
         let mut uncovered: BTreeMap<String, Vec<&crate::k8s::Workload>> = BTreeMap::new();
         for w in &k8s.workloads {
             if !matches!(w.kind, Kind::Deployment | Kind::Rollout) || w.is_dev() {
@@ -308,7 +324,13 @@ impl Check for AutoRollback {
             }
             if let Some(c) = k8s.canary_of(w) {
                 match &c.analysis {
-                    Some(a) => ok.push(format!("{}: Flagger Canary {} analysis ({}:{})", w.describe(), c.name, a.path, a.line)),
+                    Some(a) => ok.push(format!(
+                        "{}: Flagger Canary {} analysis ({}:{})",
+                        w.describe(),
+                        c.name,
+                        a.path,
+                        a.line
+                    )),
                     None => findings.push(
                         Finding::new(format!(
                             "Flagger Canary {} has no analysis: nothing decides to roll back",
@@ -320,7 +342,10 @@ impl Check for AutoRollback {
                 continue;
             }
             if helm_atomic && matches!(w.source, crate::k8s::Source::Helm { .. }) {
-                ok.push(format!("{}: its chart is upgraded with `helm --atomic`", w.describe()));
+                ok.push(format!(
+                    "{}: its chart is upgraded with `helm --atomic`",
+                    w.describe()
+                ));
                 continue;
             }
             uncovered.entry(w.scope.clone()).or_default().push(w);

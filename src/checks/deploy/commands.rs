@@ -46,8 +46,7 @@ static ECS: LazyLock<Regex> = LazyLock::new(|| {
         r"\baws\s+ecs\s+(update-service|create-service|deploy)\b|\becs-deploy\b|aws-actions/amazon-ecs-deploy-task-definition@|\bcopilot\s+(svc\s+)?deploy\b",
     )
 });
-static CODEDEPLOY: LazyLock<Regex> =
-    LazyLock::new(|| re(r"\baws\s+deploy\s+create-deployment\b"));
+static CODEDEPLOY: LazyLock<Regex> = LazyLock::new(|| re(r"\baws\s+deploy\s+create-deployment\b"));
 static CFN: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"\bcdk\s+deploy\b|\bsam\s+deploy\b|\baws\s+cloudformation\s+(deploy|update-stack|create-stack)\b|\b(serverless|sls)\s+deploy\b",
@@ -111,10 +110,11 @@ static VERIFY: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)\bkubectl\s+(\S+\s+)*?(rollout\s+status|wait)\b|\bhelm\s+test\b|\baws\s+ecs\s+wait\s+services-stable\b|\baws\s+deploy\s+wait\s+deployment-successful\b|smoke|post-?deploy|verify[-_]?deploy|url-health-check|wait[-_]for[-_](response|endpoint)|http-status",
     )
 });
-static HTTP_CLIENT: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(^|[\s;&|(])(curl|wget|http|https)\s"));
+static HTTP_CLIENT: LazyLock<Regex> = LazyLock::new(|| re(r"(^|[\s;&|(])(curl|wget|http|https)\s"));
 static PROBE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)health|livez|readyz|/ready\b|/status\b|/ping\b|/version\b|--fail\b|\s-[a-zA-Z]*f[a-zA-Z]*\s.*--retry|--retry\b.*\s-[a-zA-Z]*f")
+    re(
+        r"(?i)health|livez|readyz|/ready\b|/status\b|/ping\b|/version\b|--fail\b|\s-[a-zA-Z]*f[a-zA-Z]*\s.*--retry|--retry\b.*\s-[a-zA-Z]*f",
+    )
 });
 /// A download, not a probe.
 static DOWNLOAD: LazyLock<Regex> = LazyLock::new(|| {
@@ -173,12 +173,30 @@ mod tests {
             deploy_kind("helm upgrade --install api ./chart --atomic"),
             Some(DeployKind::Helm)
         );
-        assert_eq!(deploy_kind("kubectl apply -k overlays/prod"), Some(DeployKind::Kubernetes));
-        assert_eq!(deploy_kind("terraform -chdir=infra apply -auto-approve"), Some(DeployKind::Terraform));
-        assert_eq!(deploy_kind("aws ecs update-service --cluster c --service s"), Some(DeployKind::Ecs));
-        assert_eq!(deploy_kind("npx cdk deploy --all"), Some(DeployKind::CloudFormation));
-        assert_eq!(deploy_kind("gcloud run deploy api --image x"), Some(DeployKind::Other));
-        assert_eq!(deploy_kind("flyctl deploy --remote-only"), Some(DeployKind::Other));
+        assert_eq!(
+            deploy_kind("kubectl apply -k overlays/prod"),
+            Some(DeployKind::Kubernetes)
+        );
+        assert_eq!(
+            deploy_kind("terraform -chdir=infra apply -auto-approve"),
+            Some(DeployKind::Terraform)
+        );
+        assert_eq!(
+            deploy_kind("aws ecs update-service --cluster c --service s"),
+            Some(DeployKind::Ecs)
+        );
+        assert_eq!(
+            deploy_kind("npx cdk deploy --all"),
+            Some(DeployKind::CloudFormation)
+        );
+        assert_eq!(
+            deploy_kind("gcloud run deploy api --image x"),
+            Some(DeployKind::Other)
+        );
+        assert_eq!(
+            deploy_kind("flyctl deploy --remote-only"),
+            Some(DeployKind::Other)
+        );
         for no in [
             "helm template chart",
             "kubectl apply --dry-run=client -f k8s/",
@@ -222,9 +240,18 @@ mod tests {
         assert!(rolls_back("helm rollback api 0"));
         assert!(rolls_back("kubectl -n prod rollout undo deployment/api"));
         assert!(!rolls_back("helm upgrade api ./chart"));
-        assert!(self_reverting(DeployKind::Helm, "helm upgrade --install api . --atomic"));
-        assert!(!self_reverting(DeployKind::Helm, "helm upgrade --install api ."));
+        assert!(self_reverting(
+            DeployKind::Helm,
+            "helm upgrade --install api . --atomic"
+        ));
+        assert!(!self_reverting(
+            DeployKind::Helm,
+            "helm upgrade --install api ."
+        ));
         assert!(self_reverting(DeployKind::CloudFormation, "cdk deploy"));
-        assert!(!self_reverting(DeployKind::CloudFormation, "sam deploy --disable-rollback"));
+        assert!(!self_reverting(
+            DeployKind::CloudFormation,
+            "sam deploy --disable-rollback"
+        ));
     }
 }

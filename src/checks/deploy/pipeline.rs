@@ -69,7 +69,11 @@ pub fn deploys(m: &CiModel) -> Vec<Deploy<'_>> {
         }
         for l in ls {
             if let Some(kind) = commands::deploy_kind(l.text) {
-                out.push(Deploy { job: ji, kind, at: l });
+                out.push(Deploy {
+                    job: ji,
+                    kind,
+                    at: l,
+                });
             }
         }
     }
@@ -94,7 +98,9 @@ impl OnFailure {
             let Some(doc) = f.doc() else { continue };
             match f.file.system {
                 CiSystem::GitHubActions => {
-                    let Some(jobs) = doc.get("jobs") else { continue };
+                    let Some(jobs) = doc.get("jobs") else {
+                        continue;
+                    };
                     for (id, job) in jobs.entries() {
                         if job.get("if").is_some_and(failure_condition) {
                             out.jobs.insert((fi, id.clone()));

@@ -89,7 +89,9 @@ impl Check for SmokeTest {
         }
         let deploys = pipeline::deploys(&m);
         if deploys.is_empty() {
-            return Outcome::skip("no CI job deploys (no helm, kubectl, terraform apply, cloud deploy command …)");
+            return Outcome::skip(
+                "no CI job deploys (no helm, kubectl, terraform apply, cloud deploy command …)",
+            );
         }
         let on_failure = OnFailure::of(&m);
         // One verdict per deploying job: its first unverified deploy.
