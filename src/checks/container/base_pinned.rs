@@ -12,8 +12,11 @@ A `FROM` that builds on an earlier stage (`FROM build`) and `FROM scratch`
 have nothing to pin. `ARG` defaults are substituted (`ARG GO_VERSION=1.22`
 makes `FROM golang:${GO_VERSION}` pinned); an `ARG` without a default is
 decided at build time, so that `FROM` is reported as unknown, not as a
-failure. Dockerfiles in test data, examples and vendored code are not
-checked; a Dockerfile that cannot be parsed makes the check `error`.
+failure. Only images the product ships are checked: not Dockerfiles in
+test data, examples or vendored code, dev containers (`.devcontainer/`), CI
+helper images (`.github/`, `.circleci/`), directories named for tests or
+examples, or variants named `test`, `e2e`, `dev`, `debug`, `local`, `ci`. A
+Dockerfile that cannot be parsed makes the check `error`.
 
 ## Why it matters
 `FROM node` and `FROM node:latest` build on whatever the registry serves

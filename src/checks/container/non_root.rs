@@ -14,8 +14,21 @@ builds on a base image that is known to run as non-root by default:
 distroless images with a `nonroot` tag (`gcr.io/distroless/static:nonroot`),
 Chainguard images (`cgr.dev/chainguard/*`), `nginxinc/nginx-unprivileged`
 and .NET `-chiseled` images. A `USER ${APP_UID}` whose `ARG` has no default
-counts as set. Dockerfiles in test data, examples and vendored code are not
-checked; a Dockerfile that cannot be parsed makes the check `error`.
+counts as set. An image that only exports build artifacts (`FROM scratch`
+with no `CMD` or `ENTRYPOINT`) runs nothing and is left out.
+
+An image that sets no USER still passes when the Kubernetes workloads that
+run it (a container image whose last path component is the Dockerfile's
+directory, `api` for `api.Dockerfile`, or the repository's name for a
+Dockerfile at the root) all set `runAsNonRoot: true` or a `runAsUser` other
+than 0 in the pod or container `securityContext` (development overlays left
+out).
+
+Only images the product ships are checked: not Dockerfiles in test data,
+examples or vendored code, dev containers (`.devcontainer/`), CI helper
+images (`.github/`, `.circleci/`), directories named for tests or examples,
+or variants named `test`, `e2e`, `dev`, `debug`, `local`, `ci`. A Dockerfile
+that cannot be parsed makes the check `error`.
 
 ## Why it matters
 A process running as root in a container is root on the container's
@@ -124,8 +137,14 @@ impl Check for NonRoot {
             match verdict(p) {
                 Ok(why) => ok.push(format!("{} ({why})", f.path)),
                 Err((line, msg)) => match workload_non_root(&k8s, &f.path, &repo_name) {
-                    Some(why) => ok.push(format!("{} ({why})", f.path)),
-                    None => findings.push(Finding::new(msg).at(f.path.clone(), Some(line))),
+                    Ok(why) => ok.push(format!("{} ({why})", f.path)),
+                    Err(root) => {
+                        let msg = match root {
+                            Some(r) => format!("{msg} ({r})"),
+                            None => msg,
+                        };
+                        findings.push(Finding::new(msg).at(f.path.clone(), Some(line)))
+                    }
                 },
             }
         }
@@ -185,10 +204,17 @@ fn image_names(path: &str, repo_name: &str) -> Vec<String> {
 /// The Kubernetes workloads that run the image the Dockerfile at `path`
 /// builds (an image whose last path component is one of its
 /// [`image_names`]) all run it as non-root: `runAsNonRoot: true` or a
-/// `runAsUser` other than 0, on the container or the pod.
-fn workload_non_root(k8s: &crate::k8s::K8s, path: &str, repo_name: &str) -> Option<String> {
+/// `runAsUser` other than 0, on the container or the pod (development
+/// overlays left out). `Ok` with the evidence when they all do; `Err` with
+/// one that does not when others do; `Err(None)` when none runs it so.
+fn workload_non_root(
+    k8s: &crate::k8s::K8s,
+    path: &str,
+    repo_name: &str,
+) -> Result<String, Option<String>> {
     let names = image_names(path, repo_name);
     let mut evidence = None;
+    let mut root = None;
     for w in k8s.workloads.iter().filter(|w| !w.is_dev()) {
         for c in w.app_containers() {
             let Some(image) = c.image.reference.value() else {
@@ -223,11 +249,20 @@ fn workload_non_root(k8s: &crate::k8s::K8s, path: &str, repo_name: &str) -> Opti
                     at.line
                 ));
             } else {
-                return None;
+                root.get_or_insert(format!(
+                    "{} at {}:{} runs it without runAsNonRoot",
+                    w.describe(),
+                    w.at.path,
+                    w.at.line
+                ));
             }
         }
     }
-    evidence
+    match (evidence, root) {
+        (Some(e), None) => Ok(e),
+        (Some(_), Some(r)) => Err(Some(r)),
+        _ => Err(None),
+    }
 }
 
 /// Why the final stage of `p` runs as non-root, or where and why not.
