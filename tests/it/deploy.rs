@@ -375,3 +375,19 @@ fn auto_rollback_skips_without_anything_deployable() {
     let (status, msg, _, _) = run(&r, "deploy.auto-rollback");
     assert_eq!(status, "skip", "{msg}");
 }
+
+// ---- the CI scaffold -----------------------------------------------------------
+
+#[test]
+fn the_ci_scaffold_verifies_and_rolls_back_its_deploy() {
+    for provider in ["github", "gitlab"] {
+        let r = Repo::plain();
+        r.write("package.json", "{\"name\": \"storefront\"}\n");
+        let out = r.readyctl(&["scaffold", "ci", "--provider", provider]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        for id in ["deploy.smoke-test", "deploy.auto-rollback"] {
+            let (status, msg, _, msgs) = run(&r, id);
+            assert_eq!(status, "pass", "{provider} {id}: {msg} {msgs:?}");
+        }
+    }
+}

@@ -82,7 +82,7 @@ pub fn deploys(m: &CiModel) -> Vec<Deploy<'_>> {
 
 /// What runs only when something failed: GitHub steps and jobs whose `if:`
 /// tests `failure()` or a failed outcome, GitLab jobs with
-/// `when: on_failure`.
+/// `when: on_failure` (on the job, or on every one of its `rules:`).
 #[derive(Debug, Default)]
 pub struct OnFailure {
     /// `(file, line)` of every string of a step that runs on failure.
@@ -117,12 +117,12 @@ impl OnFailure {
                     }
                 }
                 CiSystem::GitLab => {
+                    let on_failure = |n: &Node| {
+                        n.get("when").and_then(Node::scalar).as_deref() == Some("on_failure")
+                    };
                     for (id, job) in doc.entries() {
-                        if job
-                            .get("when")
-                            .and_then(Node::scalar)
-                            .is_some_and(|w| w == "on_failure")
-                        {
+                        let rules = job.get("rules").map(Node::seq).unwrap_or_default();
+                        if on_failure(job) || (!rules.is_empty() && rules.iter().all(on_failure)) {
                             out.jobs.insert((fi, id));
                         }
                     }
