@@ -67,7 +67,7 @@ impl Check for BasePinned {
         let view = crate::dockerfile::view(ctx.index);
         let files = match super::parsed(&view) {
             Ok(f) => f,
-            Err(o) => return o,
+            Err(o) => return *o,
         };
         let mut findings = Vec::new();
         let mut pinned = 0;

@@ -18,18 +18,18 @@ pub fn checks() -> Vec<Box<dyn Check>> {
 
 /// The product's Dockerfiles that parsed, or the outcome to return: `skip`
 /// without Dockerfiles, `error` (fail closed) when one cannot be read.
-pub(crate) fn parsed(view: &Dockerfiles) -> Result<Vec<(&DockerFile, &Parsed)>, Outcome> {
+pub(crate) fn parsed(view: &Dockerfiles) -> Result<Vec<(&DockerFile, &Parsed)>, Box<Outcome>> {
     let files: Vec<&DockerFile> = view.shipped().collect();
     if files.is_empty() {
         let others = view.files.len();
-        return Err(Outcome::skip(if others == 0 {
+        return Err(Box::new(Outcome::skip(if others == 0 {
             "no Dockerfile or Containerfile".to_string()
         } else {
             format!(
                 "no Dockerfile of an image the product ships ({} of dev containers, CI, tests, examples or vendored code not checked)",
                 plural(others, "Dockerfile", "Dockerfiles")
             )
-        }));
+        })));
     }
     let mut out = Vec::new();
     let mut broken = Vec::new();
@@ -40,12 +40,12 @@ pub(crate) fn parsed(view: &Dockerfiles) -> Result<Vec<(&DockerFile, &Parsed)>, 
         }
     }
     if !broken.is_empty() {
-        return Err(Outcome::error(format!(
+        return Err(Box::new(Outcome::error(format!(
             "cannot read {} Dockerfile{}: {}",
             broken.len(),
             if broken.len() == 1 { "" } else { "s" },
             broken.join("; ")
-        )));
+        ))));
     }
     Ok(out)
 }

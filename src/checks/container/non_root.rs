@@ -114,7 +114,7 @@ impl Check for NonRoot {
         let view = crate::dockerfile::view(ctx.index);
         let files = match super::parsed(&view) {
             Ok(f) => f,
-            Err(o) => return o,
+            Err(o) => return *o,
         };
         let k8s = crate::k8s::model(ctx.index);
         let repo_name = ctx

@@ -21,6 +21,13 @@ it fails:
   { type = "CODE_DEPLOY" }`) are judged by their deployment group;
 - CodeDeploy deployment groups: `auto_rollback_configuration { enabled =
   true, events = ["DEPLOYMENT_FAILURE", …] }`;
+- Kubernetes Deployments and Argo Rollouts: an Argo Rollouts `analysis`
+  (canary or blue-green) or a Flagger `Canary` with `analysis`; a Deployment
+  without one counts when the CI deploys Kubernetes with `helm --atomic` (for
+  a chart's Deployments) or rolls its Kubernetes deploy back on failure; one
+  finding per Helm chart, kustomization base or set of plain manifests
+  (Jobs, CronJobs, StatefulSets, DaemonSets and development overlays are not
+  judged);
 - CI deploy commands (see `deploy.smoke-test` for what deploys):
   `helm upgrade --atomic` (or Helm 4's `--rollback-on-failure`);
   CloudFormation-based deploys (`cdk deploy`, `sam deploy`,
@@ -233,6 +240,8 @@ impl Check for AutoRollback {
         let m = model::model(ctx.index);
         let on_failure = OnFailure::of(&m);
         let mut failed_jobs = std::collections::BTreeSet::new();
+        // A Kubernetes deploy of the CI is undone when it fails.
+        let mut k8s_undone = false;
         for d in pipeline::deploys(&m) {
             if failed_jobs.contains(&d.job) {
                 continue;
@@ -242,7 +251,9 @@ impl Check for AutoRollback {
             if d.kind == DeployKind::Terraform {
                 continue;
             }
+            let kube = matches!(d.kind, DeployKind::Helm | DeployKind::Kubernetes);
             if commands::self_reverting(d.kind, d.at.text) {
+                k8s_undone |= kube;
                 ok.push(format!(
                     "`{}` rolls back by itself ({at})",
                     short(d.at.text)
@@ -264,6 +275,7 @@ impl Check for AutoRollback {
                 continue;
             }
             if let Some((_, l)) = pipeline::after(&m, &d, &on_failure, true, commands::rolls_back) {
+                k8s_undone |= kube;
                 ok.push(format!(
                     "`{}` ({at}) is rolled back on failure by `{}` ({}:{})",
                     short(d.at.text),
@@ -294,7 +306,8 @@ impl Check for AutoRollback {
         }
 
         // Kubernetes: Argo Rollouts and Flagger analysis; Deployments of a
-        // Helm chart that CI upgrades with `--atomic`.
+        // Helm chart that CI upgrades with `--atomic`, or any when the CI
+        // rolls its Kubernetes deploy back on failure.
         let k8s = crate::k8s::model(ctx.index);
         let helm_atomic = pipeline::deploys(&m)
             .iter()
@@ -344,6 +357,13 @@ impl Check for AutoRollback {
             if helm_atomic && matches!(w.source, crate::k8s::Source::Helm { .. }) {
                 ok.push(format!(
                     "{}: its chart is upgraded with `helm --atomic`",
+                    w.describe()
+                ));
+                continue;
+            }
+            if k8s_undone {
+                ok.push(format!(
+                    "{}: the CI rolls its deploy back on failure",
                     w.describe()
                 ));
                 continue;

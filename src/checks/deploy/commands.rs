@@ -66,7 +66,7 @@ static NOT_DEPLOY: LazyLock<Regex> = LazyLock::new(|| {
 /// A throwaway cluster or emulator in the job: its deploys are tests.
 static EPHEMERAL: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\bkind\s+create\s+cluster\b|\bminikube\s+start\b|\bk3d\s+cluster\s+create\b|\bctlptl\s+create\b|helm/kind-action@|engineerd/setup-kind@|container-tools/kind-action@|medyagh/setup-minikube@|AbsaOSS/k3d-action@|nolar/setup-k3d-k3s@|\blocalstack\s+start\b|\btflocal\b|\bcdklocal\b|\bsamlocal\b|\bmake\s+(\S+\s+)*(kind|e2e|test)[\w-]*\b",
+        r"(?i)\bkind\s+create\s+cluster\b|\bminikube\s+start\b|\bk3d\s+cluster\s+create\b|\bctlptl\s+create\b|helm/kind-action@|engineerd/setup-kind@|container-tools/kind-action@|medyagh/setup-minikube@|AbsaOSS/k3d-action@|nolar/setup-k3d-k3s@|\blocalstack\s+start\b|\btflocal\b|\bcdklocal\b|\bsamlocal\b|\bmake\s+(\S+\s+)*(kind|e2e)[\w-]*\b",
     )
 });
 

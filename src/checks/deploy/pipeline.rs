@@ -109,8 +109,12 @@ impl OnFailure {
                             if step.get("if").is_some_and(failure_condition) {
                                 let mut strings = Vec::new();
                                 step.all_strings(&mut strings);
-                                for (_, line) in strings {
-                                    out.lines.insert((fi, line));
+                                // Every line of a multi-line `run: |` block.
+                                for (text, line) in strings {
+                                    let n = text.lines().count().max(1) as u32;
+                                    for l in line..=line + n {
+                                        out.lines.insert((fi, l));
+                                    }
                                 }
                             }
                         }
