@@ -5,8 +5,10 @@
 pub mod ci;
 pub mod docs;
 pub mod health;
+pub mod k8s;
 pub mod monitoring;
 pub mod resilience;
+pub mod rollout;
 pub mod secrets;
 pub mod terraform;
 
@@ -18,8 +20,10 @@ pub fn builtin() -> Vec<Box<dyn Check>> {
     all.extend(ci::checks());
     all.extend(docs::checks());
     all.extend(health::checks());
+    all.extend(k8s::checks());
     all.extend(monitoring::checks());
     all.extend(resilience::checks());
+    all.extend(rollout::checks());
     all.extend(secrets::checks());
     all.extend(terraform::checks());
     all

@@ -350,6 +350,9 @@ fn transform(index: &Index, k: &Kz, objs: &mut [Raw]) {
                     (None, None, Some(t)) => format!("{repo}{t}"),
                     (None, None, None) => repo,
                 };
+                if new == img {
+                    return;
+                }
                 if let Some(img_node) = c.value.get("image").cloned() {
                     let mut n = img_node;
                     n.value = Node::Str(new.clone());

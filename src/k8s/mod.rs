@@ -427,6 +427,65 @@ pub struct K8s {
     pub unread: Vec<Unread>,
     /// Files of the product that contributed objects.
     pub files: Vec<String>,
+    /// Images the repository builds itself and a deploy tool tags at
+    /// deploy time (Skaffold `build.artifacts[].image`): a manifest naming
+    /// them without a tag is filled in when deployed.
+    pub built_images: Vec<String>,
+}
+
+impl K8s {
+    /// Is `image` (as written) one the repository's deploy tool builds and tags?
+    pub fn built_by_repo(&self, image: &str) -> bool {
+        let repo = image.split('@').next().unwrap_or(image);
+        let slash = repo.rfind('/').map_or(0, |i| i + 1);
+        let repo = match repo[slash..].rfind(':') {
+            Some(i) => &repo[..slash + i],
+            None => repo,
+        };
+        self.built_images.iter().any(|b| b == repo)
+    }
+}
+
+/// Skaffold configurations' artifact images (every document and profile).
+fn skaffold_images(index: &Index) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in index.files() {
+        let name = f.name();
+        if !(name.starts_with("skaffold") && f.is_yaml() && f.is_product()) {
+            continue;
+        }
+        let Some(docs) = f
+            .text()
+            .and_then(|t| crate::yaml::from_str_multi::<crate::yaml::node::SNode>(t).ok())
+        else {
+            continue;
+        };
+        for d in docs {
+            let profiles = d
+                .value
+                .get("profiles")
+                .map(|p| p.value.as_seq())
+                .unwrap_or(&[]);
+            let builds = std::iter::once(d.value.get("build"))
+                .chain(profiles.iter().map(|p| p.value.get("build")))
+                .flatten();
+            for b in builds {
+                for a in b
+                    .value
+                    .get("artifacts")
+                    .map(|a| a.value.as_seq())
+                    .unwrap_or(&[])
+                {
+                    if let Some(i) = a.value.get("image").and_then(|i| i.value.scalar()) {
+                        out.push(i);
+                    }
+                }
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// The model of `index`, built once per run.
@@ -451,6 +510,7 @@ pub fn build(index: &Index) -> K8s {
         files.insert(raw.path.clone());
     }
     out.files = files.into_iter().collect();
+    out.built_images = skaffold_images(index);
     out.files.sort();
     out.unread.sort_by(|a, b| a.at.cmp(&b.at));
     out.unread.dedup();
