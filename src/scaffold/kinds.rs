@@ -127,6 +127,7 @@ pub fn plan(
             })
         }
         Kind::Config => Ok(vec![config(ctx, root)?]),
+        Kind::Disruption => super::disruption::plan(ctx),
     }
 }
 
@@ -243,6 +244,8 @@ fn relevant(c: &CheckItem, ctx: &RepoContext) -> bool {
         },
         "monitoring" => service || ctx.has_monitoring,
         "resilience" => !ctx.datastores.is_empty(),
+        "k8s" => ctx.has_kubernetes,
+        _ if c.id == "deploy.strategy" => ctx.has_kubernetes || service,
         // The checklist cannot be an item of itself.
         "docs" => c.id != "docs.readiness-checklist",
         _ => true,
@@ -258,6 +261,8 @@ fn area_title(area: &str) -> String {
         "health" => "Health".into(),
         "monitoring" => "Monitoring".into(),
         "resilience" => "Resilience".into(),
+        "k8s" => "Kubernetes".into(),
+        "deploy" => "Deployment".into(),
         other => format!("Team checks: {other}"),
     }
 }
@@ -270,6 +275,8 @@ fn checklist(ctx: &RepoContext) -> anyhow::Result<String> {
         "health",
         "monitoring",
         "resilience",
+        "k8s",
+        "deploy",
         "docs",
     ];
     let mut areas: Vec<&str> = Vec::new();

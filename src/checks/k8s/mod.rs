@@ -3,6 +3,7 @@
 //! against their values.yaml, and Kustomize overlays.
 
 mod disruption;
+pub use disruption::{Gap, candidates, gap};
 mod images_pinned;
 mod resources;
 
