@@ -192,14 +192,16 @@ fn build(
             && let Ok(docs) = documents(text)
         {
             for d in docs {
-                objs.push(Raw::new(
+                let mut raw = Raw::new(
                     d,
                     &f.path,
                     Source::Kustomize {
                         kustomization: top.to_string(),
                     },
                     scope.to_string(),
-                ));
+                );
+                raw.keep_base_images();
+                objs.push(raw);
             }
         }
     }
