@@ -529,10 +529,29 @@ fn same_ns(a: &Option<String>, b: &Option<String>) -> bool {
     }
 }
 
-/// Objects of `scope` may relate to workloads of `other`: the same
-/// scope, or plain manifests (applied on their own, beside anything).
-fn scopes_meet(scope: &str, other: &str) -> bool {
-    scope == other || scope == PLAIN_SCOPE || other == PLAIN_SCOPE
+/// May an object (of `scope`, declared at `at`) relate to workload `w`?
+/// Objects of one chart or one kustomization relate to each other. Plain
+/// manifests relate to what is declared near them: the same directory, a
+/// sibling directory (`k8s/services/` and `k8s/deployments/`) or an
+/// ancestor or descendant — not an alternative set of manifests elsewhere
+/// in the repository (`extras/cloudsql/` beside `kubernetes-manifests/`).
+fn meets(scope: &str, at: &Loc, w: &Workload) -> bool {
+    if scope == w.scope && scope != PLAIN_SCOPE {
+        return true;
+    }
+    if scope != PLAIN_SCOPE && w.scope != PLAIN_SCOPE {
+        return false;
+    }
+    dirs_related(dir_of(&at.path), dir_of(&w.at.path))
+}
+
+fn dir_of(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
+fn dirs_related(a: &str, b: &str) -> bool {
+    let under = |x: &str, y: &str| y.is_empty() || x == y || x.starts_with(&format!("{y}/"));
+    under(a, b) || under(b, a) || dir_of(a) == dir_of(b)
 }
 
 pub(crate) const PLAIN_SCOPE: &str = "manifests";
@@ -550,7 +569,7 @@ impl K8s {
     /// The Services whose selector selects `w`'s pods.
     pub fn services_of<'a>(&'a self, w: &'a Workload) -> impl Iterator<Item = &'a Service> + 'a {
         self.services.iter().filter(move |s| {
-            scopes_meet(&s.scope, &w.scope)
+            meets(&s.scope, &s.at, w)
                 && same_ns(&s.namespace, &w.namespace)
                 && s.selector
                     .as_ref()
@@ -574,7 +593,7 @@ impl K8s {
     /// The PodDisruptionBudgets that select `w`'s pods.
     pub fn pdbs_of<'a>(&'a self, w: &'a Workload) -> impl Iterator<Item = &'a Pdb> + 'a {
         self.pdbs.iter().filter(move |p| {
-            scopes_meet(&p.scope, &w.scope)
+            meets(&p.scope, &p.at, w)
                 && same_ns(&p.namespace, &w.namespace)
                 && p.selector
                     .as_ref()
@@ -592,7 +611,7 @@ impl K8s {
     /// The HorizontalPodAutoscalers that scale `w`.
     pub fn hpas_of<'a>(&'a self, w: &'a Workload) -> impl Iterator<Item = &'a Hpa> + 'a {
         self.hpas.iter().filter(move |h| {
-            scopes_meet(&h.scope, &w.scope)
+            meets(&h.scope, &h.at, w)
                 && same_ns(&h.namespace, &w.namespace)
                 && h.target_kind == w.kind.as_str()
                 && names_match(&h.target_name, &w.name)
@@ -602,7 +621,7 @@ impl K8s {
     /// The Flagger `Canary` that drives `w`.
     pub fn canary_of<'a>(&'a self, w: &'a Workload) -> Option<&'a Canary> {
         self.canaries.iter().find(|c| {
-            scopes_meet(&c.scope, &w.scope)
+            meets(&c.scope, &c.at, w)
                 && same_ns(&c.namespace, &w.namespace)
                 && c.target_kind == w.kind.as_str()
                 && names_match(&c.target_name, &w.name)
@@ -613,7 +632,7 @@ impl K8s {
     pub fn rollout_of<'a>(&'a self, w: &'a Workload) -> Option<&'a Workload> {
         self.workloads.iter().find(|r| {
             r.kind == Kind::Rollout
-                && scopes_meet(&r.scope, &w.scope)
+                && meets(&r.scope, &r.at, w)
                 && r.workload_ref
                     .as_deref()
                     .is_some_and(|n| names_match(n, &w.name))
