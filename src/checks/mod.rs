@@ -7,8 +7,10 @@ pub mod container;
 pub mod deploy;
 pub mod docs;
 pub mod health;
+pub mod k8s;
 pub mod monitoring;
 pub mod resilience;
+pub mod rollout;
 pub mod secrets;
 pub mod terraform;
 
@@ -22,8 +24,10 @@ pub fn builtin() -> Vec<Box<dyn Check>> {
     all.extend(deploy::checks());
     all.extend(docs::checks());
     all.extend(health::checks());
+    all.extend(k8s::checks());
     all.extend(monitoring::checks());
     all.extend(resilience::checks());
+    all.extend(rollout::checks());
     all.extend(secrets::checks());
     all.extend(terraform::checks());
     all

@@ -29,6 +29,8 @@ pub(crate) struct Raw {
     pub patched: bool,
     pub replicas_at: Option<Loc>,
     pub image_at: Vec<(String, Loc)>,
+    /// Before any patch: (container, image, line) as the file declares them.
+    pub base_images: Vec<(String, String, u32)>,
 }
 
 impl Raw {
@@ -43,6 +45,30 @@ impl Raw {
             patched: false,
             replicas_at: None,
             image_at: Vec::new(),
+            base_images: Vec::new(),
+        }
+    }
+
+    /// Remember where each container's image is written, before patches.
+    pub fn keep_base_images(&mut self) {
+        let v = &self.doc.value;
+        let pod = if v.get("kind").and_then(|k| k.value.as_str()) == Some("CronJob") {
+            v.path(&["spec", "jobTemplate", "spec", "template", "spec"])
+        } else {
+            v.path(&["spec", "template", "spec"])
+        };
+        let Some(pod) = pod else { return };
+        for key in ["containers", "initContainers"] {
+            for c in pod.value.get(key).map(|c| c.value.as_seq()).unwrap_or(&[]) {
+                if let (Some(name), Some(img)) = (
+                    c.value.get("name").and_then(|n| n.value.scalar()),
+                    c.value.get("image"),
+                ) && let Some(i) = img.value.scalar()
+                {
+                    self.base_images
+                        .push((name, i, crate::yaml::node::line(img)));
+                }
+            }
         }
     }
 
@@ -136,6 +162,13 @@ pub(crate) fn plain(
         if super::kustomize::is_kustomization(f.name()) || super::helm::in_chart(index, &f.path) {
             continue;
         }
+        // Beside a kustomization that does not list it: not deployed with it.
+        if ["kustomization.yaml", "kustomization.yml", "Kustomization"]
+            .iter()
+            .any(|k| index.get(&join(f.dir(), k)).is_some())
+        {
+            continue;
+        }
         let Some(text) = f.text() else { continue };
         if !looks_like_k8s(text) {
             continue;
@@ -168,6 +201,14 @@ pub(crate) fn plain(
                 }
             }
         }
+    }
+}
+
+fn join(dir: &str, name: &str) -> String {
+    if dir.is_empty() {
+        name.to_string()
+    } else {
+        format!("{dir}/{name}")
     }
 }
 
@@ -470,6 +511,14 @@ fn container(raw: &Raw, c: &SNode, init: bool, at: &Loc) -> Container {
         .find(|(img, _)| reference.value().is_some_and(|r| r == img))
         .map(|(_, l)| l.clone())
         .or_else(|| image_node.and_then(|n| raw.values_loc(n)))
+        .or_else(|| {
+            // Patched: the line the base declares, when the image is still its.
+            let r = reference.value()?;
+            raw.base_images
+                .iter()
+                .find(|(n, i, _)| *n == name && i == r)
+                .map(|(_, _, l)| Loc::new(raw.path.clone(), *l))
+        })
         .unwrap_or_else(|| raw.inner_loc(image_node.unwrap_or(c), at));
     let res = v.get("resources");
     let resources = match res.map(|r| &r.value) {

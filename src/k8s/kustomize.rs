@@ -192,14 +192,16 @@ fn build(
             && let Ok(docs) = documents(text)
         {
             for d in docs {
-                objs.push(Raw::new(
+                let mut raw = Raw::new(
                     d,
                     &f.path,
                     Source::Kustomize {
                         kustomization: top.to_string(),
                     },
                     scope.to_string(),
-                ));
+                );
+                raw.keep_base_images();
+                objs.push(raw);
             }
         }
     }
@@ -350,6 +352,9 @@ fn transform(index: &Index, k: &Kz, objs: &mut [Raw]) {
                     (None, None, Some(t)) => format!("{repo}{t}"),
                     (None, None, None) => repo,
                 };
+                if new == img {
+                    return;
+                }
                 if let Some(img_node) = c.value.get("image").cloned() {
                     let mut n = img_node;
                     n.value = Node::Str(new.clone());

@@ -427,6 +427,65 @@ pub struct K8s {
     pub unread: Vec<Unread>,
     /// Files of the product that contributed objects.
     pub files: Vec<String>,
+    /// Images the repository builds itself and a deploy tool tags at
+    /// deploy time (Skaffold `build.artifacts[].image`): a manifest naming
+    /// them without a tag is filled in when deployed.
+    pub built_images: Vec<String>,
+}
+
+impl K8s {
+    /// Is `image` (as written) one the repository's deploy tool builds and tags?
+    pub fn built_by_repo(&self, image: &str) -> bool {
+        let repo = image.split('@').next().unwrap_or(image);
+        let slash = repo.rfind('/').map_or(0, |i| i + 1);
+        let repo = match repo[slash..].rfind(':') {
+            Some(i) => &repo[..slash + i],
+            None => repo,
+        };
+        self.built_images.iter().any(|b| b == repo)
+    }
+}
+
+/// Skaffold configurations' artifact images (every document and profile).
+fn skaffold_images(index: &Index) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in index.files() {
+        let name = f.name();
+        if !(name.starts_with("skaffold") && f.is_yaml() && f.is_product()) {
+            continue;
+        }
+        let Some(docs) = f
+            .text()
+            .and_then(|t| crate::yaml::from_str_multi::<crate::yaml::node::SNode>(t).ok())
+        else {
+            continue;
+        };
+        for d in docs {
+            let profiles = d
+                .value
+                .get("profiles")
+                .map(|p| p.value.as_seq())
+                .unwrap_or(&[]);
+            let builds = std::iter::once(d.value.get("build"))
+                .chain(profiles.iter().map(|p| p.value.get("build")))
+                .flatten();
+            for b in builds {
+                for a in b
+                    .value
+                    .get("artifacts")
+                    .map(|a| a.value.as_seq())
+                    .unwrap_or(&[])
+                {
+                    if let Some(i) = a.value.get("image").and_then(|i| i.value.scalar()) {
+                        out.push(i);
+                    }
+                }
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// The model of `index`, built once per run.
@@ -451,6 +510,7 @@ pub fn build(index: &Index) -> K8s {
         files.insert(raw.path.clone());
     }
     out.files = files.into_iter().collect();
+    out.built_images = skaffold_images(index);
     out.files.sort();
     out.unread.sort_by(|a, b| a.at.cmp(&b.at));
     out.unread.dedup();
@@ -469,10 +529,29 @@ fn same_ns(a: &Option<String>, b: &Option<String>) -> bool {
     }
 }
 
-/// Objects of `scope` may relate to workloads of `other`: the same
-/// scope, or plain manifests (applied on their own, beside anything).
-fn scopes_meet(scope: &str, other: &str) -> bool {
-    scope == other || scope == PLAIN_SCOPE || other == PLAIN_SCOPE
+/// May an object (of `scope`, declared at `at`) relate to workload `w`?
+/// Objects of one chart or one kustomization relate to each other. Plain
+/// manifests relate to what is declared near them: the same directory, a
+/// sibling directory (`k8s/services/` and `k8s/deployments/`) or an
+/// ancestor or descendant — not an alternative set of manifests elsewhere
+/// in the repository (`extras/cloudsql/` beside `kubernetes-manifests/`).
+fn meets(scope: &str, at: &Loc, w: &Workload) -> bool {
+    if scope == w.scope && scope != PLAIN_SCOPE {
+        return true;
+    }
+    if scope != PLAIN_SCOPE && w.scope != PLAIN_SCOPE {
+        return false;
+    }
+    dirs_related(dir_of(&at.path), dir_of(&w.at.path))
+}
+
+fn dir_of(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
+fn dirs_related(a: &str, b: &str) -> bool {
+    let under = |x: &str, y: &str| y.is_empty() || x == y || x.starts_with(&format!("{y}/"));
+    under(a, b) || under(b, a) || dir_of(a) == dir_of(b)
 }
 
 pub(crate) const PLAIN_SCOPE: &str = "manifests";
@@ -490,7 +569,7 @@ impl K8s {
     /// The Services whose selector selects `w`'s pods.
     pub fn services_of<'a>(&'a self, w: &'a Workload) -> impl Iterator<Item = &'a Service> + 'a {
         self.services.iter().filter(move |s| {
-            scopes_meet(&s.scope, &w.scope)
+            meets(&s.scope, &s.at, w)
                 && same_ns(&s.namespace, &w.namespace)
                 && s.selector
                     .as_ref()
@@ -514,7 +593,7 @@ impl K8s {
     /// The PodDisruptionBudgets that select `w`'s pods.
     pub fn pdbs_of<'a>(&'a self, w: &'a Workload) -> impl Iterator<Item = &'a Pdb> + 'a {
         self.pdbs.iter().filter(move |p| {
-            scopes_meet(&p.scope, &w.scope)
+            meets(&p.scope, &p.at, w)
                 && same_ns(&p.namespace, &w.namespace)
                 && p.selector
                     .as_ref()
@@ -532,7 +611,7 @@ impl K8s {
     /// The HorizontalPodAutoscalers that scale `w`.
     pub fn hpas_of<'a>(&'a self, w: &'a Workload) -> impl Iterator<Item = &'a Hpa> + 'a {
         self.hpas.iter().filter(move |h| {
-            scopes_meet(&h.scope, &w.scope)
+            meets(&h.scope, &h.at, w)
                 && same_ns(&h.namespace, &w.namespace)
                 && h.target_kind == w.kind.as_str()
                 && names_match(&h.target_name, &w.name)
@@ -542,7 +621,7 @@ impl K8s {
     /// The Flagger `Canary` that drives `w`.
     pub fn canary_of<'a>(&'a self, w: &'a Workload) -> Option<&'a Canary> {
         self.canaries.iter().find(|c| {
-            scopes_meet(&c.scope, &w.scope)
+            meets(&c.scope, &c.at, w)
                 && same_ns(&c.namespace, &w.namespace)
                 && c.target_kind == w.kind.as_str()
                 && names_match(&c.target_name, &w.name)
@@ -553,7 +632,7 @@ impl K8s {
     pub fn rollout_of<'a>(&'a self, w: &'a Workload) -> Option<&'a Workload> {
         self.workloads.iter().find(|r| {
             r.kind == Kind::Rollout
-                && scopes_meet(&r.scope, &w.scope)
+                && meets(&r.scope, &r.at, w)
                 && r.workload_ref
                     .as_deref()
                     .is_some_and(|n| names_match(n, &w.name))

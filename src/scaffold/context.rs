@@ -100,6 +100,9 @@ pub struct RepoContext {
     pub has_monitoring: bool,
     /// Health endpoints declared in readyctl.yaml.
     pub has_health_config: bool,
+    /// Workloads behind a Service without 2 replicas or a PodDisruptionBudget.
+    #[serde(skip)]
+    pub disruption: Vec<super::disruption::Target>,
     /// Existing Markdown documents (relative paths), for cross-links.
     pub docs: Vec<String>,
     /// The runbook path if one exists.
@@ -175,8 +178,9 @@ impl RepoContext {
                     t.contains("apiVersion:")
                         && (t.contains("kind: Deployment") || t.contains("kind: StatefulSet"))
                 })
-        });
+        }) || !crate::k8s::model(index).workloads.is_empty();
         ctx.has_monitoring = files.iter().any(|f| f.is_product() && is_monitoring(f));
+        ctx.disruption = super::disruption::targets(index);
         ctx.has_health_config = crate::config::CONFIG_NAMES.iter().any(|n| {
             index
                 .get(n)

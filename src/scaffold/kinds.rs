@@ -127,6 +127,7 @@ pub fn plan(
             })
         }
         Kind::Config => Ok(vec![config(ctx, root)?]),
+        Kind::Disruption => super::disruption::plan(ctx),
     }
 }
 
@@ -243,11 +244,13 @@ fn relevant(c: &CheckItem, ctx: &RepoContext) -> bool {
         },
         "monitoring" => service || ctx.has_monitoring,
         "resilience" => !ctx.datastores.is_empty(),
+        "k8s" => ctx.has_kubernetes,
         "container" => ctx.has_docker,
         "deploy" => match c.id.as_str() {
             "deploy.smoke-test" => ctx.ci_deploys,
             "deploy.auto-rollback" => ctx.ci_deploys || ctx.has_kubernetes,
-            _ => true,
+            // deploy.strategy
+            _ => ctx.has_kubernetes || service,
         },
         // The checklist cannot be an item of itself.
         "docs" => c.id != "docs.readiness-checklist",
@@ -264,6 +267,7 @@ fn area_title(area: &str) -> String {
         "health" => "Health".into(),
         "monitoring" => "Monitoring".into(),
         "resilience" => "Resilience".into(),
+        "k8s" => "Kubernetes".into(),
         "container" => "Containers".into(),
         "deploy" => "Deployment".into(),
         other => format!("Team checks: {other}"),
@@ -278,6 +282,7 @@ fn checklist(ctx: &RepoContext) -> anyhow::Result<String> {
         "health",
         "monitoring",
         "resilience",
+        "k8s",
         "deploy",
         "container",
         "docs",

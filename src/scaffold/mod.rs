@@ -8,6 +8,7 @@
 //! writes, and nothing changed when run twice.
 
 pub mod context;
+pub mod disruption;
 pub mod kinds;
 pub mod write;
 
@@ -32,6 +33,7 @@ pub enum Kind {
     Ci,
     Health,
     Monitoring,
+    Disruption,
     Runbook,
     Rollback,
     Postmortem,
@@ -52,6 +54,7 @@ impl Kind {
         Kind::Ci,
         Kind::Health,
         Kind::Monitoring,
+        Kind::Disruption,
         Kind::Runbook,
         Kind::Rollback,
         Kind::Postmortem,
@@ -78,6 +81,7 @@ impl Kind {
             Kind::Change => "change",
             Kind::Meeting => "meeting",
             Kind::Config => "config",
+            Kind::Disruption => "disruption",
         }
     }
 
@@ -101,6 +105,10 @@ impl fmt::Display for Kind {
 
 /// The built-in templates, by name.
 const TEMPLATES: &[(&str, &str)] = &[
+    (
+        "k8s/disruption.yaml.j2",
+        include_str!("../../scaffolds/k8s/disruption.yaml.j2"),
+    ),
     (
         "runbook.md.j2",
         include_str!("../../scaffolds/runbook.md.j2"),

@@ -153,8 +153,29 @@ impl Scan {
     /// read as text: a Service in the same file, or the only workload of a
     /// chart with a Service). A load generator or a queue worker with no
     /// Service in front of it needs no readiness probe.
-    fn settle(&mut self) {
+    fn settle(&mut self, k8s: &crate::k8s::K8s) {
         for u in std::mem::take(&mut self.unready) {
+            // Where the Kubernetes model knows the workload (plain
+            // manifests, chart templates, Kustomize bases), "behind a
+            // Service" is the model's answer, the same as every check's.
+            let known = k8s
+                .workloads
+                .iter()
+                .filter(|w| {
+                    Some(&w.at.path) == u.finding.path.as_ref() && Some(w.at.line) == u.finding.line
+                })
+                .map(|w| k8s.behind_service(w))
+                .fold(None, |acc: Option<bool>, b| match (acc, b) {
+                    (Some(true), _) | (_, Some(true)) => Some(true),
+                    (Some(false), _) | (_, Some(false)) => Some(false),
+                    _ => None,
+                });
+            if let Some(behind) = known {
+                if behind {
+                    self.findings.push(u.finding);
+                }
+                continue;
+            }
             let behind = match (&u.labels, &u.template) {
                 (Some(labels), _) => self.selectors.iter().any(|sel| {
                     !sel.is_empty() && sel.iter().all(|(k, v)| labels.get(k) == Some(v))
@@ -248,7 +269,7 @@ pub fn scan(index: &Index) -> Scan {
             }
         }
     }
-    s.settle();
+    s.settle(&crate::k8s::model(index));
     s
 }
 
