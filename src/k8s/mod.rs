@@ -519,7 +519,29 @@ pub fn build(index: &Index) -> K8s {
 
 /// Does `selector` (non-empty) select `labels`?
 pub fn selects(selector: &BTreeMap<String, String>, labels: &BTreeMap<String, String>) -> bool {
-    !selector.is_empty() && selector.iter().all(|(k, v)| labels.get(k) == Some(v))
+    selects_known(selector, labels) == Some(true)
+}
+
+/// Like [`selects`], `None` when templated labels (a Helm `include` on
+/// either side) make it impossible to tell.
+pub fn selects_known(
+    selector: &BTreeMap<String, String>,
+    labels: &BTreeMap<String, String>,
+) -> Option<bool> {
+    if selector.is_empty() {
+        return Some(false);
+    }
+    let templated = |s: &str| s.contains(helm::UNKNOWN_OPEN);
+    let labels_templated = labels.iter().any(|(k, v)| templated(k) || templated(v));
+    let mut unknown = false;
+    for (k, v) in selector {
+        match labels.get(k) {
+            Some(l) if l == v => {}
+            _ if templated(k) || templated(v) || labels_templated => unknown = true,
+            _ => return Some(false),
+        }
+    }
+    if unknown { None } else { Some(true) }
 }
 
 fn same_ns(a: &Option<String>, b: &Option<String>) -> bool {
@@ -577,16 +599,20 @@ impl K8s {
         })
     }
 
-    /// Is `w` behind a Service? `None` when a Service in its scope has a
-    /// selector the model cannot read (templated), so it cannot tell.
+    /// Is `w` behind a Service? `None` when a Service near it has a
+    /// selector the model cannot compare (templated), so it cannot tell.
     pub fn behind_service(&self, w: &Workload) -> Option<bool> {
-        if self.services_of(w).next().is_some() {
-            return Some(true);
+        let mut unknown = false;
+        for s in &self.services {
+            if !meets(&s.scope, &s.at, w) || !same_ns(&s.namespace, &w.namespace) {
+                continue;
+            }
+            match s.selector.as_ref().map(|sel| selects_known(sel, &w.labels)) {
+                Some(Some(true)) => return Some(true),
+                Some(Some(false)) => {}
+                _ => unknown = true,
+            }
         }
-        let unknown = self
-            .services
-            .iter()
-            .any(|s| s.scope == w.scope && s.selector.is_none());
         if unknown { None } else { Some(false) }
     }
 
@@ -601,11 +627,15 @@ impl K8s {
         })
     }
 
-    /// Is there a PDB in `w`'s scope whose selector the model cannot read?
+    /// Is there a PDB near `w` whose selector the model cannot compare?
     pub fn unknown_pdb(&self, w: &Workload) -> bool {
-        self.pdbs
-            .iter()
-            .any(|p| p.scope == w.scope && p.selector.is_none())
+        self.pdbs.iter().any(|p| {
+            meets(&p.scope, &p.at, w)
+                && same_ns(&p.namespace, &w.namespace)
+                && p.selector
+                    .as_ref()
+                    .is_none_or(|sel| selects_known(sel, &w.labels).is_none())
+        })
     }
 
     /// The HorizontalPodAutoscalers that scale `w`.
@@ -658,6 +688,27 @@ mod tests {
         assert_eq!(image_pinned("localhost:5000/nginx:1.2"), Some(true));
         assert_eq!(image_pinned("nginx@sha256:abc"), Some(true));
         assert_eq!(image_pinned("nginx:"), None);
+    }
+
+    #[test]
+    fn templated_selectors_are_unknown_not_false() {
+        let m = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        let sel = m(&[("app", "api")]);
+        assert_eq!(
+            selects_known(&sel, &m(&[("app", "api"), ("tier", "web")])),
+            Some(true)
+        );
+        assert_eq!(selects_known(&sel, &m(&[("app", "web")])), Some(false));
+        let inc = m(&[("«include_x.selectorLabels»", "«include_x.selectorLabels»")]);
+        assert_eq!(selects_known(&inc, &inc), Some(true));
+        let labels = m(&[("«include_x.labels»", "«include_x.labels»")]);
+        assert_eq!(selects_known(&inc, &labels), None);
+        assert_eq!(selects_known(&BTreeMap::new(), &labels), Some(false));
     }
 }
 

@@ -477,3 +477,28 @@ fn scaffold_missing_writes_a_budget_that_makes_disruption_pass() {
     let (status, msg, _, _) = run(&r, "k8s.disruption");
     assert_eq!(status, "pass", "{msg}");
 }
+
+// ---------------------------------------------------------------- one meaning
+
+#[test]
+fn health_declared_and_disruption_agree_on_behind_a_service() {
+    let r = Repo::plain();
+    // A queue worker with no Service near it, and an unrelated demo
+    // Service elsewhere that happens to select the same label.
+    r.write(
+        "k8s/worker.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: worker\nspec:\n  template:\n    metadata:\n      labels: {app: worker}\n    spec:\n      containers:\n        - name: worker\n          image: ghcr.io/acme/worker:2.0.0\n",
+    )
+    .write(
+        "extras/demo/kubernetes-manifests/service.yaml",
+        "apiVersion: v1\nkind: Service\nmetadata: {name: worker}\nspec:\n  selector: {app: worker}\n",
+    )
+    .write(
+        "k8s/api.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    metadata:\n      labels: {app: api}\n    spec:\n      containers:\n        - name: api\n          image: ghcr.io/acme/api:2.0.0\n---\napiVersion: v1\nkind: Service\nmetadata: {name: api}\nspec:\n  selector: {app: api}\n",
+    );
+    let (_, _, locs, _) = run(&r, "health.declared");
+    assert_eq!(locs, vec![loc("k8s/api.yaml", 2)]);
+    let (_, _, locs, _) = run(&r, "k8s.disruption");
+    assert_eq!(locs, vec![loc("k8s/api.yaml", 2)]);
+}
