@@ -160,7 +160,8 @@ pub struct ExplainArgs {
 #[derive(Debug, Args)]
 pub struct ScaffoldArgs {
     /// What to write (runbook, rollback, checklist, ci, terraform, gitignore,
-    /// health, monitoring, postmortem, adr, rfc, change, meeting, config).
+    /// health, monitoring, postmortem, adr, rfc, change, meeting, config,
+    /// disruption).
     pub kind: Option<String>,
     /// The repository to write into.
     pub path: Option<PathBuf>,

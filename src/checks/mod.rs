@@ -3,10 +3,14 @@
 //! the docs come from the registry built here.
 
 pub mod ci;
+pub mod container;
+pub mod deploy;
 pub mod docs;
 pub mod health;
+pub mod k8s;
 pub mod monitoring;
 pub mod resilience;
+pub mod rollout;
 pub mod secrets;
 pub mod terraform;
 
@@ -16,10 +20,14 @@ use crate::engine::Check;
 pub fn builtin() -> Vec<Box<dyn Check>> {
     let mut all: Vec<Box<dyn Check>> = Vec::new();
     all.extend(ci::checks());
+    all.extend(container::checks());
+    all.extend(deploy::checks());
     all.extend(docs::checks());
     all.extend(health::checks());
+    all.extend(k8s::checks());
     all.extend(monitoring::checks());
     all.extend(resilience::checks());
+    all.extend(rollout::checks());
     all.extend(secrets::checks());
     all.extend(terraform::checks());
     all

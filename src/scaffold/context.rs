@@ -101,12 +101,17 @@ pub struct RepoContext {
     /// Health endpoints and probes found.
     pub health: Vec<HealthHint>,
     pub has_docker: bool,
+    /// A CI job deploys (`deploy.smoke-test` has something to judge).
+    pub ci_deploys: bool,
     pub has_kubernetes: bool,
     pub has_compose: bool,
     /// Monitoring configuration present (Prometheus rules, Grafana, alerting).
     pub has_monitoring: bool,
     /// Health endpoints declared in readyctl.yaml.
     pub has_health_config: bool,
+    /// Workloads behind a Service without 2 replicas or a PodDisruptionBudget.
+    #[serde(skip)]
+    pub disruption: Vec<super::disruption::Target>,
     /// Existing Markdown documents (relative paths), for cross-links.
     pub docs: Vec<String>,
     /// The runbook path if one exists.
@@ -183,6 +188,9 @@ impl RepoContext {
             .iter()
             .any(|f| f.is_product() && is_dockerfile(f.name()));
         ctx.has_compose = files.iter().any(|f| f.is_product() && is_compose(f.name()));
+        ctx.ci_deploys =
+            !crate::checks::deploy::pipeline::deploys(&crate::checks::ci::model::model(index))
+                .is_empty();
         ctx.has_kubernetes = files.iter().any(|f| {
             f.is_yaml()
                 && f.is_product()
@@ -190,8 +198,9 @@ impl RepoContext {
                     t.contains("apiVersion:")
                         && (t.contains("kind: Deployment") || t.contains("kind: StatefulSet"))
                 })
-        });
+        }) || !crate::k8s::model(index).workloads.is_empty();
         ctx.has_monitoring = files.iter().any(|f| f.is_product() && is_monitoring(f));
+        ctx.disruption = super::disruption::targets(index);
         ctx.has_health_config = crate::config::CONFIG_NAMES.iter().any(|n| {
             index
                 .get(n)

@@ -131,6 +131,7 @@ pub fn plan(
             })
         }
         Kind::Config => Ok(vec![config(ctx, root)?]),
+        Kind::Disruption => super::disruption::plan(ctx),
     }
 }
 
@@ -248,6 +249,14 @@ fn relevant(c: &CheckItem, ctx: &RepoContext) -> bool {
         },
         "monitoring" => service || ctx.has_monitoring,
         "resilience" => !ctx.datastores.is_empty(),
+        "k8s" => ctx.has_kubernetes,
+        "container" => ctx.has_docker,
+        "deploy" => match c.id.as_str() {
+            "deploy.smoke-test" => ctx.ci_deploys,
+            "deploy.auto-rollback" => ctx.ci_deploys || ctx.has_kubernetes,
+            // deploy.strategy
+            _ => ctx.has_kubernetes || service,
+        },
         // The checklist cannot be an item of itself.
         "docs" => c.id != "docs.readiness-checklist",
         _ => true,
@@ -263,6 +272,9 @@ fn area_title(area: &str) -> String {
         "health" => "Health".into(),
         "monitoring" => "Monitoring".into(),
         "resilience" => "Resilience".into(),
+        "k8s" => "Kubernetes".into(),
+        "container" => "Containers".into(),
+        "deploy" => "Deployment".into(),
         other => format!("Team checks: {other}"),
     }
 }
@@ -275,6 +287,9 @@ fn checklist(ctx: &RepoContext) -> anyhow::Result<String> {
         "health",
         "monitoring",
         "resilience",
+        "k8s",
+        "deploy",
+        "container",
         "docs",
     ];
     let mut areas: Vec<&str> = Vec::new();

@@ -9,6 +9,7 @@
 
 pub mod context;
 pub mod deploy;
+pub mod disruption;
 pub mod kinds;
 pub mod pipeline;
 pub mod probes;
@@ -37,6 +38,7 @@ pub enum Kind {
     Ci,
     Health,
     Monitoring,
+    Disruption,
     Runbook,
     Rollback,
     Postmortem,
@@ -57,6 +59,7 @@ impl Kind {
         Kind::Ci,
         Kind::Health,
         Kind::Monitoring,
+        Kind::Disruption,
         Kind::Runbook,
         Kind::Rollback,
         Kind::Postmortem,
@@ -83,6 +86,7 @@ impl Kind {
             Kind::Change => "change",
             Kind::Meeting => "meeting",
             Kind::Config => "config",
+            Kind::Disruption => "disruption",
         }
     }
 
@@ -106,6 +110,10 @@ impl fmt::Display for Kind {
 
 /// The built-in templates, by name.
 const TEMPLATES: &[(&str, &str)] = &[
+    (
+        "k8s/disruption.yaml.j2",
+        include_str!("../../scaffolds/k8s/disruption.yaml.j2"),
+    ),
     (
         "runbook.md.j2",
         include_str!("../../scaffolds/runbook.md.j2"),

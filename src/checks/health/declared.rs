@@ -153,8 +153,29 @@ impl Scan {
     /// read as text: a Service in the same file, or the only workload of a
     /// chart with a Service). A load generator or a queue worker with no
     /// Service in front of it needs no readiness probe.
-    fn settle(&mut self) {
+    fn settle(&mut self, k8s: &crate::k8s::K8s) {
         for u in std::mem::take(&mut self.unready) {
+            // Where the Kubernetes model knows the workload (plain
+            // manifests, chart templates, Kustomize bases), "behind a
+            // Service" is the model's answer, the same as every check's.
+            let known = k8s
+                .workloads
+                .iter()
+                .filter(|w| {
+                    Some(&w.at.path) == u.finding.path.as_ref() && Some(w.at.line) == u.finding.line
+                })
+                .map(|w| k8s.behind_service(w))
+                .fold(None, |acc: Option<bool>, b| match (acc, b) {
+                    (Some(true), _) | (_, Some(true)) => Some(true),
+                    (Some(false), _) | (_, Some(false)) => Some(false),
+                    _ => None,
+                });
+            if let Some(behind) = known {
+                if behind {
+                    self.findings.push(u.finding);
+                }
+                continue;
+            }
             let behind = match (&u.labels, &u.template) {
                 (Some(labels), _) => self.selectors.iter().any(|sel| {
                     !sel.is_empty() && sel.iter().all(|(k, v)| labels.get(k) == Some(v))
@@ -186,8 +207,6 @@ static WORKLOAD_KIND: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?m)^\s*kind:\s*[\x22']?(Deployment|StatefulSet|DaemonSet)[\x22']?\s*(#.*)?$")
         .expect("valid regex")
 });
-static SERVES: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?mi)^\s*(EXPOSE|HEALTHCHECK)\s").expect("valid regex"));
 static SERVICE_KIND: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?m)^\s*kind:\s*[\x22']?Service[\x22']?\s*(#.*)?$").expect("valid regex")
 });
@@ -199,20 +218,30 @@ static COMPOSE_NAME: LazyLock<Regex> = LazyLock::new(|| {
 /// readiness probe.
 pub fn scan(index: &Index) -> Scan {
     let mut s = Scan::default();
+    let dockerfiles = crate::dockerfile::view(index);
+    let dockerfiles: HashMap<&str, &crate::dockerfile::DockerFile> = dockerfiles
+        .files
+        .iter()
+        .map(|d| (d.path.as_str(), d))
+        .collect();
     for f in index.files() {
         // Only the product's files (SPEC §9).
         if !f.is_product() {
             continue;
         }
         let name = f.name();
-        if is_dockerfile(name) {
-            if let Some(text) = f.text() {
+        if let Some(d) = dockerfiles.get(f.path.as_str()) {
+            if let Ok(parsed) = &d.parsed {
                 // An image that exposes no port (a CLI tool, a batch job)
                 // serves nothing to probe.
-                if SERVES.is_match(text) {
+                if parsed
+                    .stages
+                    .iter()
+                    .any(|st| !st.exposes.is_empty() || !st.healthchecks.is_empty())
+                {
                     s.manifests += 1;
                 }
-                dockerfile(f, text, &mut s);
+                dockerfile(&d.path, parsed, &mut s);
             }
         } else if f.ext() == "tf" {
             if let Some(text) = f.text() {
@@ -240,22 +269,13 @@ pub fn scan(index: &Index) -> Scan {
             }
         }
     }
-    s.settle();
+    s.settle(&crate::k8s::model(index));
     s
 }
 
 /// A file under a Helm chart's `templates/` folder.
 fn is_helm_template(path: &str) -> bool {
     path.starts_with("templates/") || path.contains("/templates/")
-}
-
-fn is_dockerfile(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    lower == "dockerfile"
-        || lower == "containerfile"
-        || lower.starts_with("dockerfile.")
-        || lower.ends_with(".dockerfile")
-        || lower.ends_with(".containerfile")
 }
 
 fn parse_error(f: &FileEntry, e: &crate::yaml::YamlError) -> Finding {
@@ -627,55 +647,19 @@ fn compose(f: &FileEntry, text: &str, s: &mut Scan) {
 
 // ---- Dockerfile -------------------------------------------------------------
 
-static HEALTHCHECK: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^\s*HEALTHCHECK(\s+(.*))?$").expect("valid regex"));
-static CMD_PART: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)(^|\s)CMD\s+(.*)$").expect("valid regex"));
-
-fn dockerfile(f: &FileEntry, text: &str, s: &mut Scan) {
-    let lines: Vec<&str> = text.lines().collect();
-    let mut i = 0;
-    while i < lines.len() {
-        let start = i;
-        // Join continuation lines into one instruction.
-        let mut instr = String::new();
-        loop {
-            let l = lines[i].trim_end();
-            let trimmed = l.trim_start();
-            if !(start != i && trimmed.starts_with('#')) {
-                match l.strip_suffix('\\') {
-                    Some(head) => {
-                        instr.push_str(head);
-                        instr.push(' ');
-                    }
-                    None => instr.push_str(l),
-                }
-            }
-            i += 1;
-            if !l.ends_with('\\') || i >= lines.len() {
-                break;
-            }
-        }
-        if instr.trim_start().starts_with('#') {
+/// `HEALTHCHECK` instructions of a parsed Dockerfile (the Dockerfile view);
+/// `HEALTHCHECK NONE` does not count.
+fn dockerfile(path: &str, parsed: &crate::dockerfile::Parsed, s: &mut Scan) {
+    for hc in parsed.stages.iter().flat_map(|st| &st.healthchecks) {
+        if hc.none {
             continue;
         }
-        let Some(c) = HEALTHCHECK.captures(&instr) else {
-            continue;
-        };
-        let args = c.get(2).map(|m| m.as_str().trim()).unwrap_or("");
-        if args.eq_ignore_ascii_case("none") {
-            continue;
-        }
-        let cmd = CMD_PART
-            .captures(args)
-            .map(|m| m[2].trim().to_string())
-            .unwrap_or_else(|| args.to_string());
         s.declared.push(Declared {
             kind: DeclaredKind::Dockerfile,
-            path: f.path.clone(),
-            line: (start + 1) as u32,
+            path: path.to_string(),
+            line: hc.line,
             what: "Dockerfile HEALTHCHECK".into(),
-            target: (!cmd.is_empty()).then(|| shorten(&cmd)),
+            target: (!hc.cmd.is_empty()).then(|| shorten(&hc.cmd)),
             port: None,
         });
     }

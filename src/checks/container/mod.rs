@@ -1,0 +1,55 @@
+//! `container.*`: Dockerfiles build from pinned base images and run as a
+//! user other than root. Both read the Dockerfile view
+//! ([`crate::dockerfile`]); only the product's Dockerfiles are checked.
+
+mod base_pinned;
+mod non_root;
+
+use crate::dockerfile::{DockerFile, Dockerfiles, Parsed};
+use crate::engine::{Check, Outcome};
+
+/// The `container.*` checks (SPEC §3).
+pub fn checks() -> Vec<Box<dyn Check>> {
+    vec![
+        Box::new(base_pinned::BasePinned::new()),
+        Box::new(non_root::NonRoot::new()),
+    ]
+}
+
+/// The product's Dockerfiles that parsed, or the outcome to return: `skip`
+/// without Dockerfiles, `error` (fail closed) when one cannot be read.
+pub(crate) fn parsed(view: &Dockerfiles) -> Result<Vec<(&DockerFile, &Parsed)>, Box<Outcome>> {
+    let files: Vec<&DockerFile> = view.shipped().collect();
+    if files.is_empty() {
+        let others = view.files.len();
+        return Err(Box::new(Outcome::skip(if others == 0 {
+            "no Dockerfile or Containerfile".to_string()
+        } else {
+            format!(
+                "no Dockerfile of an image the product ships ({} of dev containers, CI, tests, examples or vendored code not checked)",
+                plural(others, "Dockerfile", "Dockerfiles")
+            )
+        })));
+    }
+    let mut out = Vec::new();
+    let mut broken = Vec::new();
+    for f in files {
+        match &f.parsed {
+            Ok(p) => out.push((f, p)),
+            Err(e) => broken.push(format!("{}:{}: {}", f.path, e.line, e.message)),
+        }
+    }
+    if !broken.is_empty() {
+        return Err(Box::new(Outcome::error(format!(
+            "cannot read {} Dockerfile{}: {}",
+            broken.len(),
+            if broken.len() == 1 { "" } else { "s" },
+            broken.join("; ")
+        ))));
+    }
+    Ok(out)
+}
+
+pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}

@@ -1,0 +1,34 @@
+//! `deploy.*`: a deployment is verified after it happens and undone
+//! without a person when it fails. Both read the CI model (job order,
+//! `needs:`, stages, step conditions); `deploy.auto-rollback` also reads
+//! the Terraform model.
+
+mod auto_rollback;
+pub mod commands;
+pub mod pipeline;
+mod smoke_test;
+
+use crate::engine::Check;
+
+/// The `deploy.*` checks of this module (SPEC §3).
+pub fn checks() -> Vec<Box<dyn Check>> {
+    vec![
+        Box::new(smoke_test::SmokeTest::new()),
+        Box::new(auto_rollback::AutoRollback::new()),
+    ]
+}
+
+/// A command line shortened for a message.
+pub(crate) fn short(s: &str) -> String {
+    const MAX: usize = 60;
+    let s = s.trim();
+    if s.chars().count() <= MAX {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(MAX).collect::<String>())
+    }
+}
+
+pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}

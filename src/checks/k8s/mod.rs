@@ -1,0 +1,58 @@
+//! `k8s.*`: Kubernetes workload hygiene, read from the one Kubernetes model
+//! of the run ([`crate::k8s`]): plain manifests, Helm charts rendered
+//! against their values.yaml, and Kustomize overlays.
+
+mod disruption;
+pub use disruption::{Gap, candidates, gap};
+mod images_pinned;
+mod resources;
+
+use std::collections::HashSet;
+
+use crate::engine::Check;
+use crate::model::Finding;
+
+/// The `k8s.*` checks (SPEC §3).
+pub fn checks() -> Vec<Box<dyn Check>> {
+    vec![
+        Box::new(disruption::Disruption::new()),
+        Box::new(images_pinned::ImagesPinned::new()),
+        Box::new(resources::Resources::new()),
+    ]
+}
+
+/// One finding per place and message: a base that three overlays include
+/// is reported once.
+pub fn dedupe(findings: Vec<Finding>) -> Vec<Finding> {
+    let mut seen = HashSet::new();
+    let mut out: Vec<Finding> = findings
+        .into_iter()
+        .filter(|f| seen.insert((f.path.clone(), f.line, f.message.clone())))
+        .collect();
+    out.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+    out
+}
+
+/// `1 thing` / `2 things`.
+pub fn count(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("{n} {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
+/// A list of names, the first few.
+pub fn names(items: &[String]) -> String {
+    const SHOWN: usize = 4;
+    let mut s = items
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if items.len() > SHOWN {
+        s.push_str(&format!(" and {} more", items.len() - SHOWN));
+    }
+    s
+}
