@@ -21,3 +21,4 @@ mod secrets;
 mod services;
 mod terraform;
 mod waivers;
+mod yaml_depth;

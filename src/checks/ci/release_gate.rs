@@ -10,6 +10,7 @@ use super::detect::CiSystem;
 use super::model::{self, CiModel, Job};
 use crate::engine::{Check, CheckMeta, Context, Outcome};
 use crate::model::{Finding, Severity};
+use crate::yaml::node::Tree;
 
 const EXPLAIN: &str = r#"
 ## What it checks
