@@ -108,3 +108,28 @@ pub fn from_str<T: DeserializeOwned + Send>(text: &str) -> Result<T, YamlError> 
 pub fn from_str_multi<T: DeserializeOwned + Send>(text: &str) -> Result<Vec<T>, YamlError> {
     with_parser_stack(|| serde_saphyr::from_multiple_with_options(text, options()).map_err(convert))
 }
+
+type Docs = Result<Vec<node::SNode>, YamlError>;
+type Slot = std::sync::Arc<std::sync::OnceLock<std::sync::Arc<Docs>>>;
+
+/// Every file's YAML documents parsed so far, per path (a view on the index).
+#[derive(Default)]
+struct Files(std::sync::Mutex<std::collections::HashMap<String, Slot>>);
+
+/// The YAML documents of `f` as spanned trees, parsed once per index on
+/// first use (`None` when the file has no text).
+pub fn documents(
+    index: &crate::index::Index,
+    f: &crate::index::FileEntry,
+) -> Option<std::sync::Arc<Docs>> {
+    let text = f.text()?;
+    let files = index.view(|_| Files::default());
+    let slot = {
+        let mut map = files.0.lock().unwrap_or_else(|p| p.into_inner());
+        map.entry(f.path.clone()).or_default().clone()
+    };
+    Some(
+        slot.get_or_init(|| std::sync::Arc::new(node::parse_multi(text)))
+            .clone(),
+    )
+}

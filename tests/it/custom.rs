@@ -327,6 +327,59 @@ fn hcl_parse_error_names_its_line() {
     assert!(locs[0].1 >= 2, "{c:#}");
 }
 
+#[test]
+fn hcl_rules_read_terraform_json_like_hcl() {
+    // The same rule on the JSON syntax: blocks, labels, nested blocks
+    // (objects in JSON) and values, at the line of their key.
+    let json = r#"{
+  "terraform": {
+    "required_version": ">= 1.6",
+    "backend": { "s3": { "bucket": "state" } }
+  },
+  "resource": {
+    "aws_instance": {
+      "web": {
+        "instance_type": "t3.micro",
+        "count": 2,
+        "lifecycle": { "prevent_destroy": true }
+      }
+    }
+  }
+}
+"#;
+    let run = |rule: &str| run_rule(&repo_with(rule, &[("main.tf.json", json)]));
+    let (st, locs, c) = run(
+        "  hcl:\n    files: [\"**/*.tf.json\"]\n    block: resource\n    labels: [aws_instance, \"*\"]\n    attribute: instance_type\n    equals: t3.large\n",
+    );
+    assert_eq!(st, "fail", "{c:#}");
+    assert_eq!(locs, vec![loc("main.tf.json", 9)]);
+    let (st, _, c) = run(
+        "  hcl:\n    files: [\"**/*.tf.json\"]\n    block: resource\n    labels: [aws_instance]\n    attribute: count\n    equals: \"2\"\n",
+    );
+    assert_eq!(st, "pass", "{c:#}");
+    let (st, _, c) = run(
+        "  hcl:\n    files: [\"**/*.tf.json\"]\n    block: resource\n    attribute: lifecycle.prevent_destroy\n    equals: \"true\"\n",
+    );
+    assert_eq!(st, "pass", "{c:#}");
+    let (st, _, c) = run("  hcl:\n    files: [\"**/*.tf.json\"]\n    block: terraform.backend\n");
+    assert_eq!(st, "pass", "{c:#}");
+}
+
+#[test]
+fn hcl_rules_refuse_deep_nesting_at_its_line() {
+    // The Terraform model's nesting guard applies to declarative rules too.
+    let deep = format!(
+        "terraform {{}}\nlocals {{\n  x = {}1{}\n}}\n",
+        "[".repeat(200),
+        "]".repeat(200)
+    );
+    let r = repo_with("  hcl:\n    block: terraform\n", &[("main.tf", &deep)]);
+    let (st, locs, c) = run_rule(&r);
+    assert_eq!(st, "fail", "{c:#}");
+    assert_eq!(locs, vec![loc("main.tf", 3)], "{c:#}");
+    assert!(c.to_string().contains("nesting deeper than"), "{c:#}");
+}
+
 // ---------------------------------------------------------------- combinators
 
 #[test]
