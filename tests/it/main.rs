@@ -3,6 +3,7 @@
 
 mod browser;
 mod ci;
+mod cli_cases;
 mod common;
 mod core;
 mod custom;
