@@ -13,6 +13,7 @@ mod docs;
 mod fleet;
 mod formats;
 mod health;
+mod layering;
 mod levels;
 mod monitoring;
 mod recipes;

@@ -472,16 +472,7 @@ fn remote_slug(url: &str) -> Option<(String, String)> {
 
 /// The path of `root` inside the git work tree ("" at its top).
 fn root_prefix(index: &Index) -> Option<String> {
-    let git = index.git.as_ref()?;
-    let root = std::fs::canonicalize(&index.root).ok()?;
-    let work = std::fs::canonicalize(&git.workdir).ok()?;
-    let rel = root.strip_prefix(&work).ok()?;
-    Some(
-        rel.components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect::<Vec<_>>()
-            .join("/"),
-    )
+    index.git.as_ref()?.root_in_workdir.clone()
 }
 
 fn normalize(dir: &str, rel: &str) -> Option<String> {
