@@ -37,14 +37,13 @@ pub struct ActionsPinned {
 impl ActionsPinned {
     pub fn new() -> Self {
         ActionsPinned {
-            meta: CheckMeta::builtin(
-                "ci.actions-pinned",
-                "GitHub Actions pinned to commit SHAs",
-                Severity::Warning,
-                EXPLAIN,
-                "pin each `uses:` to a full commit SHA (keep the tag in a comment)",
-                Some("ci"),
-            ),
+            meta: CheckMeta::define("ci.actions-pinned")
+                .title("GitHub Actions pinned to commit SHAs")
+                .severity(Severity::Warning)
+                .explain(EXPLAIN)
+                .fix("pin each `uses:` to a full commit SHA (keep the tag in a comment)")
+                .scaffold("ci")
+                .build(),
         }
     }
 }

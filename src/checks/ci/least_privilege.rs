@@ -41,14 +41,13 @@ pub struct LeastPrivilege {
 impl LeastPrivilege {
     pub fn new() -> Self {
         LeastPrivilege {
-            meta: CheckMeta::builtin(
-                "ci.least-privilege",
-                "GitHub workflows declare token permissions",
-                Severity::Warning,
-                EXPLAIN,
-                "add `permissions: {contents: read}` to each workflow and widen it per job",
-                Some("ci"),
-            ),
+            meta: CheckMeta::define("ci.least-privilege")
+                .title("GitHub workflows declare token permissions")
+                .severity(Severity::Warning)
+                .explain(EXPLAIN)
+                .fix("add `permissions: {contents: read}` to each workflow and widen it per job")
+                .scaffold("ci")
+                .build(),
         }
     }
 }

@@ -52,14 +52,13 @@ pub struct Valid {
 impl Valid {
     pub fn new() -> Self {
         Valid {
-            meta: CheckMeta::builtin(
-                "ci.valid",
-                "CI configuration is valid",
-                Severity::Error,
-                EXPLAIN,
-                "fix the CI file at the reported line",
-                Some("ci"),
-            ),
+            meta: CheckMeta::define("ci.valid")
+                .title("CI configuration is valid")
+                .severity(Severity::Error)
+                .explain(EXPLAIN)
+                .fix("fix the CI file at the reported line")
+                .scaffold("ci")
+                .build(),
         }
     }
 }

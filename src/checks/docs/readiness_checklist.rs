@@ -47,14 +47,13 @@ pub struct ReadinessChecklist {
 impl ReadinessChecklist {
     pub fn new() -> Self {
         ReadinessChecklist {
-            meta: CheckMeta::builtin(
-                "docs.readiness-checklist",
-                "Deployment-readiness checklist resolved",
-                Severity::Error,
-                EXPLAIN,
-                "resolve each open item: fix the check it names, or tick it once done",
-                Some("checklist"),
-            ),
+            meta: CheckMeta::define("docs.readiness-checklist")
+                .title("Deployment-readiness checklist resolved")
+                .severity(Severity::Error)
+                .explain(EXPLAIN)
+                .fix("resolve each open item: fix the check it names, or tick it once done")
+                .scaffold("checklist")
+                .build(),
         }
     }
 }

@@ -588,14 +588,12 @@ pub struct AlertRunbooks {
 impl AlertRunbooks {
     pub fn new() -> Self {
         AlertRunbooks {
-            meta: CheckMeta::builtin(
-                "monitoring.alert-runbooks",
-                "Every alert links a runbook that exists",
-                Severity::Warning,
-                EXPLAIN,
-                "add a runbook_url annotation (or the provider's equivalent) to every alert, pointing at an existing runbook heading",
-                None,
-            ),
+            meta: CheckMeta::define("monitoring.alert-runbooks")
+                .title("Every alert links a runbook that exists")
+                .severity(Severity::Warning)
+                .explain(EXPLAIN)
+                .fix("add a runbook_url annotation (or the provider's equivalent) to every alert, pointing at an existing runbook heading")
+                .build(),
         }
     }
 }

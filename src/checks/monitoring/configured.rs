@@ -505,14 +505,13 @@ pub struct Configured {
 impl Configured {
     pub fn new() -> Self {
         Configured {
-            meta: CheckMeta::builtin(
-                "monitoring.configured",
-                "Monitoring and alerting configured",
-                Severity::Warning,
-                EXPLAIN,
-                "commit alert rules or dashboards (Prometheus, Grafana, or your provider's Terraform)",
-                Some("monitoring"),
-            ),
+            meta: CheckMeta::define("monitoring.configured")
+                .title("Monitoring and alerting configured")
+                .severity(Severity::Warning)
+                .explain(EXPLAIN)
+                .fix("commit alert rules or dashboards (Prometheus, Grafana, or your provider's Terraform)")
+                .scaffold("monitoring")
+                .build(),
         }
     }
 }
