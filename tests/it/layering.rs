@@ -20,6 +20,10 @@ const FILESYSTEM: &[&str] = &[
     "symlink_metadata(",
     "std::process",
     "Command::new(",
+    ".is_file()",
+    ".is_dir()",
+    ".exists()",
+    "metadata(",
 ];
 
 /// Parsers of file formats (writing one, as renderers do, is fine).

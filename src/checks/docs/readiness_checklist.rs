@@ -83,7 +83,7 @@ impl Check for ReadinessChecklist {
         let list = match crate::checklist::load(ctx.index, path) {
             None => {
                 let mut msg = format!("{path} not found");
-                if ctx.root.join(path).is_file() {
+                if crate::checklist::on_disk_but_not_indexed(ctx.index, path) {
                     msg.push_str(" among the files readyctl reads (is it ignored?)");
                 }
                 return Outcome::fail(msg, vec![]);
