@@ -54,6 +54,32 @@ pub struct Checklist {
 /// Load the checklist at `path` from the index: `None` when the file is not
 /// there, `Some(Err)` when it cannot be read as text.
 pub fn load(index: &Index, path: &str) -> Option<Result<Checklist, String>> {
+    (*view(index, path)).clone()
+}
+
+type Loaded = Option<Result<Checklist, String>>;
+
+/// Checklists read so far, per path (a view on the index).
+#[derive(Default)]
+struct Checklists(std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<Loaded>>>);
+
+/// The checklist at `path`, parsed once per index (the engine, the
+/// readiness check and `--sync-checklist` share it).
+pub fn view(index: &Index, path: &str) -> std::sync::Arc<Loaded> {
+    let all = index.view(|_| Checklists::default());
+    let mut map = all.0.lock().unwrap_or_else(|p| p.into_inner());
+    map.entry(path.to_string())
+        .or_insert_with(|| std::sync::Arc::new(read(index, path)))
+        .clone()
+}
+
+/// Whether `path` is a file under the root that the index does not hold
+/// (ignored, or outside what readyctl reads): for a clearer "not found".
+pub fn on_disk_but_not_indexed(index: &Index, path: &str) -> bool {
+    index.get(path).is_none() && index.root.join(path).is_file()
+}
+
+fn read(index: &Index, path: &str) -> Loaded {
     let entry = index.get(path).or_else(|| index.get_ignore_case(path))?;
     Some(match entry.content() {
         crate::index::Content::Text(t) => Ok(parse(&entry.path, t)),

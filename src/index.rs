@@ -195,6 +195,9 @@ pub struct GitInfo {
     pub remote_url: Option<String>,
     /// The commit HEAD points at (hex), if any.
     pub head: Option<String>,
+    /// The root's path inside the work tree (`/`-separated, "" at its top;
+    /// `None` when it could not be placed there).
+    pub root_in_workdir: Option<String>,
 }
 
 #[derive(Debug)]
@@ -731,10 +734,11 @@ fn git_tracked(root: &Path) -> (Option<GitInfo>, HashSet<String>) {
         return (None, HashSet::new());
     };
     let remote_url = remote_url(&repo);
-    let info = GitInfo {
+    let mut info = GitInfo {
         workdir: workdir.clone(),
         remote_url,
         head: repo.head_id().ok().map(|id| id.to_string()),
+        root_in_workdir: None,
     };
     let canon_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let canon_work = std::fs::canonicalize(&workdir).unwrap_or(workdir);
@@ -742,6 +746,7 @@ fn git_tracked(root: &Path) -> (Option<GitInfo>, HashSet<String>) {
         Ok(p) => rel_path(Path::new(""), p).unwrap_or_default(),
         Err(_) => return (Some(info), HashSet::new()),
     };
+    info.root_in_workdir = Some(prefix.clone());
     let mut out = HashSet::new();
     if let Ok(index) = repo.index_or_empty() {
         for entry in index.entries() {

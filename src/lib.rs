@@ -3,6 +3,7 @@
 //! Data flows one way: [`index`] (one walk) → [`engine`] (checks from
 //! [`checks`]) → [`model`] (findings) → [`report`] (every output format).
 
+pub mod check_meta;
 pub mod checklist;
 pub mod checks;
 pub mod cli;

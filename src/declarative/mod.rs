@@ -16,8 +16,7 @@ use std::path::Path;
 use crate::config::LoadedConfig;
 use crate::engine::{Check, CheckMeta, Context, Explain, Outcome};
 use format::CheckDef;
-use rules::{Compiled, Eval, LoadError, ParseCache};
-use std::sync::Arc;
+use rules::{Compiled, Eval, LoadError};
 
 /// The built-in declarative checks (`checks/*.yaml`), compiled into the binary.
 pub const BUILTIN: &[(&str, &str)] = &[
@@ -39,7 +38,6 @@ pub struct DeclarativeCheck {
     rule: Compiled,
     /// The check does not apply when this passes (`skip_if`).
     skip_if: Option<(Compiled, String)>,
-    cache: Arc<ParseCache>,
 }
 
 impl Check for DeclarativeCheck {
@@ -49,13 +47,13 @@ impl Check for DeclarativeCheck {
 
     fn run(&self, ctx: &Context) -> Outcome {
         if let Some((rule, why)) = &self.skip_if {
-            match rule.eval(ctx, &self.cache) {
+            match rule.eval(ctx) {
                 Eval::Pass(m) => return Outcome::skip(format!("{why} ({m})")),
                 Eval::Error(m) => return Outcome::error(m),
                 Eval::Fail(..) | Eval::Skip(_) => {}
             }
         }
-        match self.rule.eval(ctx, &self.cache) {
+        match self.rule.eval(ctx) {
             Eval::Pass(m) => Outcome::pass(m),
             Eval::Fail(m, mut findings) => {
                 // A finding with no location that only repeats the message adds nothing.
@@ -70,21 +68,19 @@ impl Check for DeclarativeCheck {
 
 /// The built-in declarative checks (`checks/*.yaml`, compiled in).
 pub fn builtin() -> anyhow::Result<Vec<Box<dyn Check>>> {
-    let cache = Arc::new(ParseCache::default());
-    Ok(builtin_with(&cache)?
+    Ok(builtin_loaded()?
         .into_iter()
         .map(|c| Box::new(c) as Box<dyn Check>)
         .collect())
 }
 
-fn builtin_with(cache: &Arc<ParseCache>) -> anyhow::Result<Vec<DeclarativeCheck>> {
+fn builtin_loaded() -> anyhow::Result<Vec<DeclarativeCheck>> {
     let mut out = Vec::new();
     for (name, text) in BUILTIN {
         for mut c in
             parse_file(name, text, None).map_err(|e| anyhow::anyhow!("built-in check file {e}"))?
         {
             c.meta.source = "builtin".to_string();
-            c.cache = cache.clone();
             out.push(c);
         }
     }
@@ -97,8 +93,7 @@ pub fn load(root: &Path, config: &LoadedConfig) -> anyhow::Result<Vec<Box<dyn Ch
     let mut out: Vec<Box<dyn Check>> = Vec::new();
     // id → where it was defined, for duplicate errors that name both places.
     let mut seen: HashMap<String, String> = HashMap::new();
-    let cache = Arc::new(ParseCache::default());
-    for c in builtin_with(&cache)? {
+    for c in builtin_loaded()? {
         seen.insert(c.meta.id.clone(), "a built-in check".to_string());
         out.push(Box::new(c));
     }
@@ -138,8 +133,7 @@ pub fn load(root: &Path, config: &LoadedConfig) -> anyhow::Result<Vec<Box<dyn Ch
                 std::fs::read(&path).map_err(|e| anyhow::anyhow!("{shown}: cannot read: {e}"))?;
             let text = String::from_utf8(bytes)
                 .map_err(|_| anyhow::anyhow!("{shown}: not valid UTF-8"))?;
-            for mut c in parse_file(&shown, &text, Some(root)).map_err(anyhow::Error::msg)? {
-                c.cache = cache.clone();
+            for c in parse_file(&shown, &text, Some(root)).map_err(anyhow::Error::msg)? {
                 if let Some(prev) = seen.get(&c.meta.id) {
                     anyhow::bail!(
                         "{}: check id `{}` is already defined by {prev}",
@@ -309,7 +303,6 @@ fn build(def: &CheckDef, shown: &str, root: Option<&Path>) -> Result<Declarative
         },
         rule,
         skip_if,
-        cache: Arc::default(),
     })
 }
 

@@ -1,8 +1,7 @@
 //! Rules compiled at load (regexes, globs, paths checked once) and their
 //! evaluation over the index.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::OnceLock;
 
 use globset::GlobSet;
 use regex::{Regex, RegexBuilder};
@@ -14,7 +13,6 @@ use crate::config::Endpoint;
 use crate::engine::Context;
 use crate::index::{FileEntry, build_globset};
 use crate::model::Finding;
-use crate::text::LineIndex;
 
 /// A load error at a position of the check file.
 #[derive(Debug)]
@@ -449,52 +447,6 @@ fn is_ident(s: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
-type Shared<T> = Arc<OnceLock<Arc<T>>>;
-type YamlParse = Result<Vec<Spanned<Node>>, crate::yaml::YamlError>;
-type HclParse = Result<hcl::edit::structure::Body, (u32, u32, String)>;
-
-/// YAML and HCL files parsed once per run and shared by every declarative
-/// check (500 checks over the same manifests parse each file once).
-#[derive(Default)]
-pub struct ParseCache {
-    yaml: Mutex<HashMap<(usize, String), Shared<YamlParse>>>,
-    hcl: Mutex<HashMap<(usize, String), Shared<HclParse>>>,
-}
-
-impl ParseCache {
-    fn slot<T>(
-        map: &Mutex<HashMap<(usize, String), Shared<T>>>,
-        ctx: &Context,
-        f: &FileEntry,
-    ) -> Shared<T> {
-        // Keyed by the index too: a registry could outlive one run.
-        let key = (std::ptr::from_ref(ctx.index) as usize, f.path.clone());
-        let mut m = map.lock().unwrap_or_else(|e| e.into_inner());
-        m.entry(key).or_default().clone()
-    }
-
-    fn yaml(&self, ctx: &Context, f: &FileEntry, text: &str) -> Arc<YamlParse> {
-        let slot = Self::slot(&self.yaml, ctx, f);
-        slot.get_or_init(|| Arc::new(crate::yaml::from_str_multi(text)))
-            .clone()
-    }
-
-    fn hcl(&self, ctx: &Context, f: &FileEntry, text: &str) -> Arc<HclParse> {
-        let slot = Self::slot(&self.hcl, ctx, f);
-        slot.get_or_init(|| {
-            Arc::new(hcl::edit::parser::parse_body(text).map_err(|e| {
-                let loc = e.location();
-                (
-                    loc.line() as u32,
-                    loc.column() as u32,
-                    e.message().to_string(),
-                )
-            }))
-        })
-        .clone()
-    }
-}
-
 /// The value of a `Result<T, String>`, or return `Eval::Error`.
 macro_rules! ready {
     ($e:expr) => {
@@ -531,10 +483,10 @@ fn found_message(files: &[&FileEntry]) -> String {
 }
 
 impl Compiled {
-    pub fn eval(&self, ctx: &Context, cache: &ParseCache) -> Eval {
+    pub fn eval(&self, ctx: &Context) -> Eval {
         match self {
             Compiled::All(rules) => {
-                let results: Vec<Eval> = rules.iter().map(|r| r.eval(ctx, cache)).collect();
+                let results: Vec<Eval> = rules.iter().map(|r| r.eval(ctx)).collect();
                 let mut fails = Vec::new();
                 let mut findings = Vec::new();
                 let mut skip = None;
@@ -564,7 +516,7 @@ impl Compiled {
                 let mut skip = None;
                 let mut error = None;
                 for r in rules {
-                    match r.eval(ctx, cache) {
+                    match r.eval(ctx) {
                         Eval::Pass(m) => return Eval::Pass(m),
                         Eval::Fail(m, f) => {
                             fails.push(m);
@@ -585,7 +537,7 @@ impl Compiled {
                     )
                 }
             }
-            Compiled::Not(inner) => match inner.eval(ctx, cache) {
+            Compiled::Not(inner) => match inner.eval(ctx) {
                 Eval::Pass(m) => Eval::Fail(
                     format!("expected the opposite: {m}"),
                     vec![Finding::new(format!("`not` rule: {m}")).rule("not")],
@@ -775,7 +727,7 @@ impl Compiled {
                 rest,
                 expect,
                 allow_none,
-            } => eval_yaml(ctx, cache, files, path, prefix, rest, expect, *allow_none),
+            } => eval_yaml(ctx, files, path, prefix, rest, expect, *allow_none),
             Compiled::Hcl {
                 files,
                 block,
@@ -785,7 +737,6 @@ impl Compiled {
                 allow_none,
             } => eval_hcl(
                 ctx,
-                cache,
                 files,
                 block,
                 labels,
@@ -801,7 +752,6 @@ impl Compiled {
 #[allow(clippy::too_many_arguments)]
 fn eval_yaml(
     ctx: &Context,
-    cache: &ParseCache,
     files: &Files,
     path: &str,
     prefix: &[Seg],
@@ -822,10 +772,9 @@ fn eval_yaml(
     let mut subjects = 0usize;
     let mut values = 0usize;
     for f in &found {
-        let Some(text) = f.text() else {
+        let Some(parsed) = crate::yaml::documents(ctx.index, f) else {
             continue;
         };
-        let parsed = cache.yaml(ctx, f, text);
         let docs: &Vec<Spanned<Node>> = match &*parsed {
             Ok(d) => d,
             Err(e) => {
@@ -942,7 +891,6 @@ fn describe_segs(segs: &[Seg]) -> String {
 #[allow(clippy::too_many_arguments)]
 fn eval_hcl(
     ctx: &Context,
-    cache: &ParseCache,
     files: &Files,
     block: &[String],
     labels: &[String],
@@ -950,8 +898,7 @@ fn eval_hcl(
     expect: &Expect,
     allow_none: bool,
 ) -> Eval {
-    use hcl::edit::Span;
-    use hcl::edit::structure::{Block, Body};
+    use crate::checks::terraform::model::{self as tf, Attr, Block, Body, Value};
 
     if let Expect::Matches(re) = expect {
         ready!(re.get());
@@ -968,11 +915,11 @@ fn eval_hcl(
     let mut blocks_seen = 0usize;
     let mut first_block: Option<String> = None;
 
-    fn blocks_at<'a>(body: &'a Body, path: &[String], out: &mut Vec<&'a Block>) {
+    fn blocks_at<'a>(body: &'a Body, path: &'a [String], out: &mut Vec<&'a Block>) {
         let Some((first, rest)) = path.split_first() else {
             return;
         };
-        for b in body.blocks().filter(|b| b.ident.as_str() == first) {
+        for b in body.blocks(first) {
             if rest.is_empty() {
                 out.push(b);
             } else {
@@ -981,24 +928,22 @@ fn eval_hcl(
         }
     }
 
+    /// What a nested block holds: its attributes and blocks. In JSON
+    /// syntax a nested block is an object-valued attribute.
+    type Scope<'a> = (&'a [Attr], &'a [Block]);
+
     for f in &found {
-        let Some(text) = f.text() else { continue };
-        let lines = LineIndex::new(text);
-        let pos = |span: Option<std::ops::Range<usize>>| match span {
-            Some(r) => {
-                let (l, c) = lines.line_col(r.start);
-                (Some(l), Some(c))
-            }
-            None => (None, None),
-        };
-        let parsed = cache.hcl(ctx, f, text);
-        let body = match &*parsed {
+        if f.text().is_none() {
+            continue;
+        }
+        let parsed = tf::parsed(ctx.index, f);
+        let body = match parsed.result() {
             Ok(b) => b,
-            Err((line, column, message)) => {
+            Err(e) => {
                 findings.push(
-                    Finding::new(format!("cannot parse HCL: {message}"))
-                        .at(f.path.clone(), Some(*line))
-                        .col(Some(*column))
+                    Finding::new(format!("cannot parse HCL: {}", e.message))
+                        .at(f.path.clone(), Some(e.line))
+                        .col(Some(e.col))
                         .rule("hcl"),
                 );
                 continue;
@@ -1015,9 +960,9 @@ fn eval_hcl(
         });
         for b in matched {
             blocks_seen += 1;
-            let (bl, bc) = pos(b.span());
+            let (bl, bc) = (Some(b.line), Some(b.col));
             if first_block.is_none() {
-                first_block = Some(format!("{}:{}", f.path, bl.unwrap_or(0)));
+                first_block = Some(format!("{}:{}", f.path, b.line));
             }
             let Some((attr_shown, attr_path)) = attribute else {
                 if matches!(expect, Expect::Absent) {
@@ -1032,17 +977,26 @@ fn eval_hcl(
             };
             // Nested blocks, then the attribute.
             let (nested, name) = attr_path.split_at(attr_path.len() - 1);
-            let mut bodies = vec![&b.body];
+            let mut scopes: Vec<Scope> = vec![(&b.body.attrs, &b.body.blocks)];
             for n in nested {
-                bodies = bodies
+                scopes = scopes
                     .into_iter()
-                    .flat_map(|body| body.blocks().filter(|x| x.ident.as_str() == n))
-                    .map(|x| &x.body)
+                    .flat_map(|(attrs, blocks)| {
+                        let inner = blocks
+                            .iter()
+                            .filter(|x| x.kind == *n)
+                            .map(|x| (x.body.attrs.as_slice(), x.body.blocks.as_slice()));
+                        let objects = attrs.iter().filter_map(|a| match &a.value {
+                            Value::Object(o) if a.name == *n => Some((o.as_slice(), &[][..])),
+                            _ => None,
+                        });
+                        inner.chain(objects).collect::<Vec<Scope>>()
+                    })
                     .collect();
             }
-            let attrs: Vec<_> = bodies
+            let attrs: Vec<&Attr> = scopes
                 .iter()
-                .filter_map(|body| body.get_attribute(&name[0]))
+                .filter_map(|(attrs, _)| attrs.iter().find(|a| a.name == name[0]))
                 .collect();
             if attrs.is_empty() {
                 if !matches!(expect, Expect::Absent) {
@@ -1056,16 +1010,20 @@ fn eval_hcl(
                 continue;
             }
             for a in attrs {
-                let (al, ac) = pos(a.span());
                 let problem = match expect {
                     Expect::Exists => None,
                     Expect::Absent => Some(format!("`{attr_shown}` should not be set")),
                     _ => expect
-                        .mismatch(&hcl_value_text(&a.value))
+                        .mismatch(&a.value_text())
                         .map(|m| format!("`{attr_shown}` {m}")),
                 };
                 if let Some(p) = problem {
-                    findings.push(Finding::new(p).at(f.path.clone(), al).col(ac).rule("hcl"));
+                    findings.push(
+                        Finding::new(p)
+                            .at(f.path.clone(), Some(a.line))
+                            .col(Some(a.col))
+                            .rule("hcl"),
+                    );
                 }
             }
         }
@@ -1101,17 +1059,6 @@ fn eval_hcl(
             plural(blocks_seen, &format!("`{block_shown}` block"))
         ),
     })
-}
-
-/// An HCL value as text: strings unquoted, other expressions as written.
-fn hcl_value_text(e: &hcl::edit::expr::Expression) -> String {
-    use hcl::edit::expr::Expression;
-    match e {
-        Expression::String(s) => s.as_str().to_string(),
-        Expression::Bool(b) => b.to_string(),
-        Expression::Number(n) => n.to_string(),
-        other => other.to_string().trim().to_string(),
-    }
 }
 
 fn eval_http(ctx: &Context, endpoint: &Endpoint, at: Option<&(String, u32)>) -> Eval {

@@ -19,7 +19,7 @@ use serde::Serialize;
 use super::context::{Language, RepoContext};
 use super::kinds::{CHECKOUT_SHA, CHECKOUT_VERSION};
 use super::write::Planned;
-use crate::checks::ci::node::{self, Node};
+use crate::yaml::node::{self, SNode, Tree};
 
 /// A step: a name and a shell command.
 #[derive(Debug, Clone, Serialize)]
@@ -58,7 +58,7 @@ const TRIVY_IMAGE: &str = "aquasec/trivy:0.58.1";
 fn lang_name(l: &str) -> &str {
     match l {
         "rust" => "Rust",
-        "node" => "Node.js",
+        "node" => "SNode.js",
         "go" => "Go",
         "python" => "Python",
         "java" => "Java",
@@ -507,14 +507,14 @@ pub fn merge(
     ))
 }
 
-fn jobs_block(doc: &Node, lines: &[&str], path: &str) -> anyhow::Result<(usize, usize)> {
+fn jobs_block(doc: &SNode, lines: &[&str], path: &str) -> anyhow::Result<(usize, usize)> {
     let Some(key) = doc.key_node("jobs") else {
         bail!("{path}: no `jobs:` mapping to add to");
     };
     let Some(jobs) = doc.get("jobs").filter(|j| j.is_map()) else {
         bail!("{path}: `jobs:` is not a mapping");
     };
-    let start = key.line.saturating_sub(1) as usize;
+    let start = key.line().saturating_sub(1) as usize;
     let key_indent = lines.get(start).map_or(0, |l| indent_of(l));
     if lines.get(start).is_some_and(|l| {
         l.trim_start()
@@ -527,13 +527,13 @@ fn jobs_block(doc: &Node, lines: &[&str], path: &str) -> anyhow::Result<(usize, 
     let child = jobs
         .map()
         .first()
-        .and_then(|(k, _)| lines.get(k.line.saturating_sub(1) as usize))
+        .and_then(|(k, _)| lines.get(k.line().saturating_sub(1) as usize))
         .map_or(key_indent + 2, |l| indent_of(l));
     Ok((block_last(lines, start, key_indent), child))
 }
 
 fn merge_github(
-    doc: &Node,
+    doc: &SNode,
     lines: &[&str],
     old: &str,
     jobs: &[NewJob],
@@ -549,7 +549,7 @@ fn merge_github(
             .first()
             .and_then(|d| doc.get("jobs")?.get(d))
             .and_then(|d| d.key_node("if"))
-            .map(|k| copy_block(lines, k.line, child + 2))
+            .map(|k| copy_block(lines, k.line(), child + 2))
             .unwrap_or_default();
         block.push('\n');
         block.push_str(&github_job(j, child, &copied));
@@ -559,10 +559,10 @@ fn merge_github(
     // insertion above did not move them).
     if let Some(gate) = jobs.iter().find(|j| j.id.starts_with("release-gate")) {
         // Bottom up: an added line must not move the jobs still to edit.
-        for (k, v) in doc.get("jobs").map(Node::map).unwrap_or(&[]).iter().rev() {
+        for (k, v) in doc.get("jobs").map(Tree::map).unwrap_or(&[]).iter().rev() {
             let id = k.scalar().unwrap_or_default();
             if deploy_ids.contains(&id) {
-                text = add_need(&text, k.line, v, &gate.id, child + 2);
+                text = add_need(&text, k.line(), v, &gate.id, child + 2);
             }
         }
     }
@@ -571,7 +571,7 @@ fn merge_github(
 
 /// Make the job whose key is on `key_line` depend on `dep` (`needs:`),
 /// editing only its `needs` line(s).
-fn add_need(text: &str, key_line: u32, job: &Node, dep: &str, child: usize) -> String {
+fn add_need(text: &str, key_line: u32, job: &SNode, dep: &str, child: usize) -> String {
     let mut lines: Vec<String> = text.split_inclusive('\n').map(String::from).collect();
     match job.key_node("needs") {
         None => {
@@ -582,7 +582,7 @@ fn add_need(text: &str, key_line: u32, job: &Node, dep: &str, child: usize) -> S
             );
         }
         Some(k) => {
-            let i = k.line.saturating_sub(1) as usize;
+            let i = k.line().saturating_sub(1) as usize;
             let Some(line) = lines.get(i).cloned() else {
                 return text.to_string();
             };
@@ -604,9 +604,9 @@ fn add_need(text: &str, key_line: u32, job: &Node, dep: &str, child: usize) -> S
                 )
             } else if value.is_empty() {
                 // A block sequence: one more item after the last.
-                let items = job.get("needs").map(Node::seq).unwrap_or(&[]);
+                let items = job.get("needs").map(Tree::seq).unwrap_or(&[]);
                 if let Some(last) = items.last() {
-                    let li = last.line.saturating_sub(1) as usize;
+                    let li = last.line().saturating_sub(1) as usize;
                     let item_indent = lines.get(li).map_or(child + 2, |l| indent_of(l));
                     lines.insert(li + 1, format!("{}- {dep}\n", pad(item_indent)));
                 }
@@ -624,7 +624,7 @@ fn add_need(text: &str, key_line: u32, job: &Node, dep: &str, child: usize) -> S
 }
 
 fn merge_gitlab(
-    doc: &Node,
+    doc: &SNode,
     lines: &[&str],
     old: &str,
     jobs: &[NewJob],
@@ -650,7 +650,7 @@ fn merge_gitlab(
                     continue;
                 }
                 if let Some(k) = d.key_node(key) {
-                    copied.push_str(&copy_block(lines, k.line, 2));
+                    copied.push_str(&copy_block(lines, k.line(), 2));
                 }
             }
         }
@@ -669,7 +669,7 @@ fn merge_gitlab(
         for (k, v) in doc.map().iter().rev() {
             let id = k.scalar().unwrap_or_default();
             if v.is_map() && v.has("needs") && deploy_ids.contains(&id) {
-                text = add_need(&text, k.line, v, &gate.id, 2);
+                text = add_need(&text, k.line(), v, &gate.id, 2);
             }
         }
     }
@@ -677,7 +677,7 @@ fn merge_gitlab(
 }
 
 fn merge_circleci(
-    doc: &Node,
+    doc: &SNode,
     lines: &[&str],
     old: &str,
     jobs: &[NewJob],
@@ -697,14 +697,14 @@ fn merge_circleci(
         bail!("{path}: the workflow's `jobs:` is empty or inline; add the jobs by hand");
     };
     let wf_key = wf.1.key_node("jobs").expect("checked");
-    let key_line = wf_key.line.saturating_sub(1) as usize;
+    let key_line = wf_key.line().saturating_sub(1) as usize;
     let item_line = lines
         .iter()
         .enumerate()
         .skip(key_line + 1)
         .find(|(_, l)| l.trim_start().starts_with("- "))
         .map(|(i, _)| i)
-        .unwrap_or(first_item.line.saturating_sub(1) as usize);
+        .unwrap_or(first_item.line().saturating_sub(1) as usize);
     let item_indent = indent_of(lines[item_line]);
     let wf_last = block_last(lines, key_line, indent_of(lines[key_line]));
     let mut entries = String::new();
@@ -726,7 +726,7 @@ fn merge_circleci(
                 .find_map(|it| it.get(&j.needs[0]))
                 .and_then(|d| d.key_node("filters"))
             {
-                entries.push_str(&copy_block(lines, filters.line, item_indent + 4));
+                entries.push_str(&copy_block(lines, filters.line(), item_indent + 4));
             }
         }
     }

@@ -9,7 +9,7 @@
 use std::path::Path;
 
 use super::write::Planned;
-use crate::checks::ci::node::{self, Node};
+use crate::yaml::node::{self, Tree};
 
 /// A workload without a readiness probe: the manifest and its `kind:` line.
 #[derive(Debug, Clone, serde::Serialize, PartialEq, Eq)]
@@ -64,7 +64,7 @@ pub fn add(
         let Some(k) = doc.key_node("kind") else {
             continue;
         };
-        if !kind_lines.contains(&k.line) {
+        if !kind_lines.contains(&k.line()) {
             continue;
         }
         let containers = doc
@@ -72,16 +72,16 @@ pub fn add(
             .and_then(|s| s.get("template"))
             .and_then(|t| t.get("spec"))
             .and_then(|s| s.get("containers"));
-        for c in containers.map(Node::seq).unwrap_or(&[]) {
+        for c in containers.map(Tree::seq).unwrap_or(&[]) {
             if c.has("readinessProbe") {
                 continue;
             }
-            let cname = c.get("name").and_then(Node::scalar).unwrap_or_default();
+            let cname = c.get("name").and_then(Tree::scalar).unwrap_or_default();
             if let Some(lk) = c.key_node("livenessProbe") {
-                let at = lk.line.saturating_sub(1) as usize;
+                let at = lk.line().saturating_sub(1) as usize;
                 let first = lines[at];
                 if first.trim_start().starts_with('-') {
-                    by_hand.push(format!("{path}:{}: container {cname}", lk.line));
+                    by_hand.push(format!("{path}:{}: container {cname}", lk.line()));
                     continue;
                 }
                 let (s, e) = block(&lines, at);
@@ -94,11 +94,11 @@ pub fn add(
                 .get("ports")
                 .and_then(|p| p.seq().first())
                 .and_then(|p| p.get("containerPort"))
-                .and_then(Node::scalar);
+                .and_then(Tree::scalar);
             let Some(port) = port else {
                 by_hand.push(format!(
                     "{path}:{}: container {cname} declares no livenessProbe and no containerPort",
-                    c.line
+                    c.line()
                 ));
                 continue;
             };
@@ -106,13 +106,13 @@ pub fn add(
             let Some((first_key, _)) = c.map().first() else {
                 continue;
             };
-            let key_line = lines[first_key.line.saturating_sub(1) as usize];
+            let key_line = lines[first_key.line().saturating_sub(1) as usize];
             let ind = if key_line.trim_start().starts_with("- ") {
                 indent_of(key_line) + 2
             } else {
                 indent_of(key_line)
             };
-            let last_key = c.map().last().map_or(first_key.line, |(k, _)| k.line);
+            let last_key = c.map().last().map_or(first_key.line(), |(k, _)| k.line());
             let (_, e) = block(&lines, last_key.saturating_sub(1) as usize);
             let p = " ".repeat(ind);
             inserts.push((
@@ -157,7 +157,7 @@ pub fn add(
                 .and_then(|s| s.get("template"))
                 .and_then(|t| t.get("spec"))
                 .and_then(|s| s.get("containers"))
-                .map(Node::seq)
+                .map(Tree::seq)
                 .unwrap_or(&[])
         })
         .filter(|c| c.has("readinessProbe"))

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::checks::ci::detect::{CiRole, CiSystem};
 use crate::checks::ci::model::{CiModel, Job};
-use crate::checks::ci::node::{self, Node};
+use crate::yaml::node::{self, SNode, Tree};
 use crate::checks::health::{Declared, DeclaredKind};
 use crate::checks::terraform::model as tf;
 use crate::index::{FileEntry, Index};
@@ -245,7 +245,7 @@ fn verified_after(model: &CiModel, fi: usize, d: &DeployJob, jobs: &[&Job]) -> b
         .any(|j| j.commands.iter().any(|c| verifies(&c.text)))
 }
 
-fn circleci_requires(doc: Option<&Node>, job: &str, dep: &str) -> bool {
+fn circleci_requires(doc: Option<&SNode>, job: &str, dep: &str) -> bool {
     let Some(wfs) = doc.and_then(|d| d.get("workflows")) else {
         return false;
     };
@@ -327,7 +327,7 @@ pub fn terraform(model: &tf::Model) -> Terraform {
 
 // ------------------------------------------------------------------ IaC
 
-fn yaml_docs(f: &FileEntry) -> Vec<Node> {
+fn yaml_docs(f: &FileEntry) -> Vec<SNode> {
     f.text()
         .and_then(|t| node::parse_multi(t).ok())
         .unwrap_or_default()
@@ -495,17 +495,17 @@ pub fn deploy(
             continue;
         }
         for d in yaml_docs(f) {
-            let api = d.get("apiVersion").and_then(Node::as_str).unwrap_or("");
-            let kind = d.get("kind").and_then(Node::as_str).unwrap_or("");
+            let api = d.get("apiVersion").and_then(Tree::as_str).unwrap_or("");
+            let kind = d.get("kind").and_then(Tree::as_str).unwrap_or("");
             let name = d
                 .get("metadata")
                 .and_then(|m| m.get("name"))
-                .and_then(Node::scalar);
+                .and_then(Tree::scalar);
             let ns = d
                 .get("metadata")
                 .and_then(|m| m.get("namespace"))
-                .and_then(Node::scalar);
-            let at = format!("{}:{}", f.path, d.key_node("kind").map_or(1, |k| k.line));
+                .and_then(Tree::scalar);
+            let at = format!("{}:{}", f.path, d.key_node("kind").map_or(1, |k| k.line()));
             if api.contains("fluxcd.io") && matches!(kind, "HelmRelease" | "Kustomization") {
                 let mut x = found("flux", "Flux", at);
                 x.detail = name.map(|n| format!("{} {n}", kind.to_ascii_lowercase()));

@@ -200,6 +200,26 @@ fn incident_response_needs_contacts_and_postmortems() {
         "# Incidents\n\n## 2026-01-02 outage\nwhat happened\n",
     );
     assert_eq!(status(&docs_only(&r), "docs.incident-response"), "pass");
+
+    // The other half: post-mortems without contacts fail too, and adding
+    // the escalation contacts makes it pass.
+    let r = Repo::git();
+    r.write(
+        "docs/postmortems/TEMPLATE.md",
+        "# Post-mortem template\n\n## Summary\n\n## Timeline\n\n## Action items\n",
+    );
+    let v = docs_only(&r);
+    assert_eq!(status(&v, "docs.incident-response"), "fail", "{v:#}");
+    let message = check(&v, "docs.incident-response")["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        message.contains("no on-call or escalation contacts"),
+        "{message}"
+    );
+    r.write("RUNBOOK.md", "# svc\n\n## Escalation\n1. call Alice\n");
+    assert_eq!(status(&docs_only(&r), "docs.incident-response"), "pass");
 }
 
 #[test]

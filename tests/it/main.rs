@@ -3,6 +3,7 @@
 
 mod browser;
 mod ci;
+mod cli_cases;
 mod common;
 mod core;
 mod custom;
@@ -14,6 +15,7 @@ mod fleet;
 mod formats;
 mod health;
 mod k8s;
+mod layering;
 mod levels;
 mod monitoring;
 mod recipes;
@@ -24,3 +26,4 @@ mod secrets;
 mod services;
 mod terraform;
 mod waivers;
+mod yaml_depth;

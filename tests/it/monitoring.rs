@@ -229,6 +229,30 @@ resource "datadog_monitor" "latency" {
 }
 
 #[test]
+fn terraform_json_monitoring_resources_count_and_comments_do_not() {
+    // `.tf.json` is Terraform too: read through the same model as `.tf`.
+    let repo = Repo::plain();
+    repo.write(
+        "infra/alarms.tf.json",
+        "{\n  \"resource\": {\n    \"aws_cloudwatch_metric_alarm\": {\n      \"api_5xx\": {\n        \"alarm_name\": \"api-5xx\"\n      }\n    }\n  }\n}\n",
+    );
+    let (st, msg, _, _) = run(&repo);
+    assert_eq!(st, "pass", "{msg}");
+    assert!(
+        msg.contains("infra/alarms.tf.json:4 Terraform aws_cloudwatch_metric_alarm.api_5xx"),
+        "{msg}"
+    );
+    // A resource only written in a heredoc or commented out is not one.
+    let repo = Repo::plain();
+    repo.write(
+        "infra/main.tf",
+        "# resource \"datadog_monitor\" \"old\" {}\nlocals {\n  doc = <<EOT\nresource \"pagerduty_service\" \"x\" {}\nEOT\n}\n",
+    );
+    let (st, msg, _, _) = run(&repo);
+    assert_eq!(st, "fail", "{msg}");
+}
+
+#[test]
 fn deliberately_broken_test_configs_do_not_fail() {
     // Prometheus-style repositories keep invalid rule files as test input.
     let repo = crate::common::Repo::git();

@@ -412,14 +412,37 @@ fn history_finds_a_removed_secret_only_with_history() {
 
 #[test]
 fn history_outside_git_scans_the_tree_only() {
+    // Outside git there is no history: `--history` still scans the tree,
+    // so a secret in a file is found, and a clean tree passes having read
+    // its files.
     let repo = Repo::plain();
     repo.write("a.txt", "nothing here\n");
+    repo.write(
+        "config.py",
+        format!("key = \"{}\"\n", aws_key("Q7LM2XV4RT6KP3WZ")),
+    );
+    let (report, code) = repo.check_json(&["--only", "secrets.none-committed", "--history"]);
+    assert_eq!(
+        status(&report, "secrets.none-committed"),
+        "fail",
+        "{report:#}"
+    );
+    assert_eq!(
+        finding_locations(&report, "secrets.none-committed"),
+        vec![("config.py".to_string(), 1)]
+    );
+    assert_eq!(code, 1);
+    repo.write("config.py", "key = os.environ[\"KEY\"]\n");
     let (report, code) = repo.check_json(&["--only", "secrets.none-committed", "--history"]);
     assert_eq!(
         status(&report, "secrets.none-committed"),
         "pass",
         "{report:#}"
     );
+    let message = check(&report, "secrets.none-committed")["message"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(message.contains("in 2 files"), "{message}");
     assert_eq!(code, 0);
 }
 

@@ -2,9 +2,9 @@
 //! full commit SHA.
 
 use super::model;
-use super::node::Node;
 use crate::engine::{Check, CheckMeta, Context, Outcome};
 use crate::model::{Finding, Severity};
+use crate::yaml::node::{SNode, Tree};
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -37,14 +37,13 @@ pub struct ActionsPinned {
 impl ActionsPinned {
     pub fn new() -> Self {
         ActionsPinned {
-            meta: CheckMeta::builtin(
-                "ci.actions-pinned",
-                "GitHub Actions pinned to commit SHAs",
-                Severity::Warning,
-                EXPLAIN,
-                "pin each `uses:` to a full commit SHA (keep the tag in a comment)",
-                Some("ci"),
-            ),
+            meta: CheckMeta::define("ci.actions-pinned")
+                .title("GitHub Actions pinned to commit SHAs")
+                .severity(Severity::Warning)
+                .explain(EXPLAIN)
+                .fix("pin each `uses:` to a full commit SHA (keep the tag in a comment)")
+                .scaffold("ci")
+                .build(),
         }
     }
 }
@@ -79,11 +78,11 @@ fn own_repository(index: &crate::index::Index) -> Option<String> {
     (!owner.is_empty() && !repo.is_empty()).then(|| format!("{owner}/{repo}").to_ascii_lowercase())
 }
 
-fn collect<'a>(n: &'a Node, out: &mut Vec<&'a Node>) {
+fn collect<'a>(n: &'a SNode, out: &mut Vec<&'a SNode>) {
     if let Some(u) = n.get("uses") {
         out.push(u);
     }
-    for s in n.get("steps").map(Node::seq).unwrap_or(&[]) {
+    for s in n.get("steps").map(Tree::seq).unwrap_or(&[]) {
         if let Some(u) = s.get("uses") {
             out.push(u);
         }
@@ -113,7 +112,7 @@ impl Check for ActionsPinned {
         for (_, f) in m.github() {
             let Some(doc) = f.doc() else { continue };
             let mut uses = Vec::new();
-            for (_, job) in doc.get("jobs").map(Node::map).unwrap_or(&[]) {
+            for (_, job) in doc.get("jobs").map(Tree::map).unwrap_or(&[]) {
                 collect(job, &mut uses);
             }
             if let Some(runs) = doc.get("runs") {
@@ -131,13 +130,19 @@ impl Check for ActionsPinned {
                     continue;
                 }
                 if let Some(why) = unpinned(text) {
-                    let at = u.line.to_string();
+                    let at = u.line().to_string();
                     let key = (f.file.path.clone(), text.to_string());
                     match repeats.get_mut(&key) {
                         Some(v) => v.push(at),
                         None => {
                             repeats.insert(key, Vec::new());
-                            first.push((text.to_string(), f.file.path.clone(), u.line, u.col, why));
+                            first.push((
+                                text.to_string(),
+                                f.file.path.clone(),
+                                u.line(),
+                                u.col(),
+                                why,
+                            ));
                         }
                     }
                 }

@@ -2,9 +2,9 @@
 
 use super::detect::CiRole;
 use super::model;
-use super::node::Node;
 use crate::engine::{Check, CheckMeta, Context, Outcome};
 use crate::model::{Finding, Severity};
+use crate::yaml::node::{SNode, Tree};
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -41,19 +41,18 @@ pub struct LeastPrivilege {
 impl LeastPrivilege {
     pub fn new() -> Self {
         LeastPrivilege {
-            meta: CheckMeta::builtin(
-                "ci.least-privilege",
-                "GitHub workflows declare token permissions",
-                Severity::Warning,
-                EXPLAIN,
-                "add `permissions: {contents: read}` to each workflow and widen it per job",
-                Some("ci"),
-            ),
+            meta: CheckMeta::define("ci.least-privilege")
+                .title("GitHub workflows declare token permissions")
+                .severity(Severity::Warning)
+                .explain(EXPLAIN)
+                .fix("add `permissions: {contents: read}` to each workflow and widen it per job")
+                .scaffold("ci")
+                .build(),
         }
     }
 }
 
-fn write_all(p: &Node) -> bool {
+fn write_all(p: &SNode) -> bool {
     p.as_str() == Some("write-all")
 }
 
@@ -80,22 +79,22 @@ impl Check for LeastPrivilege {
             if let Some(p) = top.filter(|p| write_all(p)) {
                 findings.push(
                     Finding::new("`permissions: write-all` grants every scope")
-                        .at(path.clone(), Some(p.line)),
+                        .at(path.clone(), Some(p.line())),
                 );
             }
-            for (k, job) in doc.get("jobs").map(Node::map).unwrap_or(&[]) {
+            for (k, job) in doc.get("jobs").map(Tree::map).unwrap_or(&[]) {
                 let id = k.scalar().unwrap_or_default();
                 match job.get("permissions") {
                     Some(p) if write_all(p) => findings.push(
                         Finding::new(format!("job `{id}`: `permissions: write-all` grants every scope"))
-                            .at(path.clone(), Some(p.line)),
+                            .at(path.clone(), Some(p.line())),
                     ),
                     Some(_) => {}
                     None if top.is_none() => findings.push(
                         Finding::new(format!(
                             "job `{id}` has no `permissions:` and the workflow sets none (the token gets the repository default)"
                         ))
-                        .at(path.clone(), Some(k.line)),
+                        .at(path.clone(), Some(k.line())),
                     ),
                     None => {}
                 }

@@ -9,7 +9,6 @@ mod actions_pinned;
 pub mod detect;
 mod least_privilege;
 pub mod model;
-pub mod node;
 pub(crate) mod release_gate;
 mod runs_tests;
 mod security_scan;

@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use super::detect::{CiFile, CiRole, CiSystem, classify};
-use super::node::{self, Node};
 use crate::index::{Content, Index};
+use crate::yaml::node::{self, Node, SNode, Tree};
 
 /// Why a file could not be read as CI configuration.
 #[derive(Debug, Clone)]
@@ -23,14 +23,14 @@ pub struct Problem {
 pub struct CiDoc {
     pub file: CiFile,
     /// YAML documents (empty for a Jenkinsfile).
-    pub docs: Result<Vec<Node>, Problem>,
+    pub docs: Result<Vec<SNode>, Problem>,
     /// The text, kept for Jenkinsfiles only.
     pub text: Option<String>,
 }
 
 impl CiDoc {
     /// The first YAML document, when it parsed.
-    pub fn doc(&self) -> Option<&Node> {
+    pub fn doc(&self) -> Option<&SNode> {
         self.docs.as_ref().ok().and_then(|d| d.first())
     }
 }
@@ -119,7 +119,7 @@ impl CiModel {
                 let line = f
                     .doc()
                     .and_then(|d| d.key_node("jobs").or_else(|| d.key_node("workflows")))
-                    .map(|k| k.line)
+                    .map(|k| k.line())
                     .unwrap_or(1);
                 (f, line)
             })
@@ -138,7 +138,7 @@ impl CiModel {
 
 /// The CI model of `index`, built once per run.
 pub fn model(index: &Index) -> Arc<CiModel> {
-    index.view(|ix| node::with_big_stack(|| build(ix)))
+    index.view(|ix| crate::yaml::with_parser_stack(|| build(ix)))
 }
 
 fn read(index: &Index, path: &str) -> Result<String, Problem> {
@@ -182,11 +182,7 @@ fn parse_file(index: &Index, file: CiFile) -> CiDoc {
         node::parse(&text).map(|n| vec![n])
     };
     let docs = parsed
-        .map(|d| {
-            d.into_iter()
-                .filter(|n| n.value != node::Value::Null)
-                .collect()
-        })
+        .map(|d| d.into_iter().filter(|n| n.value != Node::Null).collect())
         .map_err(|e| Problem {
             line: e.line.unwrap_or(1).max(1),
             col: e.column,
@@ -213,14 +209,14 @@ fn friendly(message: &str) -> String {
 }
 
 /// GitLab `include:` entries: `(local paths, other includes as text)`.
-fn gitlab_includes(doc: &Node) -> (Vec<String>, Vec<Command>) {
+fn gitlab_includes(doc: &SNode) -> (Vec<String>, Vec<Command>) {
     let mut local = Vec::new();
     let mut other = Vec::new();
     let Some(inc) = doc.get("include") else {
         return (local, other);
     };
-    let items: Vec<&Node> = match &inc.value {
-        node::Value::Seq(s) => s.iter().collect(),
+    let items: Vec<&SNode> = match &inc.value {
+        Node::Seq(s) => s.iter().collect(),
         _ => vec![inc],
     };
     for item in items {
@@ -228,7 +224,7 @@ fn gitlab_includes(doc: &Node) -> (Vec<String>, Vec<Command>) {
             if s.contains("://") {
                 other.push(Command {
                     text: s.to_string(),
-                    line: item.line,
+                    line: item.line(),
                     file: None,
                 });
             } else {
@@ -236,7 +232,7 @@ fn gitlab_includes(doc: &Node) -> (Vec<String>, Vec<Command>) {
             }
             continue;
         }
-        if let Some(l) = item.get("local").and_then(Node::as_str) {
+        if let Some(l) = item.get("local").and_then(Tree::as_str) {
             local.push(l.trim_start_matches('/').to_string());
         }
         for key in ["template", "remote", "component", "project", "file"] {
@@ -244,7 +240,7 @@ fn gitlab_includes(doc: &Node) -> (Vec<String>, Vec<Command>) {
                 for s in v.strings() {
                     other.push(Command {
                         text: format!("{key}: {s}"),
-                        line: v.line,
+                        line: v.line(),
                         file: None,
                     });
                 }
@@ -337,7 +333,7 @@ fn build(index: &Index) -> CiModel {
                 .flat_map(|h| h.seq())
                 .filter_map(|h| {
                     h.get("id")
-                        .map(|id| (id.scalar().unwrap_or_default(), id.line))
+                        .map(|id| (id.scalar().unwrap_or_default(), id.line()))
                 })
                 .collect()
         })
@@ -382,7 +378,7 @@ fn build(index: &Index) -> CiModel {
 }
 
 /// The literal values of an `env:` map.
-fn literal_env(env: Option<&Node>) -> BTreeMap<String, String> {
+fn literal_env(env: Option<&SNode>) -> BTreeMap<String, String> {
     env.map(|e| {
         e.map()
             .iter()
@@ -422,15 +418,15 @@ fn expand_env(text: &str, env: &BTreeMap<String, String>) -> String {
 }
 
 /// Strings under `node` as commands (every line of a script block).
-fn commands_in(node: &Node, skip_keys: &[&str], out: &mut Vec<Command>) {
+fn commands_in(node: &SNode, skip_keys: &[&str], out: &mut Vec<Command>) {
     match &node.value {
-        node::Value::Str(s) => out.push(Command {
+        Node::Str(s) => out.push(Command {
             text: s.clone(),
-            line: node.line,
+            line: node.line(),
             file: None,
         }),
-        node::Value::Seq(s) => s.iter().for_each(|n| commands_in(n, skip_keys, out)),
-        node::Value::Map(m) => {
+        Node::Seq(s) => s.iter().for_each(|n| commands_in(n, skip_keys, out)),
+        Node::Map(m) => {
             for (k, v) in m {
                 let key = k.scalar().unwrap_or_default();
                 if !skip_keys.contains(&key.as_str()) {
@@ -513,7 +509,7 @@ fn jobs_of(f: &CiDoc, fi: usize) -> Vec<Job> {
                 let workflow_env = literal_env(doc.get("env"));
                 for (k, v) in jobs.map() {
                     let id = k.scalar().unwrap_or_default();
-                    let mut j = job(fi, &id, v.get("name").and_then(Node::as_str), k.line);
+                    let mut j = job(fi, &id, v.get("name").and_then(Tree::as_str), k.line());
                     if let Some(steps) = v.get("steps") {
                         commands_in(steps, GITHUB_SKIP, &mut j.commands);
                     }
@@ -542,7 +538,7 @@ fn jobs_of(f: &CiDoc, fi: usize) -> Vec<Job> {
                     if GITLAB_KEYWORDS.contains(&id.as_str()) || !v.is_map() {
                         continue;
                     }
-                    let mut j = job(fi, &id, None, k.line);
+                    let mut j = job(fi, &id, None, k.line());
                     j.hidden = id.starts_with('.');
                     for key in ["before_script", "script", "after_script", "trigger", "run"] {
                         if let Some(s) = v.get(key) {
@@ -554,14 +550,14 @@ fn jobs_of(f: &CiDoc, fi: usize) -> Vec<Job> {
                         for t in e.strings() {
                             j.commands.push(Command {
                                 text: format!("\u{0}extends {t}"),
-                                line: e.line,
+                                line: e.line(),
                                 file: None,
                             });
                         }
                     }
                     j.stage = Some(
                         v.get("stage")
-                            .and_then(Node::scalar)
+                            .and_then(Tree::scalar)
                             .unwrap_or_else(|| "test".into()),
                     );
                     if let Some(n) = v.get("needs") {
@@ -569,7 +565,7 @@ fn jobs_of(f: &CiDoc, fi: usize) -> Vec<Job> {
                         for item in n.seq() {
                             if let Some(s) = item.scalar() {
                                 j.needs.push(s);
-                            } else if let Some(s) = item.get("job").and_then(Node::scalar) {
+                            } else if let Some(s) = item.get("job").and_then(Tree::scalar) {
                                 j.needs.push(s);
                             }
                         }
@@ -581,7 +577,7 @@ fn jobs_of(f: &CiDoc, fi: usize) -> Vec<Job> {
                 if let Some(jobs) = doc.get("jobs") {
                     for (k, v) in jobs.map() {
                         let id = k.scalar().unwrap_or_default();
-                        let mut j = job(fi, &id, None, k.line);
+                        let mut j = job(fi, &id, None, k.line());
                         if let Some(steps) = v.get("steps") {
                             commands_in(steps, &["name"], &mut j.commands);
                         }
@@ -590,7 +586,7 @@ fn jobs_of(f: &CiDoc, fi: usize) -> Vec<Job> {
                 }
                 // Workflows invoke orb jobs by name (`- node/test`).
                 if let Some(wf) = doc.get("workflows") {
-                    let mut j = job(fi, "workflows", None, wf.line);
+                    let mut j = job(fi, "workflows", None, wf.line());
                     collect_keys_and_strings(wf, &mut j.commands);
                     out.push(j);
                 }
@@ -605,20 +601,20 @@ fn jobs_of(f: &CiDoc, fi: usize) -> Vec<Job> {
     out
 }
 
-fn collect_keys_and_strings(n: &Node, out: &mut Vec<Command>) {
+fn collect_keys_and_strings(n: &SNode, out: &mut Vec<Command>) {
     match &n.value {
-        node::Value::Str(s) => out.push(Command {
+        Node::Str(s) => out.push(Command {
             text: s.clone(),
-            line: n.line,
+            line: n.line(),
             file: None,
         }),
-        node::Value::Seq(s) => s.iter().for_each(|x| collect_keys_and_strings(x, out)),
-        node::Value::Map(m) => {
+        Node::Seq(s) => s.iter().for_each(|x| collect_keys_and_strings(x, out)),
+        Node::Map(m) => {
             for (k, v) in m {
                 if let Some(s) = k.scalar() {
                     out.push(Command {
                         text: s,
-                        line: k.line,
+                        line: k.line(),
                         file: None,
                     });
                 }

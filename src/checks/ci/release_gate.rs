@@ -10,6 +10,7 @@ use super::detect::CiSystem;
 use super::model::{self, CiModel, Job};
 use crate::engine::{Check, CheckMeta, Context, Outcome};
 use crate::model::{Finding, Severity};
+use crate::yaml::node::Tree;
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -56,14 +57,13 @@ pub struct ReleaseGate {
 impl ReleaseGate {
     pub fn new() -> Self {
         ReleaseGate {
-            meta: CheckMeta::builtin(
-                "ci.release-gate",
-                "CI runs the release gate before deploying",
-                Severity::Warning,
-                EXPLAIN,
-                "add a CI job that runs `readyctl check` and make deploy jobs depend on it",
-                Some("ci"),
-            ),
+            meta: CheckMeta::define("ci.release-gate")
+                .title("CI runs the release gate before deploying")
+                .severity(Severity::Warning)
+                .explain(EXPLAIN)
+                .fix("add a CI job that runs `readyctl check` and make deploy jobs depend on it")
+                .scaffold("ci")
+                .build(),
         }
     }
 }

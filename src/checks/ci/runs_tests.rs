@@ -46,14 +46,13 @@ pub struct RunsTests {
 impl RunsTests {
     pub fn new() -> Self {
         RunsTests {
-            meta: CheckMeta::builtin(
-                "ci.runs-tests",
-                "CI runs the tests",
-                Severity::Warning,
-                EXPLAIN,
-                "add a CI job that runs your test suite",
-                Some("ci"),
-            ),
+            meta: CheckMeta::define("ci.runs-tests")
+                .title("CI runs the tests")
+                .severity(Severity::Warning)
+                .explain(EXPLAIN)
+                .fix("add a CI job that runs your test suite")
+                .scaffold("ci")
+                .build(),
         }
     }
 }

@@ -47,14 +47,13 @@ pub struct SecurityScan {
 impl SecurityScan {
     pub fn new() -> Self {
         SecurityScan {
-            meta: CheckMeta::builtin(
-                "ci.security-scan",
-                "CI runs a security scanner",
-                Severity::Warning,
-                EXPLAIN,
-                "add a CI job that runs a dependency, SAST, IaC or container scanner",
-                Some("ci"),
-            ),
+            meta: CheckMeta::define("ci.security-scan")
+                .title("CI runs a security scanner")
+                .severity(Severity::Warning)
+                .explain(EXPLAIN)
+                .fix("add a CI job that runs a dependency, SAST, IaC or container scanner")
+                .scaffold("ci")
+                .build(),
         }
     }
 }

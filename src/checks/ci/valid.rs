@@ -2,9 +2,9 @@
 
 use super::detect::{CiRole, CiSystem};
 use super::model::{self, CiDoc};
-use super::node::Node;
 use crate::engine::{Check, CheckMeta, Context, Outcome};
 use crate::model::{Finding, Severity};
+use crate::yaml::node::{Node, SNode, Tree};
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -52,14 +52,13 @@ pub struct Valid {
 impl Valid {
     pub fn new() -> Self {
         Valid {
-            meta: CheckMeta::builtin(
-                "ci.valid",
-                "CI configuration is valid",
-                Severity::Error,
-                EXPLAIN,
-                "fix the CI file at the reported line",
-                Some("ci"),
-            ),
+            meta: CheckMeta::define("ci.valid")
+                .title("CI configuration is valid")
+                .severity(Severity::Error)
+                .explain(EXPLAIN)
+                .fix("fix the CI file at the reported line")
+                .scaffold("ci")
+                .build(),
         }
     }
 }
@@ -114,7 +113,7 @@ fn structure(f: &CiDoc, out: &mut Vec<Finding>) {
         out.push(finding(f, 1, None, "empty CI file".into()));
         return;
     };
-    let mut bad = |n: &Node, msg: String| out.push(finding(f, n.line, Some(n.col), msg));
+    let mut bad = |n: &SNode, msg: String| out.push(finding(f, n.line(), Some(n.col()), msg));
     if !doc.is_map() {
         bad(doc, "the top level must be a mapping".into());
         return;
@@ -187,7 +186,7 @@ fn jenkins(f: &CiDoc, text: &str, out: &mut Vec<Finding>) {
     }
 }
 
-fn github(doc: &Node, bad: &mut impl FnMut(&Node, String)) {
+fn github(doc: &SNode, bad: &mut impl FnMut(&SNode, String)) {
     // `true:` is how a YAML 1.1 round-trip spells `on:`.
     if !doc.has("on") && !doc.has("true") {
         bad(doc, "workflow has no `on` (triggers)".into());
@@ -210,7 +209,7 @@ fn github(doc: &Node, bad: &mut impl FnMut(&Node, String)) {
             bad(k, format!("job `{id}` has neither `runs-on` nor `uses`"));
         }
         if let Some(steps) = v.get("steps") {
-            if !matches!(steps.value, super::node::Value::Seq(_)) {
+            if !matches!(steps.value, Node::Seq(_)) {
                 bad(steps, format!("job `{id}`: `steps` must be a list"));
             }
             for s in steps.seq() {
@@ -222,7 +221,7 @@ fn github(doc: &Node, bad: &mut impl FnMut(&Node, String)) {
     }
 }
 
-fn gitlab(doc: &Node, bad: &mut impl FnMut(&Node, String)) {
+fn gitlab(doc: &SNode, bad: &mut impl FnMut(&SNode, String)) {
     for (k, v) in doc.map() {
         let Some(id) = k.scalar() else { continue };
         if model::GITLAB_KEYWORDS.contains(&id.as_str()) || id.starts_with('.') {
@@ -242,7 +241,7 @@ fn gitlab(doc: &Node, bad: &mut impl FnMut(&Node, String)) {
     }
 }
 
-fn bitbucket_steps(n: &Node, bad: &mut impl FnMut(&Node, String)) {
+fn bitbucket_steps(n: &SNode, bad: &mut impl FnMut(&SNode, String)) {
     for (k, v) in n.map() {
         if k.scalar().as_deref() == Some("step") && v.is_map() {
             if !v.has("script") {

@@ -8,7 +8,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use super::commands::{self, DeployKind};
 use crate::checks::ci::CiSystem;
 use crate::checks::ci::model::{CiModel, Job};
-use crate::checks::ci::node::Node;
+use crate::yaml::node::{SNode, Tree};
 
 /// One command line of a job, in the order the job runs them.
 #[derive(Debug, Clone)]
@@ -105,7 +105,7 @@ impl OnFailure {
                         if job.get("if").is_some_and(failure_condition) {
                             out.jobs.insert((fi, id.clone()));
                         }
-                        for step in job.get("steps").map(Node::seq).unwrap_or_default() {
+                        for step in job.get("steps").map(Tree::seq).unwrap_or_default() {
                             if step.get("if").is_some_and(failure_condition) {
                                 let mut strings = Vec::new();
                                 step.all_strings(&mut strings);
@@ -121,11 +121,11 @@ impl OnFailure {
                     }
                 }
                 CiSystem::GitLab => {
-                    let on_failure = |n: &Node| {
-                        n.get("when").and_then(Node::scalar).as_deref() == Some("on_failure")
+                    let on_failure = |n: &SNode| {
+                        n.get("when").and_then(Tree::scalar).as_deref() == Some("on_failure")
                     };
                     for (id, job) in doc.entries() {
-                        let rules = job.get("rules").map(Node::seq).unwrap_or_default();
+                        let rules = job.get("rules").map(Tree::seq).unwrap_or_default();
                         if on_failure(job) || (!rules.is_empty() && rules.iter().all(on_failure)) {
                             out.jobs.insert((fi, id));
                         }
@@ -146,7 +146,7 @@ impl OnFailure {
     }
 }
 
-fn failure_condition(n: &Node) -> bool {
+fn failure_condition(n: &SNode) -> bool {
     n.scalar().is_some_and(|s| s.contains("failure"))
 }
 

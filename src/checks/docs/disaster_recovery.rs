@@ -45,14 +45,13 @@ pub struct DisasterRecovery {
 impl DisasterRecovery {
     pub fn new() -> Self {
         DisasterRecovery {
-            meta: CheckMeta::builtin(
-                "docs.disaster-recovery",
-                "Backup and restore documented",
-                Severity::Warning,
-                EXPLAIN,
-                "document what is backed up and the steps to restore it",
-                Some("runbook"),
-            ),
+            meta: CheckMeta::define("docs.disaster-recovery")
+                .title("Backup and restore documented")
+                .severity(Severity::Warning)
+                .explain(EXPLAIN)
+                .fix("document what is backed up and the steps to restore it")
+                .scaffold("runbook")
+                .build(),
         }
     }
 }

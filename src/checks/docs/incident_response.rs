@@ -45,14 +45,13 @@ pub struct IncidentResponse {
 impl IncidentResponse {
     pub fn new() -> Self {
         IncidentResponse {
-            meta: CheckMeta::builtin(
-                "docs.incident-response",
-                "Incident response documented",
-                Severity::Warning,
-                EXPLAIN,
-                "document on-call/escalation contacts and keep a post-mortem template",
-                Some("postmortem"),
-            ),
+            meta: CheckMeta::define("docs.incident-response")
+                .title("Incident response documented")
+                .severity(Severity::Warning)
+                .explain(EXPLAIN)
+                .fix("document on-call/escalation contacts and keep a post-mortem template")
+                .scaffold("postmortem")
+                .build(),
         }
     }
 }

@@ -53,14 +53,12 @@ pub struct Placeholders {
 impl Placeholders {
     pub fn new() -> Self {
         Placeholders {
-            meta: CheckMeta::builtin(
-                "docs.placeholders",
-                "No unfilled template placeholders",
-                Severity::Warning,
-                EXPLAIN,
-                "replace each placeholder with the real content",
-                None,
-            ),
+            meta: CheckMeta::define("docs.placeholders")
+                .title("No unfilled template placeholders")
+                .severity(Severity::Warning)
+                .explain(EXPLAIN)
+                .fix("replace each placeholder with the real content")
+                .build(),
         }
     }
 }

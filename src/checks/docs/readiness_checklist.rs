@@ -47,14 +47,13 @@ pub struct ReadinessChecklist {
 impl ReadinessChecklist {
     pub fn new() -> Self {
         ReadinessChecklist {
-            meta: CheckMeta::builtin(
-                "docs.readiness-checklist",
-                "Deployment-readiness checklist resolved",
-                Severity::Error,
-                EXPLAIN,
-                "resolve each open item: fix the check it names, or tick it once done",
-                Some("checklist"),
-            ),
+            meta: CheckMeta::define("docs.readiness-checklist")
+                .title("Deployment-readiness checklist resolved")
+                .severity(Severity::Error)
+                .explain(EXPLAIN)
+                .fix("resolve each open item: fix the check it names, or tick it once done")
+                .scaffold("checklist")
+                .build(),
         }
     }
 }
@@ -84,7 +83,7 @@ impl Check for ReadinessChecklist {
         let list = match crate::checklist::load(ctx.index, path) {
             None => {
                 let mut msg = format!("{path} not found");
-                if ctx.root.join(path).is_file() {
+                if crate::checklist::on_disk_but_not_indexed(ctx.index, path) {
                     msg.push_str(" among the files readyctl reads (is it ignored?)");
                 }
                 return Outcome::fail(msg, vec![]);

@@ -41,14 +41,13 @@ pub struct Rollback {
 impl Rollback {
     pub fn new() -> Self {
         Rollback {
-            meta: CheckMeta::builtin(
-                "docs.rollback",
-                "Rollback procedure documented",
-                Severity::Error,
-                EXPLAIN,
-                "document how to roll back a release, with concrete steps",
-                Some("rollback"),
-            ),
+            meta: CheckMeta::define("docs.rollback")
+                .title("Rollback procedure documented")
+                .severity(Severity::Error)
+                .explain(EXPLAIN)
+                .fix("document how to roll back a release, with concrete steps")
+                .scaffold("rollback")
+                .build(),
         }
     }
 }

@@ -54,14 +54,13 @@ pub struct Runbook {
 impl Runbook {
     pub fn new() -> Self {
         Runbook {
-            meta: CheckMeta::builtin(
-                "docs.runbook",
-                "Runbook documented",
-                Severity::Error,
-                EXPLAIN,
-                "write a runbook with overview, deploy, verification and troubleshooting sections",
-                Some("runbook"),
-            ),
+            meta: CheckMeta::define("docs.runbook")
+                .title("Runbook documented")
+                .severity(Severity::Error)
+                .explain(EXPLAIN)
+                .fix("write a runbook with overview, deploy, verification and troubleshooting sections")
+                .scaffold("runbook")
+                .build(),
         }
     }
 }

@@ -60,14 +60,12 @@ pub struct Reachable {
 impl Reachable {
     pub fn new() -> Self {
         Reachable {
-            meta: CheckMeta::builtin(
-                "health.reachable",
-                "Health endpoints answer",
-                Severity::Error,
-                EXPLAIN,
-                "make every endpoint in readyctl.yaml answer as expected, or fix the expectation",
-                None,
-            ),
+            meta: CheckMeta::define("health.reachable")
+                .title("Health endpoints answer")
+                .severity(Severity::Error)
+                .explain(EXPLAIN)
+                .fix("make every endpoint in readyctl.yaml answer as expected, or fix the expectation")
+                .build(),
         }
     }
 }

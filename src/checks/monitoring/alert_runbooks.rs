@@ -472,16 +472,7 @@ fn remote_slug(url: &str) -> Option<(String, String)> {
 
 /// The path of `root` inside the git work tree ("" at its top).
 fn root_prefix(index: &Index) -> Option<String> {
-    let git = index.git.as_ref()?;
-    let root = std::fs::canonicalize(&index.root).ok()?;
-    let work = std::fs::canonicalize(&git.workdir).ok()?;
-    let rel = root.strip_prefix(&work).ok()?;
-    Some(
-        rel.components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect::<Vec<_>>()
-            .join("/"),
-    )
+    index.git.as_ref()?.root_in_workdir.clone()
 }
 
 fn normalize(dir: &str, rel: &str) -> Option<String> {
@@ -597,14 +588,12 @@ pub struct AlertRunbooks {
 impl AlertRunbooks {
     pub fn new() -> Self {
         AlertRunbooks {
-            meta: CheckMeta::builtin(
-                "monitoring.alert-runbooks",
-                "Every alert links a runbook that exists",
-                Severity::Warning,
-                EXPLAIN,
-                "add a runbook_url annotation (or the provider's equivalent) to every alert, pointing at an existing runbook heading",
-                None,
-            ),
+            meta: CheckMeta::define("monitoring.alert-runbooks")
+                .title("Every alert links a runbook that exists")
+                .severity(Severity::Warning)
+                .explain(EXPLAIN)
+                .fix("add a runbook_url annotation (or the provider's equivalent) to every alert, pointing at an existing runbook heading")
+                .build(),
         }
     }
 }

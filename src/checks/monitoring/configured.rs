@@ -4,6 +4,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::checks::terraform::model as tf;
 use crate::engine::{Check, CheckMeta, Context, Outcome};
 use crate::index::{FileEntry, Index};
 use crate::model::{Finding, Severity};
@@ -73,9 +74,10 @@ static OPERATOR_KIND: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("valid regex")
 });
+/// Terraform resource types of monitoring providers.
 static TF_MONITORING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r#"(?m)^\s*resource\s+"((aws_cloudwatch_(metric|composite)_alarm|aws_cloudwatch_dashboard)|(datadog_(monitor|synthetics_test|dashboard|dashboard_json|service_level_objective)[a-z_]*)|(pagerduty_[a-z_]+)|(grafana_[a-z_]+)|(newrelic_(alert_[a-z_]+|nrql_alert_condition|synthetics_[a-z_]+|one_dashboard[a-z_]*))|(azurerm_monitor_[a-z_]+)|(google_monitoring_[a-z_]+)|(opsgenie_[a-z_]+))"\s+"([^"]+)""#,
+        r"^((aws_cloudwatch_(metric|composite)_alarm|aws_cloudwatch_dashboard)|(datadog_(monitor|synthetics_test|dashboard|dashboard_json|service_level_objective)[a-z_]*)|(pagerduty_[a-z_]+)|(grafana_[a-z_]+)|(newrelic_(alert_[a-z_]+|nrql_alert_condition|synthetics_[a-z_]+|one_dashboard[a-z_]*))|(azurerm_monitor_[a-z_]+)|(google_monitoring_[a-z_]+)|(opsgenie_[a-z_]+))$",
     )
     .expect("valid regex")
 });
@@ -86,17 +88,21 @@ static PROM_DURATION: LazyLock<Regex> = LazyLock::new(|| {
 /// Scan the index for monitoring and alerting configuration.
 pub fn scan(index: &Index) -> Scan {
     let mut s = Scan::default();
+    let mut terraform_model = None;
     for f in index.files() {
         // Only the product's files (SPEC §9).
         if !f.is_product() {
             continue;
         }
-        match f.ext() {
-            "tf" => {
-                if let Some(text) = f.text() {
-                    terraform(f, text, &mut s);
-                }
+        let name = f.name().to_ascii_lowercase();
+        if name.ends_with(".tf") || name.ends_with(".tf.json") {
+            let m = terraform_model.get_or_insert_with(|| tf::model(index));
+            if let Some(file) = m.file(&f.path) {
+                terraform(file, &mut s);
             }
+            continue;
+        }
+        match f.ext() {
             "json" => {
                 if let Some(text) = f.text()
                     && text.contains("\"panels\"")
@@ -115,14 +121,22 @@ pub fn scan(index: &Index) -> Scan {
     s
 }
 
-fn terraform(f: &FileEntry, text: &str, s: &mut Scan) {
-    for c in TF_MONITORING.captures_iter(text) {
-        let m = c.get(0).expect("match");
-        s.found.push(Found {
-            path: f.path.clone(),
-            line: crate::text::line_of(text, m.start() + (m.len() - m.as_str().trim_start().len())),
-            what: format!("Terraform {}.{}", &c[1], &c[c.len() - 1]),
-        });
+/// Monitoring resources of a Terraform file, from the Terraform model (HCL
+/// and JSON syntax alike). A file that does not parse is reported by
+/// `terraform.valid`.
+fn terraform(file: &tf::TfFile, s: &mut Scan) {
+    let Some(body) = file.body() else { return };
+    for b in body.blocks("resource") {
+        let (Some(kind), Some(name)) = (b.labels.first(), b.labels.get(1)) else {
+            continue;
+        };
+        if TF_MONITORING.is_match(kind) {
+            s.found.push(Found {
+                path: file.path.clone(),
+                line: b.line,
+                what: format!("Terraform {kind}.{name}"),
+            });
+        }
     }
 }
 
@@ -491,14 +505,13 @@ pub struct Configured {
 impl Configured {
     pub fn new() -> Self {
         Configured {
-            meta: CheckMeta::builtin(
-                "monitoring.configured",
-                "Monitoring and alerting configured",
-                Severity::Warning,
-                EXPLAIN,
-                "commit alert rules or dashboards (Prometheus, Grafana, or your provider's Terraform)",
-                Some("monitoring"),
-            ),
+            meta: CheckMeta::define("monitoring.configured")
+                .title("Monitoring and alerting configured")
+                .severity(Severity::Warning)
+                .explain(EXPLAIN)
+                .fix("commit alert rules or dashboards (Prometheus, Grafana, or your provider's Terraform)")
+                .scaffold("monitoring")
+                .build(),
         }
     }
 }

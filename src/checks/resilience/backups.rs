@@ -79,14 +79,12 @@ pub struct Backups {
 impl Backups {
     pub fn new() -> Self {
         Backups {
-            meta: CheckMeta::builtin(
-                "resilience.backups",
-                "Datastores are backed up automatically",
-                Severity::Warning,
-                EXPLAIN,
-                "keep automated backups for resilience.min_backup_days (retention on the resource, an AWS Backup plan or a Velero schedule; persistence for self-hosted Redis)",
-                None,
-            ),
+            meta: CheckMeta::define("resilience.backups")
+                .title("Datastores are backed up automatically")
+                .severity(Severity::Warning)
+                .explain(EXPLAIN)
+                .fix("keep automated backups for resilience.min_backup_days (retention on the resource, an AWS Backup plan or a Velero schedule; persistence for self-hosted Redis)")
+                .build(),
         }
     }
 }

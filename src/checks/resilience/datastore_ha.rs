@@ -106,14 +106,12 @@ pub struct DatastoreHa {
 impl DatastoreHa {
     pub fn new() -> Self {
         DatastoreHa {
-            meta: CheckMeta::builtin(
-                "resilience.datastore-ha",
-                "Datastores fail over by themselves",
-                Severity::Warning,
-                EXPLAIN,
-                "turn on the datastore's failover (Multi-AZ, replicas with automatic failover, 3+ Redis sentinels tuned to resilience.failover_target)",
-                None,
-            ),
+            meta: CheckMeta::define("resilience.datastore-ha")
+                .title("Datastores fail over by themselves")
+                .severity(Severity::Warning)
+                .explain(EXPLAIN)
+                .fix("turn on the datastore's failover (Multi-AZ, replicas with automatic failover, 3+ Redis sentinels tuned to resilience.failover_target)")
+                .build(),
         }
     }
 }

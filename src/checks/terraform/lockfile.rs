@@ -38,14 +38,12 @@ pub struct Lockfile {
 impl Lockfile {
     pub fn new() -> Self {
         Lockfile {
-            meta: CheckMeta::builtin(
-                "terraform.lockfile",
-                "Provider lock file committed",
-                Severity::Warning,
-                EXPLAIN,
-                "run `terraform init` and commit .terraform.lock.hcl",
-                None,
-            ),
+            meta: CheckMeta::define("terraform.lockfile")
+                .title("Provider lock file committed")
+                .severity(Severity::Warning)
+                .explain(EXPLAIN)
+                .fix("run `terraform init` and commit .terraform.lock.hcl")
+                .build(),
         }
     }
 }

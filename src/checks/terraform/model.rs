@@ -51,6 +51,10 @@ pub struct Attr {
     /// The text of a string, template or heredoc, interpolations kept as
     /// `${...}` (a monitor's message, an alarm's description).
     pub text: Option<String>,
+    /// The expression as written, for values that are not a plain string,
+    /// boolean or null (`3`, `var.x`, `["a"]`, `{ a = 1 }`; in JSON syntax
+    /// the JSON text), so that rules can compare it.
+    pub source: Option<String>,
 }
 
 impl Attr {
@@ -64,6 +68,18 @@ impl Attr {
             refs: Vec::new(),
             items: Vec::new(),
             text: None,
+            source: None,
+        }
+    }
+
+    /// The value as text, for comparing with an expected value: a string
+    /// unquoted, a boolean as `true`/`false`, anything else as written.
+    pub fn value_text(&self) -> String {
+        match &self.value {
+            Value::Str(s) => s.clone(),
+            Value::Bool(b) => b.to_string(),
+            Value::Null => "null".to_string(),
+            _ => self.source.clone().unwrap_or_default(),
         }
     }
 }
@@ -186,6 +202,14 @@ impl Model {
             .unwrap_or(&module.dir)
     }
 
+    /// The model's file at `path`, if it is a Terraform file of the index.
+    pub fn file(&self, path: &str) -> Option<&TfFile> {
+        self.files
+            .binary_search_by(|f| f.path.as_str().cmp(path))
+            .ok()
+            .map(|i| &self.files[i])
+    }
+
     pub fn example_count(&self) -> usize {
         self.modules.iter().filter(|m| m.example).count()
     }
@@ -223,8 +247,48 @@ pub fn build(index: &Index) -> Model {
         product: f.is_product(),
         parsed: parse_entry(f),
     });
+    let mut files = files;
+    files.sort_by(|a, b| a.path.cmp(&b.path));
     let modules = modules(&files);
     Model { files, modules }
+}
+
+/// An HCL or Terraform JSON file, parsed by the model's parser (nesting
+/// guard included): a Terraform file's parse is the model's own; any other
+/// HCL file (`terragrunt.hcl`, `*.pkr.hcl`) is parsed on first use and kept
+/// on the index.
+pub enum Parsed {
+    InModel(Arc<Model>, usize),
+    Other(Arc<Result<Body, ParseError>>),
+}
+
+impl Parsed {
+    pub fn result(&self) -> &Result<Body, ParseError> {
+        match self {
+            Parsed::InModel(m, i) => &m.files[*i].parsed,
+            Parsed::Other(r) => r,
+        }
+    }
+}
+
+type Slot = Arc<std::sync::OnceLock<Arc<Result<Body, ParseError>>>>;
+
+/// Parses of HCL files outside the model, per path (a view on the index).
+#[derive(Default)]
+struct OtherHcl(std::sync::Mutex<std::collections::HashMap<String, Slot>>);
+
+/// The parse of `f` as HCL (or Terraform JSON for a `.json` name).
+pub fn parsed(index: &Index, f: &FileEntry) -> Parsed {
+    let m = model(index);
+    if let Ok(i) = m.files.binary_search_by(|t| t.path.as_str().cmp(&f.path)) {
+        return Parsed::InModel(m, i);
+    }
+    let others = index.view(|_| OtherHcl::default());
+    let slot = {
+        let mut map = others.0.lock().unwrap_or_else(|p| p.into_inner());
+        map.entry(f.path.clone()).or_default().clone()
+    };
+    Parsed::Other(slot.get_or_init(|| Arc::new(parse_entry(f))).clone())
 }
 
 fn parse_entry(f: &FileEntry) -> Result<Body, ParseError> {
@@ -333,6 +397,9 @@ fn convert_body(body: &HclBody, lines: &LineIndex) -> Body {
 
 fn hcl_attr(name: String, at: (u32, u32), e: &Expression, lines: &LineIndex) -> Attr {
     let mut a = Attr::new(name, at, convert_expr(e, lines));
+    if !matches!(a.value, Value::Str(_) | Value::Bool(_) | Value::Null) {
+        a.source = Some(e.to_string().trim().to_string());
+    }
     a.text = match e {
         Expression::String(s) => Some(s.value().to_string()),
         other => other.as_template().map(|t| t.to_string()),
@@ -538,6 +605,11 @@ fn json_blocks(
 
 fn json_attr(name: &str, v: &serde_json::Value, locator: &JsonLocator) -> Attr {
     let mut a = Attr::new(name.to_string(), locator.find(name), json_value(v, locator));
+    a.source = match v {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Bool(_) | serde_json::Value::Null => None,
+        other => Some(other.to_string()),
+    };
     if let serde_json::Value::String(s) = v {
         a.text = Some(s.clone());
     }

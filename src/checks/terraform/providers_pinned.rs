@@ -43,14 +43,13 @@ pub struct ProvidersPinned {
 impl ProvidersPinned {
     pub fn new() -> Self {
         ProvidersPinned {
-            meta: CheckMeta::builtin(
-                "terraform.providers-pinned",
-                "Provider versions pinned",
-                Severity::Warning,
-                EXPLAIN,
-                "give each `required_providers` entry a `version` constraint",
-                Some("terraform"),
-            ),
+            meta: CheckMeta::define("terraform.providers-pinned")
+                .title("Provider versions pinned")
+                .severity(Severity::Warning)
+                .explain(EXPLAIN)
+                .fix("give each `required_providers` entry a `version` constraint")
+                .scaffold("terraform")
+                .build(),
         }
     }
 }

@@ -43,14 +43,13 @@ pub struct RemoteState {
 impl RemoteState {
     pub fn new() -> Self {
         RemoteState {
-            meta: CheckMeta::builtin(
-                "terraform.remote-state",
-                "Remote state configured",
-                Severity::Warning,
-                EXPLAIN,
-                "configure a remote backend (s3, gcs, azurerm, ...) or a `cloud` block in each root module",
-                Some("terraform"),
-            ),
+            meta: CheckMeta::define("terraform.remote-state")
+                .title("Remote state configured")
+                .severity(Severity::Warning)
+                .explain(EXPLAIN)
+                .fix("configure a remote backend (s3, gcs, azurerm, ...) or a `cloud` block in each root module")
+                .scaffold("terraform")
+                .build(),
         }
     }
 }

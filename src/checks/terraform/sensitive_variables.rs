@@ -46,14 +46,12 @@ pub struct SensitiveVariables {
 impl SensitiveVariables {
     pub fn new() -> Self {
         SensitiveVariables {
-            meta: CheckMeta::builtin(
-                "terraform.sensitive-variables",
-                "Secret variables are sensitive, without defaults",
-                Severity::Warning,
-                EXPLAIN,
-                "mark secret variables `sensitive = true` and remove literal defaults (rotate any committed value)",
-                None,
-            ),
+            meta: CheckMeta::define("terraform.sensitive-variables")
+                .title("Secret variables are sensitive, without defaults")
+                .severity(Severity::Warning)
+                .explain(EXPLAIN)
+                .fix("mark secret variables `sensitive = true` and remove literal defaults (rotate any committed value)")
+                .build(),
         }
     }
 }

@@ -36,14 +36,12 @@ pub struct Valid {
 impl Valid {
     pub fn new() -> Self {
         Valid {
-            meta: CheckMeta::builtin(
-                "terraform.valid",
-                "Terraform files parse",
-                Severity::Error,
-                EXPLAIN,
-                "fix the syntax error at the reported file:line:column (`terraform validate`)",
-                None,
-            ),
+            meta: CheckMeta::define("terraform.valid")
+                .title("Terraform files parse")
+                .severity(Severity::Error)
+                .explain(EXPLAIN)
+                .fix("fix the syntax error at the reported file:line:column (`terraform validate`)")
+                .build(),
         }
     }
 }

@@ -38,14 +38,13 @@ pub struct VersionPinned {
 impl VersionPinned {
     pub fn new() -> Self {
         VersionPinned {
-            meta: CheckMeta::builtin(
-                "terraform.version-pinned",
-                "Terraform version pinned in root modules",
-                Severity::Warning,
-                EXPLAIN,
-                "add `terraform { required_version = \"~> 1.x\" }` to each root module",
-                Some("terraform"),
-            ),
+            meta: CheckMeta::define("terraform.version-pinned")
+                .title("Terraform version pinned in root modules")
+                .severity(Severity::Warning)
+                .explain(EXPLAIN)
+                .fix("add `terraform { required_version = \"~> 1.x\" }` to each root module")
+                .scaffold("terraform")
+                .build(),
         }
     }
 }

@@ -1,0 +1,181 @@
+//! The data path, enforced: checks and renderers read the index and its
+//! views; they never touch the filesystem or parse a file format
+//! themselves (docs/ARCHITECTURE.md). A grep over the sources, failing
+//! with each offending `file:line`.
+
+use std::path::Path;
+
+use crate::common::crate_root;
+
+/// Filesystem and process access.
+const FILESYSTEM: &[&str] = &[
+    "std::fs",
+    "fs::",
+    "File::open",
+    "File::create",
+    "OpenOptions",
+    "read_to_string(",
+    "read_dir(",
+    "canonicalize(",
+    "symlink_metadata(",
+    "std::process",
+    "Command::new(",
+    ".is_file()",
+    ".is_dir()",
+    ".exists()",
+    "metadata(",
+];
+
+/// Parsers of file formats (writing one, as renderers do, is fine).
+const PARSERS: &[&str] = &[
+    "serde_json::from_",
+    "serde_saphyr::from",
+    "hcl::edit::parser",
+    "hcl::from_",
+    "hcl::parse",
+    "pulldown_cmark::Parser",
+    "quick_xml::Reader",
+    "quick_xml::de",
+];
+
+/// Exceptions, each with its reason: (path under src/, pattern).
+const ALLOWED: &[(&str, &str, &str)] = &[
+    (
+        "checks/secrets/baseline.rs",
+        "",
+        "the secrets baseline is an input file named by readyctl.yaml, read and parsed when the scan starts",
+    ),
+    (
+        "checks/secrets/history.rs",
+        "",
+        "--history reads git's object store, which the index does not hold",
+    ),
+    (
+        "checks/secrets/none_committed.rs",
+        "std::fs::read(",
+        "the secret scan reads the raw bytes of every file, binary ones included",
+    ),
+    (
+        "checks/terraform/model.rs",
+        "",
+        "the Terraform view: the one HCL and Terraform JSON reader",
+    ),
+    (
+        "checks/monitoring/configured.rs",
+        "serde_json::from_",
+        "Grafana dashboards: serde_json on the index's text (to become a JSON view)",
+    ),
+];
+
+fn rs_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for e in std::fs::read_dir(dir).expect("read src") {
+        let p = e.expect("entry").path();
+        if p.is_dir() {
+            rs_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+/// `file:line: text` of every line of `dirs` (under src/) using one of
+/// `patterns`, outside comments and `#[cfg(test)]` modules, and not allowed.
+fn offenders(src: &Path, dirs: &[&str], patterns: &[&str]) -> Vec<String> {
+    let mut files = Vec::new();
+    for d in dirs {
+        let p = src.join(d);
+        if p.is_dir() {
+            rs_files(&p, &mut files);
+        } else {
+            files.push(p);
+        }
+    }
+    files.sort();
+    let mut out = Vec::new();
+    for f in files {
+        let rel = f
+            .strip_prefix(src)
+            .expect("under src")
+            .to_string_lossy()
+            .replace('\\', "/");
+        let text = std::fs::read_to_string(&f).expect("read source");
+        for (i, line) in text.lines().enumerate() {
+            let code = line.trim_start();
+            if code.starts_with("#[cfg(test)]") {
+                break;
+            }
+            if code.starts_with("//") {
+                continue;
+            }
+            for pat in patterns {
+                if !code.contains(pat) {
+                    continue;
+                }
+                let allowed = ALLOWED
+                    .iter()
+                    .any(|(p, what, _)| *p == rel && (what.is_empty() || code.contains(what)));
+                if !allowed {
+                    out.push(format!("src/{rel}:{}: {}", i + 1, code));
+                }
+                break;
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn checks_and_renderers_never_touch_the_filesystem() {
+    let found = offenders(
+        &crate_root().join("src"),
+        &["checks", "report", "declarative/rules.rs", "engine.rs"],
+        FILESYSTEM,
+    );
+    assert!(
+        found.is_empty(),
+        "filesystem access outside the index (read the index or a view instead):\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn checks_never_parse_a_format_themselves() {
+    let found = offenders(
+        &crate_root().join("src"),
+        &["checks", "declarative/rules.rs"],
+        PARSERS,
+    );
+    assert!(
+        found.is_empty(),
+        "a check parsing a file format (use src/yaml, src/markdown.rs or the Terraform model):\n{}",
+        found.join("\n")
+    );
+}
+
+/// The grep can fail: planted offences are reported at their line, while
+/// comments, test modules and allowed uses are not.
+#[test]
+fn the_grep_reports_planted_offences_at_their_line() {
+    let src = tempfile::tempdir().expect("tempdir");
+    let write = |rel: &str, text: &str| {
+        let p = src.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    write(
+        "checks/docs/runbook.rs",
+        "// std::fs in a comment\nfn run() {\n    let t = std::fs::read_to_string(p);\n    let v: V = serde_json::from_str(&t);\n}\n#[cfg(test)]\nmod tests { fn f() { std::fs::write(p, x); } }\n",
+    );
+    write(
+        "checks/secrets/none_committed.rs",
+        "fn scan() { let b = std::fs::read(&f.abs); }\n",
+    );
+    assert_eq!(
+        offenders(src.path(), &["checks"], FILESYSTEM),
+        vec!["src/checks/docs/runbook.rs:3: let t = std::fs::read_to_string(p);"]
+    );
+    assert_eq!(
+        offenders(src.path(), &["checks"], PARSERS),
+        vec!["src/checks/docs/runbook.rs:4: let v: V = serde_json::from_str(&t);"]
+    );
+}
