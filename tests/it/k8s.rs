@@ -502,6 +502,14 @@ fn scaffold_missing_writes_a_budget_that_makes_disruption_pass() {
     assert!(written.contains("namespace: shop"), "{written}");
     let (status, msg, _, _) = run(&r, "k8s.disruption");
     assert_eq!(status, "pass", "{msg}");
+    // Run again: nothing left to write, and that is not an error.
+    let again = r.readyctl(&["scaffold", "disruption", "."]);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert!(
+        again.stdout.contains("nothing to scaffold"),
+        "{}",
+        again.stdout
+    );
 }
 
 // ---------------------------------------------------------------- one meaning
