@@ -10,7 +10,6 @@ pub mod health;
 pub mod k8s;
 pub mod monitoring;
 pub mod resilience;
-pub mod rollout;
 pub mod secrets;
 pub mod terraform;
 
@@ -27,7 +26,6 @@ pub fn builtin() -> Vec<Box<dyn Check>> {
     all.extend(k8s::checks());
     all.extend(monitoring::checks());
     all.extend(resilience::checks());
-    all.extend(rollout::checks());
     all.extend(secrets::checks());
     all.extend(terraform::checks());
     all

@@ -119,7 +119,7 @@ pub fn plan(ctx: &RepoContext) -> anyhow::Result<Vec<Planned>> {
         );
     }
     if out.is_empty() && by_hand.is_empty() {
-        anyhow::bail!(
+        println!(
             "nothing to scaffold: no workload behind a Service lacks 2 replicas or a PodDisruptionBudget"
         );
     }

@@ -305,6 +305,32 @@ fn recreate_behind_a_service_fails_at_the_strategy() {
 }
 
 #[test]
+fn limits_alone_are_the_requests() {
+    let r = plain("", "nginx:1.27");
+    r.write(
+        "k8s/web.yaml",
+        r.read("k8s/web.yaml").replace(
+            "requests: {cpu: 50m, memory: 64Mi}\n            limits: {memory: 128Mi}",
+            "limits: {cpu: 500m, memory: 128Mi}",
+        ),
+    );
+    let (status, msg, locs, _) = run(&r, "k8s.resources");
+    assert_eq!(status, "pass", "{msg} {locs:?}");
+    r.write(
+        "k8s/web.yaml",
+        r.read("k8s/web.yaml")
+            .replace("limits: {cpu: 500m, memory: 128Mi}", "limits: {cpu: 500m}"),
+    );
+    let (status, _, locs, msgs) = run(&r, "k8s.resources");
+    assert_eq!(status, "fail");
+    assert_eq!(locs, vec![loc("k8s/web.yaml", 2)]);
+    assert_eq!(
+        msgs,
+        vec!["Deployment web: web (no memory request, memory limit)"]
+    );
+}
+
+#[test]
 fn latest_fails_at_the_image_line() {
     let r = plain("", "nginx:latest");
     let (status, _, locs, _) = run(&r, "k8s.images-pinned");
@@ -476,6 +502,14 @@ fn scaffold_missing_writes_a_budget_that_makes_disruption_pass() {
     assert!(written.contains("namespace: shop"), "{written}");
     let (status, msg, _, _) = run(&r, "k8s.disruption");
     assert_eq!(status, "pass", "{msg}");
+    // Run again: nothing left to write, and that is not an error.
+    let again = r.readyctl(&["scaffold", "disruption", "."]);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert!(
+        again.stdout.contains("nothing to scaffold"),
+        "{}",
+        again.stdout
+    );
 }
 
 // ---------------------------------------------------------------- one meaning

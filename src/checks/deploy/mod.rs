@@ -1,5 +1,6 @@
-//! `deploy.*`: a deployment is verified after it happens and undone
-//! without a person when it fails. Both read the CI model (job order,
+//! `deploy.*`: a deployment rolls out safely (`deploy.strategy`, from the
+//! Kubernetes and Terraform models), is verified after it happens and is undone
+//! without a person when it fails. The last two read the CI model (job order,
 //! `needs:`, stages, step conditions); `deploy.auto-rollback` also reads
 //! the Terraform model.
 
@@ -7,12 +8,14 @@ mod auto_rollback;
 pub mod commands;
 pub mod pipeline;
 mod smoke_test;
+mod strategy;
 
 use crate::engine::Check;
 
 /// The `deploy.*` checks of this module (SPEC §3).
 pub fn checks() -> Vec<Box<dyn Check>> {
     vec![
+        Box::new(strategy::Strategy::new()),
         Box::new(smoke_test::SmokeTest::new()),
         Box::new(auto_rollback::AutoRollback::new()),
     ]

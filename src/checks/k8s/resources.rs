@@ -11,8 +11,9 @@ const EXPLAIN: &str = r#"
 That every container (init containers aside) of every Deployment,
 StatefulSet, DaemonSet, Job and CronJob — and Argo Rollout and ReplicaSet —
 sets `resources.requests.cpu`, `resources.requests.memory` and
-`resources.limits.memory`. A CPU limit is not required (it throttles more
-than it protects).
+`resources.limits.memory`. A request left out defaults to the limit of the
+same resource (as Kubernetes does), so limits alone count as requests. A CPU
+limit is not required (it throttles more than it protects).
 
 Workloads are read from plain manifests, Helm charts (templates rendered
 against the chart's own `values.yaml`: `resources: {{ toYaml .Values.resources | nindent 12 }}`
@@ -80,10 +81,11 @@ fn missing(w: &Workload) -> Vec<String> {
     for c in w.app_containers() {
         let r = &c.resources;
         let mut miss = Vec::new();
-        if r.requests_cpu == Setting::Unset {
+        // A request left out defaults to the limit (Kubernetes).
+        if r.requests_cpu == Setting::Unset && r.limits_cpu == Setting::Unset {
             miss.push("CPU request");
         }
-        if r.requests_memory == Setting::Unset {
+        if r.requests_memory == Setting::Unset && r.limits_memory == Setting::Unset {
             miss.push("memory request");
         }
         if r.limits_memory == Setting::Unset {
