@@ -103,8 +103,8 @@ impl Check for LeastPrivilege {
         Outcome::from_findings(
             findings,
             format!(
-                "{workflows} workflow{} declare token permissions",
-                if workflows == 1 { "" } else { "s" }
+                "{workflows} workflow{} token permissions",
+                if workflows == 1 { " declares" } else { "s declare" }
             ),
             "GitHub workflows without least-privilege `permissions:`",
         )

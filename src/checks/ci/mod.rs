@@ -100,10 +100,11 @@ pub(crate) fn pipeline_findings(model: &CiModel, what: &str) -> Vec<crate::model
     main.into_iter()
         .map(|(f, line)| {
             let what = if others > 0 {
-                format!(
-                    "{what} (nor do the {others} other pipeline file{})",
-                    if others == 1 { "" } else { "s" }
-                )
+                if others == 1 {
+                    format!("{what} (nor does the other pipeline file)")
+                } else {
+                    format!("{what} (nor do the {others} other pipeline files)")
+                }
             } else {
                 what.to_string()
             };

@@ -271,12 +271,12 @@ impl Check for Strategy {
         Outcome::from_findings(
             findings.clone(),
             format!(
-                "{} roll out safely ({})",
+                "{} with a safe rollout ({})",
                 count(units, "deployable workload"),
                 kinds.join(", ")
             ),
             format!(
-                "{} of {units} roll out unsafely",
+                "{} of {units} with an unsafe rollout",
                 count(findings.len(), "deployable workload")
             ),
         )

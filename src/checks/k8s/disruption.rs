@@ -200,7 +200,7 @@ impl Check for Disruption {
         Outcome::from_findings(
             findings.clone(),
             format!(
-                "{} behind a Service run 2+ replicas and have a PodDisruptionBudget",
+                "{} behind a Service, each with 2+ replicas and a PodDisruptionBudget",
                 count(cands.len(), "workload")
             ),
             format!(

@@ -131,12 +131,12 @@ impl Check for Resources {
         Outcome::from_findings(
             findings.clone(),
             format!(
-                "{} ({}) set CPU and memory requests and a memory limit",
+                "{} ({}) with CPU and memory requests and a memory limit",
                 count(distinct.len(), "workload"),
                 count(containers, "container")
             ),
             format!(
-                "{} of {} lack CPU/memory requests or a memory limit",
+                "{} of {} without CPU/memory requests or a memory limit",
                 count(findings.len(), "workload"),
                 distinct.len()
             ),
