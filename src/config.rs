@@ -375,7 +375,8 @@ pub fn load(root: &Path, explicit: Option<&Path>) -> Result<LoadedConfig, Config
         None => match CONFIG_NAMES
             .iter()
             .map(|n| root.join(n))
-            .find(|p| p.is_file())
+            // A FIFO or device there is found too, and refused when read.
+            .find(|p| std::fs::metadata(p).is_ok_and(|m| !m.is_dir()))
         {
             Some(p) => {
                 let shown = p
@@ -401,11 +402,13 @@ pub fn load(root: &Path, explicit: Option<&Path>) -> Result<LoadedConfig, Config
             None => return Ok(LoadedConfig::default()),
         },
     };
-    let bytes = std::fs::read(&path).map_err(|e| ConfigError {
-        file: shown.clone(),
-        line: None,
-        column: None,
-        message: format!("cannot read: {e}"),
+    let bytes = crate::safe_fs::read_regular(&path, crate::safe_fs::MAX_BYTES).map_err(|e| {
+        ConfigError {
+            file: shown.clone(),
+            line: None,
+            column: None,
+            message: format!("cannot read: {e}"),
+        }
     })?;
     let text = String::from_utf8(bytes).map_err(|_| ConfigError {
         file: shown.clone(),

@@ -26,6 +26,7 @@ pub mod progress;
 pub mod redact;
 pub mod report;
 pub mod roles;
+pub mod safe_fs;
 pub mod scaffold;
 pub mod services;
 pub mod text;
