@@ -9,6 +9,7 @@ pub mod cli;
 pub mod color;
 pub mod commands;
 pub mod config;
+pub mod config_schema;
 pub mod declarative;
 pub mod diff;
 pub mod docs;
