@@ -448,19 +448,6 @@ fn check_paths(file: &str, config: &Config) -> Result<(), ConfigError> {
             crate::text::clip(value, 80)
         ),
     };
-    for g in &config.secrets.allow_paths {
-        if crate::text::brace_depth(g) > crate::text::MAX_GLOB_BRACES {
-            return Err(ConfigError {
-                file: file.to_string(),
-                line: None,
-                column: None,
-                message: format!(
-                    "secrets.allow_paths: a glob nests `{{…}}` deeper than {} levels",
-                    crate::text::MAX_GLOB_BRACES
-                ),
-            });
-        }
-    }
     if let Some(b) = &config.secrets.baseline
         && !stays_inside(b)
     {
@@ -531,7 +518,46 @@ pub fn parse(file: &str, text: &str) -> Result<Config, ConfigError> {
         ));
     }
     check_paths(file, &config)?;
+    check_allow_paths(file, text)?;
     Ok(config)
+}
+
+/// `secrets.allow_paths` with positions (the field itself is plain strings).
+#[derive(Deserialize, Default)]
+struct AllowPathSpans {
+    #[serde(default)]
+    secrets: AllowPathSecrets,
+}
+
+#[derive(Deserialize, Default)]
+struct AllowPathSecrets {
+    #[serde(default)]
+    allow_paths: Vec<Spanned<String>>,
+}
+
+/// Every `secrets.allow_paths` glob compiles, at its line and column.
+fn check_allow_paths(file: &str, text: &str) -> Result<(), ConfigError> {
+    let spans: AllowPathSpans = yaml::from_str(text).unwrap_or_default();
+    for g in &spans.secrets.allow_paths {
+        if crate::text::brace_depth(&g.value) > crate::text::MAX_GLOB_BRACES {
+            return Err(ConfigError::at(
+                file,
+                g,
+                format!(
+                    "secrets.allow_paths: a glob nests `{{…}}` deeper than {} levels",
+                    crate::text::MAX_GLOB_BRACES
+                ),
+            ));
+        }
+        if let Err(e) = crate::index::glob(&g.value) {
+            return Err(ConfigError::at(
+                file,
+                g,
+                format!("secrets.allow_paths: invalid glob: {}", e.kind()),
+            ));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ mod docs;
 mod fleet;
 mod formats;
 mod health;
+mod hostile;
 mod levels;
 mod monitoring;
 mod recipes;
