@@ -128,7 +128,7 @@ def mutate(rng, case, outside, planted):
     files = files_of(case)
     target = rng.choice(files) if files else os.path.join(case, "README.md")
     named = os.path.join(case, rng.choice(NAMED))
-    kind = rng.randrange(20)
+    kind = rng.randrange(21)
     if kind == 0 and files:
         data = open(target, "rb").read()
         write(target, data[: rng.randrange(len(data) + 1)])
@@ -271,6 +271,21 @@ def mutate(rng, case, outside, planted):
               rng.choice(['{"version": 1, "secrets": ' + "[" * 10000 + "]" * 10000 + "}",
                           '{"version": 99}', "null", '{"version": 1, "secrets": [{"rule": 1}]}']))
         return "baseline"
+    if kind == 19:
+        # Many distinct keys: Terraform JSON, YAML, a checklist line.
+        n = rng.choice([1000, 50000, 200000])
+        which = rng.randrange(3)
+        if which == 0:
+            body = {"variable": {f"v{i}": {"type": "string"} for i in range(n)}}
+            write(os.path.join(case, "main.tf.json"), json.dumps(body, indent=1))
+        elif which == 1:
+            write(os.path.join(case, "monitoring/alerts.yml"),
+                  "groups:\n- name: g\n  rules:\n" +
+                  "".join(f"  - alert: A{i}\n    expr: up == 0\n" for i in range(n // 4)))
+        else:
+            write(os.path.join(case, "deployment-readiness.md"),
+                  "- [ ] x " + "".join(f"<!-- readyctl: a.b{i} -->" for i in range(n)) + "\n")
+        return "many-keys"
     if files:
         os.unlink(target)
         return "delete"

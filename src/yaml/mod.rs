@@ -49,11 +49,15 @@ fn convert(err: serde_saphyr::Error) -> YamlError {
 }
 
 /// Parse one YAML document into `T`.
-pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
-    serde_saphyr::from_str(text).map_err(convert)
+///
+/// Both run on a thread with a large stack: serde's recursive descent at
+/// serde-saphyr's nesting limit (64) overflows a 2 MiB worker stack in a
+/// debug build (found by the property tests, issue 13).
+pub fn from_str<T: DeserializeOwned + Send>(text: &str) -> Result<T, YamlError> {
+    crate::checks::ci::node::with_big_stack(|| serde_saphyr::from_str(text).map_err(convert))
 }
 
 /// Parse every document of a multi-document YAML stream into `T`.
-pub fn from_str_multi<T: DeserializeOwned>(text: &str) -> Result<Vec<T>, YamlError> {
-    serde_saphyr::from_multiple(text).map_err(convert)
+pub fn from_str_multi<T: DeserializeOwned + Send>(text: &str) -> Result<Vec<T>, YamlError> {
+    crate::checks::ci::node::with_big_stack(|| serde_saphyr::from_multiple(text).map_err(convert))
 }

@@ -8,7 +8,16 @@ use super::{bounded, repo};
 fn report(dir: &std::path::Path, only: &str) -> serde_json::Value {
     let run = bounded(
         dir,
-        &["check", ".", "--offline", "--no-progress", "--format", "json", "--only", only],
+        &[
+            "check",
+            ".",
+            "--offline",
+            "--no-progress",
+            "--format",
+            "json",
+            "--only",
+            only,
+        ],
     );
     assert!(matches!(run.code, 0 | 1), "{}", run.stderr);
     serde_json::from_str(&run.stdout).expect("JSON report")
@@ -17,9 +26,16 @@ fn report(dir: &std::path::Path, only: &str) -> serde_json::Value {
 #[test]
 fn a_terraform_file_over_the_parse_cap_is_named_not_parsed() {
     let r = repo();
-    let block = "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"b\"\n  tags   = { a = \"b\" }\n}\n";
-    r.write("infra/huge.tf", block.repeat(3 * 1024 * 1024 / block.len() + 1))
-        .write("infra/main.tf", "terraform {\n  required_version = \">= 1.5\"\n}\n");
+    let block =
+        "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"b\"\n  tags   = { a = \"b\" }\n}\n";
+    r.write(
+        "infra/huge.tf",
+        block.repeat(3 * 1024 * 1024 / block.len() + 1),
+    )
+    .write(
+        "infra/main.tf",
+        "terraform {\n  required_version = \">= 1.5\"\n}\n",
+    );
     let v = report(r.path(), "terraform.valid");
     let c = crate::common::check(&v, "terraform.valid");
     assert_eq!(c["status"], "fail", "{c:#}");
@@ -27,7 +43,10 @@ fn a_terraform_file_over_the_parse_cap_is_named_not_parsed() {
     assert_eq!(f["path"], "infra/huge.tf", "{c:#}");
     assert_eq!(f["line"], 1);
     let msg = f["message"].as_str().unwrap();
-    assert!(msg.contains("over the 2 MiB") && msg.contains("not parsed"), "{msg}");
+    assert!(
+        msg.contains("over the 2 MiB") && msg.contains("not parsed"),
+        "{msg}"
+    );
     assert_eq!(c["findings"].as_array().unwrap().len(), 1, "main.tf parses");
 }
 
@@ -125,8 +144,15 @@ fn history_never_inflates_a_blob_over_the_cap() {
     let run = bounded(
         r.path(),
         &[
-            "check", ".", "--offline", "--no-progress", "--format", "json", "--history",
-            "--only", "secrets.none-committed",
+            "check",
+            ".",
+            "--offline",
+            "--no-progress",
+            "--format",
+            "json",
+            "--history",
+            "--only",
+            "secrets.none-committed",
         ],
     );
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);

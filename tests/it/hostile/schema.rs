@@ -31,7 +31,9 @@ fn binary(yaml: &str, offline: bool) -> (i32, String) {
 }
 
 fn endpoint(extra: &str) -> String {
-    format!("version: 1\nhealth:\n  endpoints:\n    - name: api\n      url: http://127.0.0.1:9/\n{extra}")
+    format!(
+        "version: 1\nhealth:\n  endpoints:\n    - name: api\n      url: http://127.0.0.1:9/\n{extra}"
+    )
 }
 
 #[test]
@@ -111,7 +113,9 @@ fn the_schema_and_the_binary_accept_the_same_valid_configs() {
         &endpoint("      expect_status: [200, 204]\n"),
         &endpoint("      expect_status: 2xx\n"),
         &endpoint("      expect_status: \"503\"\n"),
-        &endpoint("      method: head\n      headers: {X-Token: \"${TOKEN}\"}\n      max_latency: 500ms\n"),
+        &endpoint(
+            "      method: head\n      headers: {X-Token: \"${TOKEN}\"}\n      max_latency: 500ms\n",
+        ),
     ];
     let v = validator();
     for yaml in valid {
@@ -134,7 +138,10 @@ fn what_only_the_binary_can_know_is_documented_and_still_exit_2() {
         "version: 1\nhealth:\n  timeout: 25h\n",
         "version: 1\nsecrets:\n  allow_paths: [\"[z-a]\"]\n",
     ] {
-        assert!(schema_accepts(&v, yaml), "now the schema rejects it too: {yaml}");
+        assert!(
+            schema_accepts(&v, yaml),
+            "now the schema rejects it too: {yaml}"
+        );
         let (code, err) = binary(yaml, true);
         assert_eq!(code, 2, "{yaml}{err}");
     }
