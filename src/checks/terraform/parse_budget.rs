@@ -4,7 +4,7 @@
 //! `.tf` over [`MAX_HCL_BYTES`] or a `.tf.json` over [`MAX_JSON_BYTES`] is
 //! not parsed (`terraform.valid` names it at line 1), and the threads that
 //! parse in parallel hold at most [`IN_FLIGHT_BYTES`] of source between them
-//! (a file larger than that is parsed alone).
+//! (a file as large as that is parsed alone).
 
 use std::sync::{Condvar, Mutex};
 
@@ -17,7 +17,7 @@ pub const MAX_HCL_BYTES: usize = 2 * 1024 * 1024;
 pub const MAX_JSON_BYTES: usize = 8 * 1024 * 1024;
 
 /// Source bytes being parsed at once, over all threads.
-pub const IN_FLIGHT_BYTES: usize = 2 * MAX_HCL_BYTES;
+pub const IN_FLIGHT_BYTES: usize = MAX_HCL_BYTES;
 
 static IN_FLIGHT: Mutex<usize> = Mutex::new(0);
 static FREED: Condvar = Condvar::new();
@@ -61,8 +61,8 @@ mod tests {
 
     #[test]
     fn permits_are_bounded_and_given_back() {
-        let a = acquire(MAX_HCL_BYTES);
-        let b = acquire(MAX_HCL_BYTES);
+        let a = acquire(MAX_HCL_BYTES / 2);
+        let b = acquire(MAX_HCL_BYTES / 2);
         assert_eq!(*IN_FLIGHT.lock().unwrap(), IN_FLIGHT_BYTES);
         drop(a);
         drop(b);
