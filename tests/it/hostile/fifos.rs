@@ -159,3 +159,40 @@ fn a_fifo_declarative_check_or_ca_cert_is_refused() {
     let (st, msg) = status(&run.stdout, "health.reachable");
     assert_ne!(st, "pass", "{msg}");
 }
+
+#[test]
+fn a_report_is_never_written_over_a_fifo() {
+    // Issue 13 item 3: --output renamed a temporary file over a FIFO.
+    let r = repo();
+    let fifo = r.path().join("report.json");
+    mkfifo(&fifo);
+    for args in [
+        &[
+            "check",
+            ".",
+            "--offline",
+            "--no-progress",
+            "--format",
+            "json",
+            "--output",
+            "report.json",
+        ][..],
+        &[
+            "check",
+            ".",
+            "--offline",
+            "--no-progress",
+            "--report",
+            "json=report.json",
+        ][..],
+    ] {
+        let run = bounded(r.path(), args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains("report.json"), "{}", run.stderr);
+        let ft = std::fs::symlink_metadata(&fifo).unwrap().file_type();
+        assert!(
+            std::os::unix::fs::FileTypeExt::is_fifo(&ft),
+            "{args:?} replaced it"
+        );
+    }
+}
