@@ -375,7 +375,8 @@ pub fn load(root: &Path, explicit: Option<&Path>) -> Result<LoadedConfig, Config
         None => match CONFIG_NAMES
             .iter()
             .map(|n| root.join(n))
-            .find(|p| p.is_file())
+            // A FIFO or device there is found too, and refused when read.
+            .find(|p| std::fs::metadata(p).is_ok_and(|m| !m.is_dir()))
         {
             Some(p) => {
                 let shown = p
@@ -401,11 +402,13 @@ pub fn load(root: &Path, explicit: Option<&Path>) -> Result<LoadedConfig, Config
             None => return Ok(LoadedConfig::default()),
         },
     };
-    let bytes = std::fs::read(&path).map_err(|e| ConfigError {
-        file: shown.clone(),
-        line: None,
-        column: None,
-        message: format!("cannot read: {e}"),
+    let bytes = crate::safe_fs::read_regular(&path, crate::safe_fs::MAX_BYTES).map_err(|e| {
+        ConfigError {
+            file: shown.clone(),
+            line: None,
+            column: None,
+            message: format!("cannot read: {e}"),
+        }
     })?;
     let text = String::from_utf8(bytes).map_err(|_| ConfigError {
         file: shown.clone(),
@@ -445,19 +448,6 @@ fn check_paths(file: &str, config: &Config) -> Result<(), ConfigError> {
             crate::text::clip(value, 80)
         ),
     };
-    for g in &config.secrets.allow_paths {
-        if crate::text::brace_depth(g) > crate::text::MAX_GLOB_BRACES {
-            return Err(ConfigError {
-                file: file.to_string(),
-                line: None,
-                column: None,
-                message: format!(
-                    "secrets.allow_paths: a glob nests `{{…}}` deeper than {} levels",
-                    crate::text::MAX_GLOB_BRACES
-                ),
-            });
-        }
-    }
     if let Some(b) = &config.secrets.baseline
         && !stays_inside(b)
     {
@@ -528,7 +518,46 @@ pub fn parse(file: &str, text: &str) -> Result<Config, ConfigError> {
         ));
     }
     check_paths(file, &config)?;
+    check_allow_paths(file, text)?;
     Ok(config)
+}
+
+/// `secrets.allow_paths` with positions (the field itself is plain strings).
+#[derive(Deserialize, Default)]
+struct AllowPathSpans {
+    #[serde(default)]
+    secrets: AllowPathSecrets,
+}
+
+#[derive(Deserialize, Default)]
+struct AllowPathSecrets {
+    #[serde(default)]
+    allow_paths: Vec<Spanned<String>>,
+}
+
+/// Every `secrets.allow_paths` glob compiles, at its line and column.
+fn check_allow_paths(file: &str, text: &str) -> Result<(), ConfigError> {
+    let spans: AllowPathSpans = yaml::from_str(text).unwrap_or_default();
+    for g in &spans.secrets.allow_paths {
+        if crate::text::brace_depth(&g.value) > crate::text::MAX_GLOB_BRACES {
+            return Err(ConfigError::at(
+                file,
+                g,
+                format!(
+                    "secrets.allow_paths: a glob nests `{{…}}` deeper than {} levels",
+                    crate::text::MAX_GLOB_BRACES
+                ),
+            ));
+        }
+        if let Err(e) = crate::index::glob(&g.value) {
+            return Err(ConfigError::at(
+                file,
+                g,
+                format!("secrets.allow_paths: invalid glob: {}", e.kind()),
+            ));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -181,7 +181,9 @@ fn build_client(
             " (health probe)"
         ));
     if let Some(path) = ca_cert {
-        let pem = std::fs::read(path).map_err(|e| format!("ca_cert {path}: cannot read: {e}"))?;
+        let pem =
+            crate::safe_fs::read_regular(std::path::Path::new(path), crate::safe_fs::MAX_BYTES)
+                .map_err(|e| format!("ca_cert {path}: cannot read: {e}"))?;
         let certs = reqwest::Certificate::from_pem_bundle(&pem)
             .map_err(|e| format!("ca_cert {path}: not a PEM certificate bundle: {e}"))?;
         if certs.is_empty() {

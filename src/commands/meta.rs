@@ -14,6 +14,8 @@ pub const SHELLS: &[&str] = &["bash", "zsh", "fish", "powershell"];
 /// (what `readyctl schema` prints and `readyctl.schema.json` holds).
 pub fn config_schema() -> String {
     let schema = schemars::schema_for!(crate::config::Config);
+    let mut schema = serde_json::to_value(&schema).expect("a schema serialises");
+    crate::config_schema::tighten(&mut schema);
     let mut s = serde_json::to_string_pretty(&schema).expect("a schema serialises");
     s.push('\n');
     s

@@ -100,7 +100,27 @@ pub fn write_atomic(path: &std::path::Path, content: &[u8]) -> std::io::Result<(
         _ => std::path::Path::new("."),
     };
     std::fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    // Never replace a FIFO, device, socket or directory by a regular file.
+    if let Some(what) = crate::safe_fs::unwritable_target(path) {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("{what}; not replaced"),
+        ));
+    }
+    // A new file gets the user's umask over 0666 (0644 under the usual 022),
+    // not the 0600 of a temporary file; a file that is replaced keeps its mode.
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(dir)?;
+    if let Ok(m) = std::fs::metadata(path)
+        && m.is_file()
+    {
+        tmp.as_file().set_permissions(m.permissions())?;
+    }
     tmp.write_all(content)?;
     tmp.flush()?;
     tmp.persist(path).map_err(|e| e.error)?;

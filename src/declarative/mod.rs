@@ -129,8 +129,8 @@ pub fn load(root: &Path, config: &LoadedConfig) -> anyhow::Result<Vec<Box<dyn Ch
                 "{dir}/{}",
                 path.file_name().unwrap_or_default().to_string_lossy()
             );
-            let bytes =
-                std::fs::read(&path).map_err(|e| anyhow::anyhow!("{shown}: cannot read: {e}"))?;
+            let bytes = crate::safe_fs::read_regular(&path, crate::safe_fs::MAX_BYTES)
+                .map_err(|e| anyhow::anyhow!("{shown}: cannot read: {e}"))?;
             let text = String::from_utf8(bytes)
                 .map_err(|_| anyhow::anyhow!("{shown}: not valid UTF-8"))?;
             for c in parse_file(&shown, &text, Some(root)).map_err(anyhow::Error::msg)? {

@@ -15,12 +15,13 @@ use crate::config::{self, ConfigError, LoadedConfig};
 use crate::engine::Registry;
 
 fn read(path: &Path, shown: &str) -> Result<String, ConfigError> {
-    let bytes = std::fs::read(path).map_err(|e| ConfigError {
-        file: shown.to_string(),
-        line: None,
-        column: None,
-        message: format!("cannot read: {e}"),
-    })?;
+    let bytes =
+        crate::safe_fs::read_regular(path, crate::safe_fs::MAX_BYTES).map_err(|e| ConfigError {
+            file: shown.to_string(),
+            line: None,
+            column: None,
+            message: format!("cannot read: {e}"),
+        })?;
     String::from_utf8(bytes).map_err(|_| ConfigError {
         file: shown.to_string(),
         line: None,

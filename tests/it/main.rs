@@ -14,6 +14,7 @@ mod docs;
 mod fleet;
 mod formats;
 mod health;
+mod hostile;
 mod k8s;
 mod layering;
 mod levels;

@@ -104,7 +104,11 @@ impl Check for LeastPrivilege {
             findings,
             format!(
                 "{workflows} workflow{} token permissions",
-                if workflows == 1 { " declares" } else { "s declare" }
+                if workflows == 1 {
+                    " declares"
+                } else {
+                    "s declare"
+                }
             ),
             "GitHub workflows without least-privilege `permissions:`",
         )

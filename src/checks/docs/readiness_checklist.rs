@@ -82,6 +82,12 @@ impl Check for ReadinessChecklist {
         let path = ctx.config.checklist();
         let list = match crate::checklist::load(ctx.index, path) {
             None => {
+                // A FIFO or device there cannot be read: fail closed.
+                if std::fs::metadata(ctx.root.join(path)).is_ok_and(|m| !m.is_file()) {
+                    return Outcome::error(format!(
+                        "{path}: not a regular file (a FIFO, device or directory); not read"
+                    ));
+                }
                 let mut msg = format!("{path} not found");
                 if crate::checklist::on_disk_but_not_indexed(ctx.index, path) {
                     msg.push_str(" among the files readyctl reads (is it ignored?)");

@@ -367,6 +367,26 @@ impl Check for NoneCommitted {
         } else {
             String::new()
         };
+        // Files over the read cap are not scanned: say so (issue 13).
+        let big: Vec<&str> = ctx
+            .index
+            .files()
+            .iter()
+            .filter(|f| f.size > crate::index::MAX_TEXT_BYTES)
+            .map(|f| f.path.as_str())
+            .collect();
+        let aside = if big.is_empty() {
+            aside
+        } else {
+            format!(
+                "{aside}; {} file{} over {} MiB not scanned ({}{})",
+                big.len(),
+                plural(big.len()),
+                crate::index::MAX_TEXT_BYTES >> 20,
+                shorten(big[0]),
+                if big.len() > 1 { ", …" } else { "" }
+            )
+        };
         let n = findings.len();
         // Fail closed: a scan that could not read everything proves nothing.
         let mut gaps: Vec<String> = Vec::new();

@@ -7,6 +7,7 @@
 mod for_newlines;
 mod lockfile;
 pub mod model;
+pub mod parse_budget;
 pub mod per_run;
 mod providers_pinned;
 mod remote_state;

@@ -298,7 +298,12 @@ fn parse_entry(f: &FileEntry) -> Result<Body, ParseError> {
         Content::TooLarge => return Err(whole_file("file too large to check (over 10 MiB)")),
         Content::Unreadable(e) => return Err(whole_file(&format!("cannot read: {e}"))),
     };
-    if f.name().to_ascii_lowercase().ends_with(".json") {
+    let json = f.name().to_ascii_lowercase().ends_with(".json");
+    if let Some(why) = super::parse_budget::too_large(text.len(), json) {
+        return Err(whole_file(&why));
+    }
+    let _permit = super::parse_budget::acquire(text.len());
+    if json {
         parse_json(text)
     } else {
         parse_hcl(text)
@@ -530,26 +535,61 @@ pub fn parse_json(text: &str) -> Result<Body, ParseError> {
     Ok(body)
 }
 
-/// Finds the line of a quoted key in JSON text.
+/// Finds the line of a quoted key in JSON text. The model is built in
+/// document order (serde_json keeps it), so each key is looked for after the
+/// previous one: one pass over the text, not one per key (which made an 8 MB
+/// `.tf.json` take hours). A key not found after the cursor is looked for from
+/// the start, a bounded number of times.
 struct JsonLocator<'a> {
     text: &'a str,
     lines: LineIndex<'a>,
+    cursor: std::cell::Cell<usize>,
+    misses: std::cell::Cell<u32>,
 }
+
+/// Look-ups from the start of the text after a miss, per file.
+const JSON_LOCATOR_RESCANS: u32 = 32;
 
 impl<'a> JsonLocator<'a> {
     fn new(text: &'a str) -> Self {
         JsonLocator {
             text,
             lines: LineIndex::new(text),
+            cursor: std::cell::Cell::new(0),
+            misses: std::cell::Cell::new(0),
         }
+    }
+
+    /// The offset of the first `"key"` followed by `:` at or after `from`.
+    fn key_at_or_after(&self, needle: &str, from: usize) -> Option<usize> {
+        let bytes = self.text.as_bytes();
+        let finder = memchr::memmem::Finder::new(needle.as_bytes());
+        let mut at = from;
+        while let Some(i) = finder.find(&bytes[at.min(bytes.len())..]) {
+            let o = at + i;
+            let after = &self.text[o + needle.len()..];
+            if after.trim_start().starts_with(':') {
+                return Some(o);
+            }
+            at = o + 1;
+        }
+        None
     }
 
     fn find(&self, key: &str) -> (u32, u32) {
         let needle = serde_json::to_string(key).unwrap_or_default();
-        self.text
-            .find(&needle)
-            .map(|o| self.lines.line_col(o))
-            .unwrap_or((1, 1))
+        let mut found = self.key_at_or_after(&needle, self.cursor.get());
+        if found.is_none() && self.misses.get() < JSON_LOCATOR_RESCANS {
+            self.misses.set(self.misses.get() + 1);
+            found = self.key_at_or_after(&needle, 0);
+        }
+        match found {
+            Some(o) => {
+                self.cursor.set(o + needle.len());
+                self.lines.line_col(o)
+            }
+            None => (1, 1),
+        }
     }
 }
 
