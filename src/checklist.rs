@@ -79,6 +79,13 @@ pub fn on_disk_but_not_indexed(index: &Index, path: &str) -> bool {
     index.get(path).is_none() && index.root.join(path).is_file()
 }
 
+/// Whether something that is not a regular file (a FIFO, a device, a
+/// directory) sits at the checklist's path: it is never opened, and the
+/// check that needs it fails closed.
+pub fn not_a_regular_file(index: &Index, path: &str) -> bool {
+    std::fs::metadata(index.root.join(path)).is_ok_and(|m| !m.is_file())
+}
+
 fn read(index: &Index, path: &str) -> Loaded {
     let entry = index.get(path).or_else(|| index.get_ignore_case(path))?;
     Some(match entry.content() {

@@ -83,7 +83,7 @@ impl Check for ReadinessChecklist {
         let list = match crate::checklist::load(ctx.index, path) {
             None => {
                 // A FIFO or device there cannot be read: fail closed.
-                if std::fs::metadata(ctx.root.join(path)).is_ok_and(|m| !m.is_file()) {
+                if crate::checklist::not_a_regular_file(ctx.index, path) {
                     return Outcome::error(format!(
                         "{path}: not a regular file (a FIFO, device or directory); not read"
                     ));
