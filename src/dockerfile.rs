@@ -14,12 +14,28 @@ use parse_dockerfile::{Command, HealthcheckArguments, Instruction};
 use crate::index::{Content, Index};
 use crate::text::LineIndex;
 
+/// Extensions of files that are named after Dockerfiles without being one.
+const NOT_DOCKERFILE_EXTENSIONS: &[&str] = &[
+    "rs", "go", "py", "js", "mjs", "cjs", "ts", "tsx", "jsx", "java", "kt", "rb", "php", "c", "h",
+    "cc", "cpp", "cs", "swift", "scala", "sh", "bash", "ps1", "md", "markdown", "rst", "txt",
+    "adoc", "html", "json", "yaml", "yml", "toml", "xml", "lock", "j2", "jinja", "jinja2", "tmpl",
+    "tpl", "template", "snap", "bak", "orig", "log", "png", "svg",
+];
+
 /// Is `name` (the last path component) a Dockerfile or Containerfile?
 /// `Dockerfile`, `Dockerfile.prod`, `Dockerfile-chroot`, `api.Dockerfile`,
-/// `Containerfile` …; not a BuildKit `Dockerfile.dockerignore`.
+/// `Containerfile` …; not a BuildKit `Dockerfile.dockerignore`, nor
+/// source code or documentation named after one (`dockerfile.rs`).
 pub fn is_dockerfile(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     if lower.ends_with(".dockerignore") {
+        return false;
+    }
+    // `dockerfile.rs`, `Dockerfile.md`, `Dockerfile.j2`: source code,
+    // documentation or a template named after Dockerfiles, not one.
+    if let Some((_, ext)) = lower.rsplit_once('.')
+        && NOT_DOCKERFILE_EXTENSIONS.contains(&ext)
+    {
         return false;
     }
     ["dockerfile", "containerfile"].iter().any(|base| {
@@ -578,7 +594,15 @@ mod tests {
         ] {
             assert!(is_dockerfile(n), "{n}");
         }
-        for n in ["Dockerfile.dockerignore", "dockerfiles.md", "mydockerfile"] {
+        for n in [
+            "Dockerfile.dockerignore",
+            "dockerfiles.md",
+            "mydockerfile",
+            "dockerfile.rs",
+            "dockerfile.go",
+            "Dockerfile.md",
+            "Dockerfile.j2",
+        ] {
             assert!(!is_dockerfile(n), "{n}");
         }
     }

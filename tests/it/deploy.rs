@@ -413,3 +413,19 @@ fn a_new_ci_scaffold_invents_no_deploy_and_an_existing_deploy_gets_a_smoke_test(
     let (status, msg, _, msgs) = run(&r, "deploy.smoke-test");
     assert_eq!(status, "pass", "{msg} {msgs:?}\n{wf}");
 }
+
+#[test]
+fn source_code_named_after_dockerfiles_is_not_a_dockerfile() {
+    // readyctl's own `src/dockerfile.rs` (found by the dogfood run in CI):
+    // a Rust file is not a Dockerfile, so there is nothing to judge.
+    let r = Repo::plain();
+    r.write(
+        "src/dockerfile.rs",
+        "//! Dockerfiles parsed once per run.\npub fn f() {}\n",
+    );
+    r.write("docs/Dockerfile.md", "# How we build images\n");
+    for id in ["container.base-pinned", "container.non-root"] {
+        let (status, msg, _, _) = run(&r, id);
+        assert_eq!(status, "skip", "{id}: {msg}");
+    }
+}
