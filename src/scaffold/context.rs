@@ -186,7 +186,7 @@ impl RepoContext {
             .collect();
         ctx.has_docker = files
             .iter()
-            .any(|f| f.is_product() && is_dockerfile(f.name()));
+            .any(|f| f.is_product() && crate::dockerfile::is_dockerfile(f.name()));
         ctx.has_compose = files.iter().any(|f| f.is_product() && is_compose(f.name()));
         ctx.ci_deploys =
             !crate::checks::deploy::pipeline::deploys(&crate::checks::ci::model::model(index))
@@ -392,11 +392,6 @@ fn is_compose(name: &str) -> bool {
         name.to_ascii_lowercase().as_str(),
         "docker-compose.yml" | "docker-compose.yaml" | "compose.yml" | "compose.yaml"
     )
-}
-
-fn is_dockerfile(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    n == "dockerfile" || n.starts_with("dockerfile.") || n.ends_with(".dockerfile")
 }
 
 fn is_monitoring(f: &FileEntry) -> bool {
