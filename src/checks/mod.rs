@@ -13,7 +13,7 @@ pub mod resilience;
 pub mod secrets;
 pub mod terraform;
 
-use crate::engine::Check;
+use crate::check::Check;
 
 /// Every built-in check implemented in Rust.
 pub fn builtin() -> Vec<Box<dyn Check>> {
@@ -33,8 +33,8 @@ pub fn builtin() -> Vec<Box<dyn Check>> {
 
 use std::path::Path;
 
+use crate::check::Registry;
 use crate::config::LoadedConfig;
-use crate::engine::Registry;
 
 /// The registry for a run on `root`: the built-in checks plus the
 /// repository's declarative checks.

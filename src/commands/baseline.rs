@@ -6,7 +6,7 @@ use anyhow::Context as _;
 use crate::checks::secrets::{baseline, none_committed};
 use crate::cli::{BaselineArgs, Cli};
 use crate::config;
-use crate::index::Index;
+use crate::repo::index::Index;
 
 pub fn run(cli: &Cli, args: &BaselineArgs) -> anyhow::Result<u8> {
     let root = &args.path;

@@ -5,11 +5,11 @@ use std::time::Duration;
 use anyhow::Context as _;
 use indicatif::ProgressBar;
 
+use crate::check::{self, IdFilter, RunOptions, Selection};
 use crate::cli::{CheckArgs, Cli};
 use crate::config;
-use crate::engine::{self, IdFilter, RunOptions, Selection};
-use crate::index::Index;
-use crate::model::Report;
+use crate::findings::Report;
+use crate::repo::index::Index;
 
 /// The check run's progress: a spinner with the check being run.
 struct Progress {
@@ -19,7 +19,7 @@ struct Progress {
 impl Progress {
     fn new(enabled: bool) -> Progress {
         Progress {
-            bar: crate::progress::delayed_bar(
+            bar: crate::cli::progress::delayed_bar(
                 enabled,
                 None,
                 "{spinner} {msg} [{pos}/{len}] {elapsed}",
@@ -51,7 +51,7 @@ impl Progress {
 /// A finished run: the report and the registry it was made with.
 pub struct Evaluated {
     pub report: Report,
-    pub registry: crate::engine::Registry,
+    pub registry: crate::check::Registry,
     /// Where repository-level SARIF results are anchored.
     pub anchor: Option<String>,
 }
@@ -69,7 +69,7 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<u8> {
 /// included, paths relative to the git top level); nothing is printed but
 /// the progress bar.
 pub fn evaluate(cli: &Cli, args: &CheckArgs) -> anyhow::Result<Evaluated> {
-    let (root_dir, shown_root) = crate::location::resolve_root(args.path.as_deref());
+    let (root_dir, shown_root) = crate::repo::location::resolve_root(args.path.as_deref());
     let root = &root_dir;
     if !root.exists() {
         anyhow::bail!("{shown_root}: no such directory");
@@ -79,19 +79,19 @@ pub fn evaluate(cli: &Cli, args: &CheckArgs) -> anyhow::Result<Evaluated> {
     }
     let cfg = config::load(root, cli.config.as_deref())?;
     let registry = crate::checks::registry(root, &cfg)?;
-    engine::validate_config(&cfg, &registry)?;
-    let levels = crate::levels::levels(&cfg);
+    check::validate_config(&cfg, &registry)?;
+    let levels = crate::findings::levels::levels(&cfg);
     let min_level = args
         .min_level
         .as_deref()
-        .map(|name| crate::levels::find(&levels, name))
+        .map(|name| crate::findings::levels::find(&levels, name))
         .transpose()
         .map_err(anyhow::Error::msg)?;
     let selection = Selection {
         only: IdFilter::new(&args.only).map_err(anyhow::Error::msg)?,
         skip: IdFilter::new(&args.skip).map_err(anyhow::Error::msg)?,
     };
-    if !selection.only.is_empty() && engine::planned(&registry, &selection) == 0 {
+    if !selection.only.is_empty() && check::planned(&registry, &selection) == 0 {
         anyhow::bail!(
             "--only {} matches no check (see `readyctl list`)",
             args.only.join(",")
@@ -102,7 +102,7 @@ pub fn evaluate(cli: &Cli, args: &CheckArgs) -> anyhow::Result<Evaluated> {
     let progress = Progress::new(!args.no_progress && !args.quiet);
     let index = Index::build_for(root, &cfg)?;
     progress.set_len(if services.is_empty() {
-        engine::planned(&registry, &selection)
+        check::planned(&registry, &selection)
     } else {
         crate::services::planned(&registry, &selection, services.len())
     });
@@ -113,7 +113,7 @@ pub fn evaluate(cli: &Cli, args: &CheckArgs) -> anyhow::Result<Evaluated> {
     };
     let tick = |id: &str| progress.tick(id);
     let (results, service_run) = if services.is_empty() {
-        let r = engine::run(&registry, &selection, root, &index, &cfg, &options, &tick);
+        let r = check::run(&registry, &selection, root, &index, &cfg, &options, &tick);
         (r, None)
     } else {
         let mut o = crate::services::run(
@@ -129,7 +129,7 @@ pub fn evaluate(cli: &Cli, args: &CheckArgs) -> anyhow::Result<Evaluated> {
         )?;
         let r = std::mem::replace(
             &mut o.repository,
-            engine::RunResults {
+            check::RunResults {
                 reported: Vec::new(),
                 all: Vec::new(),
                 waivers: Default::default(),
@@ -148,14 +148,14 @@ pub fn evaluate(cli: &Cli, args: &CheckArgs) -> anyhow::Result<Evaluated> {
 
     let mut report = Report::new(shown_root, results.reported, args.fail_on);
     report.roles = Some(index.role_counts());
-    let mut identity = crate::identity::Repository::of(root, index.git.as_ref());
+    let mut identity = crate::repo::identity::Repository::of(root, index.git.as_ref());
     if let [only] = services.as_slice()
         && !args.service.is_empty()
     {
         identity.service = Some(only.name.clone());
     }
     report.repository = Some(identity);
-    report.generated_at = Some(crate::identity::now_rfc3339());
+    report.generated_at = Some(crate::repo::identity::now_rfc3339());
     if let Some(o) = service_run {
         crate::services::attach(&mut report, o.services);
     }
@@ -169,17 +169,17 @@ pub fn evaluate(cli: &Cli, args: &CheckArgs) -> anyhow::Result<Evaluated> {
         .filter(|id| !selection.skip.matches(id))
         .collect();
     if selection.only.is_empty() || min_level.is_some() {
-        crate::levels::annotate(&mut report, &levels, &known, min_level);
+        crate::findings::levels::annotate(&mut report, &levels, &known, min_level);
         if !report.services.is_empty() {
-            crate::levels::annotate_services(&mut report, &levels, &known, min_level);
+            crate::findings::levels::annotate_services(&mut report, &levels, &known, min_level);
         }
     }
     // The redaction boundary: no message leaves with a secret in it.
-    crate::redact::report(&mut report);
-    let prefix = crate::location::report_prefix(&index);
-    crate::location::rebase(&mut report, &prefix);
-    let anchor =
-        crate::location::repository_anchor(&index, cfg.checklist()).map(|a| format!("{prefix}{a}"));
+    crate::report::redact::report(&mut report);
+    let prefix = crate::repo::location::report_prefix(&index);
+    crate::repo::location::rebase(&mut report, &prefix);
+    let anchor = crate::repo::location::repository_anchor(&index, cfg.checklist())
+        .map(|a| format!("{prefix}{a}"));
     Ok(Evaluated {
         report,
         registry,
@@ -193,11 +193,10 @@ fn render(
     cli: &Cli,
     args: &CheckArgs,
     report: &Report,
-    registry: &crate::engine::Registry,
+    registry: &crate::check::Registry,
     anchor: Option<&str>,
 ) -> anyhow::Result<u8> {
-    let metas: Vec<&crate::engine::CheckMeta> =
-        registry.checks().iter().map(|c| c.meta()).collect();
+    let metas: Vec<&crate::check::CheckMeta> = registry.checks().iter().map(|c| c.meta()).collect();
     super::check_output::emit(cli, args, report, &metas, anchor)?;
     Ok(if report.ready {
         super::EXIT_READY
@@ -209,16 +208,16 @@ fn render(
 fn sync_checklist(
     index: &Index,
     cfg: &config::LoadedConfig,
-    all: &[crate::model::CheckResult],
+    all: &[crate::findings::CheckResult],
 ) -> anyhow::Result<()> {
-    let Some(Ok(list)) = crate::checklist::load(index, cfg.checklist()) else {
+    let Some(Ok(list)) = crate::views::checklist::load(index, cfg.checklist()) else {
         eprintln!(
             "readyctl: --sync-checklist: {} not found, nothing to sync",
             cfg.checklist()
         );
         return Ok(());
     };
-    let new = crate::checklist::synced(&list, all);
+    let new = crate::views::checklist::synced(&list, all);
     if new != list.source {
         let path = index.root.join(&list.path);
         super::write_atomic(&path, new.as_bytes())

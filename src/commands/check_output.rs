@@ -6,9 +6,9 @@ use std::path::Path;
 
 use anyhow::Context as _;
 
+use crate::check::CheckMeta;
 use crate::cli::{CheckArgs, Cli};
-use crate::engine::CheckMeta;
-use crate::model::Report;
+use crate::findings::Report;
 use crate::report::{self, Format, View};
 
 /// Render `format`; `--quiet` shortens only the human report.

@@ -9,7 +9,7 @@ use anyhow::Context as _;
 use clap::Parser;
 
 use crate::cli::{Cli, Command, DiffArgs, DiffFormat};
-use crate::diff::{Change, Diff, DiffFinding};
+use crate::findings::diff::{Change, Diff, DiffFinding};
 use crate::report::human::Paint;
 use crate::report::markdown::{code, escape_text};
 
@@ -17,14 +17,14 @@ use crate::report::markdown::{code, escape_text};
 const MAX_FINDINGS: usize = 20;
 
 pub fn run(cli: &Cli, args: &DiffArgs) -> anyhow::Result<u8> {
-    let base = crate::diff::load(&args.base)?;
+    let base = crate::findings::diff::load(&args.base)?;
     let head = match &args.head {
-        Some(p) => crate::diff::load(p)?,
+        Some(p) => crate::findings::diff::load(p)?,
         None => fresh_check(cli, args)?,
     };
     let cfg = crate::config::load(std::path::Path::new("."), cli.config.as_deref())?;
-    let levels = crate::levels::levels(&cfg);
-    let diff = crate::diff::compare(&base, &head, &levels, args.fail_on);
+    let levels = crate::findings::levels::levels(&cfg);
+    let diff = crate::findings::diff::compare(&base, &head, &levels, args.fail_on);
 
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let rendered = match args.format {
@@ -54,7 +54,7 @@ pub fn run(cli: &Cli, args: &DiffArgs) -> anyhow::Result<u8> {
 }
 
 /// `readyctl check .` with the global options of this run.
-fn fresh_check(cli: &Cli, args: &DiffArgs) -> anyhow::Result<crate::model::Report> {
+fn fresh_check(cli: &Cli, args: &DiffArgs) -> anyhow::Result<crate::findings::Report> {
     let mut argv: Vec<String> = vec!["readyctl".into()];
     if let Some(c) = &cli.config {
         argv.push("--config".into());
@@ -62,7 +62,7 @@ fn fresh_check(cli: &Cli, args: &DiffArgs) -> anyhow::Result<crate::model::Repor
     }
     argv.extend(["check".into(), ".".into()]);
     argv.push("--fail-on".into());
-    argv.push(crate::diff::fail_on_str(args.fail_on).into());
+    argv.push(crate::findings::diff::fail_on_str(args.fail_on).into());
     if args.offline {
         argv.push("--offline".into());
     }

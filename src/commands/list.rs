@@ -7,7 +7,7 @@ use anyhow::Context as _;
 use crate::cli::{Cli, ExplainArgs, ListArgs, ListFormat};
 use crate::config;
 
-fn load_registry(cli: &Cli, path: &std::path::Path) -> anyhow::Result<crate::engine::Registry> {
+fn load_registry(cli: &Cli, path: &std::path::Path) -> anyhow::Result<crate::check::Registry> {
     let cfg = config::load(path, cli.config.as_deref())?;
     crate::checks::registry(path, &cfg)
 }
@@ -88,8 +88,8 @@ pub fn explain(cli: &Cli, args: &ExplainArgs) -> anyhow::Result<u8> {
 pub fn list_levels(cli: &Cli, args: &ListArgs) -> anyhow::Result<u8> {
     let cfg = config::load(&args.path, cli.config.as_deref())?;
     let registry = crate::checks::registry(&args.path, &cfg)?;
-    crate::engine::validate_config(&cfg, &registry)?;
-    let levels = crate::levels::levels(&cfg);
+    crate::check::validate_config(&cfg, &registry)?;
+    let levels = crate::findings::levels::levels(&cfg);
     let ids = registry.ids();
     let source = if cfg.config.levels.is_some() {
         cfg.file_name().to_string()

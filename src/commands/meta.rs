@@ -15,7 +15,7 @@ pub const SHELLS: &[&str] = &["bash", "zsh", "fish", "powershell"];
 pub fn config_schema() -> String {
     let schema = schemars::schema_for!(crate::config::Config);
     let mut schema = serde_json::to_value(&schema).expect("a schema serialises");
-    crate::config_schema::tighten(&mut schema);
+    crate::config::schema::tighten(&mut schema);
     let mut s = serde_json::to_string_pretty(&schema).expect("a schema serialises");
     s.push('\n');
     s

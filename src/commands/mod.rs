@@ -43,7 +43,7 @@ pub fn main() -> ExitCode {
         Err(e) => {
             let color = cli.color.enabled(std::io::stderr().is_terminal());
             let prefix = crate::report::human::Paint(color).red("error:");
-            let message = crate::redact::text(&format!("{e:#}"));
+            let message = crate::report::redact::text(&format!("{e:#}"));
             eprintln!("readyctl: {prefix} {message}");
             ExitCode::from(EXIT_USAGE)
         }
@@ -101,7 +101,7 @@ pub fn write_atomic(path: &std::path::Path, content: &[u8]) -> std::io::Result<(
     };
     std::fs::create_dir_all(dir)?;
     // Never replace a FIFO, device, socket or directory by a regular file.
-    if let Some(what) = crate::safe_fs::unwritable_target(path) {
+    if let Some(what) = crate::repo::safe_fs::unwritable_target(path) {
         return Err(std::io::Error::new(
             std::io::ErrorKind::InvalidInput,
             format!("{what}; not replaced"),

@@ -5,11 +5,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::bail;
 
+use crate::check::{self, RunOptions, Selection};
 use crate::cli::{Cli, InitArgs, ScaffoldArgs};
 use crate::config::{self, LoadedConfig};
-use crate::engine::{self, RunOptions, Selection};
-use crate::index::Index;
-use crate::model::Status as CheckStatus;
+use crate::findings::Status as CheckStatus;
+use crate::repo::index::Index;
 use crate::scaffold::context::{CheckItem, RepoContext, today};
 use crate::scaffold::{self, Applied, Kind, Options, Planned, write};
 
@@ -235,13 +235,13 @@ struct CheckResult {
 /// Run the checks offline, once: the context and `--missing` read them.
 fn run_checks(root: &Path, index: &Index, cfg: &LoadedConfig) -> anyhow::Result<Vec<CheckResult>> {
     let registry = crate::checks::registry(root, cfg)?;
-    engine::validate_config(cfg, &registry)?;
+    check::validate_config(cfg, &registry)?;
     let options = RunOptions {
         offline: true,
         history: false,
         progress: false,
     };
-    let results = engine::run(
+    let results = check::run(
         &registry,
         &Selection::default(),
         root,

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde_saphyr::Spanned;
 
 use crate::config::Endpoint;
-use crate::model::Severity;
+use crate::findings::Severity;
 
 /// A declarative check.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -320,7 +320,7 @@ mod tests {
     #[test]
     fn parses_with_positions() {
         let text = "id: a.b\ntitle: T\nseverity: warning\nexplain: {what: w, why: y, fix: f, example: e}\nrule:\n  all:\n    - file_exists: {files: [\"x\"]}\n    - not:\n        file_absent: {files: [\"y\"]}\n";
-        let def: CheckDef = crate::yaml::from_str(text).unwrap();
+        let def: CheckDef = crate::views::yaml::from_str(text).unwrap();
         assert_eq!(def.id.referenced.line(), 1);
         let Rule::All(items) = &def.rule.value else {
             panic!("{:?}", def.rule.value)
@@ -335,7 +335,7 @@ mod tests {
     #[test]
     fn unknown_key_has_a_line() {
         let text = "id: a.b\ntitle: T\nseverity: warning\nexplain: {what: w, why: y, fix: f, example: e}\nrule:\n  file_exists: {files: [x], exlude: [y]}\n";
-        let err = crate::yaml::from_str::<CheckDef>(text).unwrap_err();
+        let err = crate::views::yaml::from_str::<CheckDef>(text).unwrap_err();
         assert_eq!(err.line, Some(6), "{err}");
     }
 }

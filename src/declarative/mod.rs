@@ -13,8 +13,8 @@ pub mod rules;
 use std::collections::HashMap;
 use std::path::Path;
 
+use crate::check::{Check, CheckMeta, Context, Explain, Outcome};
 use crate::config::LoadedConfig;
-use crate::engine::{Check, CheckMeta, Context, Explain, Outcome};
 use format::CheckDef;
 use rules::{Compiled, Eval, LoadError};
 
@@ -129,7 +129,7 @@ pub fn load(root: &Path, config: &LoadedConfig) -> anyhow::Result<Vec<Box<dyn Ch
                 "{dir}/{}",
                 path.file_name().unwrap_or_default().to_string_lossy()
             );
-            let bytes = crate::safe_fs::read_regular(&path, crate::safe_fs::MAX_BYTES)
+            let bytes = crate::repo::safe_fs::read_regular(&path, crate::repo::safe_fs::MAX_BYTES)
                 .map_err(|e| anyhow::anyhow!("{shown}: cannot read: {e}"))?;
             let text = String::from_utf8(bytes)
                 .map_err(|_| anyhow::anyhow!("{shown}: not valid UTF-8"))?;
@@ -157,7 +157,7 @@ pub fn parse_file(
     root: Option<&Path>,
 ) -> Result<Vec<DeclarativeCheck>, String> {
     let defs: Vec<serde_saphyr::Spanned<CheckDef>> =
-        crate::yaml::from_str_multi(text).map_err(|e| e.in_file(shown))?;
+        crate::views::yaml::from_str_multi(text).map_err(|e| e.in_file(shown))?;
     let mut out = Vec::new();
     let mut ids: HashMap<String, u64> = HashMap::new();
     for def in defs {

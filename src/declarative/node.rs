@@ -1,11 +1,11 @@
 //! Paths over position-keeping YAML nodes, for `yaml_path`.
 //!
-//! The nodes come from `crate::yaml::node`, so that findings can point
+//! The nodes come from `crate::views::yaml::node`, so that findings can point
 //! at the line of the node they are about.
 
 use serde_saphyr::Location;
 
-pub use crate::yaml::node::Node;
+pub use crate::views::yaml::node::Node;
 
 /// One step of a path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -161,7 +161,8 @@ mod tests {
     #[test]
     fn nodes_keep_lines() {
         let text = "a:\n  b:\n    - x: 1\n    - x: 2\n---\nc: true\n";
-        let docs: Vec<serde_saphyr::Spanned<Node>> = crate::yaml::from_str_multi(text).unwrap();
+        let docs: Vec<serde_saphyr::Spanned<Node>> =
+            crate::views::yaml::from_str_multi(text).unwrap();
         assert_eq!(docs.len(), 2);
         let root = Reached {
             node: &docs[0].value,

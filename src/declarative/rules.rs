@@ -9,10 +9,10 @@ use serde_saphyr::Spanned;
 
 use super::format::{FileSet, HclRule, MarkdownRule, Rule, TextRule, YamlPathRule};
 use super::node::{self, Node, Reached, Seg};
+use crate::check::Context;
 use crate::config::Endpoint;
-use crate::engine::Context;
-use crate::index::{FileEntry, build_globset};
-use crate::model::Finding;
+use crate::findings::Finding;
+use crate::repo::index::{FileEntry, build_globset};
 
 /// A load error at a position of the check file.
 #[derive(Debug)]
@@ -52,12 +52,12 @@ impl Files {
     ) -> Result<Files, LoadError> {
         // Parse each glob on its own (cheap) so that an error names its line.
         for g in files.iter().chain(exclude) {
-            if crate::text::brace_depth(&g.value) > crate::text::MAX_GLOB_BRACES {
+            if crate::repo::text::brace_depth(&g.value) > crate::repo::text::MAX_GLOB_BRACES {
                 return Err(LoadError::at(
                     g,
                     format!(
                         "a glob nests `{{…}}` deeper than {} levels",
-                        crate::text::MAX_GLOB_BRACES
+                        crate::repo::text::MAX_GLOB_BRACES
                     ),
                 ));
             }
@@ -772,7 +772,7 @@ fn eval_yaml(
     let mut subjects = 0usize;
     let mut values = 0usize;
     for f in &found {
-        let Some(parsed) = crate::yaml::documents(ctx.index, f) else {
+        let Some(parsed) = crate::views::yaml::documents(ctx.index, f) else {
             continue;
         };
         let docs: &Vec<Spanned<Node>> = match &*parsed {
@@ -898,7 +898,7 @@ fn eval_hcl(
     expect: &Expect,
     allow_none: bool,
 ) -> Eval {
-    use crate::checks::terraform::model::{self as tf, Attr, Block, Body, Value};
+    use crate::views::terraform::{self as tf, Attr, Block, Body, Value};
 
     if let Expect::Matches(re) = expect {
         ready!(re.get());
@@ -1066,14 +1066,14 @@ fn eval_http(ctx: &Context, endpoint: &Endpoint, at: Option<&(String, u32)>) -> 
         return Eval::Skip(format!("--offline: {} not probed", endpoint.url));
     }
     let h = &ctx.config.config.health;
-    let defaults = crate::probe::ProbeSettings::default();
-    let settings = crate::probe::ProbeSettings {
+    let defaults = crate::net::probe::ProbeSettings::default();
+    let settings = crate::net::probe::ProbeSettings {
         timeout: h.timeout.map_or(defaults.timeout, |d| d.0),
         retries: h.retries.unwrap_or(defaults.retries),
         concurrency: h.concurrency.unwrap_or(defaults.concurrency).max(1),
         deadline: h.deadline.map_or(defaults.deadline, |d| d.0),
     };
-    let results = crate::probe::probe_all(std::slice::from_ref(endpoint), &settings);
+    let results = crate::net::probe::probe_all(std::slice::from_ref(endpoint), &settings);
     let Some(r) = results.into_iter().next() else {
         return Eval::Error(format!("{}: the probe returned no result", endpoint.url));
     };

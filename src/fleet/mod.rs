@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::identity;
+use crate::repo::identity;
 
 /// `schema` of `readyctl fleet --format json`.
 pub const FLEET_SCHEMA: &str = "readyctl.fleet/v1";
@@ -216,7 +216,7 @@ fn read_one(path: &Path, now: i64) -> Result<ReadReport, FleetError> {
     })?;
     let mut warnings = Vec::new();
     match raw.schema.as_deref() {
-        Some(crate::model::REPORT_SCHEMA) => {}
+        Some(crate::findings::REPORT_SCHEMA) => {}
         Some(FLEET_SCHEMA) => {
             // A scorecard written next to the reports it was made from.
             warnings.push(format!(
@@ -226,7 +226,7 @@ fn read_one(path: &Path, now: i64) -> Result<ReadReport, FleetError> {
         }
         Some(s) if s.starts_with("readyctl.report/") => warnings.push(format!(
             "{shown}: schema `{s}` is not {}; read as far as it matches",
-            crate::model::REPORT_SCHEMA
+            crate::findings::REPORT_SCHEMA
         )),
         Some(s) => {
             return Err(FleetError(format!(
@@ -235,7 +235,7 @@ fn read_one(path: &Path, now: i64) -> Result<ReadReport, FleetError> {
         }
         None => warnings.push(format!(
             "{shown}: no `schema`: read as {}",
-            crate::model::REPORT_SCHEMA
+            crate::findings::REPORT_SCHEMA
         )),
     }
     let (Some(checks), Some(serde_json::Value::Bool(ready))) = (raw.checks, raw.ready) else {

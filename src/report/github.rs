@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use super::View;
 use super::human::{Paint, verdict};
-use crate::model::{CheckResult, Finding, Report, Severity, Status};
+use crate::findings::{CheckResult, Finding, Report, Severity, Status};
 
 /// Escape a workflow command's message (GitHub's `escapeData`).
 pub fn escape_data(s: &str) -> String {

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::View;
 use super::sarif::{Fingerprints, check_text, finding_text};
-use crate::model::{CheckResult, Report, Severity, Status};
+use crate::findings::{CheckResult, Report, Severity, Status};
 
 /// Code Quality severity: `info`, `minor`, `major`, `critical` or `blocker`.
 pub fn severity(c: &CheckResult) -> &'static str {
@@ -43,6 +43,13 @@ fn issue(
 }
 
 pub fn render(report: &Report, view: &View) -> anyhow::Result<String> {
+    let mut s = serde_json::to_string_pretty(&Value::Array(issues(report, view)))?;
+    s.push('\n');
+    Ok(s)
+}
+
+/// The Code Quality issues (the services report merges several).
+pub fn issues(report: &Report, view: &View) -> Vec<Value> {
     let anchor = view.anchor.unwrap_or(".");
     let mut prints = Fingerprints::default();
     let mut issues = Vec::new();
@@ -63,7 +70,5 @@ pub fn render(report: &Report, view: &View) -> anyhow::Result<String> {
             issues.push(issue(c, description, prints.next(c, Some(f)), path, line));
         }
     }
-    let mut s = serde_json::to_string_pretty(&Value::Array(issues))?;
-    s.push('\n');
-    Ok(s)
+    issues
 }

@@ -5,7 +5,7 @@ use owo_colors::OwoColorize;
 use std::fmt::Write;
 
 use super::View;
-use crate::model::{CheckResult, Report, Severity, Status};
+use crate::findings::{CheckResult, Report, Severity, Status};
 
 /// Findings shown per check before "… and N more".
 const MAX_FINDINGS: usize = 3;
@@ -81,7 +81,11 @@ pub fn render(report: &Report, view: &View) -> String {
         report.checks.len()
     );
     if let Some(level) = &report.level {
-        let _ = writeln!(out, "{}\n", p.bold(&fit(&crate::levels::line(level), 0)));
+        let _ = writeln!(
+            out,
+            "{}\n",
+            p.bold(&fit(&crate::findings::levels::line(level), 0))
+        );
     }
     body_with(&mut out, &report.checks, p, view.verbose);
     out.push('\n');
@@ -118,7 +122,7 @@ pub const MAX_LINE: usize = 300;
 
 /// `s` cut so that `indent` + it fits in [`MAX_LINE`] characters.
 fn fit(s: &str, indent: usize) -> String {
-    crate::text::clip(s, MAX_LINE.saturating_sub(indent + 1))
+    crate::repo::text::clip(s, MAX_LINE.saturating_sub(indent + 1))
 }
 
 /// One check: its line, then for a failure the message, the evidence

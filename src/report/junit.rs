@@ -11,7 +11,7 @@ use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 
 use super::View;
-use crate::model::{CheckResult, Report, Status};
+use crate::findings::{CheckResult, Report, Status};
 
 /// Replace the characters XML 1.0 cannot carry, even escaped (most C0
 /// controls), so that any message makes a well-formed document.

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use super::View;
-use crate::model::{CheckResult, Finding, Report, Severity, Status};
+use crate::findings::{CheckResult, Finding, Report, Severity, Status};
 
 /// Findings shown per check before "… and N more" (step summaries are
 /// limited to 1 MiB).
@@ -230,7 +230,7 @@ pub fn render(report: &Report, view: &View) -> anyhow::Result<String> {
 }
 
 /// **Level:** reached, and what the next one needs.
-fn level_line(level: &crate::model::LevelStatus) -> String {
+fn level_line(level: &crate::findings::LevelStatus) -> String {
     let reached = level.reached.as_deref().unwrap_or("none");
     match &level.next {
         None => format!("**Level:** {reached} (the highest)"),

@@ -6,12 +6,13 @@ pub mod human;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod redact;
 pub mod sarif;
 pub mod services;
 pub mod target;
 
-use crate::engine::CheckMeta;
-use crate::model::Report;
+use crate::check::CheckMeta;
+use crate::findings::Report;
 
 /// `--format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -34,7 +35,7 @@ pub struct View<'a> {
     pub color: bool,
     /// Where a result without a location of its own is anchored (SARIF,
     /// GitLab), relative to the repository root; see
-    /// [`crate::location::repository_anchor`].
+    /// [`crate::repo::location::repository_anchor`].
     pub anchor: Option<&'a str>,
     /// Human format: every finding, not the first few of each check.
     pub verbose: bool,

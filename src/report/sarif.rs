@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use serde_json::{Value, json};
 
 use super::View;
-use crate::model::{CheckResult, Finding, Report, Severity, Status, Waived};
+use crate::findings::{CheckResult, Finding, Report, Severity, Status, Waived};
 
 /// `$schema` of the log.
 pub const SARIF_SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -28,14 +28,14 @@ pub fn level(severity: Severity) -> &'static str {
     }
 }
 
-/// Line-independent fingerprints ([`crate::fingerprint`]): a hash of the
+/// Line-independent fingerprints ([`crate::findings::fingerprint`]): a hash of the
 /// check id, the path and a key that does not move when lines are inserted
 /// above the finding, plus an occurrence number so that two identical
 /// findings in one file stay two alerts. `readyctl diff` matches findings
 /// with the same fingerprints.
 #[derive(Default)]
 pub struct Fingerprints {
-    inner: crate::fingerprint::Fingerprints,
+    inner: crate::findings::fingerprint::Fingerprints,
 }
 
 impl Fingerprints {
@@ -113,7 +113,7 @@ fn rule(c: &CheckResult, view: &View) -> Value {
             md.push('\n');
         }
         rule["fullDescription"] = json!({"text": what});
-        if let Some(uri) = crate::docs::help_uri(m) {
+        if let Some(uri) = crate::check::docs::help_uri(m) {
             rule["helpUri"] = json!(uri);
         }
         rule["help"] = json!({"text": md, "markdown": md});
@@ -221,6 +221,13 @@ fn suppression(w: &Waived) -> Value {
 }
 
 pub fn render(report: &Report, view: &View) -> anyhow::Result<String> {
+    let mut s = serde_json::to_string_pretty(&log(report, view)?)?;
+    s.push('\n');
+    Ok(s)
+}
+
+/// The SARIF log as a JSON value (the services report merges several).
+pub fn log(report: &Report, view: &View) -> anyhow::Result<Value> {
     let mut rules = Vec::new();
     let mut rule_index: HashMap<&str, usize> = HashMap::new();
     for c in &report.checks {
@@ -350,7 +357,5 @@ pub fn render(report: &Report, view: &View) -> anyhow::Result<String> {
     if !run_properties.is_empty() {
         log["runs"][0]["properties"] = Value::Object(run_properties);
     }
-    let mut s = serde_json::to_string_pretty(&log)?;
-    s.push('\n');
-    Ok(s)
+    Ok(log)
 }

@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 
 use super::human::{Paint, body, verdict};
 use super::{Format, View};
-use crate::model::{CheckResult, FailOn, Report, ServiceReport, Status};
+use crate::findings::{CheckResult, FailOn, Report, ServiceReport, Status};
 
 /// `name (path)`.
 fn title(s: &ServiceReport) -> String {
@@ -143,7 +143,7 @@ fn sections(report: &Report) -> Vec<(Option<&ServiceReport>, Report)> {
 fn sarif(report: &Report, view: &View) -> anyhow::Result<String> {
     let mut merged: Option<Value> = None;
     for (service, sec) in sections(report) {
-        let mut log: Value = serde_json::from_str(&super::sarif::render(&sec, view)?)?;
+        let mut log = super::sarif::log(&sec, view)?;
         let run = log["runs"][0].take();
         let Some(base) = merged.as_mut() else {
             merged = Some(with_service(run, None));
@@ -177,10 +177,7 @@ fn sarif(report: &Report, view: &View) -> anyhow::Result<String> {
     run["invocations"][0]["properties"]["ready"] = json!(report.ready);
     run["invocations"][0]["properties"]["services"] =
         json!(report.services.iter().map(|s| &s.name).collect::<Vec<_>>());
-    let mut log: Value = serde_json::from_str(&super::sarif::render(
-        &section(report, vec![], report.ready),
-        view,
-    )?)?;
+    let mut log = super::sarif::log(&section(report, vec![], report.ready), view)?;
     log["runs"] = json!([run]);
     let mut s = serde_json::to_string_pretty(&log)?;
     s.push('\n');
@@ -213,8 +210,7 @@ fn with_service(mut run: Value, service: Option<&ServiceReport>) -> Value {
 fn gitlab(report: &Report, view: &View) -> anyhow::Result<String> {
     let mut issues = Vec::new();
     for (service, sec) in sections(report) {
-        let v: Value = serde_json::from_str(&super::gitlab::render(&sec, view)?)?;
-        for mut issue in v.as_array().cloned().unwrap_or_default() {
+        for mut issue in super::gitlab::issues(&sec, view) {
             if let Some(s) = service {
                 let d = issue["description"]
                     .as_str()

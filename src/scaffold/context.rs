@@ -9,7 +9,7 @@ use regex::Regex;
 use serde::Serialize;
 
 use super::profile;
-use crate::index::{FileEntry, Index};
+use crate::repo::index::{FileEntry, Index};
 
 /// A language found from its manifest, with the commands CI should run.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -146,7 +146,7 @@ impl RepoContext {
         ctx.name = name;
         ctx.name_source = source;
         ctx.services = crate::services::detect::propose(index);
-        let ci = crate::checks::ci::model::model(index);
+        let ci = crate::views::ci::model(index);
         (ctx.ci_systems, ctx.ci_files) = profile::ci(&ci);
         ctx.pipeline = profile::pipeline(&ci);
         for j in ci.running_jobs() {
@@ -164,7 +164,7 @@ impl RepoContext {
             .as_ref()
             .map(|p| p.system.clone())
             .or_else(|| ctx.ci_systems.first().cloned());
-        let tfm = crate::checks::terraform::model::model(index);
+        let tfm = crate::views::terraform::model(index);
         let t = profile::terraform(&tfm);
         ctx.has_terraform = !tfm.is_empty();
         ctx.terraform_roots = t.dirs.clone();
@@ -186,11 +186,10 @@ impl RepoContext {
             .collect();
         ctx.has_docker = files
             .iter()
-            .any(|f| f.is_product() && crate::dockerfile::is_dockerfile(f.name()));
+            .any(|f| f.is_product() && crate::views::dockerfile::is_dockerfile(f.name()));
         ctx.has_compose = files.iter().any(|f| f.is_product() && is_compose(f.name()));
         ctx.ci_deploys =
-            !crate::checks::deploy::pipeline::deploys(&crate::checks::ci::model::model(index))
-                .is_empty();
+            !crate::checks::deploy::pipeline::deploys(&crate::views::ci::model(index)).is_empty();
         ctx.has_kubernetes = files.iter().any(|f| {
             f.is_yaml()
                 && f.is_product()
@@ -198,7 +197,7 @@ impl RepoContext {
                     t.contains("apiVersion:")
                         && (t.contains("kind: Deployment") || t.contains("kind: StatefulSet"))
                 })
-        }) || !crate::k8s::model(index).workloads.is_empty();
+        }) || !crate::views::k8s::model(index).workloads.is_empty();
         ctx.has_monitoring = files.iter().any(|f| f.is_product() && is_monitoring(f));
         ctx.disruption = super::disruption::targets(index);
         ctx.has_health_config = crate::config::CONFIG_NAMES.iter().any(|n| {
@@ -410,7 +409,7 @@ fn is_monitoring(f: &FileEntry) -> bool {
 /// package name, else the directory's name.
 fn project_name(index: &Index) -> (String, String) {
     if let Some(url) = index.git.as_ref().and_then(|g| g.remote_url.as_deref())
-        && let Some(name) = crate::identity::name_from_remote(url)
+        && let Some(name) = crate::repo::identity::name_from_remote(url)
     {
         // A mirror names its folders `owner+name`.
         let name = name.rsplit('+').next().unwrap_or(&name).to_string();

@@ -14,7 +14,7 @@ use serde_json::json;
 use super::context::RepoContext;
 use super::render;
 use super::write::Planned;
-use crate::index::Index;
+use crate::repo::index::Index;
 
 /// A workload that needs a PodDisruptionBudget (and maybe an HPA).
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -38,7 +38,7 @@ pub struct Target {
 
 /// The failing workloads of `index` (see `k8s.disruption`).
 pub fn targets(index: &Index) -> Vec<Target> {
-    let k8s = crate::k8s::model(index);
+    let k8s = crate::views::k8s::model(index);
     let mut out: Vec<Target> = Vec::new();
     for w in crate::checks::k8s::candidates(&k8s) {
         let Some(gap) = crate::checks::k8s::gap(&k8s, w) else {
@@ -54,7 +54,7 @@ pub fn targets(index: &Index) -> Vec<Target> {
             pdb: gap.no_pdb,
             hpa: gap.replicas.is_some() && k8s.hpas_of(w).next().is_none(),
             replicas: gap.replicas.unwrap_or(1),
-            plain: w.source == crate::k8s::Source::Manifest,
+            plain: w.source == crate::views::k8s::Source::Manifest,
             source: w.source.describe(),
         };
         if !out.contains(&t) {

@@ -747,7 +747,7 @@ fn terraform(ctx: &RepoContext, root: &Path, opts: &Options) -> anyhow::Result<V
 // ---------------------------------------------------------------- gitignore
 
 fn read_text(path: &Path) -> anyhow::Result<Option<String>> {
-    match crate::safe_fs::read_regular(path, crate::safe_fs::MAX_BYTES) {
+    match crate::repo::safe_fs::read_regular(path, crate::repo::safe_fs::MAX_BYTES) {
         Ok(bytes) => String::from_utf8(bytes)
             .map(Some)
             .map_err(|_| anyhow::anyhow!("{}: not valid UTF-8, not touched", path.display())),

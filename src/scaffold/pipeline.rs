@@ -19,7 +19,7 @@ use serde::Serialize;
 use super::context::{Language, RepoContext};
 use super::kinds::{CHECKOUT_SHA, CHECKOUT_VERSION};
 use super::write::Planned;
-use crate::yaml::node::{self, SNode, Tree};
+use crate::views::yaml::node::{self, SNode, Tree};
 
 /// A step: a name and a shell command.
 #[derive(Debug, Clone, Serialize)]

@@ -9,7 +9,7 @@
 use std::path::Path;
 
 use super::write::Planned;
-use crate::yaml::node::{self, Tree};
+use crate::views::yaml::node::{self, Tree};
 
 /// A workload without a readiness probe: the manifest and its `kind:` line.
 #[derive(Debug, Clone, serde::Serialize, PartialEq, Eq)]

@@ -9,12 +9,12 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use crate::checks::ci::detect::{CiRole, CiSystem};
-use crate::checks::ci::model::{CiModel, Job};
 use crate::checks::health::{Declared, DeclaredKind};
-use crate::checks::terraform::model as tf;
-use crate::index::{FileEntry, Index};
-use crate::yaml::node::{self, SNode, Tree};
+use crate::repo::index::{FileEntry, Index};
+use crate::views::ci::detect::{CiRole, CiSystem};
+use crate::views::ci::{CiModel, Job};
+use crate::views::terraform as tf;
+use crate::views::yaml::node::{self, SNode, Tree};
 
 /// A tool or mechanism found, and the file that shows it.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]

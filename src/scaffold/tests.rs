@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::context::{CheckItem, RepoContext};
 use super::{Kind, Options, plan};
-use crate::index::Index;
+use crate::repo::index::Index;
 
 /// The built-in checks of SPEC §3, so that the checklist snapshots do not
 /// depend on which areas this build has.
@@ -120,7 +120,7 @@ fn context(root: &Path) -> RepoContext {
 /// Parse `text` as the checks would, by its path.
 fn assert_parses(path: &str, text: &str) {
     if path.ends_with(".yml") || path.ends_with(".yaml") {
-        crate::yaml::from_str::<serde_json::Value>(text)
+        crate::views::yaml::from_str::<serde_json::Value>(text)
             .unwrap_or_else(|e| panic!("{}\n{text}", e.in_file(path)));
     }
     if path.ends_with("readyctl.yaml") {
@@ -130,7 +130,7 @@ fn assert_parses(path: &str, text: &str) {
         hcl::edit::parser::parse_body(text).unwrap_or_else(|e| panic!("{path}: {e}\n{text}"));
     }
     if path.ends_with(".md") {
-        let doc = crate::markdown::parse(text);
+        let doc = crate::views::markdown::parse(text);
         assert!(!doc.sections.is_empty(), "{path}: no headings");
         let events = pulldown_cmark::Parser::new(text).count();
         assert!(events > 0, "{path}");

@@ -135,7 +135,7 @@ pub fn merge(root: &Path, dir: &str, add: &Additions) -> anyhow::Result<Option<P
     new.push_str(block.trim_start_matches('\n'));
     new.push_str(closing_line);
     // Read back with the checks' own parser: one terraform block, as before.
-    let body = crate::checks::terraform::model::parse_hcl(&new).map_err(|e| {
+    let body = crate::views::terraform::parse_hcl(&new).map_err(|e| {
         anyhow::anyhow!(
             "{path}:{}: the merged file does not parse ({}); add by hand",
             e.line,
@@ -169,7 +169,7 @@ pub fn locked_pin(root: &Path, dir: &str, source: &str) -> Option<String> {
         root.join(dir)
     };
     let text = std::fs::read_to_string(base.join(".terraform.lock.hcl")).ok()?;
-    let body = crate::checks::terraform::model::parse_hcl(&text).ok()?;
+    let body = crate::views::terraform::parse_hcl(&text).ok()?;
     let want = format!("registry.terraform.io/{source}");
     let b = body
         .blocks("provider")

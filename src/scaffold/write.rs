@@ -141,16 +141,16 @@ pub fn apply(root: &Path, p: &Planned, force: bool, dry_run: bool) -> anyhow::Re
         None => None,
         Some(m) if m.is_dir() => anyhow::bail!("{}: is a directory", p.path),
         // A symlink is compared through its target but never written through.
-        Some(m) if m.file_type().is_symlink() => {
-            Some(crate::safe_fs::read_regular_text(&abs, crate::safe_fs::MAX_BYTES).ok())
-        }
+        Some(m) if m.file_type().is_symlink() => Some(
+            crate::repo::safe_fs::read_regular_text(&abs, crate::repo::safe_fs::MAX_BYTES).ok(),
+        ),
         // A FIFO, device or socket is neither read nor replaced.
         Some(m) if !m.is_file() => anyhow::bail!(
             "{}: not a regular file (a FIFO, device or socket); not touched",
             p.path
         ),
         Some(_) => {
-            let bytes = crate::safe_fs::read_regular(&abs, crate::safe_fs::MAX_BYTES)
+            let bytes = crate::repo::safe_fs::read_regular(&abs, crate::repo::safe_fs::MAX_BYTES)
                 .with_context(|| format!("{}: cannot read", p.path))?;
             Some(String::from_utf8(bytes).ok())
         }

@@ -11,16 +11,18 @@ use std::path::Path;
 
 use serde_json::Value;
 
+use crate::check::Registry;
 use crate::config::{self, ConfigError, LoadedConfig};
-use crate::engine::Registry;
 
 fn read(path: &Path, shown: &str) -> Result<String, ConfigError> {
     let bytes =
-        crate::safe_fs::read_regular(path, crate::safe_fs::MAX_BYTES).map_err(|e| ConfigError {
-            file: shown.to_string(),
-            line: None,
-            column: None,
-            message: format!("cannot read: {e}"),
+        crate::repo::safe_fs::read_regular(path, crate::repo::safe_fs::MAX_BYTES).map_err(|e| {
+            ConfigError {
+                file: shown.to_string(),
+                line: None,
+                column: None,
+                message: format!("cannot read: {e}"),
+            }
         })?;
     String::from_utf8(bytes).map_err(|_| ConfigError {
         file: shown.to_string(),
@@ -34,7 +36,7 @@ fn value(file: &str, text: &str) -> Result<Value, ConfigError> {
     if text.trim().is_empty() {
         return Ok(Value::Object(Default::default()));
     }
-    crate::yaml::from_str::<Value>(text).map_err(|e| ConfigError {
+    crate::views::yaml::from_str::<Value>(text).map_err(|e| ConfigError {
         file: file.to_string(),
         line: e.line,
         column: e.column,
@@ -97,7 +99,7 @@ pub fn load(
             "services: a service's readyctl.yaml cannot declare services of its own",
         ));
     }
-    crate::engine::validate_config(
+    crate::check::validate_config(
         &LoadedConfig {
             config: alone,
             file: Some(own_shown.clone()),

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::index::{FileEntry, Index};
+use crate::repo::index::{FileEntry, Index};
 
 /// Folders that hold a service's deploy files rather than being the
 /// service: a manifest in `checkout/k8s/` belongs to `checkout`.
@@ -91,7 +91,7 @@ fn artifact(f: &FileEntry) -> Option<&'static str> {
         if !text.contains("kind:") || !text.contains("apiVersion:") {
             return None;
         }
-        let docs: Vec<serde_json::Value> = crate::yaml::from_str_multi(text).ok()?;
+        let docs: Vec<serde_json::Value> = crate::views::yaml::from_str_multi(text).ok()?;
         let workload = docs.iter().any(|d| {
             d.get("apiVersion").is_some()
                 && d.get("kind")
@@ -127,7 +127,7 @@ pub fn propose(index: &Index) -> Vec<Proposal> {
         }
     }
     // Terraform root modules, from the one Terraform model.
-    let tf = crate::checks::terraform::model::model(index);
+    let tf = crate::views::terraform::model(index);
     for m in tf.modules.iter().filter(|m| m.root && !m.example) {
         if m.dir.split('/').any(|c| NOT_PRODUCT.contains(&c)) {
             continue;

@@ -14,10 +14,10 @@ use std::path::Path;
 
 use anyhow::Context as _;
 
+use crate::check::{self, Registry, RunOptions, RunResults, Selection};
 use crate::config::{ConfigError, LoadedConfig};
-use crate::engine::{self, Registry, RunOptions, RunResults, Selection};
-use crate::index::Index;
-use crate::model::{CheckResult, FailOn, Report, ServiceReport, Summary};
+use crate::findings::{CheckResult, FailOn, Report, ServiceReport, Summary};
+use crate::repo::index::Index;
 
 /// Areas whose checks look at the repository as a whole and run once, at
 /// the root: CI configuration and secrets.
@@ -219,7 +219,7 @@ pub fn run(
         .collect();
     let known = registry.ids();
     for (_, slice, svc_cfg, _, _) in &prepared {
-        if let Some(Ok(list)) = crate::checklist::load(slice, svc_cfg.checklist()) {
+        if let Some(Ok(list)) = crate::views::checklist::load(slice, svc_cfg.checklist()) {
             for m in list.items.iter().flat_map(|i| &i.markers) {
                 if is_repository_wide(&m.id) && known.contains(&m.id) && !wide.contains(&m.id) {
                     wide.push(m.id.clone());
@@ -312,10 +312,10 @@ fn run_exact(
     }
     let exact: Vec<String> = ids.iter().map(|id| globset::escape(id)).collect();
     let selection = Selection {
-        only: engine::IdFilter::new(&exact).unwrap_or_default(),
-        skip: engine::IdFilter::default(),
+        only: check::IdFilter::new(&exact).unwrap_or_default(),
+        skip: check::IdFilter::default(),
     };
-    engine::run_scoped(
+    check::run_scoped(
         registry, &selection, root, index, cfg, options, progress, given,
     )
 }

@@ -509,7 +509,7 @@ fn sarif_ranks_secrets_rules_as_security_and_links_their_docs() {
         .find(|l| l.starts_with("### docs.runbook"))
         .unwrap();
     assert_eq!(
-        readyctl::docs::anchor(heading.trim_start_matches("### ")),
+        readyctl::check::docs::anchor(heading.trim_start_matches("### ")),
         anchor
     );
 }

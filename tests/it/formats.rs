@@ -10,8 +10,8 @@ use quick_xml::Reader;
 use quick_xml::events::Event;
 use serde_json::Value;
 
-use readyctl::engine::CheckMeta;
-use readyctl::model::{CheckResult, FailOn, Finding, Fix, Report, Severity, Status};
+use readyctl::check::CheckMeta;
+use readyctl::findings::{CheckResult, FailOn, Finding, Fix, Report, Severity, Status};
 use readyctl::report::{self, Format, View};
 
 use crate::common::{Repo, crate_root, finding_locations};
@@ -777,7 +777,7 @@ fn config_validator() -> jsonschema::Validator {
 }
 
 fn config_errors(v: &jsonschema::Validator, yaml: &str) -> Vec<String> {
-    let value: Value = readyctl::yaml::from_str(yaml).expect("YAML");
+    let value: Value = readyctl::views::yaml::from_str(yaml).expect("YAML");
     v.iter_errors(&value).map(|e| e.to_string()).collect()
 }
 
@@ -872,8 +872,8 @@ fn man_page_is_roff_with_every_command() {
 
 #[test]
 fn docs_checks_md_is_current() {
-    let registry = readyctl::docs::builtin_registry().expect("registry");
-    let rendered = readyctl::docs::checks_markdown(&registry);
+    let registry = readyctl::check::docs::builtin_registry().expect("registry");
+    let rendered = readyctl::check::docs::checks_markdown(&registry);
     let path = crate_root().join("docs/checks.md");
     if bless() {
         std::fs::write(&path, &rendered).expect("write docs/checks.md");
@@ -886,7 +886,7 @@ fn docs_checks_md_is_current() {
             .to_string();
         panic!(
             "docs/checks.md is out of date with the check registry.\nRegenerate it with:\n    {}\n\n{diff}",
-            readyctl::docs::REGENERATE
+            readyctl::check::docs::REGENERATE
         );
     }
     // Every check and each of its sections is there.

@@ -12,7 +12,7 @@ use crate::common::{Repo, crate_root};
 
 fn yaml_docs(rel: &str) -> Vec<Value> {
     let text = std::fs::read_to_string(crate_root().join(rel)).unwrap();
-    readyctl::yaml::from_str_multi(&text).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    readyctl::views::yaml::from_str_multi(&text).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
 
 fn container_script(job: &Value) -> String {

@@ -508,14 +508,14 @@ fn assert_parses(root: &Path, files: &BTreeMap<String, Vec<u8>>) {
     for (path, bytes) in files {
         let text = std::str::from_utf8(bytes).expect("utf-8");
         if path.ends_with(".yml") || path.ends_with(".yaml") {
-            readyctl::yaml::from_str::<serde_json::Value>(text)
+            readyctl::views::yaml::from_str::<serde_json::Value>(text)
                 .unwrap_or_else(|e| panic!("{path}: {}", e.in_file(path)));
         }
         if path.ends_with(".tf") {
             hcl::edit::parser::parse_body(text).unwrap_or_else(|e| panic!("{path}: {e}"));
         }
         if path.ends_with(".md") {
-            let doc = readyctl::markdown::parse(text);
+            let doc = readyctl::views::markdown::parse(text);
             assert!(!doc.sections.is_empty(), "{path} has no headings");
             // Every section has content under it.
             for s in &doc.sections {
@@ -611,7 +611,7 @@ fn github_workflow_is_pinned_and_least_privilege() {
     std::fs::remove_file(repo.path().join(".github/workflows/build.yml")).expect("rm");
     ok(&scaffold(&repo, &["ci", "--provider", "github"]));
     let text = repo.read(".github/workflows/ci.yml");
-    let wf: serde_json::Value = readyctl::yaml::from_str(&text).expect("yaml");
+    let wf: serde_json::Value = readyctl::views::yaml::from_str(&text).expect("yaml");
     assert_eq!(wf["permissions"]["contents"], "read", "{text}");
     assert!(wf.get("on").is_some(), "{text}");
     let jobs = wf["jobs"].as_object().expect("jobs");
@@ -666,7 +666,7 @@ fn gitlab_pipeline_follows_the_language() {
         text.starts_with("build:\n  script:\n    - npm run build\n\n"),
         "{text}"
     );
-    let p: serde_json::Value = readyctl::yaml::from_str(&text).expect("yaml");
+    let p: serde_json::Value = readyctl::views::yaml::from_str(&text).expect("yaml");
     let script = |job: &str| p[job]["script"].to_string();
     assert!(script("test-node").contains("npm test"), "{text}");
     assert_eq!(p["test-node"]["image"], "node:22", "{text}");

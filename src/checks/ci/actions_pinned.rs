@@ -1,10 +1,10 @@
 //! `ci.actions-pinned`: every third-party GitHub Action is pinned to a
 //! full commit SHA.
 
-use super::model;
-use crate::engine::{Check, CheckMeta, Context, Outcome};
-use crate::model::{Finding, Severity};
-use crate::yaml::node::{SNode, Tree};
+use crate::check::{Check, CheckMeta, Context, Outcome};
+use crate::findings::{Finding, Severity};
+use crate::views::ci;
+use crate::views::yaml::node::{SNode, Tree};
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -65,7 +65,7 @@ pub fn unpinned(uses: &str) -> Option<&'static str> {
 }
 
 /// `owner/repo` of this repository on GitHub, from its git remote.
-fn own_repository(index: &crate::index::Index) -> Option<String> {
+fn own_repository(index: &crate::repo::index::Index) -> Option<String> {
     let url = index.git.as_ref()?.remote_url.as_deref()?;
     let rest = url
         .split_once("github.com")
@@ -95,7 +95,7 @@ impl Check for ActionsPinned {
     }
 
     fn run(&self, ctx: &Context) -> Outcome {
-        let m = model::model(ctx.index);
+        let m = ci::model(ctx.index);
         if m.is_empty() {
             return super::no_ci();
         }

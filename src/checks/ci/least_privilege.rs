@@ -1,10 +1,10 @@
 //! `ci.least-privilege`: every GitHub workflow declares `permissions:`.
 
-use super::detect::CiRole;
-use super::model;
-use crate::engine::{Check, CheckMeta, Context, Outcome};
-use crate::model::{Finding, Severity};
-use crate::yaml::node::{SNode, Tree};
+use crate::check::{Check, CheckMeta, Context, Outcome};
+use crate::findings::{Finding, Severity};
+use crate::views::ci;
+use crate::views::ci::detect::CiRole;
+use crate::views::yaml::node::{SNode, Tree};
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -62,7 +62,7 @@ impl Check for LeastPrivilege {
     }
 
     fn run(&self, ctx: &Context) -> Outcome {
-        let m = model::model(ctx.index);
+        let m = ci::model(ctx.index);
         if m.is_empty() {
             return super::no_ci();
         }

@@ -1,25 +1,21 @@
 //! `ci.*`: the CI pipeline is valid, tests, scans, gates releases, and
 //! runs third-party code it has pinned with the least privilege.
 //!
-//! Every check reads the one [`model::CiModel`] of the run; which files
-//! are CI configuration is decided in [`detect`]. (`ci.present` is a
+//! Every check reads the one [`crate::views::ci::CiModel`] of the run; which files
+//! are CI configuration is decided in [`crate::views::ci::detect`]. (`ci.present` is a
 //! declarative check.)
 
 mod actions_pinned;
-pub mod detect;
 mod least_privilege;
-pub mod model;
 pub(crate) mod release_gate;
 mod runs_tests;
 mod security_scan;
 mod valid;
 
-pub use detect::{CiFile, CiRole, CiSystem, ci_files, systems};
-
 use regex::Regex;
 
-use crate::engine::{Check, Outcome};
-use model::{CiModel, Command, Job};
+use crate::check::{Check, Outcome};
+use crate::views::ci::{CiModel, Command, Job};
 
 /// The `ci.*` checks (SPEC §3).
 pub fn checks() -> Vec<Box<dyn Check>> {
@@ -71,7 +67,7 @@ pub(crate) fn job_runs(job: &Job, matches: impl Fn(&str) -> bool) -> bool {
 /// One finding for a check that found nothing anywhere: at the `jobs:` line
 /// of the main pipeline (the one a person would add the job to), not one per
 /// workflow file; the message counts the others.
-pub(crate) fn pipeline_findings(model: &CiModel, what: &str) -> Vec<crate::model::Finding> {
+pub(crate) fn pipeline_findings(model: &CiModel, what: &str) -> Vec<crate::findings::Finding> {
     let all: Vec<_> = model.pipelines().collect();
     let main = all
         .iter()
@@ -114,7 +110,7 @@ pub(crate) fn pipeline_findings(model: &CiModel, what: &str) -> Vec<crate::model
             } else {
                 what.to_string()
             };
-            crate::model::Finding::new(msg).at(f.file.path.clone(), Some(line))
+            crate::findings::Finding::new(msg).at(f.file.path.clone(), Some(line))
         })
         .collect()
 }

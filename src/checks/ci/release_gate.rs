@@ -6,11 +6,11 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::detect::CiSystem;
-use super::model::{self, CiModel, Job};
-use crate::engine::{Check, CheckMeta, Context, Outcome};
-use crate::model::{Finding, Severity};
-use crate::yaml::node::Tree;
+use crate::check::{Check, CheckMeta, Context, Outcome};
+use crate::findings::{Finding, Severity};
+use crate::views::ci::detect::CiSystem;
+use crate::views::ci::{self, CiModel, Job};
+use crate::views::yaml::node::Tree;
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -95,7 +95,7 @@ impl Check for ReleaseGate {
     }
 
     fn run(&self, ctx: &Context) -> Outcome {
-        let m = model::model(ctx.index);
+        let m = ci::model(ctx.index);
         if m.is_empty() {
             return super::no_ci();
         }

@@ -4,9 +4,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::model;
-use crate::engine::{Check, CheckMeta, Context, Outcome};
-use crate::model::Severity;
+use crate::check::{Check, CheckMeta, Context, Outcome};
+use crate::findings::Severity;
+use crate::views::ci;
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -91,7 +91,7 @@ impl Check for RunsTests {
     }
 
     fn run(&self, ctx: &Context) -> Outcome {
-        let m = model::model(ctx.index);
+        let m = ci::model(ctx.index);
         if m.is_empty() {
             return super::no_ci();
         }
@@ -104,13 +104,13 @@ impl Check for RunsTests {
         }
         // Tests run as pre-commit hooks (`terraform_validate`, `pytest`).
         if let Some((hook, hook_line)) = m.precommit_hooks.iter().find(|(id, _)| is_test_hook(id))
-            && let Some((job, cmd, line)) = super::find_command(&m, model::runs_precommit)
+            && let Some((job, cmd, line)) = super::find_command(&m, ci::runs_precommit)
         {
             return Outcome::pass(format!(
                 "job `{}` runs pre-commit ({}:{line}), whose hook `{hook}` tests ({}:{hook_line})",
                 job.name,
                 m.command_path(job, cmd),
-                model::PRECOMMIT_CONFIG
+                ci::PRECOMMIT_CONFIG
             ));
         }
         let findings = super::pipeline_findings(

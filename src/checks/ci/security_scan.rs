@@ -4,9 +4,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::model;
-use crate::engine::{Check, CheckMeta, Context, Outcome};
-use crate::model::Severity;
+use crate::check::{Check, CheckMeta, Context, Outcome};
+use crate::findings::Severity;
+use crate::views::ci;
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -167,7 +167,7 @@ impl Check for SecurityScan {
     }
 
     fn run(&self, ctx: &Context) -> Outcome {
-        let m = model::model(ctx.index);
+        let m = ci::model(ctx.index);
         if m.is_empty() {
             return super::no_ci();
         }

@@ -1,10 +1,10 @@
 //! `ci.valid`: every CI file parses and has its system's basic structure.
 
-use super::detect::{CiRole, CiSystem};
-use super::model::{self, CiDoc};
-use crate::engine::{Check, CheckMeta, Context, Outcome};
-use crate::model::{Finding, Severity};
-use crate::yaml::node::{Node, SNode, Tree};
+use crate::check::{Check, CheckMeta, Context, Outcome};
+use crate::findings::{Finding, Severity};
+use crate::views::ci::detect::{CiRole, CiSystem};
+use crate::views::ci::{self, CiDoc};
+use crate::views::yaml::node::{Node, SNode, Tree};
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -69,7 +69,7 @@ impl Check for Valid {
     }
 
     fn run(&self, ctx: &Context) -> Outcome {
-        let m = model::model(ctx.index);
+        let m = ci::model(ctx.index);
         if m.is_empty() {
             return super::no_ci();
         }
@@ -224,7 +224,7 @@ fn github(doc: &SNode, bad: &mut impl FnMut(&SNode, String)) {
 fn gitlab(doc: &SNode, bad: &mut impl FnMut(&SNode, String)) {
     for (k, v) in doc.map() {
         let Some(id) = k.scalar() else { continue };
-        if model::GITLAB_KEYWORDS.contains(&id.as_str()) || id.starts_with('.') {
+        if ci::GITLAB_KEYWORDS.contains(&id.as_str()) || id.starts_with('.') {
             continue;
         }
         if !v.is_map() {

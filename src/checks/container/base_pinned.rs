@@ -1,8 +1,8 @@
 //! `container.base-pinned`: every `FROM` names a tag other than `latest`,
 //! or a digest.
 
-use crate::engine::{Check, CheckMeta, Context, Outcome};
-use crate::model::{Finding, Severity};
+use crate::check::{Check, CheckMeta, Context, Outcome};
+use crate::findings::{Finding, Severity};
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -64,7 +64,7 @@ impl Check for BasePinned {
     }
 
     fn run(&self, ctx: &Context) -> Outcome {
-        let view = crate::dockerfile::view(ctx.index);
+        let view = crate::views::dockerfile::view(ctx.index);
         let files = match super::parsed(&view) {
             Ok(f) => f,
             Err(o) => return *o,

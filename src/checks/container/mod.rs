@@ -1,12 +1,12 @@
 //! `container.*`: Dockerfiles build from pinned base images and run as a
 //! user other than root. Both read the Dockerfile view
-//! ([`crate::dockerfile`]); only the product's Dockerfiles are checked.
+//! ([`crate::views::dockerfile`]); only the product's Dockerfiles are checked.
 
 mod base_pinned;
 mod non_root;
 
-use crate::dockerfile::{DockerFile, Dockerfiles, Parsed};
-use crate::engine::{Check, Outcome};
+use crate::check::{Check, Outcome};
+use crate::views::dockerfile::{DockerFile, Dockerfiles, Parsed};
 
 /// The `container.*` checks (SPEC §3).
 pub fn checks() -> Vec<Box<dyn Check>> {

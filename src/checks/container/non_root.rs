@@ -1,9 +1,9 @@
 //! `container.non-root`: the final stage of every Dockerfile runs as a
 //! user other than root.
 
-use crate::dockerfile::{ImageRef, Parsed};
-use crate::engine::{Check, CheckMeta, Context, Outcome};
-use crate::model::{Finding, Severity};
+use crate::check::{Check, CheckMeta, Context, Outcome};
+use crate::findings::{Finding, Severity};
+use crate::views::dockerfile::{ImageRef, Parsed};
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -111,12 +111,12 @@ impl Check for NonRoot {
     }
 
     fn run(&self, ctx: &Context) -> Outcome {
-        let view = crate::dockerfile::view(ctx.index);
+        let view = crate::views::dockerfile::view(ctx.index);
         let files = match super::parsed(&view) {
             Ok(f) => f,
             Err(o) => return *o,
         };
-        let k8s = crate::k8s::model(ctx.index);
+        let k8s = crate::views::k8s::model(ctx.index);
         let repo_name = ctx
             .index
             .git
@@ -208,7 +208,7 @@ fn image_names(path: &str, repo_name: &str) -> Vec<String> {
 /// overlays left out). `Ok` with the evidence when they all do; `Err` with
 /// one that does not when others do; `Err(None)` when none runs it so.
 fn workload_non_root(
-    k8s: &crate::k8s::K8s,
+    k8s: &crate::views::k8s::K8s,
     path: &str,
     repo_name: &str,
 ) -> Result<String, Option<String>> {

@@ -5,11 +5,11 @@ use super::pipeline::{self, OnFailure};
 use super::short;
 use std::collections::BTreeMap;
 
-use crate::checks::ci::model;
-use crate::checks::terraform::model::{self as tf, Block, Value};
-use crate::engine::{Check, CheckMeta, Context, Outcome};
-use crate::k8s::Kind;
-use crate::model::{Finding, Severity};
+use crate::check::{Check, CheckMeta, Context, Outcome};
+use crate::findings::{Finding, Severity};
+use crate::views::ci;
+use crate::views::k8s::Kind;
+use crate::views::terraform::{self as tf, Block, Value};
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -237,7 +237,7 @@ impl Check for AutoRollback {
         }
 
         // CI deploys: one finding per job, at its first deploy not undone.
-        let m = model::model(ctx.index);
+        let m = ci::model(ctx.index);
         let on_failure = OnFailure::of(&m);
         let mut failed_jobs = std::collections::BTreeSet::new();
         // A Kubernetes deploy of the CI is undone when it fails.
@@ -308,11 +308,11 @@ impl Check for AutoRollback {
         // Kubernetes: Argo Rollouts and Flagger analysis; Deployments of a
         // Helm chart that CI upgrades with `--atomic`, or any when the CI
         // rolls its Kubernetes deploy back on failure.
-        let k8s = crate::k8s::model(ctx.index);
+        let k8s = crate::views::k8s::model(ctx.index);
         let helm_atomic = pipeline::deploys(&m)
             .iter()
             .any(|d| d.kind == DeployKind::Helm && commands::self_reverting(d.kind, d.at.text));
-        let mut uncovered: BTreeMap<String, Vec<&crate::k8s::Workload>> = BTreeMap::new();
+        let mut uncovered: BTreeMap<String, Vec<&crate::views::k8s::Workload>> = BTreeMap::new();
         for w in &k8s.workloads {
             if !matches!(w.kind, Kind::Deployment | Kind::Rollout) || w.is_dev() {
                 continue;
@@ -354,7 +354,7 @@ impl Check for AutoRollback {
                 }
                 continue;
             }
-            if helm_atomic && matches!(w.source, crate::k8s::Source::Helm { .. }) {
+            if helm_atomic && matches!(w.source, crate::views::k8s::Source::Helm { .. }) {
                 ok.push(format!(
                     "{}: its chart is upgraded with `helm --atomic`",
                     w.describe()

@@ -10,7 +10,7 @@ pub mod pipeline;
 mod smoke_test;
 mod strategy;
 
-use crate::engine::Check;
+use crate::check::Check;
 
 /// The `deploy.*` checks of this module (SPEC §3).
 pub fn checks() -> Vec<Box<dyn Check>> {

@@ -6,9 +6,9 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use super::commands::{self, DeployKind};
-use crate::checks::ci::CiSystem;
-use crate::checks::ci::model::{CiModel, Job};
-use crate::yaml::node::{SNode, Tree};
+use crate::views::ci::CiSystem;
+use crate::views::ci::{CiModel, Job};
+use crate::views::yaml::node::{SNode, Tree};
 
 /// One command line of a job, in the order the job runs them.
 #[derive(Debug, Clone)]

@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 
 use super::pipeline::{self, OnFailure};
 use super::{commands, short};
-use crate::checks::ci::model;
-use crate::engine::{Check, CheckMeta, Context, Outcome};
-use crate::model::{Finding, Severity};
+use crate::check::{Check, CheckMeta, Context, Outcome};
+use crate::findings::{Finding, Severity};
+use crate::views::ci;
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -83,7 +83,7 @@ impl Check for SmokeTest {
     }
 
     fn run(&self, ctx: &Context) -> Outcome {
-        let m = model::model(ctx.index);
+        let m = ci::model(ctx.index);
         if m.is_empty() {
             return Outcome::skip("no CI configuration found");
         }

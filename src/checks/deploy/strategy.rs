@@ -1,10 +1,10 @@
 //! `deploy.strategy`: each deployable workload declares a safe rollout.
 
+use crate::check::{Check, CheckMeta, Context, Outcome};
 use crate::checks::k8s::{count, dedupe};
-use crate::checks::terraform::model::{self as tf, Block, Value};
-use crate::engine::{Check, CheckMeta, Context, Outcome};
-use crate::k8s::{Kind, Setting, StrategyKind, Workload};
-use crate::model::{Finding, Severity};
+use crate::findings::{Finding, Severity};
+use crate::views::k8s::{Kind, Setting, StrategyKind, Workload};
+use crate::views::terraform::{self as tf, Block, Value};
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -87,7 +87,7 @@ fn unbounded(v: &str, replicas: Option<u64>) -> bool {
 }
 
 /// The verdict on one workload: `None` safe (or unknown), `Some(why)` not.
-fn judge(k8s: &crate::k8s::K8s, w: &Workload) -> Option<String> {
+fn judge(k8s: &crate::views::k8s::K8s, w: &Workload) -> Option<String> {
     if k8s.canary_of(w).is_some() || k8s.rollout_of(w).is_some() {
         return None;
     }
@@ -210,7 +210,7 @@ impl Check for Strategy {
     }
 
     fn run(&self, ctx: &Context) -> Outcome {
-        let k8s = crate::k8s::model(ctx.index);
+        let k8s = crate::views::k8s::model(ctx.index);
         let mut findings = Vec::new();
         let mut units = 0usize;
         let mut kinds = std::collections::BTreeSet::new();

@@ -5,8 +5,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::ci;
-use crate::engine::{Check, CheckMeta, Context, Outcome};
-use crate::model::{Finding, Severity};
+use crate::check::{Check, CheckMeta, Context, Outcome};
+use crate::findings::{Finding, Severity};
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -70,7 +70,10 @@ static RESTORE: LazyLock<Regex> = LazyLock::new(|| ci(r"restor|recover"));
 /// sections name them (by resource name, service or engine).
 fn in_code(
     ctx: &Context,
-    sections: &[(&crate::index::FileEntry, &crate::markdown::Section)],
+    sections: &[(
+        &crate::repo::index::FileEntry,
+        &crate::views::markdown::Section,
+    )],
 ) -> String {
     let inv = crate::checks::resilience::inventory::inventory(ctx.index);
     let backed: Vec<_> = inv

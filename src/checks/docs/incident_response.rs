@@ -5,8 +5,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::ci;
-use crate::engine::{Check, CheckMeta, Context, Outcome};
-use crate::model::Severity;
+use crate::check::{Check, CheckMeta, Context, Outcome};
+use crate::findings::Severity;
 
 const EXPLAIN: &str = r#"
 ## What it checks

@@ -12,9 +12,9 @@ pub use runbook::is_runbook_path;
 
 use regex::Regex;
 
-use crate::engine::Check;
-use crate::index::{FileEntry, Index};
-use crate::markdown::{Doc, Section};
+use crate::check::Check;
+use crate::repo::index::{FileEntry, Index};
+use crate::views::markdown::{Doc, Section};
 
 pub fn checks() -> Vec<Box<dyn Check>> {
     vec![

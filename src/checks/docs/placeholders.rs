@@ -5,10 +5,10 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::engine::{Check, CheckMeta, Context, Outcome};
-use crate::index::FileEntry;
-use crate::model::{Finding, Severity};
-use crate::text::LineIndex;
+use crate::check::{Check, CheckMeta, Context, Outcome};
+use crate::findings::{Finding, Severity};
+use crate::repo::index::FileEntry;
+use crate::repo::text::LineIndex;
 
 /// The one placeholder form readyctl's scaffolds write. Every scaffolded
 /// value a person must fill in contains it, in any file type.
@@ -120,7 +120,7 @@ fn is_scaffold_type(f: &FileEntry) -> bool {
 /// turns on the generic template patterns (Markdown only).
 pub fn placeholders_in(
     text: &str,
-    markdown: Option<&crate::markdown::Doc>,
+    markdown: Option<&crate::views::markdown::Doc>,
     operational: bool,
 ) -> Vec<(usize, String)> {
     let mut out: Vec<(usize, String)> = text
@@ -164,7 +164,7 @@ pub fn placeholders_in(
 
 /// Is `pos` on a heading line, or in the body of a section whose heading
 /// names TODO/TBD/FIXME work?
-fn in_todo_section(text: &str, doc: &crate::markdown::Doc, pos: usize) -> bool {
+fn in_todo_section(text: &str, doc: &crate::views::markdown::Doc, pos: usize) -> bool {
     let line_start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
     if text[line_start..].trim_start().starts_with('#') {
         return true;

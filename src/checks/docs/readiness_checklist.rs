@@ -1,9 +1,9 @@
 //! `docs.readiness-checklist`: the repository's own definition of ready
 //! (SPEC §6).
 
-use crate::checklist::unresolved_reason;
-use crate::engine::{Check, CheckMeta, Context, Outcome, Phase};
-use crate::model::{Finding, Severity};
+use crate::check::{Check, CheckMeta, Context, Outcome, Phase};
+use crate::findings::{Finding, Severity};
+use crate::views::checklist::unresolved_reason;
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -67,7 +67,7 @@ impl Check for ReadinessChecklist {
         Phase::Final
     }
 
-    fn needs(&self, checklist: Option<&crate::checklist::Checklist>) -> Vec<String> {
+    fn needs(&self, checklist: Option<&crate::views::checklist::Checklist>) -> Vec<String> {
         checklist
             .map(|c| {
                 c.items
@@ -80,16 +80,16 @@ impl Check for ReadinessChecklist {
 
     fn run(&self, ctx: &Context) -> Outcome {
         let path = ctx.config.checklist();
-        let list = match crate::checklist::load(ctx.index, path) {
+        let list = match crate::views::checklist::load(ctx.index, path) {
             None => {
                 // A FIFO or device there cannot be read: fail closed.
-                if crate::checklist::not_a_regular_file(ctx.index, path) {
+                if crate::views::checklist::not_a_regular_file(ctx.index, path) {
                     return Outcome::error(format!(
                         "{path}: not a regular file (a FIFO, device or directory); not read"
                     ));
                 }
                 let mut msg = format!("{path} not found");
-                if crate::checklist::on_disk_but_not_indexed(ctx.index, path) {
+                if crate::views::checklist::on_disk_but_not_indexed(ctx.index, path) {
                     msg.push_str(" among the files readyctl reads (is it ignored?)");
                 }
                 return Outcome::fail(msg, vec![]);

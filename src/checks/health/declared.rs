@@ -7,10 +7,10 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::engine::{Check, CheckMeta, Context, Outcome};
-use crate::index::{FileEntry, Index};
-use crate::model::{Finding, Severity};
-use crate::yaml::node::{Node, SNode, line};
+use crate::check::{Check, CheckMeta, Context, Outcome};
+use crate::findings::{Finding, Severity};
+use crate::repo::index::{FileEntry, Index};
+use crate::views::yaml::node::{Node, SNode, line};
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -153,7 +153,7 @@ impl Scan {
     /// read as text: a Service in the same file, or the only workload of a
     /// chart with a Service). A load generator or a queue worker with no
     /// Service in front of it needs no readiness probe.
-    fn settle(&mut self, k8s: &crate::k8s::K8s) {
+    fn settle(&mut self, k8s: &crate::views::k8s::K8s) {
         for u in std::mem::take(&mut self.unready) {
             // Where the Kubernetes model knows the workload (plain
             // manifests, chart templates, Kustomize bases), "behind a
@@ -218,8 +218,8 @@ static COMPOSE_NAME: LazyLock<Regex> = LazyLock::new(|| {
 /// readiness probe.
 pub fn scan(index: &Index) -> Scan {
     let mut s = Scan::default();
-    let dockerfiles = crate::dockerfile::view(index);
-    let dockerfiles: HashMap<&str, &crate::dockerfile::DockerFile> = dockerfiles
+    let dockerfiles = crate::views::dockerfile::view(index);
+    let dockerfiles: HashMap<&str, &crate::views::dockerfile::DockerFile> = dockerfiles
         .files
         .iter()
         .map(|d| (d.path.as_str(), d))
@@ -269,7 +269,7 @@ pub fn scan(index: &Index) -> Scan {
             }
         }
     }
-    s.settle(&crate::k8s::model(index));
+    s.settle(&crate::views::k8s::model(index));
     s
 }
 
@@ -278,7 +278,7 @@ fn is_helm_template(path: &str) -> bool {
     path.starts_with("templates/") || path.contains("/templates/")
 }
 
-fn parse_error(f: &FileEntry, e: &crate::yaml::YamlError) -> Finding {
+fn parse_error(f: &FileEntry, e: &crate::views::yaml::YamlError) -> Finding {
     Finding::new(format!("cannot read as YAML: {}", e.message))
         .at(f.path.clone(), e.line)
         .col(e.column)
@@ -287,7 +287,7 @@ fn parse_error(f: &FileEntry, e: &crate::yaml::YamlError) -> Finding {
 // ---- Kubernetes ---------------------------------------------------------
 
 fn kubernetes(f: &FileEntry, text: &str, s: &mut Scan) {
-    let docs: Vec<SNode> = match crate::yaml::from_str_multi(text) {
+    let docs: Vec<SNode> = match crate::views::yaml::from_str_multi(text) {
         Ok(d) => d,
         // Templated elsewhere than a chart's templates/ (Go templates,
         // Jinja): not YAML until rendered, read it as text.
@@ -604,7 +604,7 @@ fn helm_template(f: &FileEntry, text: &str, s: &mut Scan) {
 // ---- Compose --------------------------------------------------------------
 
 fn compose(f: &FileEntry, text: &str, s: &mut Scan) {
-    let doc: SNode = match crate::yaml::from_str(text) {
+    let doc: SNode = match crate::views::yaml::from_str(text) {
         Ok(d) => d,
         Err(e) => {
             s.findings.push(parse_error(f, &e));
@@ -649,7 +649,7 @@ fn compose(f: &FileEntry, text: &str, s: &mut Scan) {
 
 /// `HEALTHCHECK` instructions of a parsed Dockerfile (the Dockerfile view);
 /// `HEALTHCHECK NONE` does not count.
-fn dockerfile(path: &str, parsed: &crate::dockerfile::Parsed, s: &mut Scan) {
+fn dockerfile(path: &str, parsed: &crate::views::dockerfile::Parsed, s: &mut Scan) {
     for hc in parsed.stages.iter().flat_map(|st| &st.healthchecks) {
         if hc.none {
             continue;
@@ -820,7 +820,7 @@ impl Check for HealthDeclared {
                 path: file.clone(),
                 line: e.referenced.line() as u32,
                 what: format!("endpoint {}", e.value.name),
-                target: Some(crate::probe::display_url_str(&e.value.url)),
+                target: Some(crate::net::probe::display_url_str(&e.value.url)),
                 port: None,
             })
             .collect();

@@ -5,7 +5,7 @@ mod reachable;
 
 pub use declared::{Declared, DeclaredKind, Scan, discover, scan};
 
-use crate::engine::Check;
+use crate::check::Check;
 
 /// The `health.*` checks (SPEC §3).
 pub fn checks() -> Vec<Box<dyn Check>> {

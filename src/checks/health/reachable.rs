@@ -3,9 +3,9 @@
 use std::path::Path;
 use std::time::Duration;
 
-use crate::engine::{Check, CheckMeta, Context, Outcome};
-use crate::model::{Finding, Severity};
-use crate::probe::{self, ProbeSettings, fmt_duration};
+use crate::check::{Check, CheckMeta, Context, Outcome};
+use crate::findings::{Finding, Severity};
+use crate::net::probe::{self, ProbeSettings, fmt_duration};
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -105,7 +105,7 @@ impl Check for Reachable {
                 ep
             })
             .collect();
-        let bar = crate::progress::delayed_bar(
+        let bar = crate::cli::progress::delayed_bar(
             ctx.options.progress && n >= 2,
             Some(n as u64),
             "probing health endpoints {bar:30} {pos}/{len} {elapsed}",

@@ -3,9 +3,9 @@
 //! PodDisruptionBudget.
 
 use super::{count, dedupe};
-use crate::engine::{Check, CheckMeta, Context, Outcome};
-use crate::k8s::{K8s, Kind, Loc, ReplicasFrom, Setting, Workload};
-use crate::model::{Finding, Severity};
+use crate::check::{Check, CheckMeta, Context, Outcome};
+use crate::findings::{Finding, Severity};
+use crate::views::k8s::{K8s, Kind, Loc, ReplicasFrom, Setting, Workload};
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -132,7 +132,7 @@ impl Check for Disruption {
     }
 
     fn run(&self, ctx: &Context) -> Outcome {
-        let k8s = crate::k8s::model(ctx.index);
+        let k8s = crate::views::k8s::model(ctx.index);
         let cands: Vec<&Workload> = candidates(&k8s).collect();
         if cands.is_empty() {
             return Outcome::skip(
@@ -157,7 +157,7 @@ impl Check for Disruption {
             let env = w
                 .env
                 .clone()
-                .filter(|_| matches!(w.source, crate::k8s::Source::Kustomize { .. }));
+                .filter(|_| matches!(w.source, crate::views::k8s::Source::Kustomize { .. }));
             let msg = format!(
                 "{} is behind a Service but {}",
                 w.describe(),

@@ -2,8 +2,8 @@
 //! `latest`, or a digest.
 
 use super::{count, dedupe};
-use crate::engine::{Check, CheckMeta, Context, Outcome};
-use crate::model::{Finding, Severity};
+use crate::check::{Check, CheckMeta, Context, Outcome};
+use crate::findings::{Finding, Severity};
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -61,7 +61,7 @@ impl Check for ImagesPinned {
     }
 
     fn run(&self, ctx: &Context) -> Outcome {
-        let k8s = crate::k8s::model(ctx.index);
+        let k8s = crate::views::k8s::model(ctx.index);
         if k8s.workloads.is_empty() {
             return Outcome::skip("no Kubernetes workloads in the product");
         }
@@ -89,7 +89,7 @@ impl Check for ImagesPinned {
                             "{}, container {}: image {} has {why}",
                             w.describe(),
                             c.name,
-                            crate::k8s::helm::shown(reference)
+                            crate::views::k8s::helm::shown(reference)
                         ))
                         .at(c.image.at.path.clone(), Some(c.image.at.line))
                         .rule("image-tag"),

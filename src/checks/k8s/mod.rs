@@ -1,5 +1,5 @@
 //! `k8s.*`: Kubernetes workload hygiene, read from the one Kubernetes model
-//! of the run ([`crate::k8s`]): plain manifests, Helm charts rendered
+//! of the run ([`crate::views::k8s`]): plain manifests, Helm charts rendered
 //! against their values.yaml, and Kustomize overlays.
 
 mod disruption;
@@ -9,8 +9,8 @@ mod resources;
 
 use std::collections::HashSet;
 
-use crate::engine::Check;
-use crate::model::Finding;
+use crate::check::Check;
+use crate::findings::Finding;
 
 /// The `k8s.*` checks (SPEC §3).
 pub fn checks() -> Vec<Box<dyn Check>> {

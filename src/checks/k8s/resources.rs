@@ -2,9 +2,9 @@
 //! requests and a memory limit.
 
 use super::{count, dedupe, names};
-use crate::engine::{Check, CheckMeta, Context, Outcome};
-use crate::k8s::{Kind, Setting, Workload};
-use crate::model::{Finding, Severity};
+use crate::check::{Check, CheckMeta, Context, Outcome};
+use crate::findings::{Finding, Severity};
+use crate::views::k8s::{Kind, Setting, Workload};
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -104,7 +104,7 @@ impl Check for Resources {
     }
 
     fn run(&self, ctx: &Context) -> Outcome {
-        let k8s = crate::k8s::model(ctx.index);
+        let k8s = crate::views::k8s::model(ctx.index);
         let workloads: Vec<&Workload> = k8s.workloads.iter().filter(|w| judged(w)).collect();
         if workloads.is_empty() {
             return Outcome::skip(

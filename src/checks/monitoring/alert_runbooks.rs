@@ -8,12 +8,12 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::check::{Check, CheckMeta, Context, Outcome};
 use crate::checks::resilience::inventory::{family, inventory};
-use crate::checks::terraform::model::{self, Attr, Block, Value};
-use crate::engine::{Check, CheckMeta, Context, Outcome};
-use crate::index::Index;
-use crate::model::{Finding, Severity};
-use crate::yaml::node::{Node, SNode, line};
+use crate::findings::{Finding, Severity};
+use crate::repo::index::Index;
+use crate::views::terraform::{self, Attr, Block, Value};
+use crate::views::yaml::node::{Node, SNode, line};
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -143,7 +143,7 @@ pub fn scan(index: &Index) -> AlertScan {
         if !(rules || images || scrape) {
             continue;
         }
-        let Ok(docs) = crate::yaml::from_str_multi::<SNode>(text) else {
+        let Ok(docs) = crate::views::yaml::from_str_multi::<SNode>(text) else {
             continue; // templates and broken files: monitoring.configured reports those
         };
         for d in &docs {
@@ -163,7 +163,7 @@ fn yaml_doc(path: &str, d: &Node, offset: u32, s: &mut AlertScan) {
             for (k, v) in d.get("data").map(|x| x.value.as_map()).unwrap_or(&[]) {
                 if let Some(t) = v.value.as_str()
                     && t.contains("rules:")
-                    && let Ok(inner) = crate::yaml::from_str::<SNode>(t)
+                    && let Ok(inner) = crate::views::yaml::from_str::<SNode>(t)
                 {
                     yaml_doc(path, &inner.value, offset + line(k), s);
                 }
@@ -300,7 +300,7 @@ fn text_of(a: Option<&Attr>) -> (Option<String>, bool) {
 }
 
 fn terraform(index: &Index, s: &mut AlertScan) {
-    let m = model::model(index);
+    let m = terraform::model(index);
     for module in m.checked_modules() {
         for (f, b) in m.blocks(module) {
             if b.kind != "resource" {
@@ -476,7 +476,7 @@ fn root_prefix(index: &Index) -> Option<String> {
 }
 
 fn normalize(dir: &str, rel: &str) -> Option<String> {
-    crate::text::resolve_relative(dir, rel)
+    crate::repo::text::resolve_relative(dir, rel)
 }
 
 fn resolve(link: &str, from: &str, index: &Index) -> Resolved {

@@ -4,11 +4,11 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::checks::terraform::model as tf;
-use crate::engine::{Check, CheckMeta, Context, Outcome};
-use crate::index::{FileEntry, Index};
-use crate::model::{Finding, Severity};
-use crate::yaml::node::{Node, SNode, line};
+use crate::check::{Check, CheckMeta, Context, Outcome};
+use crate::findings::{Finding, Severity};
+use crate::repo::index::{FileEntry, Index};
+use crate::views::terraform as tf;
+use crate::views::yaml::node::{Node, SNode, line};
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -183,7 +183,7 @@ fn yaml_file(f: &FileEntry, text: &str, s: &mut Scan) {
     if !(rules_like || operator || alertmanager || prometheus || grafana_alerting) {
         return;
     }
-    let docs: Vec<SNode> = match crate::yaml::from_str_multi(text) {
+    let docs: Vec<SNode> = match crate::views::yaml::from_str_multi(text) {
         Ok(d) => d,
         Err(_) if text.contains("{{") => {
             // A template (Helm): not YAML until rendered; count resources by text.
@@ -192,7 +192,7 @@ fn yaml_file(f: &FileEntry, text: &str, s: &mut Scan) {
                 let at = m.start() + (m.len() - m.as_str().trim_start().len());
                 s.found.push(Found {
                     path: f.path.clone(),
-                    line: crate::text::line_of(text, at),
+                    line: crate::repo::text::line_of(text, at),
                     what: format!("{} (template)", &c[1]),
                 });
             }

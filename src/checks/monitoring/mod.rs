@@ -5,7 +5,7 @@ mod configured;
 
 pub use configured::{Found, Scan, scan};
 
-use crate::engine::Check;
+use crate::check::Check;
 
 /// The `monitoring.*` checks (SPEC §3).
 pub fn checks() -> Vec<Box<dyn Check>> {

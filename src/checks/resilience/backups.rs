@@ -4,8 +4,8 @@
 use super::datastore_ha::{evidence, nothing, short_list};
 use super::inventory::{Datastore, inventory};
 use super::terraform::fmt_num;
-use crate::engine::{Check, CheckMeta, Context, Outcome};
-use crate::model::{Finding, Severity};
+use crate::check::{Check, CheckMeta, Context, Outcome};
+use crate::findings::{Finding, Severity};
 
 const EXPLAIN: &str = r#"
 ## What it checks

@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use super::inventory::{Datastore, Ha, Inventory, Sentinel, inventory};
-use crate::engine::{Check, CheckMeta, Context, Outcome};
-use crate::model::{Finding, Severity};
+use crate::check::{Check, CheckMeta, Context, Outcome};
+use crate::findings::{Finding, Severity};
 
 const EXPLAIN: &str = r#"
 ## What it checks

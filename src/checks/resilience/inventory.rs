@@ -8,7 +8,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::redis_conf::Settings;
-use crate::index::Index;
+use crate::repo::index::Index;
 
 /// A place in a file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -15,8 +15,8 @@ use regex::Regex;
 
 use super::inventory::{Backup, Datastore, Ha, Inventory, Loc, RedisNode, Sentinel};
 use super::redis_conf::{self, Directive, Settings};
-use crate::index::{FileEntry, Index};
-use crate::yaml::node::{Node, SNode, line};
+use crate::repo::index::{FileEntry, Index};
+use crate::views::yaml::node::{Node, SNode, line};
 
 static COMPOSE_NAME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(docker-)?compose([.-][A-Za-z0-9_.-]+)?\.ya?ml$").expect("valid regex")
@@ -429,7 +429,7 @@ pub fn collect(index: &Index, inv: &mut Inventory) {
         if !interesting {
             continue;
         }
-        match crate::yaml::from_str_multi::<SNode>(text) {
+        match crate::views::yaml::from_str_multi::<SNode>(text) {
             Ok(d) => docs.push((f, d)),
             Err(e)
                 if text.contains("kind:")
@@ -482,7 +482,7 @@ fn chart_dependencies(index: &Index, f: &FileEntry) -> Vec<(String, String)> {
     let Some(doc) = index
         .get(&path)
         .and_then(|c| c.text())
-        .and_then(|t| crate::yaml::from_str::<SNode>(t).ok())
+        .and_then(|t| crate::views::yaml::from_str::<SNode>(t).ok())
     else {
         return Vec::new();
     };
@@ -512,7 +512,7 @@ fn compose(
     inv: &mut Inventory,
     consumed: &mut BTreeSet<String>,
 ) -> Vec<Proc> {
-    let doc: SNode = match crate::yaml::from_str(text) {
+    let doc: SNode = match crate::views::yaml::from_str(text) {
         Ok(d) => d,
         Err(e) => {
             if text.contains("redis") || text.contains("postgres") || text.contains("mysql") {
@@ -1770,7 +1770,7 @@ fn released_values(f: &FileEntry, v: &Node, chart: &str, shown: String, inv: &mu
         helm_values_at(f, n, 0, Some(&chart), shown, inv);
     } else if let Some(text_node) = v.path(&["spec", "source", "helm", "values"])
         && let Some(text) = text_node.value.as_str()
-        && let Ok(doc) = crate::yaml::from_str::<SNode>(text)
+        && let Ok(doc) = crate::views::yaml::from_str::<SNode>(text)
     {
         // The block scalar's node starts at its first line of content.
         helm_values_at(

@@ -11,7 +11,7 @@ mod terraform;
 
 pub use datastore_ha::short_list;
 
-use crate::engine::Check;
+use crate::check::Check;
 
 /// The `resilience.*` checks (SPEC §3).
 pub fn checks() -> Vec<Box<dyn Check>> {

@@ -10,8 +10,8 @@
 //! not a backup; only bitnami/postgresql's `backup.cronjob` takes one.
 
 use super::inventory::{Backup, Datastore, Ha, Inventory, Loc, Switch};
-use crate::index::FileEntry;
-use crate::yaml::node::{Node, SNode};
+use crate::repo::index::FileEntry;
+use crate::views::yaml::node::{Node, SNode};
 
 /// The charts read here, by their name in `Chart.yaml` or an Application.
 pub fn is_sql_chart(chart: &str) -> bool {

@@ -11,8 +11,8 @@
 use std::collections::HashMap;
 
 use super::inventory::{Backup, Datastore, Ha, Inventory, Loc, Switch};
-use crate::checks::terraform::model::{self, Attr, Block, Body, Role, Value};
-use crate::index::Index;
+use crate::repo::index::Index;
+use crate::views::terraform::{self, Attr, Block, Body, Role, Value};
 
 /// A setting's value after resolving variables.
 #[derive(Debug, Clone, PartialEq)]
@@ -175,7 +175,7 @@ fn get(path: &str, body: &Body, name: &str, vars: &Vars, block_line: u32) -> (V,
 
 /// Collect Terraform datastores and AWS Backup coverage into `inv`.
 pub fn collect(index: &Index, inv: &mut Inventory) {
-    let m = model::model(index);
+    let m = terraform::model(index);
     if m.is_empty() {
         return;
     }

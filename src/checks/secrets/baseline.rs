@@ -67,7 +67,10 @@ pub fn path(root: &Path, cfg: &LoadedConfig) -> PathBuf {
 /// Read the baseline; `Ok(None)` when the file does not exist.
 pub fn load(root: &Path, cfg: &LoadedConfig) -> Result<Option<Baseline>, String> {
     let rel = rel_path(cfg);
-    let text = match crate::safe_fs::read_regular_text(&root.join(rel), crate::safe_fs::MAX_BYTES) {
+    let text = match crate::repo::safe_fs::read_regular_text(
+        &root.join(rel),
+        crate::repo::safe_fs::MAX_BYTES,
+    ) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(format!("{rel}: cannot read: {e}")),

@@ -3,8 +3,8 @@
 
 use ignore::gitignore::GitignoreBuilder;
 
-use crate::engine::{Check, CheckMeta, Context, Outcome};
-use crate::model::{Finding, Severity};
+use crate::check::{Check, CheckMeta, Context, Outcome};
+use crate::findings::{Finding, Severity};
 
 const EXPLAIN: &str = r#"
 ## What it checks

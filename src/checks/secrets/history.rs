@@ -669,7 +669,7 @@ fn read_blob(
     id: ObjectId,
 ) -> Result<Option<std::rc::Rc<Vec<u8>>>, String> {
     let data = match reader
-        .find_capped(&id, crate::index::MAX_TEXT_BYTES)
+        .find_capped(&id, crate::repo::index::MAX_TEXT_BYTES)
         .map_err(|e| history_error("blob", id, e))?
     {
         Some(Found::TooLarge) => return Ok(None),
@@ -683,7 +683,7 @@ fn read_blob(
             let header = repo
                 .find_header(id)
                 .map_err(|e| history_error("blob", id, e))?;
-            if header.size() > crate::index::MAX_TEXT_BYTES {
+            if header.size() > crate::repo::index::MAX_TEXT_BYTES {
                 return Ok(None);
             }
             object(repo, reader, id, Kind::Blob)?

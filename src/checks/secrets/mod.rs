@@ -12,7 +12,7 @@ pub mod rules;
 pub mod scanner;
 pub mod sensitive_files;
 
-use crate::engine::Check;
+use crate::check::Check;
 
 /// The `secrets.*` checks (SPEC §3).
 pub fn checks() -> Vec<Box<dyn Check>> {

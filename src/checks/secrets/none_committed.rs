@@ -8,10 +8,10 @@ use rayon::prelude::*;
 use super::baseline;
 use super::rules::Rules;
 use super::scanner::{fingerprint, redact};
+use crate::check::{Check, CheckMeta, Context, Outcome};
 use crate::config::LoadedConfig;
-use crate::engine::{Check, CheckMeta, Context, Outcome};
-use crate::index::Index;
-use crate::model::{Finding, Severity};
+use crate::findings::{Finding, Severity};
+use crate::repo::index::Index;
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -141,12 +141,12 @@ pub struct Collected {
 /// (Markdown, reStructuredText, AsciiDoc) a generic assignment such as
 /// `SECRET_KEY = '192b…'` is a documentation example, and only a provider's
 /// token or a private key counts.
-fn counts_in(rule: &super::rules::Rule, role: crate::roles::Role, path: &str) -> bool {
+fn counts_in(rule: &super::rules::Rule, role: crate::repo::roles::Role, path: &str) -> bool {
     use super::rules::Kind;
     if rule.kind == Kind::Provider {
         return true;
     }
-    if role != crate::roles::Role::Product {
+    if role != crate::repo::roles::Role::Product {
         return false;
     }
     !is_prose(path) || rule.kind == Kind::Key
@@ -179,7 +179,7 @@ pub fn collect(index: &Index, cfg: &LoadedConfig, history: bool) -> Result<Colle
         .iter()
         .map(String::as_str)
         .collect();
-    let allow = crate::index::build_globset(&allow_globs)
+    let allow = crate::repo::index::build_globset(&allow_globs)
         .map_err(|e| format!("{}: secrets.allow_paths: {e}", cfg.file_name()))?;
     let baseline_rel = baseline::rel_path(cfg).to_string();
     let skip = |path: &str| allow.is_match(path) || path == baseline_rel;
@@ -229,7 +229,7 @@ pub fn collect(index: &Index, cfg: &LoadedConfig, history: bool) -> Result<Colle
     let mut history_incomplete = None;
     if history {
         let root = index.root.as_path();
-        let roles = crate::roles::Roles::from_config(cfg).map_err(|e| e.to_string())?;
+        let roles = crate::repo::roles::Roles::from_config(cfg).map_err(|e| e.to_string())?;
         if let Some(scan) = super::history::scan(root, rules, &skip)? {
             hist_counts = Some((scan.commits, scan.blobs));
             history_incomplete = scan.shallow.clone();
@@ -282,8 +282,8 @@ pub fn collect(index: &Index, cfg: &LoadedConfig, history: bool) -> Result<Colle
 /// scan of every file does not keep every file in memory (and needs no UTF-8
 /// decoding: the rules are byte regexes). Content another check already
 /// loaded would be shared, but the secret scan reads nearly every file once.
-fn read_for_scan(f: &crate::index::FileEntry) -> Result<Option<Vec<u8>>, std::io::Error> {
-    if f.size > crate::index::MAX_TEXT_BYTES {
+fn read_for_scan(f: &crate::repo::index::FileEntry) -> Result<Option<Vec<u8>>, std::io::Error> {
+    if f.size > crate::repo::index::MAX_TEXT_BYTES {
         return Ok(None);
     }
     let data = match std::fs::read(&f.abs) {
@@ -292,7 +292,7 @@ fn read_for_scan(f: &crate::index::FileEntry) -> Result<Option<Vec<u8>>, std::io
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(e),
     };
-    if data.len() as u64 > crate::index::MAX_TEXT_BYTES || is_binary(&data) {
+    if data.len() as u64 > crate::repo::index::MAX_TEXT_BYTES || is_binary(&data) {
         return Ok(None);
     }
     Ok(Some(data))
@@ -372,7 +372,7 @@ impl Check for NoneCommitted {
             .index
             .files()
             .iter()
-            .filter(|f| f.size > crate::index::MAX_TEXT_BYTES)
+            .filter(|f| f.size > crate::repo::index::MAX_TEXT_BYTES)
             .map(|f| f.path.as_str())
             .collect();
         let aside = if big.is_empty() {
@@ -382,7 +382,7 @@ impl Check for NoneCommitted {
                 "{aside}; {} file{} over {} MiB not scanned ({}{})",
                 big.len(),
                 plural(big.len()),
-                crate::index::MAX_TEXT_BYTES >> 20,
+                crate::repo::index::MAX_TEXT_BYTES >> 20,
                 shorten(big[0]),
                 if big.len() > 1 { ", …" } else { "" }
             )
@@ -437,10 +437,10 @@ impl Check for NoneCommitted {
 /// Secrets the baseline accepts, kept in the report as suppressed findings
 /// (SARIF `suppressions` of kind `external`), so code scanning shows them
 /// as dismissed instead of forgetting them.
-fn baselined(accepted: &[&Secret], baseline_file: &str) -> Vec<crate::model::Suppressed> {
+fn baselined(accepted: &[&Secret], baseline_file: &str) -> Vec<crate::findings::Suppressed> {
     accepted
         .iter()
-        .map(|s| crate::model::Suppressed {
+        .map(|s| crate::findings::Suppressed {
             finding: s.finding(),
             kind: "external".to_string(),
             justification: format!("accepted in {baseline_file}"),

@@ -158,7 +158,7 @@ impl Allow {
         } else {
             let globs: Vec<&str> = spec.paths.iter().map(String::as_str).collect();
             Some(
-                crate::index::build_globset(&globs)
+                crate::repo::index::build_globset(&globs)
                     .map_err(|e| format!("{what}: allow path: {e}"))?,
             )
         };
@@ -252,7 +252,8 @@ impl Rules {
 
     /// Parse and compile a rule file.
     pub fn parse(text: &str) -> Result<Rules, String> {
-        let file: RuleFile = crate::yaml::from_str(text).map_err(|e| e.in_file(RULES_FILE))?;
+        let file: RuleFile =
+            crate::views::yaml::from_str(text).map_err(|e| e.in_file(RULES_FILE))?;
         let allow = Allow::compile(&file.allow, "allow")?;
         let mut rules = Vec::with_capacity(file.rules.len());
         let mut patterns: Vec<String> = Vec::new();
@@ -285,7 +286,7 @@ impl Rules {
             } else {
                 let globs: Vec<&str> = spec.only_paths.iter().map(String::as_str).collect();
                 Some(
-                    crate::index::build_globset(&globs)
+                    crate::repo::index::build_globset(&globs)
                         .map_err(|e| format!("{RULES_FILE}: rule {}: only_paths: {e}", spec.id))?,
                 )
             };

@@ -5,9 +5,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::engine::{Check, CheckMeta, Context, Outcome};
-use crate::index::FileEntry;
-use crate::model::{Finding, Severity};
+use crate::check::{Check, CheckMeta, Context, Outcome};
+use crate::findings::{Finding, Severity};
+use crate::repo::index::FileEntry;
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -156,7 +156,7 @@ impl Check for SensitiveFiles {
             .iter()
             .map(String::as_str)
             .collect();
-        let allow = match crate::index::build_globset(&allow_globs) {
+        let allow = match crate::repo::index::build_globset(&allow_globs) {
             Ok(g) => g,
             Err(e) => {
                 return Outcome::error(format!(

@@ -1,21 +1,17 @@
 //! `terraform.*`: Terraform hygiene — syntax, version and provider pins,
 //! remote state, lock files and sensitive variables.
 //!
-//! Every check reads the one [`model::Model`] of the run: each file is
+//! Every check reads the one [`crate::views::terraform::Model`] of the run: each file is
 //! parsed once and shared. (`terraform.present` is a declarative check.)
 
-mod for_newlines;
 mod lockfile;
-pub mod model;
-pub mod parse_budget;
-pub mod per_run;
 mod providers_pinned;
 mod remote_state;
 mod sensitive_variables;
 mod valid;
 mod version_pinned;
 
-use crate::engine::{Check, Outcome};
+use crate::check::{Check, Outcome};
 
 /// The `terraform.*` checks (SPEC §3).
 pub fn checks() -> Vec<Box<dyn Check>> {
@@ -40,7 +36,7 @@ pub(crate) fn plural(n: usize, word: &str) -> String {
 
 /// What a check did not look at: " (N modules in tests or examples not
 /// checked; M unparsable files skipped: see terraform.valid)" or "".
-pub(crate) fn examples_note(m: &model::Model) -> String {
+pub(crate) fn examples_note(m: &crate::views::terraform::Model) -> String {
     let mut parts = Vec::new();
     match m.example_count() {
         0 => {}

@@ -1,9 +1,9 @@
 //! `terraform.providers-pinned`: every `required_providers` entry has a
 //! version constraint.
 
-use super::model::{self, Value};
-use crate::engine::{Check, CheckMeta, Context, Outcome};
-use crate::model::{Finding, Severity};
+use crate::check::{Check, CheckMeta, Context, Outcome};
+use crate::findings::{Finding, Severity};
+use crate::views::terraform::{self, Value};
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -60,7 +60,7 @@ impl Check for ProvidersPinned {
     }
 
     fn run(&self, ctx: &Context) -> Outcome {
-        let m = model::model(ctx.index);
+        let m = terraform::model(ctx.index);
         if m.is_empty() {
             return super::no_terraform();
         }

@@ -1,9 +1,9 @@
 //! `terraform.remote-state`: every root module keeps its state remotely.
 
-use super::model;
 use super::shown;
-use crate::engine::{Check, CheckMeta, Context, Outcome};
-use crate::model::{Finding, Severity};
+use crate::check::{Check, CheckMeta, Context, Outcome};
+use crate::findings::{Finding, Severity};
+use crate::views::terraform;
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -60,7 +60,7 @@ impl Check for RemoteState {
     }
 
     fn run(&self, ctx: &Context) -> Outcome {
-        let m = model::model(ctx.index);
+        let m = terraform::model(ctx.index);
         if m.is_empty() {
             return super::no_terraform();
         }

@@ -5,9 +5,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::model::{self, Value};
-use crate::engine::{Check, CheckMeta, Context, Outcome};
-use crate::model::{Finding, Severity};
+use crate::check::{Check, CheckMeta, Context, Outcome};
+use crate::findings::{Finding, Severity};
+use crate::views::terraform::{self, Value};
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -79,7 +79,7 @@ pub fn looks_secret(name: &str) -> bool {
 /// A variable that names or points at a key rather than holding one: its
 /// description speaks of a KMS key, an ARN, an alias, a name or an id, or its
 /// default is a KMS alias or an ARN (`bucket_encryption_key = "alias/s3"`).
-fn references_a_key(body: &super::model::Body) -> bool {
+fn references_a_key(body: &crate::views::terraform::Body) -> bool {
     static REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?i)\b(kms|arn|alias|key (name|id)|name of|id of|identifier of)\b")
             .expect("valid regex")
@@ -110,7 +110,7 @@ impl Check for SensitiveVariables {
     }
 
     fn run(&self, ctx: &Context) -> Outcome {
-        let m = model::model(ctx.index);
+        let m = terraform::model(ctx.index);
         if m.is_empty() {
             return super::no_terraform();
         }

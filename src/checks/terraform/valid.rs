@@ -1,8 +1,8 @@
 //! `terraform.valid`: every Terraform file parses.
 
-use super::model::{self, Role};
-use crate::engine::{Check, CheckMeta, Context, Outcome};
-use crate::model::{Finding, Severity};
+use crate::check::{Check, CheckMeta, Context, Outcome};
+use crate::findings::{Finding, Severity};
+use crate::views::terraform::{self, Role};
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -52,7 +52,7 @@ impl Check for Valid {
     }
 
     fn run(&self, ctx: &Context) -> Outcome {
-        let m = model::model(ctx.index);
+        let m = terraform::model(ctx.index);
         if m.is_empty() {
             return super::no_terraform();
         }

@@ -1,9 +1,9 @@
 //! `terraform.version-pinned`: every root module pins the Terraform version.
 
-use super::model::{self, Value};
 use super::shown;
-use crate::engine::{Check, CheckMeta, Context, Outcome};
-use crate::model::{Finding, Severity};
+use crate::check::{Check, CheckMeta, Context, Outcome};
+use crate::findings::{Finding, Severity};
+use crate::views::terraform::{self, Value};
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -55,7 +55,7 @@ impl Check for VersionPinned {
     }
 
     fn run(&self, ctx: &Context) -> Outcome {
-        let m = model::model(ctx.index);
+        let m = terraform::model(ctx.index);
         if m.is_empty() {
             return super::no_terraform();
         }

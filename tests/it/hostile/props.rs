@@ -247,7 +247,7 @@ proptest! {
     #[test]
     fn yaml_view_never_panics(text in text_of(YAML, 40)) {
         let lines = text.lines().count() as u32 + 1;
-        match readyctl::yaml::from_str_multi::<readyctl::yaml::node::SNode>(&text) {
+        match readyctl::views::yaml::from_str_multi::<readyctl::views::yaml::node::SNode>(&text) {
             Ok(docs) => prop_assert!(docs.len() <= text.len() + 1),
             Err(e) => prop_assert!(e.line.unwrap_or(1) <= lines, "{} ({lines} lines)", e.message),
         }
@@ -255,7 +255,7 @@ proptest! {
 
     #[test]
     fn checklist_parse_never_panics_and_stays_inside_the_text(text in text_of(MARKDOWN, 60)) {
-        let list = readyctl::checklist::parse("deployment-readiness.md", &text);
+        let list = readyctl::views::checklist::parse("deployment-readiness.md", &text);
         let lines = text.lines().count() as u32 + 1;
         prop_assert!(list.items.len() <= lines as usize);
         for item in &list.items {
@@ -271,7 +271,7 @@ proptest! {
 
     #[test]
     fn markdown_parse_never_panics(text in text_of(MARKDOWN, 60)) {
-        let doc = readyctl::markdown::parse(&text);
+        let doc = readyctl::views::markdown::parse(&text);
         prop_assert!(doc.sections.len() <= text.lines().count() + 1);
         for r in &doc.code {
             prop_assert!(r.start <= r.end && r.end <= text.len());
@@ -281,7 +281,7 @@ proptest! {
     #[test]
     fn terraform_hcl_never_panics_and_locates_errors(text in text_of(HCL, 60)) {
         let lines = text.lines().count() as u32 + 1;
-        if let Err(e) = readyctl::checks::terraform::model::parse_hcl(&text) {
+        if let Err(e) = readyctl::views::terraform::parse_hcl(&text) {
             prop_assert!(e.line >= 1 && e.line <= lines, "{} at {} of {lines}", e.message, e.line);
         }
     }
@@ -289,7 +289,7 @@ proptest! {
     #[test]
     fn terraform_json_never_panics_and_locates_errors(text in text_of(JSON, 60)) {
         let lines = text.lines().count() as u32 + 1;
-        match readyctl::checks::terraform::model::parse_json(&text) {
+        match readyctl::views::terraform::parse_json(&text) {
             Ok(body) => {
                 for b in &body.blocks {
                     prop_assert!(b.line >= 1 && b.line <= lines);
@@ -308,8 +308,8 @@ proptest! {
 
     #[test]
     fn globs_never_panic(pattern in "[a-z*?{}\\[\\]!,/\\\\^-]{0,40}") {
-        let _ = readyctl::index::glob(&pattern);
-        let _ = readyctl::index::build_globset(&[pattern.as_str()]);
+        let _ = readyctl::repo::index::glob(&pattern);
+        let _ = readyctl::repo::index::build_globset(&[pattern.as_str()]);
     }
 
     #[test]
@@ -325,7 +325,7 @@ proptest! {
         // After a word character the token is part of a longer word; the
         // scanner (and so redaction) needs a boundary before it.
         let text = format!("{before} {token} {after}");
-        let out = readyctl::redact::text(&text);
+        let out = readyctl::report::redact::text(&text);
         prop_assert!(!out.contains(&token), "{out}");
     }
 }
@@ -341,8 +341,8 @@ proptest! {
         std::fs::create_dir_all(&wf).unwrap();
         std::fs::write(wf.join("ci.yml"), &gha).unwrap();
         std::fs::write(dir.path().join(".gitlab-ci.yml"), &gitlab).unwrap();
-        let index = readyctl::index::Index::build(dir.path()).expect("index");
-        let model = readyctl::checks::ci::model::model(&index);
+        let index = readyctl::repo::index::Index::build(dir.path()).expect("index");
+        let model = readyctl::views::ci::model(&index);
         prop_assert!(model.files.len() <= 2);
     }
 }

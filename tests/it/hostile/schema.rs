@@ -14,7 +14,7 @@ fn validator() -> jsonschema::Validator {
 }
 
 fn schema_accepts(v: &jsonschema::Validator, yaml: &str) -> bool {
-    let value: serde_json::Value = readyctl::yaml::from_str(yaml).expect("YAML");
+    let value: serde_json::Value = readyctl::views::yaml::from_str(yaml).expect("YAML");
     v.is_valid(&value)
 }
 
@@ -121,7 +121,7 @@ fn the_schema_and_the_binary_accept_the_same_valid_configs() {
     for yaml in valid {
         let (code, err) = binary(yaml, true);
         assert!(matches!(code, 0 | 1), "binary rejects: {yaml}{err}");
-        let value: serde_json::Value = readyctl::yaml::from_str(yaml).unwrap();
+        let value: serde_json::Value = readyctl::views::yaml::from_str(yaml).unwrap();
         let errors: Vec<String> = v.iter_errors(&value).map(|e| e.to_string()).collect();
         assert!(errors.is_empty(), "schema rejects: {yaml}{errors:?}");
     }

@@ -1,0 +1,785 @@
+//! One walk of the repository, building the index every check reads.
+//!
+//! Checks never walk the tree themselves. "Committed" content is what git
+//! tracks plus what `git add -A` would add (every file not ignored); outside
+//! git, every file not ignored. Symlinks are not followed (their targets
+//! inside the root are indexed under their own path), so the walk can
+//! neither leave the root nor loop. File contents are read lazily, once,
+//! and shared by all checks.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use globset::{GlobSet, GlobSetBuilder};
+
+use crate::repo::roles::{Role, RoleCounts, Roles};
+
+/// Files larger than this are indexed but their content is not read.
+pub const MAX_TEXT_BYTES: u64 = 10 * 1024 * 1024;
+
+/// How much of a file is looked at to decide whether it is binary.
+const BINARY_SNIFF_BYTES: usize = 8000;
+
+/// The name of readyctl's own ignore file, read like `.gitignore`.
+pub const IGNORE_FILE: &str = ".readyctlignore";
+
+#[derive(Debug)]
+pub enum Content {
+    /// Text, decoded lossily when it was not valid UTF-8.
+    Text(String),
+    Binary,
+    TooLarge,
+    Unreadable(String),
+}
+
+#[derive(Debug)]
+pub struct FileEntry {
+    /// Relative to the root, `/`-separated (lossy for non-UTF-8 names).
+    pub path: String,
+    pub abs: PathBuf,
+    pub size: u64,
+    /// Tracked by git (always true outside git).
+    pub tracked: bool,
+    /// The role by path alone (SPEC §9); see [`FileEntry::role`].
+    path_role: Role,
+    /// May the file's header still make it `generated`?
+    header_applies: bool,
+    role: OnceLock<Role>,
+    /// Shared with the slices of the index ([`Index::slice`]): read once.
+    content: Arc<OnceLock<Content>>,
+    markdown: Arc<OnceLock<Option<crate::views::markdown::Doc>>>,
+}
+
+impl FileEntry {
+    fn new(path: String, abs: PathBuf, size: u64, tracked: bool) -> Self {
+        FileEntry {
+            path,
+            abs,
+            size,
+            tracked,
+            path_role: Role::Product,
+            header_applies: true,
+            role: OnceLock::new(),
+            content: Arc::new(OnceLock::new()),
+            markdown: Arc::new(OnceLock::new()),
+        }
+    }
+
+    /// The same file under another relative path; content and parsed
+    /// views are shared with `self`.
+    fn renamed(&self, path: String) -> FileEntry {
+        FileEntry {
+            path,
+            abs: self.abs.clone(),
+            size: self.size,
+            tracked: self.tracked,
+            path_role: self.path_role,
+            header_applies: self.header_applies,
+            role: OnceLock::new(),
+            content: Arc::clone(&self.content),
+            markdown: Arc::clone(&self.markdown),
+        }
+    }
+
+    /// The file's role (SPEC §9): by its path, and for product files whose
+    /// head says they are generated, `generated` (reads the file once).
+    pub fn role(&self) -> Role {
+        *self.role.get_or_init(|| {
+            if self.path_role == Role::Product
+                && self.header_applies
+                && self
+                    .text()
+                    .is_some_and(crate::repo::roles::generated_header)
+            {
+                Role::Generated
+            } else {
+                self.path_role
+            }
+        })
+    }
+
+    /// Is the file part of the product (not vendored, test data, an example
+    /// or generated)? Only product files count as evidence, and only their
+    /// problems fail a check.
+    pub fn is_product(&self) -> bool {
+        self.role() == Role::Product
+    }
+
+    /// The Markdown structure of a Markdown file, parsed once.
+    pub fn markdown(&self) -> Option<&crate::views::markdown::Doc> {
+        if !self.is_markdown() {
+            return None;
+        }
+        self.markdown
+            .get_or_init(|| self.text().map(crate::views::markdown::parse))
+            .as_ref()
+    }
+
+    /// The role by path alone, without reading the file: cheap enough to
+    /// filter a whole tree before reading anything.
+    pub fn path_role(&self) -> Role {
+        self.path_role
+    }
+
+    /// The file's content, read on first use.
+    pub fn content(&self) -> &Content {
+        self.content.get_or_init(|| load(&self.abs, self.size))
+    }
+
+    /// The file's text, or `None` for binary, oversized or unreadable files.
+    pub fn text(&self) -> Option<&str> {
+        match self.content() {
+            Content::Text(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// The last path component.
+    pub fn name(&self) -> &str {
+        self.path.rsplit('/').next().unwrap_or(&self.path)
+    }
+
+    /// The directory part of the path ("" at the root).
+    pub fn dir(&self) -> &str {
+        self.path.rsplit_once('/').map(|(d, _)| d).unwrap_or("")
+    }
+
+    /// The extension, lower-cased comparison is up to the caller.
+    pub fn ext(&self) -> &str {
+        let name = self.name();
+        match name.rsplit_once('.') {
+            Some((stem, ext)) if !stem.is_empty() => ext,
+            _ => "",
+        }
+    }
+
+    pub fn is_markdown(&self) -> bool {
+        matches!(
+            self.ext().to_ascii_lowercase().as_str(),
+            "md" | "markdown" | "mdx"
+        )
+    }
+
+    pub fn is_yaml(&self) -> bool {
+        matches!(self.ext().to_ascii_lowercase().as_str(), "yml" | "yaml")
+    }
+}
+
+fn load(abs: &Path, size: u64) -> Content {
+    if size > MAX_TEXT_BYTES {
+        return Content::TooLarge;
+    }
+    match std::fs::read(abs) {
+        Ok(bytes) => {
+            if bytes.len() as u64 > MAX_TEXT_BYTES {
+                return Content::TooLarge;
+            }
+            let sniff = &bytes[..bytes.len().min(BINARY_SNIFF_BYTES)];
+            if sniff.contains(&0) {
+                return Content::Binary;
+            }
+            match String::from_utf8(bytes) {
+                Ok(s) => Content::Text(s),
+                Err(e) => Content::Text(String::from_utf8_lossy(e.as_bytes()).into_owned()),
+            }
+        }
+        Err(e) => Content::Unreadable(e.to_string()),
+    }
+}
+
+/// What git tells about the root.
+#[derive(Debug, Default, Clone)]
+pub struct GitInfo {
+    /// The work tree the root lives in.
+    pub workdir: PathBuf,
+    /// URL of the `origin` remote (or the first remote), if any.
+    pub remote_url: Option<String>,
+    /// The commit HEAD points at (hex), if any.
+    pub head: Option<String>,
+    /// The root's path inside the work tree (`/`-separated, "" at its top;
+    /// `None` when it could not be placed there).
+    pub root_in_workdir: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct Index {
+    pub root: PathBuf,
+    pub git: Option<GitInfo>,
+    files: Vec<FileEntry>,
+    /// What the walk could not read (a directory without permission, a path
+    /// beyond PATH_MAX): `path: error`, sorted. Checks that must read every
+    /// file (secrets) fail closed on these.
+    unreadable: Vec<String>,
+    by_path: HashMap<String, usize>,
+    /// Parsed views of this index (the Terraform model, the CI model, the
+    /// datastore inventory), each built once on first use: see [`Index::view`].
+    views: Views,
+}
+
+/// One slot per view type; a slot is filled once, by the first caller.
+#[derive(Default)]
+struct Views(Mutex<Vec<(std::any::TypeId, ViewSlot)>>);
+
+type ViewSlot = std::sync::Arc<dyn std::any::Any + Send + Sync>;
+
+impl std::fmt::Debug for Views {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Views")
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    #[error("{0}: no such directory")]
+    Missing(String),
+    #[error("{0}: not a directory")]
+    NotADirectory(String),
+    #[error("{0}: cannot read: {1}")]
+    Unreadable(String, String),
+}
+
+impl Index {
+    /// Walk `root` once, in parallel, with the built-in file roles.
+    pub fn build(root: &Path) -> Result<Index, IndexError> {
+        Index::build_with(root, &Roles::builtin())
+    }
+
+    /// Walk `root` once, with the file roles of `cfg` (`paths:`); a bad
+    /// `paths:` glob is a config error.
+    pub fn build_for(root: &Path, cfg: &crate::config::LoadedConfig) -> anyhow::Result<Index> {
+        let roles = Roles::from_config(cfg)?;
+        Ok(Index::build_with(root, &roles)?)
+    }
+
+    /// Walk `root` once, in parallel; `roles` decides each file's role.
+    pub fn build_with(root: &Path, roles: &Roles) -> Result<Index, IndexError> {
+        let shown = root.display().to_string();
+        let meta = std::fs::metadata(root).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => IndexError::Missing(shown.clone()),
+            _ => IndexError::Unreadable(shown.clone(), e.to_string()),
+        })?;
+        if !meta.is_dir() {
+            return Err(IndexError::NotADirectory(shown));
+        }
+        std::fs::read_dir(root)
+            .map_err(|e| IndexError::Unreadable(shown.clone(), e.to_string()))?;
+        let root = root.to_path_buf();
+        // The root's own ignore files decide what the whole walk sees: one
+        // that cannot be read safely stops here, with its name.
+        if let Some((path, why)) = unsafe_ignore_file(&root) {
+            return Err(IndexError::Unreadable(path.display().to_string(), why));
+        }
+
+        let (git, tracked) = git_tracked(&root);
+        let (mut files, mut unreadable) = walk(&root, &tracked);
+
+        // Tracked files that the ignore rules hid (a `.env` committed before it was
+        // ignored is still committed) — except what `.readyctlignore` excludes.
+        if !tracked.is_empty() {
+            let seen: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+            let rc_ignore = readyctl_ignore(&root);
+            let mut extra = Vec::new();
+            for rel in &tracked {
+                if seen.contains(rel.as_str()) {
+                    continue;
+                }
+                let abs = root.join(rel);
+                if rc_ignore
+                    .as_ref()
+                    .is_some_and(|m| m.matched_path_or_any_parents(&abs, false).is_ignore())
+                {
+                    continue;
+                }
+                // symlink_metadata: a tracked symlink is not followed.
+                match std::fs::symlink_metadata(&abs) {
+                    Ok(m) if m.is_file() => {
+                        extra.push(FileEntry::new(rel.clone(), abs, m.len(), true))
+                    }
+                    Ok(_) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => unreadable.push(format!("{rel}: {e}")),
+                }
+            }
+            files.extend(extra);
+        }
+
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        unreadable.sort();
+        assign_roles(&mut files, roles);
+        let by_path = files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.path.clone(), i))
+            .collect();
+        Ok(Index {
+            root,
+            git,
+            files,
+            by_path,
+            unreadable,
+            views: Views::default(),
+        })
+    }
+
+    /// The files under `dir` (relative, `/`-separated) as an index rooted
+    /// there, without walking again: paths become relative to `dir`, file
+    /// contents are shared with `self`. `extra` maps more files of `self`
+    /// into the slice under a path of their own (a root file a service
+    /// borrows, such as the checklist).
+    pub fn slice(&self, dir: &str, extra: &[(&str, &str)]) -> Index {
+        let dir = dir.trim_matches('/');
+        let mut files: Vec<FileEntry> = if dir.is_empty() {
+            self.files
+                .iter()
+                .map(|f| f.renamed(f.path.clone()))
+                .collect()
+        } else {
+            let prefix = format!("{dir}/");
+            self.files
+                .iter()
+                .filter_map(|f| {
+                    let rel = f.path.strip_prefix(&prefix)?;
+                    Some(f.renamed(rel.to_string()))
+                })
+                .collect()
+        };
+        for (from, to) in extra {
+            if let Some(f) = self.get(from)
+                && !files.iter().any(|g| g.path == *to)
+            {
+                files.push(f.renamed(to.to_string()));
+            }
+        }
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        let by_path = files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.path.clone(), i))
+            .collect();
+        Index {
+            root: if dir.is_empty() {
+                self.root.clone()
+            } else {
+                self.root.join(dir)
+            },
+            git: self.git.clone(),
+            files,
+            by_path,
+            views: Views::default(),
+            unreadable: self
+                .unreadable
+                .iter()
+                .filter_map(|u| {
+                    if dir.is_empty() {
+                        Some(u.clone())
+                    } else {
+                        u.strip_prefix(&format!("{dir}/")).map(str::to_string)
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    /// The view `T` of this index, built by `build` on first use and shared
+    /// by every check that reads it; concurrent callers wait for the first
+    /// one instead of building again. The view lives as long as the index.
+    ///
+    /// `build` must not use the global rayon pool: a worker waiting on its
+    /// `join` may pick up another check that waits here, on the cell its own
+    /// thread is filling (builders use their own threads).
+    pub fn view<T, F>(&self, build: F) -> std::sync::Arc<T>
+    where
+        T: Send + Sync + 'static,
+        F: FnOnce(&Index) -> T,
+    {
+        use std::sync::Arc;
+        let id = std::any::TypeId::of::<T>();
+        let slot: Arc<OnceLock<Arc<T>>> = {
+            let mut views = self.views.0.lock().unwrap_or_else(|p| p.into_inner());
+            match views
+                .iter()
+                .find(|(t, _)| *t == id)
+                .and_then(|(_, s)| s.clone().downcast::<OnceLock<Arc<T>>>().ok())
+            {
+                Some(s) => s,
+                None => {
+                    let s: Arc<OnceLock<Arc<T>>> = Arc::new(OnceLock::new());
+                    views.push((id, s.clone() as ViewSlot));
+                    s
+                }
+            }
+        };
+        slot.get_or_init(|| Arc::new(build(self))).clone()
+    }
+
+    /// What the walk could not read, `path: error` (sorted).
+    pub fn unreadable(&self) -> &[String] {
+        &self.unreadable
+    }
+
+    /// Every indexed file, sorted by path.
+    pub fn files(&self) -> &[FileEntry] {
+        &self.files
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// The file at `path` (relative, `/`-separated), if indexed.
+    pub fn get(&self, path: &str) -> Option<&FileEntry> {
+        self.by_path.get(path).map(|&i| &self.files[i])
+    }
+
+    /// Find a file by path, ignoring ASCII case.
+    pub fn get_ignore_case(&self, path: &str) -> Option<&FileEntry> {
+        self.get(path).or_else(|| {
+            self.files
+                .iter()
+                .find(|f| f.path.eq_ignore_ascii_case(path))
+        })
+    }
+
+    /// Files whose path matches any of `globs` (gitignore-free glob syntax,
+    /// `**` crosses directories). Invalid globs are reported as errors.
+    pub fn glob(&self, globs: &[&str]) -> Result<Vec<&FileEntry>, globset::Error> {
+        let set = build_globset(globs)?;
+        Ok(self
+            .files
+            .iter()
+            .filter(|f| set.is_match(&f.path))
+            .collect())
+    }
+
+    /// The product's Markdown files.
+    pub fn markdown(&self) -> impl Iterator<Item = &FileEntry> {
+        self.files
+            .iter()
+            .filter(|f| f.is_markdown() && f.is_product())
+    }
+
+    /// Files per role (every role present, zero or not).
+    pub fn role_counts(&self) -> RoleCounts {
+        let mut counts: RoleCounts = Role::ALL
+            .iter()
+            .map(|r| (r.as_str().to_string(), 0))
+            .collect();
+        for f in &self.files {
+            *counts.entry(f.role().as_str().to_string()).or_default() += 1;
+        }
+        counts
+    }
+
+    pub fn is_git(&self) -> bool {
+        self.git.is_some()
+    }
+}
+
+/// A case-insensitive glob set where `*` does not cross `/`.
+pub fn build_globset(globs: &[&str]) -> Result<GlobSet, globset::Error> {
+    let mut b = GlobSetBuilder::new();
+    for g in globs {
+        if crate::repo::text::brace_depth(g) > crate::repo::text::MAX_GLOB_BRACES {
+            // Refused before the compiler recurses into it.
+            return Err(globset::GlobBuilder::new("{")
+                .build()
+                .expect_err("an unclosed brace"));
+        }
+        b.add(
+            globset::GlobBuilder::new(g)
+                .literal_separator(true)
+                .case_insensitive(true)
+                .build()?,
+        );
+    }
+    b.build()
+}
+
+/// A single glob, as in [`build_globset`].
+pub fn glob(pattern: &str) -> Result<globset::GlobMatcher, globset::Error> {
+    if crate::repo::text::brace_depth(pattern) > crate::repo::text::MAX_GLOB_BRACES {
+        return Err(globset::GlobBuilder::new("{")
+            .build()
+            .expect_err("an unclosed brace"));
+    }
+    Ok(globset::GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .build()?
+        .compile_matcher())
+}
+
+/// Give every file its role by path. A directory that holds environment
+/// directories (`prod/`, `staging/` …) makes a `test/` beside them an
+/// environment too.
+fn assign_roles(files: &mut [FileEntry], roles: &Roles) {
+    let mut env_parents: HashSet<String> = HashSet::new();
+    for f in files.iter() {
+        let mut p = f.dir();
+        while !p.is_empty() {
+            let (parent, name) = p.rsplit_once('/').unwrap_or(("", p));
+            if crate::repo::roles::is_environment_name(name) {
+                env_parents.insert(parent.to_string());
+            }
+            p = parent;
+        }
+    }
+    let env_parent = |d: &str| env_parents.contains(d);
+    for f in files.iter_mut() {
+        f.path_role = roles.of_path(&f.path, &env_parent);
+        f.header_applies = roles.header_applies(&f.path);
+    }
+}
+
+fn readyctl_ignore(root: &Path) -> Option<ignore::gitignore::Gitignore> {
+    let path = root.join(IGNORE_FILE);
+    if !path.is_file() {
+        return None;
+    }
+    let mut b = ignore::gitignore::GitignoreBuilder::new(root);
+    b.add(path);
+    b.build().ok()
+}
+
+fn rel_path(root: &Path, abs: &Path) -> Option<String> {
+    let rel = abs.strip_prefix(root).ok()?;
+    let mut out = String::new();
+    for (i, c) in rel.components().enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        out.push_str(&c.as_os_str().to_string_lossy());
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// The ignore files the walk reads in every directory.
+const IGNORE_NAMES: &[&str] = &[".gitignore", ".ignore", IGNORE_FILE];
+
+/// The largest ignore file the walk reads; a larger one is refused (an 18 MB
+/// `.gitignore` would cost gigabytes of glob automata).
+pub const MAX_IGNORE_BYTES: u64 = 1024 * 1024;
+
+/// An ignore file of `dir` that must not be opened: not a regular file (a
+/// FIFO would block the walk forever, a device would be read), or larger
+/// than [`MAX_IGNORE_BYTES`]. Checked before the walk reads it.
+fn unsafe_ignore_file(dir: &Path) -> Option<(PathBuf, String)> {
+    for name in IGNORE_NAMES {
+        let path = dir.join(name);
+        // Follows a symlink: what the walk would open.
+        let Ok(meta) = std::fs::metadata(&path) else {
+            continue;
+        };
+        if !meta.is_file() {
+            return Some((path, "not a regular file; not read".to_string()));
+        }
+        if meta.len() <= MAX_IGNORE_BYTES
+            && let Ok(text) = std::fs::read_to_string(&path)
+            && crate::repo::text::brace_depth(&text) > crate::repo::text::MAX_GLOB_BRACES
+        {
+            return Some((
+                path,
+                format!(
+                    "a pattern nests `{{…}}` deeper than {} levels; not read",
+                    crate::repo::text::MAX_GLOB_BRACES
+                ),
+            ));
+        }
+        if meta.len() > MAX_IGNORE_BYTES {
+            return Some((
+                path,
+                format!(
+                    "{} bytes, over the {} KiB an ignore file may have; not read",
+                    meta.len(),
+                    MAX_IGNORE_BYTES / 1024
+                ),
+            ));
+        }
+    }
+    None
+}
+
+fn walk(root: &Path, tracked: &HashSet<String>) -> (Vec<FileEntry>, Vec<String>) {
+    let collected: Mutex<Vec<FileEntry>> = Mutex::new(Vec::new());
+    let failed: std::sync::Arc<Mutex<Vec<String>>> = std::sync::Arc::default();
+    let refused = std::sync::Arc::clone(&failed);
+    let root_owned = root.to_path_buf();
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .follow_links(false)
+        .require_git(false)
+        .git_global(false)
+        .add_custom_ignore_filename(IGNORE_FILE)
+        .filter_entry(move |e| {
+            if e.file_name() == ".git" {
+                return false;
+            }
+            // A directory whose ignore file cannot be read safely is not
+            // entered: its files are reported as unreadable (checks that
+            // must read everything fail closed) instead of hanging.
+            if e.file_type().is_some_and(|t| t.is_dir())
+                && let Some((path, why)) = unsafe_ignore_file(e.path())
+            {
+                let shown =
+                    rel_path(&root_owned, &path).unwrap_or_else(|| path.display().to_string());
+                if let Ok(mut v) = refused.lock() {
+                    v.push(format!("{shown}: {why}"));
+                }
+                return false;
+            }
+            true
+        })
+        .threads(
+            std::thread::available_parallelism()
+                .map_or(2, |n| n.get())
+                .min(8),
+        )
+        .build_parallel();
+
+    struct Sink<'a> {
+        local: Vec<FileEntry>,
+        shared: &'a Mutex<Vec<FileEntry>>,
+    }
+    impl Drop for Sink<'_> {
+        fn drop(&mut self) {
+            if let Ok(mut v) = self.shared.lock() {
+                v.append(&mut self.local);
+            }
+        }
+    }
+
+    walker.run(|| {
+        let mut sink = Sink {
+            local: Vec::new(),
+            shared: &collected,
+        };
+        let failed = &failed;
+        Box::new(move |entry| {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(e) => {
+                    if let Some(msg) = walk_error(root, &e)
+                        && let Ok(mut v) = failed.lock()
+                    {
+                        v.push(msg);
+                    }
+                    return ignore::WalkState::Continue;
+                }
+            };
+            let Some(ft) = entry.file_type() else {
+                return ignore::WalkState::Continue;
+            };
+            if !ft.is_file() {
+                return ignore::WalkState::Continue;
+            }
+            let Some(rel) = rel_path(root, entry.path()) else {
+                return ignore::WalkState::Continue;
+            };
+            let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+            let is_tracked = tracked.is_empty() || tracked.contains(&rel);
+            sink.local.push(FileEntry::new(
+                rel,
+                entry.path().to_path_buf(),
+                size,
+                is_tracked,
+            ));
+            ignore::WalkState::Continue
+        })
+    });
+    let failed = std::mem::take(&mut *failed.lock().unwrap_or_else(|p| p.into_inner()));
+    (collected.into_inner().unwrap_or_default(), failed)
+}
+
+/// `path: error` for a walk error that hides files (unreadable directory,
+/// too-long path); `None` for errors in ignore files, which hide nothing.
+fn walk_error(root: &Path, e: &ignore::Error) -> Option<String> {
+    let mut err = e;
+    let mut path = None;
+    loop {
+        match err {
+            ignore::Error::WithPath {
+                path: p,
+                err: inner,
+            } => {
+                path = Some(p.clone());
+                err = inner;
+            }
+            ignore::Error::WithDepth { err: inner, .. }
+            | ignore::Error::WithLineNumber { err: inner, .. } => err = inner,
+            ignore::Error::Io(io) => {
+                let shown = path
+                    .as_deref()
+                    .map(|p| rel_path(root, p).unwrap_or_else(|| p.display().to_string()))
+                    .unwrap_or_else(|| ".".to_string());
+                return Some(format!("{shown}: {io}"));
+            }
+            ignore::Error::Loop { child, .. } => {
+                let shown = rel_path(root, child).unwrap_or_else(|| child.display().to_string());
+                return Some(format!("{shown}: filesystem loop"));
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// Open the git repository containing `root`, if any, and list the files its
+/// index tracks under `root`, relative to `root`.
+fn git_tracked(root: &Path) -> (Option<GitInfo>, HashSet<String>) {
+    let Ok(repo) = gix::discover(root) else {
+        return (None, HashSet::new());
+    };
+    let Some(workdir) = repo.workdir().map(Path::to_path_buf) else {
+        return (None, HashSet::new());
+    };
+    let remote_url = remote_url(&repo);
+    let mut info = GitInfo {
+        workdir: workdir.clone(),
+        remote_url,
+        head: repo.head_id().ok().map(|id| id.to_string()),
+        root_in_workdir: None,
+    };
+    let canon_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let canon_work = std::fs::canonicalize(&workdir).unwrap_or(workdir);
+    let prefix = match canon_root.strip_prefix(&canon_work) {
+        Ok(p) => rel_path(Path::new(""), p).unwrap_or_default(),
+        Err(_) => return (Some(info), HashSet::new()),
+    };
+    info.root_in_workdir = Some(prefix.clone());
+    let mut out = HashSet::new();
+    if let Ok(index) = repo.index_or_empty() {
+        for entry in index.entries() {
+            let path = entry.path(&index);
+            let Ok(path) = std::str::from_utf8(path.as_ref()) else {
+                continue;
+            };
+            let rel = if prefix.is_empty() {
+                Some(path)
+            } else {
+                path.strip_prefix(prefix.as_str())
+                    .and_then(|p| p.strip_prefix('/'))
+            };
+            if let Some(rel) = rel {
+                out.insert(rel.to_string());
+            }
+        }
+    }
+    (Some(info), out)
+}
+
+fn remote_url(repo: &gix::Repository) -> Option<String> {
+    let config = repo.config_snapshot();
+    config
+        .string("remote.origin.url")
+        .map(|s| s.to_string())
+        .or_else(|| {
+            let names = repo.remote_names();
+            let first = names.iter().next()?;
+            config
+                .string(format!("remote.{first}.url").as_str())
+                .map(|s| s.to_string())
+        })
+}
