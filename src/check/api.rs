@@ -104,28 +104,7 @@ pub struct CheckMeta {
     pub source: String,
 }
 
-impl CheckMeta {
-    /// Metadata for a built-in check; the area is the id's prefix.
-    pub fn builtin(
-        id: &str,
-        title: &str,
-        severity: Severity,
-        explain_md: &str,
-        fix_hint: &str,
-        scaffold: Option<&str>,
-    ) -> CheckMeta {
-        CheckMeta {
-            id: id.to_string(),
-            area: id.split('.').next().unwrap_or(id).to_string(),
-            title: title.to_string(),
-            severity,
-            explain: Explain::from_markdown(explain_md),
-            fix_hint: fix_hint.to_string(),
-            scaffold: scaffold.map(str::to_string),
-            source: "builtin".to_string(),
-        }
-    }
-}
+impl CheckMeta {}
 
 /// Options of one run that checks may look at.
 #[derive(Debug, Clone, Default)]

@@ -105,7 +105,7 @@ mod tests {
         "## What it checks\nw\n## Why it matters\ny\n## How to fix\nf\n## Example\ne\n";
 
     #[test]
-    fn named_setters_make_the_same_meta_as_builtin() {
+    fn named_setters_fill_every_field() {
         let built = CheckMeta::define("docs.runbook")
             .title("Runbook documented")
             .severity(Severity::Error)
@@ -113,20 +113,14 @@ mod tests {
             .fix("write a runbook")
             .scaffold("runbook")
             .build();
-        let positional = CheckMeta::builtin(
-            "docs.runbook",
-            "Runbook documented",
-            Severity::Error,
-            EXPLAIN,
-            "write a runbook",
-            Some("runbook"),
-        );
-        assert_eq!(built.id, positional.id);
+        assert_eq!(built.id, "docs.runbook");
         assert_eq!(built.area, "docs");
-        assert_eq!(built.title, positional.title);
-        assert_eq!(built.fix_hint, positional.fix_hint);
-        assert_eq!(built.explain, positional.explain);
-        assert_eq!(built.scaffold, positional.scaffold);
+        assert_eq!(built.title, "Runbook documented");
+        assert_eq!(built.severity, Severity::Error);
+        assert_eq!(built.fix_hint, "write a runbook");
+        assert_eq!(built.explain, Explain::from_markdown(EXPLAIN));
+        assert!(built.explain.missing_sections().is_empty());
+        assert_eq!(built.scaffold.as_deref(), Some("runbook"));
         assert_eq!(built.source, "builtin");
     }
 

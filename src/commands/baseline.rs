@@ -23,7 +23,7 @@ pub fn run(cli: &Cli, args: &BaselineArgs) -> anyhow::Result<u8> {
     });
     let text = baseline::render(entries);
     let path = baseline::path(root, &cfg);
-    super::write_atomic(&path, text.as_bytes())
+    crate::repo::safe_fs::write_atomic(&path, text.as_bytes())
         .with_context(|| format!("{}: cannot write", path.display()))?;
     let n = found.secrets.len();
     println!(

@@ -220,7 +220,7 @@ fn sync_checklist(
     let new = crate::views::checklist::synced(&list, all);
     if new != list.source {
         let path = index.root.join(&list.path);
-        super::write_atomic(&path, new.as_bytes())
+        crate::repo::safe_fs::write_atomic(&path, new.as_bytes())
             .with_context(|| format!("{}: cannot write", list.path))?;
         let changed = list
             .source

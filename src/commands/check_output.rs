@@ -30,7 +30,7 @@ fn write(path: &Path, text: &str) -> anyhow::Result<()> {
             path.display()
         );
     }
-    super::write_atomic(path, text.as_bytes())
+    crate::repo::safe_fs::write_atomic(path, text.as_bytes())
         .with_context(|| format!("{}: cannot write", path.display()))
 }
 

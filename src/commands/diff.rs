@@ -38,7 +38,7 @@ pub fn run(cli: &Cli, args: &DiffArgs) -> anyhow::Result<u8> {
     };
     match &args.output {
         Some(path) => {
-            super::write_atomic(path, rendered.as_bytes())
+            crate::repo::safe_fs::write_atomic(path, rendered.as_bytes())
                 .with_context(|| format!("{}: cannot write", path.display()))?;
             let p = Paint(cli.color.enabled(std::io::stdout().is_terminal()));
             println!("{}", verdict(&diff, p));

@@ -27,7 +27,7 @@ pub fn run(cli: &Cli, args: &FleetArgs) -> anyhow::Result<u8> {
     };
     match &args.output {
         Some(path) => {
-            super::write_atomic(path, rendered.as_bytes())
+            crate::repo::safe_fs::write_atomic(path, rendered.as_bytes())
                 .with_context(|| format!("{}: cannot write", path.display()))?;
             // A scorecard is meant to be served and shared (the temporary
             // file it was written through is private).

@@ -87,7 +87,7 @@ pub fn man(_cli: &Cli, args: &ManArgs) -> anyhow::Result<u8> {
         .map_err(|e| anyhow::anyhow!("{}: cannot create: {e}", dir.display()))?;
     for (name, roff) in man_pages()? {
         let path = dir.join(&name);
-        super::write_atomic(&path, &roff)
+        crate::repo::safe_fs::write_atomic(&path, &roff)
             .map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", path.display()))?;
         println!("{}", path.display());
     }

@@ -91,38 +91,3 @@ fn dispatch(cli: &Cli) -> anyhow::Result<u8> {
         Command::Fleet(args) => fleet::run(cli, args),
     }
 }
-
-/// Write `content` to `path` atomically: a temporary file beside it, then a rename.
-pub fn write_atomic(path: &std::path::Path, content: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => std::path::Path::new("."),
-    };
-    std::fs::create_dir_all(dir)?;
-    // Never replace a FIFO, device, socket or directory by a regular file.
-    if let Some(what) = crate::repo::safe_fs::unwritable_target(path) {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            format!("{what}; not replaced"),
-        ));
-    }
-    // A new file gets the user's umask over 0666 (0644 under the usual 022),
-    // not the 0600 of a temporary file; a file that is replaced keeps its mode.
-    let mut builder = tempfile::Builder::new();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
-    }
-    let mut tmp = builder.tempfile_in(dir)?;
-    if let Ok(m) = std::fs::metadata(path)
-        && m.is_file()
-    {
-        tmp.as_file().set_permissions(m.permissions())?;
-    }
-    tmp.write_all(content)?;
-    tmp.flush()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
-}

@@ -97,7 +97,8 @@ pub fn run(cli: &Cli, args: &NewCheckArgs) -> anyhow::Result<u8> {
     let text = template(id);
     // What we write must load as written.
     declarative::parse_file(&rel, &text, Some(root)).map_err(anyhow::Error::msg)?;
-    super::write_atomic(&path, text.as_bytes()).with_context(|| format!("{rel}: cannot write"))?;
+    crate::repo::safe_fs::write_atomic(&path, text.as_bytes())
+        .with_context(|| format!("{rel}: cannot write"))?;
     println!("wrote {rel}");
     println!("next: edit it, then `readyctl explain {id}` and `readyctl check --only {id}`");
     Ok(super::EXIT_READY)

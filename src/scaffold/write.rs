@@ -183,7 +183,7 @@ pub fn apply(root: &Path, p: &Planned, force: bool, dry_run: bool) -> anyhow::Re
         };
         return Ok(done(status, Some(diff(&p.path, before, &p.content))));
     }
-    crate::commands::write_atomic(&abs, p.content.as_bytes())
+    crate::repo::safe_fs::write_atomic(&abs, p.content.as_bytes())
         .with_context(|| format!("{}: cannot write", p.path))?;
     let status = match (exists, p.merge) {
         (false, _) => Status::Created,

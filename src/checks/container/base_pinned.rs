@@ -46,14 +46,7 @@ pub struct BasePinned {
 impl BasePinned {
     pub fn new() -> Self {
         BasePinned {
-            meta: CheckMeta::builtin(
-                "container.base-pinned",
-                "Container base images pinned",
-                Severity::Warning,
-                EXPLAIN,
-                "name a version tag or a digest in every FROM (`FROM node:20.11-alpine`, `@sha256:…`)",
-                None,
-            ),
+            meta: CheckMeta::define("container.base-pinned").title("Container base images pinned").severity(Severity::Warning).explain(EXPLAIN).fix("name a version tag or a digest in every FROM (`FROM node:20.11-alpine`, `@sha256:…`)").build(),
         }
     }
 }

@@ -58,14 +58,7 @@ pub struct NonRoot {
 impl NonRoot {
     pub fn new() -> Self {
         NonRoot {
-            meta: CheckMeta::builtin(
-                "container.non-root",
-                "Containers run as non-root",
-                Severity::Warning,
-                EXPLAIN,
-                "end the final stage with `USER` set to an unprivileged user (`USER 65532:65532` on distroless/scratch)",
-                None,
-            ),
+            meta: CheckMeta::define("container.non-root").title("Containers run as non-root").severity(Severity::Warning).explain(EXPLAIN).fix("end the final stage with `USER` set to an unprivileged user (`USER 65532:65532` on distroless/scratch)").build(),
         }
     }
 }

@@ -65,14 +65,7 @@ pub struct SmokeTest {
 impl SmokeTest {
     pub fn new() -> Self {
         SmokeTest {
-            meta: CheckMeta::builtin(
-                "deploy.smoke-test",
-                "Deployments are verified after they happen",
-                Severity::Warning,
-                EXPLAIN,
-                "after each deploy, run a smoke test or health probe (`kubectl rollout status`, `curl --fail …/healthz`, `readyctl check --only 'health.*'`)",
-                Some("ci"),
-            ),
+            meta: CheckMeta::define("deploy.smoke-test").title("Deployments are verified after they happen").severity(Severity::Warning).explain(EXPLAIN).fix("after each deploy, run a smoke test or health probe (`kubectl rollout status`, `curl --fail …/healthz`, `readyctl check --only 'health.*'`)").scaffold("ci").build(),
         }
     }
 }

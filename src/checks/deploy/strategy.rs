@@ -62,14 +62,7 @@ pub struct Strategy {
 impl Strategy {
     pub fn new() -> Self {
         Strategy {
-            meta: CheckMeta::builtin(
-                "deploy.strategy",
-                "Deployments roll out safely",
-                Severity::Warning,
-                EXPLAIN,
-                "use a bounded RollingUpdate, a canary or blue/green (Argo Rollouts, Flagger, CodeDeploy, Cloud Run traffic splits) instead of Recreate or all-at-once",
-                None,
-            ),
+            meta: CheckMeta::define("deploy.strategy").title("Deployments roll out safely").severity(Severity::Warning).explain(EXPLAIN).fix("use a bounded RollingUpdate, a canary or blue/green (Argo Rollouts, Flagger, CodeDeploy, Cloud Run traffic splits) instead of Recreate or all-at-once").build(),
         }
     }
 }

@@ -786,14 +786,7 @@ pub struct HealthDeclared {
 impl HealthDeclared {
     pub fn new() -> Self {
         HealthDeclared {
-            meta: CheckMeta::builtin(
-                "health.declared",
-                "Health endpoints declared",
-                Severity::Warning,
-                EXPLAIN,
-                "declare health endpoints (readyctl.yaml, readinessProbe, compose healthcheck, HEALTHCHECK)",
-                Some("health"),
-            ),
+            meta: CheckMeta::define("health.declared").title("Health endpoints declared").severity(Severity::Warning).explain(EXPLAIN).fix("declare health endpoints (readyctl.yaml, readinessProbe, compose healthcheck, HEALTHCHECK)").scaffold("health").build(),
         }
     }
 }

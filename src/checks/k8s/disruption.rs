@@ -54,14 +54,7 @@ pub struct Disruption {
 impl Disruption {
     pub fn new() -> Self {
         Disruption {
-            meta: CheckMeta::builtin(
-                "k8s.disruption",
-                "Served workloads survive disruptions",
-                Severity::Warning,
-                EXPLAIN,
-                "run 2+ replicas (or an HPA with minReplicas >= 2) and add a PodDisruptionBudget for each workload behind a Service",
-                Some("disruption"),
-            ),
+            meta: CheckMeta::define("k8s.disruption").title("Served workloads survive disruptions").severity(Severity::Warning).explain(EXPLAIN).fix("run 2+ replicas (or an HPA with minReplicas >= 2) and add a PodDisruptionBudget for each workload behind a Service").scaffold("disruption").build(),
         }
     }
 }

@@ -43,14 +43,12 @@ pub struct ImagesPinned {
 impl ImagesPinned {
     pub fn new() -> Self {
         ImagesPinned {
-            meta: CheckMeta::builtin(
-                "k8s.images-pinned",
-                "Kubernetes images are pinned",
-                Severity::Warning,
-                EXPLAIN,
-                "give every container image a version tag (not latest) or a digest",
-                None,
-            ),
+            meta: CheckMeta::define("k8s.images-pinned")
+                .title("Kubernetes images are pinned")
+                .severity(Severity::Warning)
+                .explain(EXPLAIN)
+                .fix("give every container image a version tag (not latest) or a digest")
+                .build(),
         }
     }
 }

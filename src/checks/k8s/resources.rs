@@ -50,14 +50,7 @@ pub struct Resources {
 impl Resources {
     pub fn new() -> Self {
         Resources {
-            meta: CheckMeta::builtin(
-                "k8s.resources",
-                "Kubernetes containers set resource requests and limits",
-                Severity::Warning,
-                EXPLAIN,
-                "set resources.requests.cpu/memory and resources.limits.memory on every container (manifest or values.yaml)",
-                None,
-            ),
+            meta: CheckMeta::define("k8s.resources").title("Kubernetes containers set resource requests and limits").severity(Severity::Warning).explain(EXPLAIN).fix("set resources.requests.cpu/memory and resources.limits.memory on every container (manifest or values.yaml)").build(),
         }
     }
 }

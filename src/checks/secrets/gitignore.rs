@@ -52,14 +52,13 @@ pub struct Gitignore {
 impl Gitignore {
     pub fn new() -> Self {
         Gitignore {
-            meta: CheckMeta::builtin(
-                "secrets.gitignore",
-                ".gitignore covers secret files",
-                Severity::Warning,
-                EXPLAIN,
-                "ignore .env, *.tfstate*, *.pem, *.key and .terraform/ in .gitignore",
-                Some("gitignore"),
-            ),
+            meta: CheckMeta::define("secrets.gitignore")
+                .title(".gitignore covers secret files")
+                .severity(Severity::Warning)
+                .explain(EXPLAIN)
+                .fix("ignore .env, *.tfstate*, *.pem, *.key and .terraform/ in .gitignore")
+                .scaffold("gitignore")
+                .build(),
         }
     }
 }

@@ -62,14 +62,7 @@ pub struct NoneCommitted {
 impl NoneCommitted {
     pub fn new() -> Self {
         NoneCommitted {
-            meta: CheckMeta::builtin(
-                "secrets.none-committed",
-                "No secret committed",
-                Severity::Error,
-                EXPLAIN,
-                "rotate the secret, remove it from the code, read it from the environment or a secret manager",
-                None,
-            ),
+            meta: CheckMeta::define("secrets.none-committed").title("No secret committed").severity(Severity::Error).explain(EXPLAIN).fix("rotate the secret, remove it from the code, read it from the environment or a secret manager").build(),
         }
     }
 }

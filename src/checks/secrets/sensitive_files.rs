@@ -45,14 +45,7 @@ pub struct SensitiveFiles {
 impl SensitiveFiles {
     pub fn new() -> Self {
         SensitiveFiles {
-            meta: CheckMeta::builtin(
-                "secrets.sensitive-files",
-                "No sensitive file committed",
-                Severity::Error,
-                EXPLAIN,
-                "remove the file from git (`git rm --cached FILE`), rotate what it held, and ignore it",
-                None,
-            ),
+            meta: CheckMeta::define("secrets.sensitive-files").title("No sensitive file committed").severity(Severity::Error).explain(EXPLAIN).fix("remove the file from git (`git rm --cached FILE`), rotate what it held, and ignore it").build(),
         }
     }
 }
