@@ -651,7 +651,7 @@ fn encryption_key_variables_that_name_a_kms_key_are_not_secrets() {
 #[test]
 fn a_multi_line_conditional_in_an_object_for_is_valid() {
     // Valid HCL (newlines do not count inside `for`) that hcl-edit 0.10
-    // rejects; the model retries it (src/checks/terraform/for_newlines.rs).
+    // rejects; the model retries it (src/views/terraform/for_newlines.rs).
     let repo = Repo::git();
     good_root(&repo, "");
     repo.write(

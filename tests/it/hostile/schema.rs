@@ -131,7 +131,7 @@ fn the_schema_and_the_binary_accept_the_same_valid_configs() {
 fn what_only_the_binary_can_know_is_documented_and_still_exit_2() {
     // A well-formed id that names no check: user checks are not in the
     // schema, so only the binary (which loads them) can reject it; a string
-    // duration over 24h; a reversed range. src/config_schema.rs lists these.
+    // duration over 24h; a reversed range. src/config/schema.rs lists these.
     let v = validator();
     for yaml in [
         "version: 1\nchecks:\n  skip: [nope.nope]\n",
