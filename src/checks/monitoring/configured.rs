@@ -107,7 +107,7 @@ pub fn scan(index: &Index) -> Scan {
                 if let Some(text) = f.text()
                     && text.contains("\"panels\"")
                 {
-                    grafana(f, text, &mut s);
+                    grafana(index, f, &mut s);
                 }
             }
             _ if f.is_yaml() => {
@@ -140,14 +140,17 @@ fn terraform(file: &tf::TfFile, s: &mut Scan) {
     }
 }
 
-fn grafana(f: &FileEntry, text: &str, s: &mut Scan) {
-    match serde_json::from_str::<serde_json::Value>(text) {
+fn grafana(index: &Index, f: &FileEntry, s: &mut Scan) {
+    let Some(parsed) = crate::views::json::document(index, f) else {
+        return;
+    };
+    match parsed.as_ref() {
         Ok(v) => {
             // A dashboard, or an export wrapping one under `dashboard`.
             let d = v
                 .get("dashboard")
                 .filter(|d| d.get("panels").is_some())
-                .unwrap_or(&v);
+                .unwrap_or(v);
             if let Some(panels) = d.get("panels").and_then(|p| p.as_array()) {
                 let title = d
                     .get("title")
@@ -167,8 +170,8 @@ fn grafana(f: &FileEntry, text: &str, s: &mut Scan) {
         }
         Err(e) => s.findings.push(
             Finding::new(format!("Grafana dashboard does not parse as JSON: {e}"))
-                .at(f.path.clone(), Some(e.line() as u32))
-                .col(Some(e.column() as u32)),
+                .at(f.path.clone(), Some(e.line))
+                .col(Some(e.column)),
         ),
     }
 }
