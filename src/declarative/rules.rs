@@ -13,6 +13,7 @@ use crate::config::Endpoint;
 use crate::engine::Context;
 use crate::index::{FileEntry, build_globset};
 use crate::model::Finding;
+use crate::text::plural;
 
 /// A load error at a position of the check file.
 #[derive(Debug)]
@@ -464,14 +465,6 @@ pub enum Eval {
     Fail(String, Vec<Finding>),
     Skip(String),
     Error(String),
-}
-
-fn plural(n: usize, one: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {one}s")
-    }
 }
 
 fn found_message(files: &[&FileEntry]) -> String {

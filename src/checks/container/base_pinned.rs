@@ -3,6 +3,7 @@
 
 use crate::engine::{Check, CheckMeta, Context, Outcome};
 use crate::model::{Finding, Severity};
+use crate::text::plural;
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -123,8 +124,9 @@ impl Check for BasePinned {
         } else {
             let shown: Vec<&str> = unknown.iter().take(5).map(String::as_str).collect();
             format!(
-                "; {} decided at build time, not judged: {}{}",
-                super::plural(unknown.len(), "FROM is", "FROMs are"),
+                "; {} {} decided at build time, not judged: {}{}",
+                plural(unknown.len(), "FROM"),
+                if unknown.len() == 1 { "is" } else { "are" },
                 shown.join(", "),
                 if unknown.len() > 5 { ", …" } else { "" }
             )
@@ -132,14 +134,14 @@ impl Check for BasePinned {
         if findings.is_empty() && pinned == 0 {
             return Outcome::skip(format!(
                 "no base image to judge in {}{unknown_note}",
-                super::plural(files.len(), "Dockerfile", "Dockerfiles")
+                plural(files.len(), "Dockerfile")
             ));
         }
         let n = findings.len();
         let pass = format!(
             "{} in {} {} a tag or digest{unknown_note}",
-            super::plural(pinned, "base image", "base images"),
-            super::plural(files.len(), "Dockerfile", "Dockerfiles"),
+            plural(pinned, "base image"),
+            plural(files.len(), "Dockerfile"),
             if pinned == 1 { "names" } else { "name" },
         );
         if n == 0 {
@@ -148,7 +150,7 @@ impl Check for BasePinned {
         Outcome::fail(
             format!(
                 "{} without a version tag or digest{unknown_note}",
-                super::plural(n, "base image", "base images")
+                plural(n, "base image")
             ),
             findings,
         )

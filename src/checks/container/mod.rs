@@ -7,6 +7,7 @@ mod non_root;
 
 use crate::dockerfile::{DockerFile, Dockerfiles, Parsed};
 use crate::engine::{Check, Outcome};
+use crate::text::plural;
 
 /// The `container.*` checks (SPEC §3).
 pub fn checks() -> Vec<Box<dyn Check>> {
@@ -27,7 +28,7 @@ pub(crate) fn parsed(view: &Dockerfiles) -> Result<Vec<(&DockerFile, &Parsed)>, 
         } else {
             format!(
                 "no Dockerfile of an image the product ships ({} of dev containers, CI, tests, examples or vendored code not checked)",
-                plural(others, "Dockerfile", "Dockerfiles")
+                plural(others, "Dockerfile")
             )
         })));
     }
@@ -41,15 +42,10 @@ pub(crate) fn parsed(view: &Dockerfiles) -> Result<Vec<(&DockerFile, &Parsed)>, 
     }
     if !broken.is_empty() {
         return Err(Box::new(Outcome::error(format!(
-            "cannot read {} Dockerfile{}: {}",
-            broken.len(),
-            if broken.len() == 1 { "" } else { "s" },
+            "cannot read {}: {}",
+            plural(broken.len(), "Dockerfile"),
             broken.join("; ")
         ))));
     }
     Ok(out)
-}
-
-pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }

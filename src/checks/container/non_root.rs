@@ -4,6 +4,7 @@
 use crate::dockerfile::{ImageRef, Parsed};
 use crate::engine::{Check, CheckMeta, Context, Outcome};
 use crate::model::{Finding, Severity};
+use crate::text::plural;
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -154,13 +155,13 @@ impl Check for NonRoot {
         if judged == 0 {
             return Outcome::skip(format!(
                 "{} only export build artifacts (`FROM scratch` without CMD or ENTRYPOINT): nothing runs",
-                super::plural(files.len(), "Dockerfile", "Dockerfiles")
+                plural(files.len(), "Dockerfile")
             ));
         }
         if findings.is_empty() {
             return Outcome::pass(format!(
                 "{} run{} as non-root: {}{more}",
-                super::plural(judged, "image", "images"),
+                plural(judged, "image"),
                 if judged == 1 { "s" } else { "" },
                 shown.join(", ")
             ));
@@ -169,7 +170,7 @@ impl Check for NonRoot {
             format!(
                 "{} of {} run{} as root",
                 findings.len(),
-                super::plural(judged, "image", "images"),
+                plural(judged, "image"),
                 if findings.len() == 1 { "s" } else { "" },
             ),
             findings,

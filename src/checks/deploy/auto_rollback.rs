@@ -10,6 +10,7 @@ use crate::checks::terraform::model::{self as tf, Block, Value};
 use crate::engine::{Check, CheckMeta, Context, Outcome};
 use crate::k8s::Kind;
 use crate::model::{Finding, Severity};
+use crate::text::plural;
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -377,7 +378,7 @@ impl Check for AutoRollback {
             findings.push(
                 Finding::new(format!(
                     "{} ({}{more}, {}): nothing rolls back a failed rollout; use Argo Rollouts or Flagger with analysis, or deploy with `helm upgrade --atomic`",
-                    super::plural(ws.len(), "Deployment", "Deployments"),
+                    plural(ws.len(), "Deployment"),
                     names.join(", "),
                     first.source.describe(),
                 ))
@@ -398,7 +399,7 @@ impl Check for AutoRollback {
             let shown: Vec<&str> = ok.iter().take(3).map(String::as_str).collect();
             return Outcome::pass(format!(
                 "{} roll back automatically: {}{}",
-                super::plural(units, "deployment", "deployments"),
+                plural(units, "deployment"),
                 shown.join("; "),
                 if ok.len() > 3 { "; …" } else { "" }
             ));
@@ -407,7 +408,7 @@ impl Check for AutoRollback {
             format!(
                 "{} of {} not rolled back automatically when they fail",
                 findings.len(),
-                super::plural(units, "deployment", "deployments")
+                plural(units, "deployment")
             ),
             findings,
         )

@@ -8,6 +8,7 @@ use super::{commands, short};
 use crate::checks::ci::model;
 use crate::engine::{Check, CheckMeta, Context, Outcome};
 use crate::model::{Finding, Severity};
+use crate::text::plural;
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -140,7 +141,7 @@ impl Check for SmokeTest {
             let shown: Vec<&str> = ok.iter().take(3).map(String::as_str).collect();
             return Outcome::pass(format!(
                 "{} verified after the deploy: {}{}",
-                super::plural(jobs, "deploying job", "deploying jobs"),
+                plural(jobs, "deploying job"),
                 shown.join("; "),
                 if ok.len() > 3 { "; …" } else { "" }
             ));
@@ -149,7 +150,7 @@ impl Check for SmokeTest {
             format!(
                 "{} of {} not verified after the deploy",
                 findings.len(),
-                super::plural(jobs, "deploying job", "deploying jobs"),
+                plural(jobs, "deploying job"),
             ),
             findings,
         )

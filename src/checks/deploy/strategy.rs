@@ -1,10 +1,11 @@
 //! `deploy.strategy`: each deployable workload declares a safe rollout.
 
-use crate::checks::k8s::{count, dedupe};
+use crate::checks::k8s::dedupe;
 use crate::checks::terraform::model::{self as tf, Block, Value};
 use crate::engine::{Check, CheckMeta, Context, Outcome};
 use crate::k8s::{Kind, Setting, StrategyKind, Workload};
 use crate::model::{Finding, Severity};
+use crate::text::plural;
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -272,12 +273,12 @@ impl Check for Strategy {
             findings.clone(),
             format!(
                 "{} with a safe rollout ({})",
-                count(units, "deployable workload"),
+                plural(units, "deployable workload"),
                 kinds.join(", ")
             ),
             format!(
                 "{} of {units} with an unsafe rollout",
-                count(findings.len(), "deployable workload")
+                plural(findings.len(), "deployable workload")
             ),
         )
     }

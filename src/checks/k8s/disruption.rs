@@ -2,10 +2,11 @@
 //! least 2 replicas (or an HPA keeps at least 2) and is selected by a
 //! PodDisruptionBudget.
 
-use super::{count, dedupe};
+use super::dedupe;
 use crate::engine::{Check, CheckMeta, Context, Outcome};
 use crate::k8s::{K8s, Kind, Loc, ReplicasFrom, Setting, Workload};
 use crate::model::{Finding, Severity};
+use crate::text::plural;
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -201,11 +202,11 @@ impl Check for Disruption {
             findings.clone(),
             format!(
                 "{} behind a Service, each with 2+ replicas and a PodDisruptionBudget",
-                count(cands.len(), "workload")
+                plural(cands.len(), "workload")
             ),
             format!(
                 "{} behind a Service can be taken down by one disruption",
-                count(findings.len(), "workload")
+                plural(findings.len(), "workload")
             ),
         )
     }

@@ -1,10 +1,11 @@
 //! `k8s.resources`: every container of a workload sets CPU and memory
 //! requests and a memory limit.
 
-use super::{count, dedupe, names};
+use super::{dedupe, names};
 use crate::engine::{Check, CheckMeta, Context, Outcome};
 use crate::k8s::{Kind, Setting, Workload};
 use crate::model::{Finding, Severity};
+use crate::text::plural;
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -132,12 +133,12 @@ impl Check for Resources {
             findings.clone(),
             format!(
                 "{} ({}) with CPU and memory requests and a memory limit",
-                count(distinct.len(), "workload"),
-                count(containers, "container")
+                plural(distinct.len(), "workload"),
+                plural(containers, "container")
             ),
             format!(
                 "{} of {} without CPU/memory requests or a memory limit",
-                count(findings.len(), "workload"),
+                plural(findings.len(), "workload"),
                 distinct.len()
             ),
         )

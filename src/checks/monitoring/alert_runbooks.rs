@@ -13,6 +13,7 @@ use crate::checks::terraform::model::{self, Attr, Block, Value};
 use crate::engine::{Check, CheckMeta, Context, Outcome};
 use crate::index::Index;
 use crate::model::{Finding, Severity};
+use crate::text::plural;
 use crate::yaml::node::{Node, SNode, line};
 
 const EXPLAIN: &str = r#"
@@ -598,10 +599,6 @@ impl AlertRunbooks {
     }
 }
 
-fn plural(n: usize, w: &str) -> String {
-    format!("{n} {w}{}", if n == 1 { "" } else { "s" })
-}
-
 impl Check for AlertRunbooks {
     fn meta(&self) -> &CheckMeta {
         &self.meta
@@ -665,8 +662,8 @@ impl Check for AlertRunbooks {
                 notes.push("every datastore has an alert".to_string());
             } else {
                 notes.push(format!(
-                    "no alert for datastore{} {}",
-                    if unwatched.len() == 1 { "" } else { "s" },
+                    "no alert for {} {}",
+                    plural(unwatched.len(), "datastore").noun(),
                     crate::checks::resilience::short_list(&unwatched, 3)
                 ));
             }

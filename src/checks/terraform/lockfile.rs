@@ -4,6 +4,7 @@ use super::model;
 use super::shown;
 use crate::engine::{Check, CheckMeta, Context, Outcome};
 use crate::model::{Finding, Severity};
+use crate::text::plural;
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -97,7 +98,7 @@ impl Check for Lockfile {
             findings,
             format!(
                 "{} commit .terraform.lock.hcl{}",
-                super::plural(needing, "root module"),
+                plural(needing, "root module"),
                 super::examples_note(&m)
             ),
             "root modules without a committed .terraform.lock.hcl",

@@ -16,6 +16,7 @@ mod valid;
 mod version_pinned;
 
 use crate::engine::{Check, Outcome};
+use crate::text::plural;
 
 /// The `terraform.*` checks (SPEC §3).
 pub fn checks() -> Vec<Box<dyn Check>> {
@@ -32,10 +33,6 @@ pub fn checks() -> Vec<Box<dyn Check>> {
 /// The outcome when the repository has no Terraform.
 pub(crate) fn no_terraform() -> Outcome {
     Outcome::skip("no Terraform files")
-}
-
-pub(crate) fn plural(n: usize, word: &str) -> String {
-    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 /// What a check did not look at: " (N modules in tests or examples not

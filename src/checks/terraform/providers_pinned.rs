@@ -4,6 +4,7 @@
 use super::model::{self, Value};
 use crate::engine::{Check, CheckMeta, Context, Outcome};
 use crate::model::{Finding, Severity};
+use crate::text::plural;
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -104,7 +105,7 @@ impl Check for ProvidersPinned {
             findings,
             format!(
                 "{} pinned{}",
-                super::plural(entries, "provider requirement"),
+                plural(entries, "provider requirement"),
                 super::examples_note(&m)
             ),
             "provider requirements without a version constraint",

@@ -4,6 +4,7 @@ use super::model;
 use super::shown;
 use crate::engine::{Check, CheckMeta, Context, Outcome};
 use crate::model::{Finding, Severity};
+use crate::text::plural;
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -110,7 +111,7 @@ impl Check for RemoteState {
             findings,
             format!(
                 "{} keep state remotely{}",
-                super::plural(roots.len(), "root module"),
+                plural(roots.len(), "root module"),
                 super::examples_note(&m)
             ),
             "root modules with local state",

@@ -8,6 +8,7 @@ use regex::Regex;
 use super::model::{self, Value};
 use crate::engine::{Check, CheckMeta, Context, Outcome};
 use crate::model::{Finding, Severity};
+use crate::text::plural;
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -157,7 +158,7 @@ impl Check for SensitiveVariables {
             findings,
             format!(
                 "{} sensitive, without literal defaults{}",
-                super::plural(secrets, "secret-looking variable"),
+                plural(secrets, "secret-looking variable"),
                 super::examples_note(&m)
             ),
             "secret-looking variables that are not sensitive or have a literal default",

@@ -3,6 +3,7 @@
 use super::model::{self, Role};
 use crate::engine::{Check, CheckMeta, Context, Outcome};
 use crate::model::{Finding, Severity};
+use crate::text::plural;
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -83,7 +84,7 @@ impl Check for Valid {
         let n = m.files.iter().filter(|f| f.product).count();
         Outcome::from_findings(
             findings,
-            format!("{} parse", super::plural(n, "Terraform file")),
+            format!("{} parse", plural(n, "Terraform file")),
             format!("Terraform files that do not parse (of {n})"),
         )
     }

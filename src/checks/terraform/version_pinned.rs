@@ -4,6 +4,7 @@ use super::model::{self, Value};
 use super::shown;
 use crate::engine::{Check, CheckMeta, Context, Outcome};
 use crate::model::{Finding, Severity};
+use crate::text::plural;
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -96,7 +97,7 @@ impl Check for VersionPinned {
             findings,
             format!(
                 "{} pin the Terraform version{}",
-                super::plural(roots.len(), "root module"),
+                plural(roots.len(), "root module"),
                 super::examples_note(&m)
             ),
             "root modules without a Terraform version constraint",
