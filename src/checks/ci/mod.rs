@@ -18,24 +18,33 @@ pub use detect::{CiFile, CiRole, CiSystem, ci_files, systems};
 
 use regex::Regex;
 
-use crate::engine::{Check, Outcome};
+use crate::engine::{Check, CheckMeta, Context, Outcome};
 use model::{CiModel, Command, Job};
 
 /// The `ci.*` checks (SPEC §3).
 pub fn checks() -> Vec<Box<dyn Check>> {
     vec![
-        Box::new(valid::Valid::new()),
-        Box::new(runs_tests::RunsTests::new()),
-        Box::new(release_gate::ReleaseGate::new()),
-        Box::new(actions_pinned::ActionsPinned::new()),
-        Box::new(least_privilege::LeastPrivilege::new()),
-        Box::new(security_scan::SecurityScan::new()),
+        valid::check(),
+        runs_tests::check(),
+        release_gate::check(),
+        actions_pinned::check(),
+        least_privilege::check(),
+        security_scan::check(),
     ]
 }
 
-/// The outcome when the repository has no CI configuration.
-pub(crate) fn no_ci() -> Outcome {
-    Outcome::skip("no CI configuration found")
+/// A `ci.*` check: `run` reads the CI model of the run; it is not called
+/// when the repository has no CI configuration (the check is skipped).
+fn check(meta: CheckMeta, run: fn(&CiModel, &Context) -> Outcome) -> Box<dyn Check> {
+    crate::checks::on_view(
+        meta,
+        model::model,
+        |m| {
+            m.is_empty()
+                .then(|| Outcome::skip("no CI configuration found"))
+        },
+        run,
+    )
 }
 
 pub(crate) fn re(pattern: &str) -> Regex {

@@ -1,7 +1,7 @@
 //! `ci.valid`: every CI file parses and has its system's basic structure.
 
 use super::detect::{CiRole, CiSystem};
-use super::model::{self, CiDoc};
+use super::model::{self, CiDoc, CiModel};
 use crate::engine::{Check, CheckMeta, Context, Outcome};
 use crate::model::{Finding, Severity};
 use crate::yaml::node::{Node, SNode, Tree};
@@ -45,45 +45,30 @@ jobs:
 ```
 "#;
 
-pub struct Valid {
-    meta: CheckMeta,
+pub(super) fn check() -> Box<dyn Check> {
+    super::check(
+        CheckMeta::define("ci.valid")
+            .title("CI configuration is valid")
+            .severity(Severity::Error)
+            .explain(EXPLAIN)
+            .fix("fix the CI file at the reported line")
+            .scaffold("ci")
+            .build(),
+        run,
+    )
 }
 
-impl Valid {
-    pub fn new() -> Self {
-        Valid {
-            meta: CheckMeta::define("ci.valid")
-                .title("CI configuration is valid")
-                .severity(Severity::Error)
-                .explain(EXPLAIN)
-                .fix("fix the CI file at the reported line")
-                .scaffold("ci")
-                .build(),
-        }
+fn run(m: &CiModel, _ctx: &Context) -> Outcome {
+    let mut findings = Vec::new();
+    for f in &m.files {
+        structure(f, &mut findings);
     }
-}
-
-impl Check for Valid {
-    fn meta(&self) -> &CheckMeta {
-        &self.meta
-    }
-
-    fn run(&self, ctx: &Context) -> Outcome {
-        let m = model::model(ctx.index);
-        if m.is_empty() {
-            return super::no_ci();
-        }
-        let mut findings = Vec::new();
-        for f in &m.files {
-            structure(f, &mut findings);
-        }
-        let n = m.files.len();
-        Outcome::from_findings(
-            findings,
-            format!("{n} CI file{} valid", if n == 1 { "" } else { "s" }),
-            "invalid CI configuration",
-        )
-    }
+    let n = m.files.len();
+    Outcome::from_findings(
+        findings,
+        format!("{n} CI file{} valid", if n == 1 { "" } else { "s" }),
+        "invalid CI configuration",
+    )
 }
 
 fn finding(f: &CiDoc, line: u32, col: Option<u32>, msg: String) -> Finding {

@@ -6,15 +6,28 @@ mod base_pinned;
 mod non_root;
 
 use crate::dockerfile::{DockerFile, Dockerfiles, Parsed};
-use crate::engine::{Check, Outcome};
+use crate::engine::{Check, CheckMeta, Context, Outcome};
 use crate::text::plural;
 
 /// The `container.*` checks (SPEC §3).
 pub fn checks() -> Vec<Box<dyn Check>> {
-    vec![
-        Box::new(base_pinned::BasePinned::new()),
-        Box::new(non_root::NonRoot::new()),
-    ]
+    vec![base_pinned::check(), non_root::check()]
+}
+
+/// A `container.*` check: `run` reads the product's Dockerfiles; it is not
+/// called when there is none (skip) or one cannot be read (error, fail
+/// closed).
+fn check(
+    meta: CheckMeta,
+    run: fn(&[(&DockerFile, &Parsed)], &Context) -> Outcome,
+) -> Box<dyn Check> {
+    crate::checks::check(meta, move |ctx| {
+        let view = crate::dockerfile::view(ctx.index);
+        match parsed(&view) {
+            Ok(files) => run(&files, ctx),
+            Err(o) => *o,
+        }
+    })
 }
 
 /// The product's Dockerfiles that parsed, or the outcome to return: `skip`
