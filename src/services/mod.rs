@@ -315,7 +315,7 @@ fn run_exact(
         only: engine::IdFilter::new(&exact).unwrap_or_default(),
         skip: engine::IdFilter::default(),
     };
-    engine::run_scoped(
+    engine::run(
         registry, &selection, root, index, cfg, options, progress, given,
     )
 }
