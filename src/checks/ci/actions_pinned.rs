@@ -4,6 +4,7 @@
 use super::model::CiModel;
 use crate::engine::{Check, CheckMeta, Context, Outcome};
 use crate::model::{Finding, Severity};
+use crate::text::plural;
 use crate::yaml::node::{SNode, Tree};
 
 const EXPLAIN: &str = r#"
@@ -141,8 +142,8 @@ fn run(m: &CiModel, ctx: &Context) -> Outcome {
             let also = match more.len() {
                 0 => String::new(),
                 n => format!(
-                    " (also on line{} {}{})",
-                    if n == 1 { "" } else { "s" },
+                    " (also on {} {}{})",
+                    plural(n, "line").noun(),
                     more.iter().take(5).cloned().collect::<Vec<_>>().join(", "),
                     if n > 5 { ", …" } else { "" }
                 ),

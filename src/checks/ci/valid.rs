@@ -4,6 +4,7 @@ use super::detect::{CiRole, CiSystem};
 use super::model::{self, CiDoc, CiModel};
 use crate::engine::{Check, CheckMeta, Context, Outcome};
 use crate::model::{Finding, Severity};
+use crate::text::plural;
 use crate::yaml::node::{Node, SNode, Tree};
 
 const EXPLAIN: &str = r#"
@@ -63,10 +64,9 @@ fn run(m: &CiModel, _ctx: &Context) -> Outcome {
     for f in &m.files {
         structure(f, &mut findings);
     }
-    let n = m.files.len();
     Outcome::from_findings(
         findings,
-        format!("{n} CI file{} valid", if n == 1 { "" } else { "s" }),
+        format!("{} valid", plural(m.files.len(), "CI file")),
         "invalid CI configuration",
     )
 }

@@ -6,6 +6,7 @@ use super::inventory::{Datastore, Inventory};
 use super::terraform::fmt_num;
 use crate::engine::{Check, CheckMeta, Context, Outcome};
 use crate::model::{Finding, Severity};
+use crate::text::plural;
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -105,10 +106,9 @@ fn judge(d: &Datastore, min_days: f64) -> (Vec<Finding>, String) {
         return (
             Vec::new(),
             format!(
-                "{} (persistence on {} server set{})",
+                "{} (persistence on {})",
                 d.name,
-                persistence.len(),
-                if persistence.len() == 1 { "" } else { "s" }
+                plural(persistence.len(), "server set")
             ),
         );
     }
@@ -200,18 +200,17 @@ fn run(inv: &Inventory, ctx: &Context) -> Outcome {
         Outcome::pass(format!("no datastore fails{}", note.replacen(';', ":", 1)))
     } else if findings.is_empty() {
         Outcome::pass(format!(
-            "{} datastore{} backed up (at least {} days): {}{note}",
-            ok.len(),
-            if ok.len() == 1 { "" } else { "s" },
+            "{} backed up (at least {} days): {}{note}",
+            plural(ok.len(), "datastore"),
             fmt_num(min_days),
             short_list(&ok, 3)
         ))
     } else {
         Outcome::fail(
             format!(
-                "{} of {judged} datastore{} without backups kept {} days{note}",
+                "{} of {} without backups kept {} days{note}",
                 judged - ok.len() - unknown.len(),
-                if judged == 1 { "" } else { "s" },
+                plural(judged, "datastore"),
                 fmt_num(min_days)
             ),
             findings,

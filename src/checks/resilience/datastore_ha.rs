@@ -6,6 +6,7 @@ use std::time::Duration;
 use super::inventory::{Datastore, Ha, Inventory, Sentinel};
 use crate::engine::{Check, CheckMeta, Context, Outcome};
 use crate::model::{Finding, Severity};
+use crate::text::plural;
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -135,9 +136,9 @@ pub fn sentinel_findings(d: &Datastore, s: &Sentinel, target: Duration) -> Vec<F
     {
         push(
             format!(
-                "{}: {n} sentinel{} ({}); fewer than 3 cannot elect a leader when one is lost",
+                "{}: {} ({}); fewer than 3 cannot elect a leader when one is lost",
                 d.name,
-                if n == 1 { "" } else { "s" },
+                plural(n as usize, "sentinel"),
                 s.sentinels_desc
             ),
             &s.sentinels_at,
@@ -396,8 +397,8 @@ fn run(inv: &Inventory, ctx: &Context) -> Outcome {
         Outcome::pass(format!("no datastore fails{}", note.replacen(';', ":", 1)))
     } else if findings.is_empty() {
         Outcome::pass(format!(
-            "{good} datastore{} fail{} over by {}{within}: {}{note}",
-            if good == 1 { "" } else { "s" },
+            "{} fail{} over by {}{within}: {}{note}",
+            plural(good, "datastore"),
             if good == 1 { "s" } else { "" },
             if good == 1 { "itself" } else { "themselves" },
             short_list(&ok, 3)
@@ -406,8 +407,8 @@ fn run(inv: &Inventory, ctx: &Context) -> Outcome {
         let bad = failing;
         Outcome::fail(
             format!(
-                "{bad} of {n} datastore{} cannot fail over safely by {}{}{note}",
-                if n == 1 { "" } else { "s" },
+                "{bad} of {} cannot fail over safely by {}{}{note}",
+                plural(n, "datastore"),
                 if bad == 1 { "itself" } else { "themselves" },
                 if sentinel {
                     format!(" (failover target {})", secs(target.as_millis() as u64))

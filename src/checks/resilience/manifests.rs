@@ -16,6 +16,7 @@ use regex::Regex;
 use super::inventory::{Backup, Datastore, Ha, Inventory, Loc, RedisNode, Sentinel};
 use super::redis_conf::{self, Directive, Settings};
 use crate::index::{FileEntry, Index};
+use crate::text::plural;
 use crate::yaml::node::{Node, SNode, line};
 
 static COMPOSE_NAME: LazyLock<Regex> = LazyLock::new(|| {
@@ -278,9 +279,9 @@ fn redis_group(name: String, platform: &str, at: Loc, procs: Vec<Proc>) -> Optio
         } else {
             Ha::None {
                 problem: format!(
-                    "{}: {replicas} replica{} but no Sentinel: a failed master is not replaced automatically",
+                    "{}: {} but no Sentinel: a failed master is not replaced automatically",
                     d.name,
-                    if replicas == 1 { "" } else { "s" }
+                    plural(replicas as usize, "replica")
                 ),
                 at: at.clone(),
             }
@@ -1086,8 +1087,8 @@ fn statefulset(
         } else {
             Ha::None {
                 problem: format!(
-                    "{kind} {name} runs {engine} ({replicas} replica{}) without a failover manager: a failed primary is not replaced (use an operator or a managed service)",
-                    if replicas == 1 { "" } else { "s" }
+                    "{kind} {name} runs {engine} ({}) without a failover manager: a failed primary is not replaced (use an operator or a managed service)",
+                    plural(replicas as usize, "replica")
                 ),
                 at: at.clone(),
             }
