@@ -29,33 +29,12 @@ pub struct RunResults {
 ///
 /// Checks the readiness checklist reads are run even when not selected,
 /// but only selected checks are reported. Checks skipped in `readyctl.yaml`
-/// are reported as `skip`.
-pub fn run(
-    registry: &Registry,
-    selection: &Selection,
-    root: &Path,
-    index: &Index,
-    config: &LoadedConfig,
-    options: &RunOptions,
-    progress: &(dyn Fn(&str) + Sync),
-) -> RunResults {
-    run_scoped(
-        registry,
-        selection,
-        root,
-        index,
-        config,
-        options,
-        progress,
-        &[],
-    )
-}
-
-/// [`run`], given results computed elsewhere (a service's run is given the
-/// repository-wide results): those checks are not run again, and final
-/// checks (the checklist) read them with this run's results.
+/// are reported as `skip`. `given` are results computed elsewhere (a
+/// service's run is given the repository-wide results; `&[]` otherwise):
+/// those checks are not run again, and final checks (the checklist) read
+/// them with this run's results.
 #[allow(clippy::too_many_arguments)]
-pub fn run_scoped(
+pub fn run(
     registry: &Registry,
     selection: &Selection,
     root: &Path,

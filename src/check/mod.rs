@@ -12,5 +12,5 @@ pub mod meta;
 pub mod registry;
 
 pub use api::{Check, CheckMeta, Context, Explain, Outcome, Phase, RunOptions};
-pub use engine::{RunResults, planned, run, run_scoped};
+pub use engine::{RunResults, planned, run};
 pub use registry::{IdFilter, Registry, RegistryError, Selection, validate_config};

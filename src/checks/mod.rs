@@ -9,11 +9,13 @@ pub mod docs;
 pub mod health;
 pub mod k8s;
 pub mod monitoring;
+mod on_view;
 pub mod resilience;
 pub mod secrets;
 pub mod terraform;
 
 use crate::check::Check;
+pub(crate) use on_view::{check, on_view};
 
 /// Every built-in check implemented in Rust.
 pub fn builtin() -> Vec<Box<dyn Check>> {

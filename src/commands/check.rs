@@ -113,7 +113,16 @@ pub fn evaluate(cli: &Cli, args: &CheckArgs) -> anyhow::Result<Evaluated> {
     };
     let tick = |id: &str| progress.tick(id);
     let (results, service_run) = if services.is_empty() {
-        let r = check::run(&registry, &selection, root, &index, &cfg, &options, &tick);
+        let r = check::run(
+            &registry,
+            &selection,
+            root,
+            &index,
+            &cfg,
+            &options,
+            &tick,
+            &[],
+        );
         (r, None)
     } else {
         let mut o = crate::services::run(

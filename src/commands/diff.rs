@@ -10,6 +10,7 @@ use clap::Parser;
 
 use crate::cli::{Cli, Command, DiffArgs, DiffFormat};
 use crate::findings::diff::{Change, Diff, DiffFinding};
+use crate::repo::text::plural;
 use crate::report::human::Paint;
 use crate::report::markdown::{code, escape_text};
 
@@ -76,10 +77,6 @@ fn fresh_check(cli: &Cli, args: &DiffArgs) -> anyhow::Result<crate::findings::Re
     Ok(super::check::evaluate(&parsed, check_args)?.report)
 }
 
-fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
 fn level_name(l: &Option<String>) -> &str {
     l.as_deref().unwrap_or("none")
 }
@@ -88,8 +85,8 @@ fn level_name(l: &Option<String>) -> &str {
 pub fn verdict(d: &Diff, p: Paint) -> String {
     let blocking =
         d.regressions.iter().filter(|c| c.blocking).count() + usize::from(d.level.blocking);
-    let regressions = count(d.regressions.len(), "regression", "regressions");
-    let improvements = count(d.improvements.len(), "improvement", "improvements");
+    let regressions = plural(d.regressions.len(), "regression");
+    let improvements = plural(d.improvements.len(), "improvement");
     if d.regressed {
         format!(
             "{} — {regressions} ({blocking} at or above --fail-on {}), {improvements}",
@@ -259,10 +256,7 @@ fn md_changes(out: &mut String, title: &str, changes: &[Change], icon: &str) {
 pub fn markdown(d: &Diff) -> String {
     let mut out = String::from("<!-- readyctl-diff -->\n");
     let head = if d.regressed {
-        format!(
-            "❌ {}",
-            count(d.regressions.len(), "regression", "regressions")
-        )
+        format!("❌ {}", plural(d.regressions.len(), "regression"))
     } else if d.regressions.is_empty() {
         "✅ no regression".to_string()
     } else {
@@ -290,7 +284,7 @@ pub fn markdown(d: &Diff) -> String {
     let _ = writeln!(
         out,
         "{level}{} · failing checks: {} → {}\n",
-        count(d.improvements.len(), "improvement", "improvements"),
+        plural(d.improvements.len(), "improvement"),
         d.base.failing.len(),
         d.head.failing.len()
     );

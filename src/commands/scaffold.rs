@@ -249,6 +249,7 @@ fn run_checks(root: &Path, index: &Index, cfg: &LoadedConfig) -> anyhow::Result<
         cfg,
         &options,
         &|_| {},
+        &[],
     );
     Ok(results
         .reported

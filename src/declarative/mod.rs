@@ -15,8 +15,9 @@ use std::path::Path;
 
 use crate::check::{Check, CheckMeta, Context, Explain, Outcome};
 use crate::config::LoadedConfig;
+use crate::findings::Status;
 use format::CheckDef;
-use rules::{Compiled, Eval, LoadError};
+use rules::{Compiled, LoadError};
 
 /// The built-in declarative checks (`checks/*.yaml`), compiled into the binary.
 pub const BUILTIN: &[(&str, &str)] = &[
@@ -47,22 +48,20 @@ impl Check for DeclarativeCheck {
 
     fn run(&self, ctx: &Context) -> Outcome {
         if let Some((rule, why)) = &self.skip_if {
-            match rule.eval(ctx) {
-                Eval::Pass(m) => return Outcome::skip(format!("{why} ({m})")),
-                Eval::Error(m) => return Outcome::error(m),
-                Eval::Fail(..) | Eval::Skip(_) => {}
+            let r = rule.eval(ctx);
+            match r.status {
+                Status::Pass => return Outcome::skip(format!("{why} ({})", r.message)),
+                Status::Error => return r,
+                Status::Fail | Status::Skip => {}
             }
         }
-        match self.rule.eval(ctx) {
-            Eval::Pass(m) => Outcome::pass(m),
-            Eval::Fail(m, mut findings) => {
-                // A finding with no location that only repeats the message adds nothing.
-                findings.retain(|f| f.path.is_some() || !m.contains(&f.message));
-                Outcome::fail(m, findings)
-            }
-            Eval::Skip(m) => Outcome::skip(m),
-            Eval::Error(m) => Outcome::error(m),
-        }
+        let mut outcome = self.rule.eval(ctx);
+        // A finding with no location that only repeats the message adds nothing.
+        let message = &outcome.message;
+        outcome
+            .findings
+            .retain(|f| f.path.is_some() || !message.contains(&f.message));
+        outcome
     }
 }
 

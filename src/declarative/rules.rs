@@ -9,10 +9,11 @@ use serde_saphyr::Spanned;
 
 use super::format::{FileSet, HclRule, MarkdownRule, Rule, TextRule, YamlPathRule};
 use super::node::{self, Node, Reached, Seg};
-use crate::check::Context;
+use crate::check::{Context, Outcome};
 use crate::config::Endpoint;
-use crate::findings::Finding;
+use crate::findings::{Finding, Status};
 use crate::repo::index::{FileEntry, build_globset};
+use crate::repo::text::plural;
 
 /// A load error at a position of the check file.
 #[derive(Debug)]
@@ -447,30 +448,38 @@ fn is_ident(s: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
-/// The value of a `Result<T, String>`, or return `Eval::Error`.
+/// The value of a `Result<T, String>`, or return `Outcome::error`.
 macro_rules! ready {
     ($e:expr) => {
         match $e {
             Ok(v) => v,
-            Err(e) => return Eval::Error(e),
+            Err(e) => return Outcome::error(e),
         }
     };
 }
 
-/// The result of a rule.
-#[derive(Debug)]
-pub enum Eval {
-    Pass(String),
-    Fail(String, Vec<Finding>),
-    Skip(String),
-    Error(String),
+/// The outcomes of the parts of an `all` or `any` rule, by status: the
+/// first error and skip, every pass and failure.
+#[derive(Default)]
+struct Parts {
+    passes: Vec<String>,
+    fails: Vec<String>,
+    findings: Vec<Finding>,
+    skip: Option<String>,
+    error: Option<String>,
 }
 
-fn plural(n: usize, one: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {one}s")
+impl Parts {
+    fn add(&mut self, r: Outcome) {
+        match r.status {
+            Status::Pass => self.passes.push(r.message),
+            Status::Fail => {
+                self.fails.push(r.message);
+                self.findings.extend(r.findings);
+            }
+            Status::Skip => self.skip = self.skip.take().or(Some(r.message)),
+            Status::Error => self.error = self.error.take().or(Some(r.message)),
+        }
     }
 }
 
@@ -483,72 +492,59 @@ fn found_message(files: &[&FileEntry]) -> String {
 }
 
 impl Compiled {
-    pub fn eval(&self, ctx: &Context) -> Eval {
+    pub fn eval(&self, ctx: &Context) -> Outcome {
         match self {
             Compiled::All(rules) => {
-                let results: Vec<Eval> = rules.iter().map(|r| r.eval(ctx)).collect();
-                let mut fails = Vec::new();
-                let mut findings = Vec::new();
-                let mut skip = None;
-                let mut passes = Vec::new();
-                for r in results {
-                    match r {
-                        Eval::Error(m) => return Eval::Error(m),
-                        Eval::Fail(m, f) => {
-                            fails.push(m);
-                            findings.extend(f);
-                        }
-                        Eval::Skip(m) => skip = skip.or(Some(m)),
-                        Eval::Pass(m) => passes.push(m),
-                    }
+                let mut parts = Parts::default();
+                for r in rules {
+                    parts.add(r.eval(ctx));
                 }
-                if !fails.is_empty() {
-                    Eval::Fail(fails.join("; "), findings)
-                } else if let Some(m) = skip {
-                    Eval::Skip(m)
+                if let Some(m) = parts.error {
+                    Outcome::error(m)
+                } else if !parts.fails.is_empty() {
+                    Outcome::fail(parts.fails.join("; "), parts.findings)
+                } else if let Some(m) = parts.skip {
+                    Outcome::skip(m)
                 } else {
-                    Eval::Pass(passes.join("; "))
+                    Outcome::pass(parts.passes.join("; "))
                 }
             }
             Compiled::Any(rules) => {
-                let mut fails = Vec::new();
-                let mut findings = Vec::new();
-                let mut skip = None;
-                let mut error = None;
+                let mut parts = Parts::default();
                 for r in rules {
-                    match r.eval(ctx) {
-                        Eval::Pass(m) => return Eval::Pass(m),
-                        Eval::Fail(m, f) => {
-                            fails.push(m);
-                            findings.extend(f);
-                        }
-                        Eval::Skip(m) => skip = skip.or(Some(m)),
-                        Eval::Error(m) => error = error.or(Some(m)),
+                    let r = r.eval(ctx);
+                    if r.status == Status::Pass {
+                        return r;
                     }
+                    parts.add(r);
                 }
-                if let Some(m) = error {
-                    Eval::Error(m)
-                } else if let Some(m) = skip {
-                    Eval::Skip(m)
+                if let Some(m) = parts.error {
+                    Outcome::error(m)
+                } else if let Some(m) = parts.skip {
+                    Outcome::skip(m)
                 } else {
-                    Eval::Fail(
-                        format!("none of the alternatives holds: {}", fails.join("; ")),
-                        findings,
+                    Outcome::fail(
+                        format!("none of the alternatives holds: {}", parts.fails.join("; ")),
+                        parts.findings,
                     )
                 }
             }
-            Compiled::Not(inner) => match inner.eval(ctx) {
-                Eval::Pass(m) => Eval::Fail(
-                    format!("expected the opposite: {m}"),
-                    vec![Finding::new(format!("`not` rule: {m}")).rule("not")],
-                ),
-                Eval::Fail(m, _) => Eval::Pass(m),
-                other => other,
-            },
+            Compiled::Not(inner) => {
+                let r = inner.eval(ctx);
+                let m = &r.message;
+                match r.status {
+                    Status::Pass => Outcome::fail(
+                        format!("expected the opposite: {m}"),
+                        vec![Finding::new(format!("`not` rule: {m}")).rule("not")],
+                    ),
+                    Status::Fail => Outcome::pass(r.message),
+                    Status::Skip | Status::Error => r,
+                }
+            }
             Compiled::FileExists(files) => {
                 let found = ready!(files.select(ctx));
                 if found.is_empty() {
-                    Eval::Fail(
+                    Outcome::fail(
                         format!("no file matches {}", files.shown),
                         vec![
                             Finding::new(format!("no file matches {}", files.shown))
@@ -556,7 +552,7 @@ impl Compiled {
                         ],
                     )
                 } else {
-                    Eval::Pass(found_message(&found))
+                    Outcome::pass(found_message(&found))
                 }
             }
             Compiled::FileAbsent(files) => {
@@ -573,9 +569,9 @@ impl Compiled {
                     })
                     .collect();
                 if findings.is_empty() {
-                    Eval::Pass(format!("no file matches {}", files.shown))
+                    Outcome::pass(format!("no file matches {}", files.shown))
                 } else {
-                    Eval::Fail(
+                    Outcome::fail(
                         format!("{} should not exist", plural(findings.len(), "file")),
                         findings,
                     )
@@ -591,9 +587,9 @@ impl Compiled {
                 if found.is_empty() {
                     let m = format!("no file matches {}", files.shown);
                     return if *allow_none {
-                        Eval::Pass(m)
+                        Outcome::pass(m)
                     } else {
-                        Eval::Fail(m.clone(), vec![Finding::new(m).rule("file_contains")])
+                        fail_alone(m, "file_contains")
                     };
                 }
                 let mut findings = Vec::new();
@@ -613,13 +609,13 @@ impl Compiled {
                     }
                 }
                 if findings.is_empty() {
-                    Eval::Pass(format!(
+                    Outcome::pass(format!(
                         "{} match /{}/",
                         plural(found.len(), "file"),
                         re.as_str()
                     ))
                 } else {
-                    Eval::Fail(
+                    Outcome::fail(
                         format!(
                             "{} of {} lack /{}/",
                             findings.len(),
@@ -653,13 +649,13 @@ impl Compiled {
                     }
                 }
                 if findings.is_empty() {
-                    Eval::Pass(format!(
+                    Outcome::pass(format!(
                         "no line matches /{}/ in {}",
                         re.as_str(),
                         plural(found.len(), "file")
                     ))
                 } else {
-                    Eval::Fail(
+                    Outcome::fail(
                         format!("{} match /{}/", plural(findings.len(), "line"), re.as_str()),
                         findings,
                     )
@@ -680,7 +676,7 @@ impl Compiled {
                     let Some(doc) = f.markdown() else { continue };
                     for s in doc.sections.iter().filter(|s| heading.is_match(&s.title)) {
                         if s.steps >= *min_steps {
-                            return Eval::Pass(format!(
+                            return Outcome::pass(format!(
                                 "{}:{}: `{}` has {}",
                                 f.path,
                                 s.line,
@@ -701,7 +697,7 @@ impl Compiled {
                 }
                 if found.is_empty() {
                     let m = format!("no Markdown file matches {}", files.shown);
-                    return Eval::Fail(m.clone(), vec![Finding::new(m).rule("markdown_section")]);
+                    return fail_alone(m, "markdown_section");
                 }
                 if short.is_empty() {
                     let m = format!(
@@ -709,9 +705,9 @@ impl Compiled {
                         heading.as_str(),
                         plural(found.len(), "Markdown file")
                     );
-                    Eval::Fail(m.clone(), vec![Finding::new(m).rule("markdown_section")])
+                    fail_alone(m, "markdown_section")
                 } else {
-                    Eval::Fail(
+                    Outcome::fail(
                         format!(
                             "no section matching /{}/ has enough steps",
                             heading.as_str()
@@ -758,11 +754,8 @@ fn eval_yaml(
     rest: &[Seg],
     expect: &Expect,
     allow_none: bool,
-) -> Eval {
-    if let Expect::Matches(re) = expect {
-        ready!(re.get());
-    }
-    let found = ready!(files.select(ctx));
+) -> Outcome {
+    let found = ready!(structural_files(ctx, files, expect));
     let rest_shown = if prefix.is_empty() {
         path.to_string()
     } else {
@@ -836,35 +829,76 @@ fn eval_yaml(
             }
         }
     }
-    if !findings.is_empty() {
-        return Eval::Fail(
-            format!("{} for `{path}`", plural(findings.len(), "problem")),
-            findings,
-        );
-    }
-    if subjects == 0 && !matches!(expect, Expect::Absent) {
-        let m = if found.is_empty() {
-            format!("no file matches {}", files.shown)
-        } else {
-            format!(
-                "no document in {} reaches `{}`",
-                plural(found.len(), "file"),
-                describe_segs(prefix)
-            )
-        };
-        return if allow_none {
-            Eval::Pass(m)
-        } else {
-            Eval::Fail(m.clone(), vec![Finding::new(m).rule("yaml_path")])
-        };
-    }
-    Eval::Pass(match expect {
+    let nothing = (subjects == 0 && !matches!(expect, Expect::Absent)).then(|| {
+        let m = reached_nothing(files, found.len(), |n| {
+            format!("no document in {n} reaches `{}`", describe_segs(prefix))
+        });
+        (m, allow_none)
+    });
+    let pass = match expect {
         Expect::Absent => format!("`{path}` is not set in {}", plural(found.len(), "file")),
         _ => format!(
             "`{path}` holds in {}",
             plural(values.max(subjects), "place")
         ),
-    })
+    };
+    settle(findings, path, nothing, "yaml_path", pass)
+}
+
+/// The files a structural rule (`yaml_path`, `hcl`) reads, once the
+/// pattern it expects compiles.
+fn structural_files<'a>(
+    ctx: &'a Context,
+    files: &Files,
+    expect: &Expect,
+) -> Result<Vec<&'a FileEntry>, String> {
+    if let Expect::Matches(re) = expect {
+        re.get()?;
+    }
+    files.select(ctx)
+}
+
+/// How a structural rule (`yaml_path`, `hcl`) ends: the problems found
+/// fail it ("N problems for `SUBJECT`"); when it reached nothing, `nothing`
+/// (its message, and whether that passes: `allow_none`) decides; else it
+/// passes with `pass`.
+fn settle(
+    findings: Vec<Finding>,
+    subject: &str,
+    nothing: Option<(String, bool)>,
+    rule: &str,
+    pass: String,
+) -> Outcome {
+    if !findings.is_empty() {
+        return Outcome::fail(
+            format!("{} for `{subject}`", plural(findings.len(), "problem")),
+            findings,
+        );
+    }
+    match nothing {
+        Some((m, true)) => Outcome::pass(m),
+        Some((m, false)) => fail_alone(m, rule),
+        None => Outcome::pass(pass),
+    }
+}
+
+/// What a rule that reached nothing says: that no file matches its files,
+/// or what the `n` files that match do not hold.
+fn reached_nothing(
+    files: &Files,
+    found: usize,
+    none_in: impl FnOnce(crate::repo::text::Plural) -> String,
+) -> String {
+    if found == 0 {
+        format!("no file matches {}", files.shown)
+    } else {
+        none_in(plural(found, "file"))
+    }
+}
+
+/// A failure that is its own finding (there is no line to point at).
+fn fail_alone(m: String, rule: &str) -> Outcome {
+    Outcome::fail(m.clone(), vec![Finding::new(m).rule(rule)])
 }
 
 fn describe_segs(segs: &[Seg]) -> String {
@@ -897,13 +931,10 @@ fn eval_hcl(
     attribute: Option<&(String, Vec<String>)>,
     expect: &Expect,
     allow_none: bool,
-) -> Eval {
+) -> Outcome {
     use crate::views::terraform::{self as tf, Attr, Block, Body, Value};
 
-    if let Expect::Matches(re) = expect {
-        ready!(re.get());
-    }
-    let found = ready!(files.select(ctx));
+    let found = ready!(structural_files(ctx, files, expect));
     let block_shown = {
         let mut s = block.join(".");
         for l in labels {
@@ -960,18 +991,18 @@ fn eval_hcl(
         });
         for b in matched {
             blocks_seen += 1;
-            let (bl, bc) = (Some(b.line), Some(b.col));
+            let at_block = |m: String| {
+                Finding::new(m)
+                    .at(f.path.clone(), Some(b.line))
+                    .col(Some(b.col))
+                    .rule("hcl")
+            };
             if first_block.is_none() {
                 first_block = Some(format!("{}:{}", f.path, b.line));
             }
             let Some((attr_shown, attr_path)) = attribute else {
                 if matches!(expect, Expect::Absent) {
-                    findings.push(
-                        Finding::new(format!("`{block_shown}` block should not exist"))
-                            .at(f.path.clone(), bl)
-                            .col(bc)
-                            .rule("hcl"),
-                    );
+                    findings.push(at_block(format!("`{block_shown}` block should not exist")));
                 }
                 continue;
             };
@@ -1000,12 +1031,9 @@ fn eval_hcl(
                 .collect();
             if attrs.is_empty() {
                 if !matches!(expect, Expect::Absent) {
-                    findings.push(
-                        Finding::new(format!("`{block_shown}` block has no `{attr_shown}`"))
-                            .at(f.path.clone(), bl)
-                            .col(bc)
-                            .rule("hcl"),
-                    );
+                    findings.push(at_block(format!(
+                        "`{block_shown}` block has no `{attr_shown}`"
+                    )));
                 }
                 continue;
             }
@@ -1028,28 +1056,13 @@ fn eval_hcl(
             }
         }
     }
-    if !findings.is_empty() {
-        return Eval::Fail(
-            format!("{} for `{block_shown}`", plural(findings.len(), "problem")),
-            findings,
-        );
-    }
-    if blocks_seen == 0 && !matches!(expect, Expect::Absent) {
-        let m = if found.is_empty() {
-            format!("no file matches {}", files.shown)
-        } else {
-            format!(
-                "no `{block_shown}` block in {}",
-                plural(found.len(), "file")
-            )
-        };
-        return if allow_none && attribute.is_some() {
-            Eval::Pass(m)
-        } else {
-            Eval::Fail(m.clone(), vec![Finding::new(m).rule("hcl")])
-        };
-    }
-    Eval::Pass(match (attribute, first_block) {
+    let nothing = (blocks_seen == 0 && !matches!(expect, Expect::Absent)).then(|| {
+        let m = reached_nothing(files, found.len(), |n| {
+            format!("no `{block_shown}` block in {n}")
+        });
+        (m, allow_none && attribute.is_some())
+    });
+    let pass = match (attribute, first_block) {
         (None, Some(at)) if !matches!(expect, Expect::Absent) => {
             format!("`{block_shown}` block at {at}")
         }
@@ -1058,12 +1071,13 @@ fn eval_hcl(
             "`{a}` holds in {}",
             plural(blocks_seen, &format!("`{block_shown}` block"))
         ),
-    })
+    };
+    settle(findings, &block_shown, nothing, "hcl", pass)
 }
 
-fn eval_http(ctx: &Context, endpoint: &Endpoint, at: Option<&(String, u32)>) -> Eval {
+fn eval_http(ctx: &Context, endpoint: &Endpoint, at: Option<&(String, u32)>) -> Outcome {
     if ctx.options.offline {
-        return Eval::Skip(format!("--offline: {} not probed", endpoint.url));
+        return Outcome::skip(format!("--offline: {} not probed", endpoint.url));
     }
     let h = &ctx.config.config.health;
     let defaults = crate::net::probe::ProbeSettings::default();
@@ -1075,16 +1089,16 @@ fn eval_http(ctx: &Context, endpoint: &Endpoint, at: Option<&(String, u32)>) -> 
     };
     let results = crate::net::probe::probe_all(std::slice::from_ref(endpoint), &settings);
     let Some(r) = results.into_iter().next() else {
-        return Eval::Error(format!("{}: the probe returned no result", endpoint.url));
+        return Outcome::error(format!("{}: the probe returned no result", endpoint.url));
     };
     if r.ok {
-        Eval::Pass(format!("{}: {}", r.url, r.message))
+        Outcome::pass(format!("{}: {}", r.url, r.message))
     } else {
         let mut finding =
             Finding::new(format!("{} ({}): {}", r.name, r.url, r.message)).rule("http");
         if let Some((file, line)) = at {
             finding = finding.at(file.clone(), Some(*line));
         }
-        Eval::Fail(format!("{}: {}", r.url, r.message), vec![finding])
+        Outcome::fail(format!("{}: {}", r.url, r.message), vec![finding])
     }
 }

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::findings::Status;
 use crate::repo::identity;
 
 /// `schema` of `readyctl fleet --format json`.
@@ -75,26 +76,11 @@ struct RawReport {
     services: Option<Vec<RawService>>,
 }
 
-/// A check's status in one row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    Pass,
-    Fail,
-    Skip,
-    Error,
-}
-
-impl Status {
-    fn parse(s: &str) -> Option<Status> {
-        Some(match s {
-            "pass" => Status::Pass,
-            "fail" => Status::Fail,
-            "skip" => Status::Skip,
-            "error" => Status::Error,
-            _ => return None,
-        })
-    }
+/// A check's status as a report writes it (`"pass"`, ...), if it is one.
+fn parse_status(s: &str) -> Option<Status> {
+    [Status::Pass, Status::Fail, Status::Skip, Status::Error]
+        .into_iter()
+        .find(|st| st.as_str() == s)
 }
 
 /// One row of the scorecard: a repository, or one service of it.
@@ -253,7 +239,7 @@ fn read_one(path: &Path, now: i64) -> Result<ReadReport, FleetError> {
                     return Err(FleetError(format!("{shown}: {what}a check without `id`")));
                 };
                 let status = c.status.as_deref().unwrap_or("");
-                let st = Status::parse(status).ok_or_else(|| {
+                let st = parse_status(status).ok_or_else(|| {
                     FleetError(format!(
                         "{shown}: {what}check `{id}` has unknown status `{status}`"
                     ))

@@ -24,6 +24,7 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use crate::config::{Endpoint, ExpectStatus, HealthConfig};
+use crate::repo::text::plural;
 
 /// Bytes of a response body read at most; the rest is not downloaded.
 pub const BODY_CAP: usize = 1024 * 1024;
@@ -240,9 +241,9 @@ async fn run_all(
                         not_probed
                     } else {
                         format!(
-                            "deadline of {} reached ({n} attempt{})",
+                            "deadline of {} reached ({})",
                             fmt_duration(settings.deadline),
-                            plural(n)
+                            plural(n as usize, "attempt")
                         )
                     };
                     failure(&ep, msg, n, None)
@@ -852,10 +853,6 @@ fn fmt_bytes(n: usize) -> String {
     } else {
         format!("{} KiB", n / 1024)
     }
-}
-
-fn plural(n: u32) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 #[cfg(test)]

@@ -137,6 +137,37 @@ pub fn brace_depth(s: &str) -> usize {
 /// The deepest `{…}` nesting a glob may have (real globs nest one or two).
 pub const MAX_GLOB_BRACES: usize = 16;
 
+/// `n` and `noun` in the number `n` asks for: shown, "1 file" or
+/// "3 files"; [`Plural::noun`] is the noun alone ("line", "lines"). The
+/// plural adds an "s": every noun readyctl counts takes one.
+pub fn plural(n: usize, noun: &str) -> Plural<'_> {
+    Plural { n, noun }
+}
+
+/// A count and its noun: see [`plural`].
+#[derive(Debug, Clone, Copy)]
+pub struct Plural<'a> {
+    n: usize,
+    noun: &'a str,
+}
+
+impl Plural<'_> {
+    /// The noun without the count: "line" for 1, "lines" otherwise.
+    pub fn noun(&self) -> String {
+        if self.n == 1 {
+            self.noun.to_string()
+        } else {
+            format!("{}s", self.noun)
+        }
+    }
+}
+
+impl std::fmt::Display for Plural<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.n, self.noun())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,5 +201,14 @@ mod tests {
             assert_eq!(ix.line_col(offset), (line, naive), "offset {offset}");
         }
         assert_eq!(ix.line_col(t.len()).1, 8193);
+    }
+
+    #[test]
+    fn plurals() {
+        assert_eq!(plural(0, "file").to_string(), "0 files");
+        assert_eq!(plural(1, "root module").to_string(), "1 root module");
+        assert_eq!(plural(2, "line").to_string(), "2 lines");
+        assert_eq!(plural(1, "line").noun(), "line");
+        assert_eq!(plural(3, "line").noun(), "lines");
     }
 }

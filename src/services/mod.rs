@@ -315,7 +315,7 @@ fn run_exact(
         only: check::IdFilter::new(&exact).unwrap_or_default(),
         skip: check::IdFilter::default(),
     };
-    check::run_scoped(
+    check::run(
         registry, &selection, root, index, cfg, options, progress, given,
     )
 }

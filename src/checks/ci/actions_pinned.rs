@@ -3,7 +3,8 @@
 
 use crate::check::{Check, CheckMeta, Context, Outcome};
 use crate::findings::{Finding, Severity};
-use crate::views::ci;
+use crate::repo::text::plural;
+use crate::views::ci::CiModel;
 use crate::views::yaml::node::{SNode, Tree};
 
 const EXPLAIN: &str = r#"
@@ -30,22 +31,17 @@ so Dependabot and Renovate can still update it (`pinact` and
 ```
 "#;
 
-pub struct ActionsPinned {
-    meta: CheckMeta,
-}
-
-impl ActionsPinned {
-    pub fn new() -> Self {
-        ActionsPinned {
-            meta: CheckMeta::define("ci.actions-pinned")
-                .title("GitHub Actions pinned to commit SHAs")
-                .severity(Severity::Warning)
-                .explain(EXPLAIN)
-                .fix("pin each `uses:` to a full commit SHA (keep the tag in a comment)")
-                .scaffold("ci")
-                .build(),
-        }
-    }
+pub(super) fn check() -> Box<dyn Check> {
+    super::check(
+        CheckMeta::define("ci.actions-pinned")
+            .title("GitHub Actions pinned to commit SHAs")
+            .severity(Severity::Warning)
+            .explain(EXPLAIN)
+            .fix("pin each `uses:` to a full commit SHA (keep the tag in a comment)")
+            .scaffold("ci")
+            .build(),
+        run,
+    )
 }
 
 /// Why `uses` is not pinned, or None when it is.
@@ -89,89 +85,79 @@ fn collect<'a>(n: &'a SNode, out: &mut Vec<&'a SNode>) {
     }
 }
 
-impl Check for ActionsPinned {
-    fn meta(&self) -> &CheckMeta {
-        &self.meta
+fn run(m: &CiModel, ctx: &Context) -> Outcome {
+    if !m.has_github_workflow() {
+        return Outcome::skip("no GitHub Actions workflow");
     }
-
-    fn run(&self, ctx: &Context) -> Outcome {
-        let m = ci::model(ctx.index);
-        if m.is_empty() {
-            return super::no_ci();
+    let own = own_repository(ctx.index);
+    // One finding per distinct reference per file, at its first use
+    // there: the fix (pin that action) is the same on every line.
+    let mut first: Vec<(String, String, u32, u32, &'static str)> = Vec::new();
+    let mut repeats: std::collections::HashMap<(String, String), Vec<String>> =
+        std::collections::HashMap::new();
+    let mut total = 0;
+    for (_, f) in m.github() {
+        let Some(doc) = f.doc() else { continue };
+        let mut uses = Vec::new();
+        for (_, job) in doc.get("jobs").map(Tree::map).unwrap_or(&[]) {
+            collect(job, &mut uses);
         }
-        if !m.has_github_workflow() {
-            return Outcome::skip("no GitHub Actions workflow");
+        if let Some(runs) = doc.get("runs") {
+            collect(runs, &mut uses);
         }
-        let own = own_repository(ctx.index);
-        // One finding per distinct reference per file, at its first use
-        // there: the fix (pin that action) is the same on every line.
-        let mut first: Vec<(String, String, u32, u32, &'static str)> = Vec::new();
-        let mut repeats: std::collections::HashMap<(String, String), Vec<String>> =
-            std::collections::HashMap::new();
-        let mut total = 0;
-        for (_, f) in m.github() {
-            let Some(doc) = f.doc() else { continue };
-            let mut uses = Vec::new();
-            for (_, job) in doc.get("jobs").map(Tree::map).unwrap_or(&[]) {
-                collect(job, &mut uses);
+        for u in uses {
+            let Some(text) = u.as_str() else { continue };
+            total += 1;
+            // This repository's own reusable workflows and actions are
+            // not third-party code.
+            if own
+                .as_deref()
+                .is_some_and(|o| text.to_ascii_lowercase().starts_with(&format!("{o}/")))
+            {
+                continue;
             }
-            if let Some(runs) = doc.get("runs") {
-                collect(runs, &mut uses);
-            }
-            for u in uses {
-                let Some(text) = u.as_str() else { continue };
-                total += 1;
-                // This repository's own reusable workflows and actions are
-                // not third-party code.
-                if own
-                    .as_deref()
-                    .is_some_and(|o| text.to_ascii_lowercase().starts_with(&format!("{o}/")))
-                {
-                    continue;
-                }
-                if let Some(why) = unpinned(text) {
-                    let at = u.line().to_string();
-                    let key = (f.file.path.clone(), text.to_string());
-                    match repeats.get_mut(&key) {
-                        Some(v) => v.push(at),
-                        None => {
-                            repeats.insert(key, Vec::new());
-                            first.push((
-                                text.to_string(),
-                                f.file.path.clone(),
-                                u.line(),
-                                u.col(),
-                                why,
-                            ));
-                        }
+            if let Some(why) = unpinned(text) {
+                let at = u.line().to_string();
+                let key = (f.file.path.clone(), text.to_string());
+                match repeats.get_mut(&key) {
+                    Some(v) => v.push(at),
+                    None => {
+                        repeats.insert(key, Vec::new());
+                        first.push((
+                            text.to_string(),
+                            f.file.path.clone(),
+                            u.line(),
+                            u.col(),
+                            why,
+                        ));
                     }
                 }
             }
         }
-        let findings: Vec<Finding> = first
-            .into_iter()
-            .map(|(text, path, line, col, why)| {
-                let more = &repeats[&(path.clone(), text.clone())];
-                let also = match more.len() {
-                    0 => String::new(),
-                    n => format!(
-                        " (also on line{} {}{})",
-                        if n == 1 { "" } else { "s" },
-                        more.iter().take(5).cloned().collect::<Vec<_>>().join(", "),
-                        if n > 5 { ", …" } else { "" }
-                    ),
-                };
-                Finding::new(format!("`{text}`: {why}{also}"))
-                    .at(path, Some(line))
-                    .col(Some(col))
-            })
-            .collect();
-        Outcome::from_findings(
-            findings,
-            format!("{total} `uses:` pinned to commit SHAs"),
-            "GitHub Actions not pinned to a commit SHA",
-        )
     }
+    let findings: Vec<Finding> = first
+        .into_iter()
+        .map(|(text, path, line, col, why)| {
+            let more = &repeats[&(path.clone(), text.clone())];
+            let also = match more.len() {
+                0 => String::new(),
+                n => format!(
+                    " (also on {} {}{})",
+                    plural(n, "line").noun(),
+                    more.iter().take(5).cloned().collect::<Vec<_>>().join(", "),
+                    if n > 5 { ", …" } else { "" }
+                ),
+            };
+            Finding::new(format!("`{text}`: {why}{also}"))
+                .at(path, Some(line))
+                .col(Some(col))
+        })
+        .collect();
+    Outcome::from_findings(
+        findings,
+        format!("{total} `uses:` pinned to commit SHAs"),
+        "GitHub Actions not pinned to a commit SHA",
+    )
 }
 
 #[cfg(test)]

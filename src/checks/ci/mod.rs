@@ -14,24 +14,33 @@ mod valid;
 
 use regex::Regex;
 
-use crate::check::{Check, Outcome};
-use crate::views::ci::{CiModel, Command, Job};
+use crate::check::{Check, CheckMeta, Context, Outcome};
+use crate::views::ci::{self, CiModel, Command, Job};
 
 /// The `ci.*` checks (SPEC §3).
 pub fn checks() -> Vec<Box<dyn Check>> {
     vec![
-        Box::new(valid::Valid::new()),
-        Box::new(runs_tests::RunsTests::new()),
-        Box::new(release_gate::ReleaseGate::new()),
-        Box::new(actions_pinned::ActionsPinned::new()),
-        Box::new(least_privilege::LeastPrivilege::new()),
-        Box::new(security_scan::SecurityScan::new()),
+        valid::check(),
+        runs_tests::check(),
+        release_gate::check(),
+        actions_pinned::check(),
+        least_privilege::check(),
+        security_scan::check(),
     ]
 }
 
-/// The outcome when the repository has no CI configuration.
-pub(crate) fn no_ci() -> Outcome {
-    Outcome::skip("no CI configuration found")
+/// A `ci.*` check: `run` reads the CI model of the run; it is not called
+/// when the repository has no CI configuration (the check is skipped).
+fn check(meta: CheckMeta, run: fn(&CiModel, &Context) -> Outcome) -> Box<dyn Check> {
+    crate::checks::on_view(
+        meta,
+        ci::model,
+        |m| {
+            m.is_empty()
+                .then(|| Outcome::skip("no CI configuration found"))
+        },
+        run,
+    )
 }
 
 pub(crate) fn re(pattern: &str) -> Regex {

@@ -9,7 +9,7 @@ use regex::Regex;
 use crate::check::{Check, CheckMeta, Context, Outcome};
 use crate::findings::{Finding, Severity};
 use crate::views::ci::detect::CiSystem;
-use crate::views::ci::{self, CiModel, Job};
+use crate::views::ci::{CiModel, Job};
 use crate::views::yaml::node::Tree;
 
 const EXPLAIN: &str = r#"
@@ -50,22 +50,17 @@ jobs:
 ```
 "#;
 
-pub struct ReleaseGate {
-    meta: CheckMeta,
-}
-
-impl ReleaseGate {
-    pub fn new() -> Self {
-        ReleaseGate {
-            meta: CheckMeta::define("ci.release-gate")
-                .title("CI runs the release gate before deploying")
-                .severity(Severity::Warning)
-                .explain(EXPLAIN)
-                .fix("add a CI job that runs `readyctl check` and make deploy jobs depend on it")
-                .scaffold("ci")
-                .build(),
-        }
-    }
+pub(super) fn check() -> Box<dyn Check> {
+    super::check(
+        CheckMeta::define("ci.release-gate")
+            .title("CI runs the release gate before deploying")
+            .severity(Severity::Warning)
+            .explain(EXPLAIN)
+            .fix("add a CI job that runs `readyctl check` and make deploy jobs depend on it")
+            .scaffold("ci")
+            .build(),
+        run,
+    )
 }
 
 static GATE: LazyLock<Regex> = LazyLock::new(|| {
@@ -89,46 +84,35 @@ pub(crate) fn is_deploy(job: &Job) -> bool {
         || super::job_runs(job, |l| DEPLOY_COMMAND.is_match(l))
 }
 
-impl Check for ReleaseGate {
-    fn meta(&self) -> &CheckMeta {
-        &self.meta
-    }
-
-    fn run(&self, ctx: &Context) -> Outcome {
-        let m = ci::model(ctx.index);
-        if m.is_empty() {
-            return super::no_ci();
-        }
-        let Some((gate, gate_cmd, gate_line)) = super::find_command(&m, is_gate_command) else {
-            let findings =
-                super::pipeline_findings(&m, "no job in this pipeline runs `readyctl check`");
-            return Outcome::fail(
-                "no CI job runs the release gate (`readyctl check`)",
-                findings,
-            );
-        };
-        let findings: Vec<Finding> = m
-            .running_jobs()
-            .filter(|j| !super::job_runs(j, is_gate_command) && is_deploy(j))
-            .filter(|j| !gated(&m, j))
-            .map(|j| {
-                Finding::new(format!(
-                    "deploy job `{}` does not depend on the release gate",
-                    j.name
-                ))
-                .at(m.path(j).to_string(), Some(j.line))
-            })
-            .collect();
-        Outcome::from_findings(
+fn run(m: &CiModel, _ctx: &Context) -> Outcome {
+    let Some((gate, gate_cmd, gate_line)) = super::find_command(m, is_gate_command) else {
+        let findings = super::pipeline_findings(m, "no job in this pipeline runs `readyctl check`");
+        return Outcome::fail(
+            "no CI job runs the release gate (`readyctl check`)",
             findings,
-            format!(
-                "job `{}` runs the release gate ({}:{gate_line})",
-                gate.name,
-                m.command_path(gate, gate_cmd)
-            ),
-            "deploy jobs that can run before the release gate",
-        )
-    }
+        );
+    };
+    let findings: Vec<Finding> = m
+        .running_jobs()
+        .filter(|j| !super::job_runs(j, is_gate_command) && is_deploy(j))
+        .filter(|j| !gated(m, j))
+        .map(|j| {
+            Finding::new(format!(
+                "deploy job `{}` does not depend on the release gate",
+                j.name
+            ))
+            .at(m.path(j).to_string(), Some(j.line))
+        })
+        .collect();
+    Outcome::from_findings(
+        findings,
+        format!(
+            "job `{}` runs the release gate ({}:{gate_line})",
+            gate.name,
+            m.command_path(gate, gate_cmd)
+        ),
+        "deploy jobs that can run before the release gate",
+    )
 }
 
 /// Does `job` (a deploy job) wait for a gate job? Only GitHub Actions and

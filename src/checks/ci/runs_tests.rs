@@ -6,7 +6,7 @@ use regex::Regex;
 
 use crate::check::{Check, CheckMeta, Context, Outcome};
 use crate::findings::Severity;
-use crate::views::ci;
+use crate::views::ci::{self, CiModel};
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -39,22 +39,17 @@ jobs:
 ```
 "#;
 
-pub struct RunsTests {
-    meta: CheckMeta,
-}
-
-impl RunsTests {
-    pub fn new() -> Self {
-        RunsTests {
-            meta: CheckMeta::define("ci.runs-tests")
-                .title("CI runs the tests")
-                .severity(Severity::Warning)
-                .explain(EXPLAIN)
-                .fix("add a CI job that runs your test suite")
-                .scaffold("ci")
-                .build(),
-        }
-    }
+pub(super) fn check() -> Box<dyn Check> {
+    super::check(
+        CheckMeta::define("ci.runs-tests")
+            .title("CI runs the tests")
+            .severity(Severity::Warning)
+            .explain(EXPLAIN)
+            .fix("add a CI job that runs your test suite")
+            .scaffold("ci")
+            .build(),
+        run,
+    )
 }
 
 static TEST: LazyLock<Regex> = LazyLock::new(|| {
@@ -85,40 +80,28 @@ fn is_test_hook(id: &str) -> bool {
     id.contains("validate") || id.contains("test") || id == "cargo-check"
 }
 
-impl Check for RunsTests {
-    fn meta(&self) -> &CheckMeta {
-        &self.meta
+fn run(m: &CiModel, _ctx: &Context) -> Outcome {
+    if let Some((job, cmd, line)) = super::find_command(m, is_test_command) {
+        return Outcome::pass(format!(
+            "job `{}` runs tests ({}:{line})",
+            job.name,
+            m.command_path(job, cmd)
+        ));
     }
-
-    fn run(&self, ctx: &Context) -> Outcome {
-        let m = ci::model(ctx.index);
-        if m.is_empty() {
-            return super::no_ci();
-        }
-        if let Some((job, cmd, line)) = super::find_command(&m, is_test_command) {
-            return Outcome::pass(format!(
-                "job `{}` runs tests ({}:{line})",
-                job.name,
-                m.command_path(job, cmd)
-            ));
-        }
-        // Tests run as pre-commit hooks (`terraform_validate`, `pytest`).
-        if let Some((hook, hook_line)) = m.precommit_hooks.iter().find(|(id, _)| is_test_hook(id))
-            && let Some((job, cmd, line)) = super::find_command(&m, ci::runs_precommit)
-        {
-            return Outcome::pass(format!(
-                "job `{}` runs pre-commit ({}:{line}), whose hook `{hook}` tests ({}:{hook_line})",
-                job.name,
-                m.command_path(job, cmd),
-                ci::PRECOMMIT_CONFIG
-            ));
-        }
-        let findings = super::pipeline_findings(
-            &m,
-            "no job in this pipeline runs a test or validate command",
-        );
-        Outcome::fail("no CI job runs tests", findings)
+    // Tests run as pre-commit hooks (`terraform_validate`, `pytest`).
+    if let Some((hook, hook_line)) = m.precommit_hooks.iter().find(|(id, _)| is_test_hook(id))
+        && let Some((job, cmd, line)) = super::find_command(m, ci::runs_precommit)
+    {
+        return Outcome::pass(format!(
+            "job `{}` runs pre-commit ({}:{line}), whose hook `{hook}` tests ({}:{hook_line})",
+            job.name,
+            m.command_path(job, cmd),
+            ci::PRECOMMIT_CONFIG
+        ));
     }
+    let findings =
+        super::pipeline_findings(m, "no job in this pipeline runs a test or validate command");
+    Outcome::fail("no CI job runs tests", findings)
 }
 
 #[cfg(test)]

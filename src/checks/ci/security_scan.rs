@@ -6,7 +6,7 @@ use regex::Regex;
 
 use crate::check::{Check, CheckMeta, Context, Outcome};
 use crate::findings::Severity;
-use crate::views::ci;
+use crate::views::ci::CiModel;
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -40,22 +40,17 @@ Add a scanning job for your stack (for example `cargo deny check`,
 ```
 "#;
 
-pub struct SecurityScan {
-    meta: CheckMeta,
-}
-
-impl SecurityScan {
-    pub fn new() -> Self {
-        SecurityScan {
-            meta: CheckMeta::define("ci.security-scan")
-                .title("CI runs a security scanner")
-                .severity(Severity::Warning)
-                .explain(EXPLAIN)
-                .fix("add a CI job that runs a dependency, SAST, IaC or container scanner")
-                .scaffold("ci")
-                .build(),
-        }
-    }
+pub(super) fn check() -> Box<dyn Check> {
+    super::check(
+        CheckMeta::define("ci.security-scan")
+            .title("CI runs a security scanner")
+            .severity(Severity::Warning)
+            .explain(EXPLAIN)
+            .fix("add a CI job that runs a dependency, SAST, IaC or container scanner")
+            .scaffold("ci")
+            .build(),
+        run,
+    )
 }
 
 static SCANNER: LazyLock<Regex> = LazyLock::new(|| {
@@ -161,35 +156,24 @@ fn program_and_args(fragment: &str) -> Option<String> {
     })
 }
 
-impl Check for SecurityScan {
-    fn meta(&self) -> &CheckMeta {
-        &self.meta
+fn run(m: &CiModel, _ctx: &Context) -> Outcome {
+    // GitLab `include:` templates count though they are not jobs here.
+    let include = m
+        .jobs
+        .iter()
+        .find(|j| j.id == "include" && super::job_runs(j, is_scan_command));
+    if let Some(j) = include {
+        return Outcome::pass(format!("security templates included by {}", m.path(j)));
     }
-
-    fn run(&self, ctx: &Context) -> Outcome {
-        let m = ci::model(ctx.index);
-        if m.is_empty() {
-            return super::no_ci();
-        }
-        // GitLab `include:` templates count though they are not jobs here.
-        let include = m
-            .jobs
-            .iter()
-            .find(|j| j.id == "include" && super::job_runs(j, is_scan_command));
-        if let Some(j) = include {
-            return Outcome::pass(format!("security templates included by {}", m.path(j)));
-        }
-        if let Some((job, cmd, line)) = super::find_command(&m, is_scan_command) {
-            return Outcome::pass(format!(
-                "job `{}` runs a security scanner ({}:{line})",
-                job.name,
-                m.command_path(job, cmd)
-            ));
-        }
-        let findings =
-            super::pipeline_findings(&m, "no job in this pipeline runs a security scanner");
-        Outcome::fail("no CI job runs a security scanner", findings)
+    if let Some((job, cmd, line)) = super::find_command(m, is_scan_command) {
+        return Outcome::pass(format!(
+            "job `{}` runs a security scanner ({}:{line})",
+            job.name,
+            m.command_path(job, cmd)
+        ));
     }
+    let findings = super::pipeline_findings(m, "no job in this pipeline runs a security scanner");
+    Outcome::fail("no CI job runs a security scanner", findings)
 }
 
 #[cfg(test)]

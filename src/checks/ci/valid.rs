@@ -2,8 +2,9 @@
 
 use crate::check::{Check, CheckMeta, Context, Outcome};
 use crate::findings::{Finding, Severity};
+use crate::repo::text::plural;
 use crate::views::ci::detect::{CiRole, CiSystem};
-use crate::views::ci::{self, CiDoc};
+use crate::views::ci::{self, CiDoc, CiModel};
 use crate::views::yaml::node::{Node, SNode, Tree};
 
 const EXPLAIN: &str = r#"
@@ -45,45 +46,29 @@ jobs:
 ```
 "#;
 
-pub struct Valid {
-    meta: CheckMeta,
+pub(super) fn check() -> Box<dyn Check> {
+    super::check(
+        CheckMeta::define("ci.valid")
+            .title("CI configuration is valid")
+            .severity(Severity::Error)
+            .explain(EXPLAIN)
+            .fix("fix the CI file at the reported line")
+            .scaffold("ci")
+            .build(),
+        run,
+    )
 }
 
-impl Valid {
-    pub fn new() -> Self {
-        Valid {
-            meta: CheckMeta::define("ci.valid")
-                .title("CI configuration is valid")
-                .severity(Severity::Error)
-                .explain(EXPLAIN)
-                .fix("fix the CI file at the reported line")
-                .scaffold("ci")
-                .build(),
-        }
+fn run(m: &CiModel, _ctx: &Context) -> Outcome {
+    let mut findings = Vec::new();
+    for f in &m.files {
+        structure(f, &mut findings);
     }
-}
-
-impl Check for Valid {
-    fn meta(&self) -> &CheckMeta {
-        &self.meta
-    }
-
-    fn run(&self, ctx: &Context) -> Outcome {
-        let m = ci::model(ctx.index);
-        if m.is_empty() {
-            return super::no_ci();
-        }
-        let mut findings = Vec::new();
-        for f in &m.files {
-            structure(f, &mut findings);
-        }
-        let n = m.files.len();
-        Outcome::from_findings(
-            findings,
-            format!("{n} CI file{} valid", if n == 1 { "" } else { "s" }),
-            "invalid CI configuration",
-        )
-    }
+    Outcome::from_findings(
+        findings,
+        format!("{} valid", plural(m.files.len(), "CI file")),
+        "invalid CI configuration",
+    )
 }
 
 fn finding(f: &CiDoc, line: u32, col: Option<u32>, msg: String) -> Finding {

@@ -3,6 +3,8 @@
 
 use crate::check::{Check, CheckMeta, Context, Outcome};
 use crate::findings::{Finding, Severity};
+use crate::repo::text::plural;
+use crate::views::dockerfile::{DockerFile, Parsed};
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -39,111 +41,96 @@ COPY --from=build /app /app
 ```
 "#;
 
-pub struct BasePinned {
-    meta: CheckMeta,
+pub(super) fn check() -> Box<dyn Check> {
+    super::check(
+        CheckMeta::define("container.base-pinned").title("Container base images pinned").severity(Severity::Warning).explain(EXPLAIN).fix("name a version tag or a digest in every FROM (`FROM node:20.11-alpine`, `@sha256:…`)").build(),
+        run,
+    )
 }
 
-impl BasePinned {
-    pub fn new() -> Self {
-        BasePinned {
-            meta: CheckMeta::define("container.base-pinned").title("Container base images pinned").severity(Severity::Warning).explain(EXPLAIN).fix("name a version tag or a digest in every FROM (`FROM node:20.11-alpine`, `@sha256:…`)").build(),
-        }
-    }
-}
-
-impl Check for BasePinned {
-    fn meta(&self) -> &CheckMeta {
-        &self.meta
-    }
-
-    fn run(&self, ctx: &Context) -> Outcome {
-        let view = crate::views::dockerfile::view(ctx.index);
-        let files = match super::parsed(&view) {
-            Ok(f) => f,
-            Err(o) => return *o,
-        };
-        let mut findings = Vec::new();
-        let mut pinned = 0;
-        let mut unknown: Vec<String> = Vec::new();
-        for (f, p) in &files {
-            for st in &p.stages {
-                let from = &st.from;
-                if from.stage.is_some() || from.is_scratch() {
-                    continue;
-                }
-                let Some(image) = &from.image else {
-                    unknown.push(if from.unresolved.is_empty() {
-                        format!("{}:{} (`{}`)", f.path, from.line, from.written)
+fn run(files: &[(&DockerFile, &Parsed)], _ctx: &Context) -> Outcome {
+    let mut findings = Vec::new();
+    let mut pinned = 0;
+    let mut unknown: Vec<String> = Vec::new();
+    for (f, p) in files {
+        for st in &p.stages {
+            let from = &st.from;
+            if from.stage.is_some() || from.is_scratch() {
+                continue;
+            }
+            let Some(image) = &from.image else {
+                unknown.push(if from.unresolved.is_empty() {
+                    format!("{}:{} (`{}`)", f.path, from.line, from.written)
+                } else {
+                    format!(
+                        "{}:{} (ARG {} has no default)",
+                        f.path,
+                        from.line,
+                        from.unresolved.join(", ")
+                    )
+                });
+                continue;
+            };
+            if image.digest.is_some() {
+                pinned += 1;
+                continue;
+            }
+            match image.tag.as_deref() {
+                Some(t) if !t.eq_ignore_ascii_case("latest") => pinned += 1,
+                tag => {
+                    let how = if tag.is_some() {
+                        "the `latest` tag"
                     } else {
-                        format!(
-                            "{}:{} (ARG {} has no default)",
-                            f.path,
-                            from.line,
-                            from.unresolved.join(", ")
-                        )
-                    });
-                    continue;
-                };
-                if image.digest.is_some() {
-                    pinned += 1;
-                    continue;
-                }
-                match image.tag.as_deref() {
-                    Some(t) if !t.eq_ignore_ascii_case("latest") => pinned += 1,
-                    tag => {
-                        let how = if tag.is_some() {
-                            "the `latest` tag"
-                        } else {
-                            "no tag (that is `latest`)"
-                        };
-                        let shown = if from.written == image.full {
-                            format!("`FROM {}`", image.full)
-                        } else {
-                            format!("`FROM {}` (`{}`)", from.written, image.full)
-                        };
-                        findings.push(
-                            Finding::new(format!(
-                                "{shown} names {how}: the base image changes under the same commit; name a version tag or a digest"
-                            ))
-                            .at(f.path.clone(), Some(from.line)),
-                        );
-                    }
+                        "no tag (that is `latest`)"
+                    };
+                    let shown = if from.written == image.full {
+                        format!("`FROM {}`", image.full)
+                    } else {
+                        format!("`FROM {}` (`{}`)", from.written, image.full)
+                    };
+                    findings.push(
+                        Finding::new(format!(
+                            "{shown} names {how}: the base image changes under the same commit; name a version tag or a digest"
+                        ))
+                        .at(f.path.clone(), Some(from.line)),
+                    );
                 }
             }
         }
-        let unknown_note = if unknown.is_empty() {
-            String::new()
-        } else {
-            let shown: Vec<&str> = unknown.iter().take(5).map(String::as_str).collect();
-            format!(
-                "; {} decided at build time, not judged: {}{}",
-                super::plural(unknown.len(), "FROM is", "FROMs are"),
-                shown.join(", "),
-                if unknown.len() > 5 { ", …" } else { "" }
-            )
-        };
-        if findings.is_empty() && pinned == 0 {
-            return Outcome::skip(format!(
-                "no base image to judge in {}{unknown_note}",
-                super::plural(files.len(), "Dockerfile", "Dockerfiles")
-            ));
-        }
-        let n = findings.len();
-        let pass = format!(
-            "{} in {} {} a tag or digest{unknown_note}",
-            super::plural(pinned, "base image", "base images"),
-            super::plural(files.len(), "Dockerfile", "Dockerfiles"),
-            if pinned == 1 { "names" } else { "name" },
-        );
-        if n == 0 {
-            return Outcome::pass(pass);
-        }
-        Outcome::fail(
-            format!(
-                "{} without a version tag or digest{unknown_note}",
-                super::plural(n, "base image", "base images")
-            ),
-            findings,
-        )
     }
+    let unknown_note = if unknown.is_empty() {
+        String::new()
+    } else {
+        let shown: Vec<&str> = unknown.iter().take(5).map(String::as_str).collect();
+        format!(
+            "; {} {} decided at build time, not judged: {}{}",
+            plural(unknown.len(), "FROM"),
+            if unknown.len() == 1 { "is" } else { "are" },
+            shown.join(", "),
+            if unknown.len() > 5 { ", …" } else { "" }
+        )
+    };
+    if findings.is_empty() && pinned == 0 {
+        return Outcome::skip(format!(
+            "no base image to judge in {}{unknown_note}",
+            plural(files.len(), "Dockerfile")
+        ));
+    }
+    let n = findings.len();
+    let pass = format!(
+        "{} in {} {} a tag or digest{unknown_note}",
+        plural(pinned, "base image"),
+        plural(files.len(), "Dockerfile"),
+        if pinned == 1 { "names" } else { "name" },
+    );
+    if n == 0 {
+        return Outcome::pass(pass);
+    }
+    Outcome::fail(
+        format!(
+            "{} without a version tag or digest{unknown_note}",
+            plural(n, "base image")
+        ),
+        findings,
+    )
 }

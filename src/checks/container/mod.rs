@@ -5,15 +5,29 @@
 mod base_pinned;
 mod non_root;
 
-use crate::check::{Check, Outcome};
+use crate::check::{Check, CheckMeta, Context, Outcome};
+use crate::repo::text::plural;
 use crate::views::dockerfile::{DockerFile, Dockerfiles, Parsed};
 
 /// The `container.*` checks (SPEC §3).
 pub fn checks() -> Vec<Box<dyn Check>> {
-    vec![
-        Box::new(base_pinned::BasePinned::new()),
-        Box::new(non_root::NonRoot::new()),
-    ]
+    vec![base_pinned::check(), non_root::check()]
+}
+
+/// A `container.*` check: `run` reads the product's Dockerfiles; it is not
+/// called when there is none (skip) or one cannot be read (error, fail
+/// closed).
+fn check(
+    meta: CheckMeta,
+    run: fn(&[(&DockerFile, &Parsed)], &Context) -> Outcome,
+) -> Box<dyn Check> {
+    crate::checks::check(meta, move |ctx| {
+        let view = crate::views::dockerfile::view(ctx.index);
+        match parsed(&view) {
+            Ok(files) => run(&files, ctx),
+            Err(o) => *o,
+        }
+    })
 }
 
 /// The product's Dockerfiles that parsed, or the outcome to return: `skip`
@@ -27,7 +41,7 @@ pub(crate) fn parsed(view: &Dockerfiles) -> Result<Vec<(&DockerFile, &Parsed)>, 
         } else {
             format!(
                 "no Dockerfile of an image the product ships ({} of dev containers, CI, tests, examples or vendored code not checked)",
-                plural(others, "Dockerfile", "Dockerfiles")
+                plural(others, "Dockerfile")
             )
         })));
     }
@@ -41,15 +55,10 @@ pub(crate) fn parsed(view: &Dockerfiles) -> Result<Vec<(&DockerFile, &Parsed)>, 
     }
     if !broken.is_empty() {
         return Err(Box::new(Outcome::error(format!(
-            "cannot read {} Dockerfile{}: {}",
-            broken.len(),
-            if broken.len() == 1 { "" } else { "s" },
+            "cannot read {}: {}",
+            plural(broken.len(), "Dockerfile"),
             broken.join("; ")
         ))));
     }
     Ok(out)
-}
-
-pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }

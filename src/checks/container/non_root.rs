@@ -3,7 +3,8 @@
 
 use crate::check::{Check, CheckMeta, Context, Outcome};
 use crate::findings::{Finding, Severity};
-use crate::views::dockerfile::{ImageRef, Parsed};
+use crate::repo::text::plural;
+use crate::views::dockerfile::{DockerFile, ImageRef, Parsed};
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -51,16 +52,11 @@ CMD ["python", "/app/main.py"]
 ```
 "#;
 
-pub struct NonRoot {
-    meta: CheckMeta,
-}
-
-impl NonRoot {
-    pub fn new() -> Self {
-        NonRoot {
-            meta: CheckMeta::define("container.non-root").title("Containers run as non-root").severity(Severity::Warning).explain(EXPLAIN).fix("end the final stage with `USER` set to an unprivileged user (`USER 65532:65532` on distroless/scratch)").build(),
-        }
-    }
+pub(super) fn check() -> Box<dyn Check> {
+    super::check(
+        CheckMeta::define("container.non-root").title("Containers run as non-root").severity(Severity::Warning).explain(EXPLAIN).fix("end the final stage with `USER` set to an unprivileged user (`USER 65532:65532` on distroless/scratch)").build(),
+        run,
+    )
 }
 
 /// Base images that run as a non-root user unless told otherwise.
@@ -98,76 +94,65 @@ fn suggestion(base: Option<&ImageRef>) -> String {
     }
 }
 
-impl Check for NonRoot {
-    fn meta(&self) -> &CheckMeta {
-        &self.meta
-    }
-
-    fn run(&self, ctx: &Context) -> Outcome {
-        let view = crate::views::dockerfile::view(ctx.index);
-        let files = match super::parsed(&view) {
-            Ok(f) => f,
-            Err(o) => return *o,
-        };
-        let k8s = crate::views::k8s::model(ctx.index);
-        let repo_name = ctx
-            .index
-            .git
-            .as_ref()
-            .and_then(|g| g.workdir.file_name())
-            .or_else(|| ctx.index.root.file_name())
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
-        let mut findings = Vec::new();
-        let mut ok: Vec<String> = Vec::new();
-        let mut artifacts = 0;
-        for (f, p) in &files {
-            if p.final_stage().is_some_and(|(i, _)| !p.runs(i)) {
-                // `FROM scratch` + `COPY` only: exported, never run.
-                artifacts += 1;
-                continue;
-            }
-            match verdict(p) {
+fn run(files: &[(&DockerFile, &Parsed)], ctx: &Context) -> Outcome {
+    let k8s = crate::views::k8s::model(ctx.index);
+    let repo_name = ctx
+        .index
+        .git
+        .as_ref()
+        .and_then(|g| g.workdir.file_name())
+        .or_else(|| ctx.index.root.file_name())
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let mut findings = Vec::new();
+    let mut ok: Vec<String> = Vec::new();
+    let mut artifacts = 0;
+    for (f, p) in files {
+        if p.final_stage().is_some_and(|(i, _)| !p.runs(i)) {
+            // `FROM scratch` + `COPY` only: exported, never run.
+            artifacts += 1;
+            continue;
+        }
+        match verdict(p) {
+            Ok(why) => ok.push(format!("{} ({why})", f.path)),
+            Err((line, msg)) => match workload_non_root(&k8s, &f.path, &repo_name) {
                 Ok(why) => ok.push(format!("{} ({why})", f.path)),
-                Err((line, msg)) => match workload_non_root(&k8s, &f.path, &repo_name) {
-                    Ok(why) => ok.push(format!("{} ({why})", f.path)),
-                    Err(root) => {
-                        let msg = match root {
-                            Some(r) => format!("{msg} ({r})"),
-                            None => msg,
-                        };
-                        findings.push(Finding::new(msg).at(f.path.clone(), Some(line)))
-                    }
-                },
-            }
+                Err(root) => {
+                    let msg = match root {
+                        Some(r) => format!("{msg} ({r})"),
+                        None => msg,
+                    };
+                    findings.push(Finding::new(msg).at(f.path.clone(), Some(line)))
+                }
+            },
         }
-        let shown: Vec<&str> = ok.iter().take(5).map(String::as_str).collect();
-        let more = if ok.len() > 5 { ", …" } else { "" };
-        let judged = files.len() - artifacts;
-        if judged == 0 {
-            return Outcome::skip(format!(
-                "{} only export build artifacts (`FROM scratch` without CMD or ENTRYPOINT): nothing runs",
-                super::plural(files.len(), "Dockerfile", "Dockerfiles")
-            ));
-        }
-        if findings.is_empty() {
-            return Outcome::pass(format!(
-                "{} run{} as non-root: {}{more}",
-                super::plural(judged, "image", "images"),
-                if judged == 1 { "s" } else { "" },
-                shown.join(", ")
-            ));
-        }
-        Outcome::fail(
-            format!(
-                "{} of {} run{} as root",
-                findings.len(),
-                super::plural(judged, "image", "images"),
-                if findings.len() == 1 { "s" } else { "" },
-            ),
-            findings,
-        )
     }
+    let shown: Vec<&str> = ok.iter().take(5).map(String::as_str).collect();
+    let more = if ok.len() > 5 { ", …" } else { "" };
+    let judged = files.len() - artifacts;
+    if judged == 0 {
+        return Outcome::skip(format!(
+            "{} only export build artifacts (`FROM scratch` without CMD or ENTRYPOINT): nothing runs",
+            plural(files.len(), "Dockerfile")
+        ));
+    }
+    if findings.is_empty() {
+        return Outcome::pass(format!(
+            "{} run{} as non-root: {}{more}",
+            plural(judged, "image"),
+            if judged == 1 { "s" } else { "" },
+            shown.join(", ")
+        ));
+    }
+    Outcome::fail(
+        format!(
+            "{} of {} run{} as root",
+            findings.len(),
+            plural(judged, "image"),
+            if findings.len() == 1 { "s" } else { "" },
+        ),
+        findings,
+    )
 }
 
 /// The names the image of the Dockerfile at `path` is likely published

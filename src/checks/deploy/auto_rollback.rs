@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use crate::check::{Check, CheckMeta, Context, Outcome};
 use crate::findings::{Finding, Severity};
+use crate::repo::text::plural;
 use crate::views::ci;
 use crate::views::k8s::Kind;
 use crate::views::terraform::{self as tf, Block, Value};
@@ -370,7 +371,7 @@ impl Check for AutoRollback {
             findings.push(
                 Finding::new(format!(
                     "{} ({}{more}, {}): nothing rolls back a failed rollout; use Argo Rollouts or Flagger with analysis, or deploy with `helm upgrade --atomic`",
-                    super::plural(ws.len(), "Deployment", "Deployments"),
+                    plural(ws.len(), "Deployment"),
                     names.join(", "),
                     first.source.describe(),
                 ))
@@ -391,7 +392,7 @@ impl Check for AutoRollback {
             let shown: Vec<&str> = ok.iter().take(3).map(String::as_str).collect();
             return Outcome::pass(format!(
                 "{} roll back automatically: {}{}",
-                super::plural(units, "deployment", "deployments"),
+                plural(units, "deployment"),
                 shown.join("; "),
                 if ok.len() > 3 { "; …" } else { "" }
             ));
@@ -400,7 +401,7 @@ impl Check for AutoRollback {
             format!(
                 "{} of {} not rolled back automatically when they fail",
                 findings.len(),
-                super::plural(units, "deployment", "deployments")
+                plural(units, "deployment")
             ),
             findings,
         )

@@ -31,7 +31,3 @@ pub(crate) fn short(s: &str) -> String {
         format!("{}…", s.chars().take(MAX).collect::<String>())
     }
 }
-
-pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}

@@ -7,6 +7,7 @@ use super::pipeline::{self, OnFailure};
 use super::{commands, short};
 use crate::check::{Check, CheckMeta, Context, Outcome};
 use crate::findings::{Finding, Severity};
+use crate::repo::text::plural;
 use crate::views::ci;
 
 const EXPLAIN: &str = r#"
@@ -133,7 +134,7 @@ impl Check for SmokeTest {
             let shown: Vec<&str> = ok.iter().take(3).map(String::as_str).collect();
             return Outcome::pass(format!(
                 "{} verified after the deploy: {}{}",
-                super::plural(jobs, "deploying job", "deploying jobs"),
+                plural(jobs, "deploying job"),
                 shown.join("; "),
                 if ok.len() > 3 { "; …" } else { "" }
             ));
@@ -142,7 +143,7 @@ impl Check for SmokeTest {
             format!(
                 "{} of {} not verified after the deploy",
                 findings.len(),
-                super::plural(jobs, "deploying job", "deploying jobs"),
+                plural(jobs, "deploying job"),
             ),
             findings,
         )

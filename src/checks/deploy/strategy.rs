@@ -1,8 +1,9 @@
 //! `deploy.strategy`: each deployable workload declares a safe rollout.
 
 use crate::check::{Check, CheckMeta, Context, Outcome};
-use crate::checks::k8s::{count, dedupe};
+use crate::checks::k8s::dedupe;
 use crate::findings::{Finding, Severity};
+use crate::repo::text::plural;
 use crate::views::k8s::{Kind, Setting, StrategyKind, Workload};
 use crate::views::terraform::{self as tf, Block, Value};
 
@@ -265,12 +266,12 @@ impl Check for Strategy {
             findings.clone(),
             format!(
                 "{} with a safe rollout ({})",
-                count(units, "deployable workload"),
+                plural(units, "deployable workload"),
                 kinds.join(", ")
             ),
             format!(
                 "{} of {units} with an unsafe rollout",
-                count(findings.len(), "deployable workload")
+                plural(findings.len(), "deployable workload")
             ),
         )
     }

@@ -9,6 +9,7 @@ use crate::check::{Check, CheckMeta, Context, Outcome};
 use crate::findings::{Finding, Severity};
 use crate::repo::index::FileEntry;
 use crate::repo::text::LineIndex;
+use crate::repo::text::plural;
 
 /// The one placeholder form readyctl's scaffolds write. Every scaffolded
 /// value a person must fill in contains it, in any file type.
@@ -218,14 +219,10 @@ impl Check for Placeholders {
             findings,
             "no unfilled placeholders in operational documents",
             format!(
-                "{n} placeholder{} left in {files} file{}",
-                plural(n),
-                plural(files)
+                "{} left in {}",
+                plural(n, "placeholder"),
+                plural(files, "file")
             ),
         )
     }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }

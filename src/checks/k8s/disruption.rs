@@ -2,9 +2,10 @@
 //! least 2 replicas (or an HPA keeps at least 2) and is selected by a
 //! PodDisruptionBudget.
 
-use super::{count, dedupe};
+use super::dedupe;
 use crate::check::{Check, CheckMeta, Context, Outcome};
 use crate::findings::{Finding, Severity};
+use crate::repo::text::plural;
 use crate::views::k8s::{K8s, Kind, Loc, ReplicasFrom, Setting, Workload};
 
 const EXPLAIN: &str = r#"
@@ -194,11 +195,11 @@ impl Check for Disruption {
             findings.clone(),
             format!(
                 "{} behind a Service, each with 2+ replicas and a PodDisruptionBudget",
-                count(cands.len(), "workload")
+                plural(cands.len(), "workload")
             ),
             format!(
                 "{} behind a Service can be taken down by one disruption",
-                count(findings.len(), "workload")
+                plural(findings.len(), "workload")
             ),
         )
     }

@@ -1,9 +1,10 @@
 //! `k8s.images-pinned`: every container image names a tag other than
 //! `latest`, or a digest.
 
-use super::{count, dedupe};
+use super::dedupe;
 use crate::check::{Check, CheckMeta, Context, Outcome};
 use crate::findings::{Finding, Severity};
+use crate::repo::text::plural;
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -99,17 +100,20 @@ impl Check for ImagesPinned {
         Outcome::from_findings(
             findings.clone(),
             if built.is_empty() {
-                format!("{} pinned to a tag or digest", count(images.len(), "image"))
+                format!(
+                    "{} pinned to a tag or digest",
+                    plural(images.len(), "image")
+                )
             } else {
                 format!(
                     "{} pinned to a tag or digest; {} tagged by Skaffold at deploy time",
-                    count(images.len(), "image"),
+                    plural(images.len(), "image"),
                     built.len()
                 )
             },
             format!(
                 "{} not pinned (no tag or `latest`)",
-                count(findings.len(), "container image")
+                plural(findings.len(), "container image")
             ),
         )
     }

@@ -33,15 +33,6 @@ pub fn dedupe(findings: Vec<Finding>) -> Vec<Finding> {
     out
 }
 
-/// `1 thing` / `2 things`.
-pub fn count(n: usize, what: &str) -> String {
-    if n == 1 {
-        format!("{n} {what}")
-    } else {
-        format!("{n} {what}s")
-    }
-}
-
 /// A list of names, the first few.
 pub fn names(items: &[String]) -> String {
     const SHOWN: usize = 4;

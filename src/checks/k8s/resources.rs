@@ -1,9 +1,10 @@
 //! `k8s.resources`: every container of a workload sets CPU and memory
 //! requests and a memory limit.
 
-use super::{count, dedupe, names};
+use super::{dedupe, names};
 use crate::check::{Check, CheckMeta, Context, Outcome};
 use crate::findings::{Finding, Severity};
+use crate::repo::text::plural;
 use crate::views::k8s::{Kind, Setting, Workload};
 
 const EXPLAIN: &str = r#"
@@ -125,12 +126,12 @@ impl Check for Resources {
             findings.clone(),
             format!(
                 "{} ({}) with CPU and memory requests and a memory limit",
-                count(distinct.len(), "workload"),
-                count(containers, "container")
+                plural(distinct.len(), "workload"),
+                plural(containers, "container")
             ),
             format!(
                 "{} of {} without CPU/memory requests or a memory limit",
-                count(findings.len(), "workload"),
+                plural(findings.len(), "workload"),
                 distinct.len()
             ),
         )

@@ -12,6 +12,7 @@ use crate::check::{Check, CheckMeta, Context, Outcome};
 use crate::checks::resilience::inventory::{family, inventory};
 use crate::findings::{Finding, Severity};
 use crate::repo::index::Index;
+use crate::repo::text::plural;
 use crate::views::terraform::{self, Attr, Block, Value};
 use crate::views::yaml::node::{Node, SNode, line};
 
@@ -598,10 +599,6 @@ impl AlertRunbooks {
     }
 }
 
-fn plural(n: usize, w: &str) -> String {
-    format!("{n} {w}{}", if n == 1 { "" } else { "s" })
-}
-
 impl Check for AlertRunbooks {
     fn meta(&self) -> &CheckMeta {
         &self.meta
@@ -665,8 +662,8 @@ impl Check for AlertRunbooks {
                 notes.push("every datastore has an alert".to_string());
             } else {
                 notes.push(format!(
-                    "no alert for datastore{} {}",
-                    if unwatched.len() == 1 { "" } else { "s" },
+                    "no alert for {} {}",
+                    plural(unwatched.len(), "datastore").noun(),
                     crate::checks::resilience::short_list(&unwatched, 3)
                 ));
             }

@@ -1,11 +1,12 @@
 //! `resilience.backups`: every declared datastore has automated backups
 //! kept at least `resilience.min_backup_days`.
 
-use super::datastore_ha::{evidence, nothing, short_list};
-use super::inventory::{Datastore, inventory};
+use super::datastore_ha::{evidence, short_list};
+use super::inventory::{Datastore, Inventory};
 use super::terraform::fmt_num;
 use crate::check::{Check, CheckMeta, Context, Outcome};
 use crate::findings::{Finding, Severity};
+use crate::repo::text::plural;
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -72,21 +73,16 @@ resource "aws_db_instance" "main" {
 ```
 "#;
 
-pub struct Backups {
-    meta: CheckMeta,
-}
-
-impl Backups {
-    pub fn new() -> Self {
-        Backups {
-            meta: CheckMeta::define("resilience.backups")
-                .title("Datastores are backed up automatically")
-                .severity(Severity::Warning)
-                .explain(EXPLAIN)
-                .fix("keep automated backups for resilience.min_backup_days (retention on the resource, an AWS Backup plan or a Velero schedule; persistence for self-hosted Redis)")
-                .build(),
-        }
-    }
+pub(super) fn check() -> Box<dyn Check> {
+    super::check(
+        CheckMeta::define("resilience.backups")
+            .title("Datastores are backed up automatically")
+            .severity(Severity::Warning)
+            .explain(EXPLAIN)
+            .fix("keep automated backups for resilience.min_backup_days (retention on the resource, an AWS Backup plan or a Velero schedule; persistence for self-hosted Redis)")
+            .build(),
+        run,
+    )
 }
 
 /// Findings for one datastore (empty when its backups are good), and how it is backed up.
@@ -110,10 +106,9 @@ fn judge(d: &Datastore, min_days: f64) -> (Vec<Finding>, String) {
         return (
             Vec::new(),
             format!(
-                "{} (persistence on {} server set{})",
+                "{} (persistence on {})",
                 d.name,
-                persistence.len(),
-                if persistence.len() == 1 { "" } else { "s" }
+                plural(persistence.len(), "server set")
             ),
         );
     }
@@ -157,80 +152,69 @@ fn judge(d: &Datastore, min_days: f64) -> (Vec<Finding>, String) {
     (out, String::new())
 }
 
-impl Check for Backups {
-    fn meta(&self) -> &CheckMeta {
-        &self.meta
+fn run(inv: &Inventory, ctx: &Context) -> Outcome {
+    let min_days = f64::from(ctx.config.config.resilience.min_backup_days());
+    let mut findings = Vec::new();
+    let mut ok = Vec::new();
+    let mut unprotected = Vec::new();
+    let mut judged = 0;
+    for d in &inv.datastores {
+        if d.backups_not_judged.is_some() {
+            continue;
+        }
+        judged += 1;
+        let (f, how) = judge(d, min_days);
+        if f.is_empty() {
+            ok.push(how);
+        }
+        findings.extend(f);
+        if d.facts.iter().any(|f| {
+            f.setting == "deletion_protection"
+                && f.value != "true"
+                && !f.value.starts_with("computed")
+        }) {
+            unprotected.push(d.name.clone());
+        }
     }
-
-    fn run(&self, ctx: &Context) -> Outcome {
-        let inv = inventory(ctx.index);
-        if let Some(o) = nothing(&inv) {
-            return o;
-        }
-        let min_days = f64::from(ctx.config.config.resilience.min_backup_days());
-        let mut findings = Vec::new();
-        let mut ok = Vec::new();
-        let mut unprotected = Vec::new();
-        let mut judged = 0;
-        for d in &inv.datastores {
-            if d.backups_not_judged.is_some() {
-                continue;
-            }
-            judged += 1;
-            let (f, how) = judge(d, min_days);
-            if f.is_empty() {
-                ok.push(how);
-            }
-            findings.extend(f);
-            if d.facts.iter().any(|f| {
-                f.setting == "deletion_protection"
-                    && f.value != "true"
-                    && !f.value.starts_with("computed")
-            }) {
-                unprotected.push(d.name.clone());
-            }
-        }
-        if judged == 0 {
-            return Outcome::skip("no datastore whose backups can be judged (caches only)")
-                .with_evidence(evidence(&inv));
-        }
-        let (unknown, ok): (Vec<String>, Vec<String>) =
-            ok.into_iter().partition(|h| h.starts_with('?'));
-        let unknown: Vec<String> = unknown.iter().map(|h| h[1..].to_string()).collect();
-        let mut note = String::new();
-        if !unknown.is_empty() {
-            note.push_str(&format!(
-                "; retention computed outside the repository, not judged: {}",
-                short_list(&unknown, 2)
-            ));
-        }
-        if !unprotected.is_empty() {
-            note.push_str(&format!(
-                "; deletion_protection off: {}",
-                short_list(&unprotected, 3)
-            ));
-        }
-        let outcome = if findings.is_empty() && ok.is_empty() {
-            Outcome::pass(format!("no datastore fails{}", note.replacen(';', ":", 1)))
-        } else if findings.is_empty() {
-            Outcome::pass(format!(
-                "{} datastore{} backed up (at least {} days): {}{note}",
-                ok.len(),
-                if ok.len() == 1 { "" } else { "s" },
-                fmt_num(min_days),
-                short_list(&ok, 3)
-            ))
-        } else {
-            Outcome::fail(
-                format!(
-                    "{} of {judged} datastore{} without backups kept {} days{note}",
-                    judged - ok.len() - unknown.len(),
-                    if judged == 1 { "" } else { "s" },
-                    fmt_num(min_days)
-                ),
-                findings,
-            )
-        };
-        outcome.with_evidence(evidence(&inv))
+    if judged == 0 {
+        return Outcome::skip("no datastore whose backups can be judged (caches only)")
+            .with_evidence(evidence(inv));
     }
+    let (unknown, ok): (Vec<String>, Vec<String>) =
+        ok.into_iter().partition(|h| h.starts_with('?'));
+    let unknown: Vec<String> = unknown.iter().map(|h| h[1..].to_string()).collect();
+    let mut note = String::new();
+    if !unknown.is_empty() {
+        note.push_str(&format!(
+            "; retention computed outside the repository, not judged: {}",
+            short_list(&unknown, 2)
+        ));
+    }
+    if !unprotected.is_empty() {
+        note.push_str(&format!(
+            "; deletion_protection off: {}",
+            short_list(&unprotected, 3)
+        ));
+    }
+    let outcome = if findings.is_empty() && ok.is_empty() {
+        Outcome::pass(format!("no datastore fails{}", note.replacen(';', ":", 1)))
+    } else if findings.is_empty() {
+        Outcome::pass(format!(
+            "{} backed up (at least {} days): {}{note}",
+            plural(ok.len(), "datastore"),
+            fmt_num(min_days),
+            short_list(&ok, 3)
+        ))
+    } else {
+        Outcome::fail(
+            format!(
+                "{} of {} without backups kept {} days{note}",
+                judged - ok.len() - unknown.len(),
+                plural(judged, "datastore"),
+                fmt_num(min_days)
+            ),
+            findings,
+        )
+    };
+    outcome.with_evidence(evidence(inv))
 }

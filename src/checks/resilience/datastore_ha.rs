@@ -3,9 +3,10 @@
 
 use std::time::Duration;
 
-use super::inventory::{Datastore, Ha, Inventory, Sentinel, inventory};
+use super::inventory::{Datastore, Ha, Inventory, Sentinel};
 use crate::check::{Check, CheckMeta, Context, Outcome};
 use crate::findings::{Finding, Severity};
+use crate::repo::text::plural;
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -99,21 +100,16 @@ appendonly yes
 /// reconfiguration of the other replicas (about 2 s in practice).
 pub const ELECTION_MS: u64 = 2000;
 
-pub struct DatastoreHa {
-    meta: CheckMeta,
-}
-
-impl DatastoreHa {
-    pub fn new() -> Self {
-        DatastoreHa {
-            meta: CheckMeta::define("resilience.datastore-ha")
-                .title("Datastores fail over by themselves")
-                .severity(Severity::Warning)
-                .explain(EXPLAIN)
-                .fix("turn on the datastore's failover (Multi-AZ, replicas with automatic failover, 3+ Redis sentinels tuned to resilience.failover_target)")
-                .build(),
-        }
-    }
+pub(super) fn check() -> Box<dyn Check> {
+    super::check(
+        CheckMeta::define("resilience.datastore-ha")
+            .title("Datastores fail over by themselves")
+            .severity(Severity::Warning)
+            .explain(EXPLAIN)
+            .fix("turn on the datastore's failover (Multi-AZ, replicas with automatic failover, 3+ Redis sentinels tuned to resilience.failover_target)")
+            .build(),
+        run,
+    )
 }
 
 fn secs(ms: u64) -> String {
@@ -140,9 +136,9 @@ pub fn sentinel_findings(d: &Datastore, s: &Sentinel, target: Duration) -> Vec<F
     {
         push(
             format!(
-                "{}: {n} sentinel{} ({}); fewer than 3 cannot elect a leader when one is lost",
+                "{}: {} ({}); fewer than 3 cannot elect a leader when one is lost",
                 d.name,
-                if n == 1 { "" } else { "s" },
+                plural(n as usize, "sentinel"),
                 s.sentinels_desc
             ),
             &s.sentinels_at,
@@ -337,101 +333,91 @@ pub fn nothing(inv: &Inventory) -> Option<Outcome> {
     None
 }
 
-impl Check for DatastoreHa {
-    fn meta(&self) -> &CheckMeta {
-        &self.meta
-    }
-
-    fn run(&self, ctx: &Context) -> Outcome {
-        let inv = inventory(ctx.index);
-        if let Some(o) = nothing(&inv) {
-            return o;
-        }
-        let target = ctx.config.config.resilience.failover_target();
-        let mut findings = Vec::new();
-        let mut ok = Vec::new();
-        let mut computed = Vec::new();
-        let mut failing = 0;
-        for d in &inv.datastores {
-            let before = findings.len();
-            let computed_before = computed.len();
-            match &d.ha {
-                Ha::Managed { switches } => {
-                    for s in switches {
-                        if s.setting.ends_with("(computed)") {
-                            computed.push(format!("{} {}", d.name, s.setting));
-                        } else if !s.ok {
-                            findings.push(
-                                Finding::new(s.problem.clone())
-                                    .at(s.at.path.clone(), Some(s.at.line))
-                                    .rule("managed-ha"),
-                            );
-                        }
+fn run(inv: &Inventory, ctx: &Context) -> Outcome {
+    let target = ctx.config.config.resilience.failover_target();
+    let mut findings = Vec::new();
+    let mut ok = Vec::new();
+    let mut computed = Vec::new();
+    let mut failing = 0;
+    for d in &inv.datastores {
+        let before = findings.len();
+        let computed_before = computed.len();
+        match &d.ha {
+            Ha::Managed { switches } => {
+                for s in switches {
+                    if s.setting.ends_with("(computed)") {
+                        computed.push(format!("{} {}", d.name, s.setting));
+                    } else if !s.ok {
+                        findings.push(
+                            Finding::new(s.problem.clone())
+                                .at(s.at.path.clone(), Some(s.at.line))
+                                .rule("managed-ha"),
+                        );
                     }
                 }
-                Ha::Sentinel(s) => findings.extend(sentinel_findings(d, s, target)),
-                Ha::None { problem, at } => findings.push(
-                    Finding::new(problem.clone())
-                        .at(at.path.clone(), Some(at.line))
-                        .rule("no-failover"),
-                ),
-                Ha::Unknown { why, .. } => computed.push(format!("{} ({why})", d.name)),
-                Ha::Builtin { .. } | Ha::NotJudged { .. } => {}
             }
-            if findings.len() > before {
-                failing += 1;
-            } else if computed.len() == computed_before {
-                ok.push(how(d));
-            }
+            Ha::Sentinel(s) => findings.extend(sentinel_findings(d, s, target)),
+            Ha::None { problem, at } => findings.push(
+                Finding::new(problem.clone())
+                    .at(at.path.clone(), Some(at.line))
+                    .rule("no-failover"),
+            ),
+            Ha::Unknown { why, .. } => computed.push(format!("{} ({why})", d.name)),
+            Ha::Builtin { .. } | Ha::NotJudged { .. } => {}
         }
-        let note = if computed.is_empty() {
-            String::new()
-        } else {
-            format!(
-                "; computed outside the repository, not judged: {}",
-                short_list(&computed, 3)
-            )
-        };
-        let n = inv.datastores.len();
-        let sentinel = inv
-            .datastores
-            .iter()
-            .any(|d| matches!(d.ha, Ha::Sentinel(_)));
-        let within = if sentinel {
-            format!(
-                " (Sentinel within the {} target)",
-                secs(target.as_millis() as u64)
-            )
-        } else {
-            String::new()
-        };
-        let good = ok.len();
-        let outcome = if findings.is_empty() && good == 0 {
-            Outcome::pass(format!("no datastore fails{}", note.replacen(';', ":", 1)))
-        } else if findings.is_empty() {
-            Outcome::pass(format!(
-                "{good} datastore{} fail{} over by {}{within}: {}{note}",
-                if good == 1 { "" } else { "s" },
-                if good == 1 { "s" } else { "" },
-                if good == 1 { "itself" } else { "themselves" },
-                short_list(&ok, 3)
-            ))
-        } else {
-            let bad = failing;
-            Outcome::fail(
-                format!(
-                    "{bad} of {n} datastore{} cannot fail over safely by {}{}{note}",
-                    if n == 1 { "" } else { "s" },
-                    if bad == 1 { "itself" } else { "themselves" },
-                    if sentinel {
-                        format!(" (failover target {})", secs(target.as_millis() as u64))
-                    } else {
-                        String::new()
-                    }
-                ),
-                findings,
-            )
-        };
-        outcome.with_evidence(evidence(&inv))
+        if findings.len() > before {
+            failing += 1;
+        } else if computed.len() == computed_before {
+            ok.push(how(d));
+        }
     }
+    let note = if computed.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; computed outside the repository, not judged: {}",
+            short_list(&computed, 3)
+        )
+    };
+    let n = inv.datastores.len();
+    let sentinel = inv
+        .datastores
+        .iter()
+        .any(|d| matches!(d.ha, Ha::Sentinel(_)));
+    let within = if sentinel {
+        format!(
+            " (Sentinel within the {} target)",
+            secs(target.as_millis() as u64)
+        )
+    } else {
+        String::new()
+    };
+    let good = ok.len();
+    let outcome = if findings.is_empty() && good == 0 {
+        Outcome::pass(format!("no datastore fails{}", note.replacen(';', ":", 1)))
+    } else if findings.is_empty() {
+        Outcome::pass(format!(
+            "{} fail{} over by {}{within}: {}{note}",
+            plural(good, "datastore"),
+            if good == 1 { "s" } else { "" },
+            if good == 1 { "itself" } else { "themselves" },
+            short_list(&ok, 3)
+        ))
+    } else {
+        let bad = failing;
+        Outcome::fail(
+            format!(
+                "{bad} of {} cannot fail over safely by {}{}{note}",
+                plural(n, "datastore"),
+                if bad == 1 { "itself" } else { "themselves" },
+                if sentinel {
+                    format!(" (failover target {})", secs(target.as_millis() as u64))
+                } else {
+                    String::new()
+                }
+            ),
+            findings,
+        )
+    };
+    outcome.with_evidence(evidence(inv))
 }

@@ -10,21 +10,8 @@ use serde::Serialize;
 use super::redis_conf::Settings;
 use crate::repo::index::Index;
 
-/// A place in a file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Loc {
-    pub path: String,
-    pub line: u32,
-}
-
-impl Loc {
-    pub fn new(path: impl Into<String>, line: u32) -> Loc {
-        Loc {
-            path: path.into(),
-            line: line.max(1),
-        }
-    }
-}
+/// A place in a file: the one the Kubernetes view uses.
+pub use crate::views::k8s::Loc;
 
 /// One setting read, for the evidence.
 #[derive(Debug, Clone, Serialize)]

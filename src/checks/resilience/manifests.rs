@@ -16,6 +16,7 @@ use regex::Regex;
 use super::inventory::{Backup, Datastore, Ha, Inventory, Loc, RedisNode, Sentinel};
 use super::redis_conf::{self, Directive, Settings};
 use crate::repo::index::{FileEntry, Index};
+use crate::repo::text::plural;
 use crate::views::yaml::node::{Node, SNode, line};
 
 static COMPOSE_NAME: LazyLock<Regex> = LazyLock::new(|| {
@@ -278,9 +279,9 @@ fn redis_group(name: String, platform: &str, at: Loc, procs: Vec<Proc>) -> Optio
         } else {
             Ha::None {
                 problem: format!(
-                    "{}: {replicas} replica{} but no Sentinel: a failed master is not replaced automatically",
+                    "{}: {} but no Sentinel: a failed master is not replaced automatically",
                     d.name,
-                    if replicas == 1 { "" } else { "s" }
+                    plural(replicas as usize, "replica")
                 ),
                 at: at.clone(),
             }
@@ -1086,8 +1087,8 @@ fn statefulset(
         } else {
             Ha::None {
                 problem: format!(
-                    "{kind} {name} runs {engine} ({replicas} replica{}) without a failover manager: a failed primary is not replaced (use an operator or a managed service)",
-                    if replicas == 1 { "" } else { "s" }
+                    "{kind} {name} runs {engine} ({}) without a failover manager: a failed primary is not replaced (use an operator or a managed service)",
+                    plural(replicas as usize, "replica")
                 ),
                 at: at.clone(),
             }
@@ -1182,6 +1183,32 @@ fn statefulset(
     Some(d)
 }
 
+/// A PostgreSQL cluster an operator fails over: it has a standby to
+/// promote when `spec.KEY`, its instance count (1 when not set; the
+/// declaration at `at`), is 2 or more; `problem` says what one instance lacks.
+fn operated_postgres(
+    f: &FileEntry,
+    v: &Node,
+    name: String,
+    operator: &str,
+    (key, at): (&str, &Loc),
+    problem: impl FnOnce(u64) -> String,
+) -> Datastore {
+    let (n, nat) = spec_count(f, v, key, at, 1);
+    let switch = super::inventory::Switch {
+        setting: key.into(),
+        ok: n >= 2,
+        problem: problem(n),
+        at: nat.clone(),
+    };
+    let ha = Ha::Managed {
+        switches: vec![switch],
+    };
+    let mut d = Datastore::new(name, "postgres", operator, at.clone(), ha);
+    d.fact(key, n.to_string(), &nat);
+    d
+}
+
 fn cnpg(
     f: &FileEntry,
     v: &Node,
@@ -1189,25 +1216,14 @@ fn cnpg(
     at: Loc,
     scheduled: &[(String, Loc, Option<String>)],
 ) -> Datastore {
-    let mut d = Datastore::new(
+    let mut d = operated_postgres(
+        f,
+        v,
         format!("CloudNativePG Cluster {name}"),
-        "postgres",
         "CloudNativePG",
-        at.clone(),
-        Ha::NotJudged { why: String::new() },
+        ("instances", &at),
+        |n| format!("CloudNativePG Cluster {name}: instances = {n}: no standby to promote"),
     );
-    let (n, nat) = spec_count(f, v, "instances", &at, 1);
-    d.fact("instances", n.to_string(), &nat);
-    d.ha = Ha::Managed {
-        switches: vec![super::inventory::Switch {
-            setting: "instances".into(),
-            ok: n >= 2,
-            problem: format!(
-                "CloudNativePG Cluster {name}: instances = {n}: no standby to promote"
-            ),
-            at: nat,
-        }],
-    };
     let backup = v.path(&["spec", "backup"]);
     // The Barman Cloud plugin (CloudNativePG 1.26+) archives WAL in place of
     // `backup.barmanObjectStore`; its retention lives on the ObjectStore.
@@ -1255,25 +1271,16 @@ fn cnpg(
 }
 
 fn zalando(f: &FileEntry, v: &Node, name: &str, at: Loc) -> Datastore {
-    let mut d = Datastore::new(
+    let mut d = operated_postgres(
+        f,
+        v,
         format!("Zalando postgresql {name}"),
-        "postgres",
         "Zalando Postgres Operator",
-        at.clone(),
-        Ha::NotJudged { why: String::new() },
+        ("numberOfInstances", &at),
+        |n| {
+            format!("postgresql {name}: numberOfInstances = {n}: Patroni has no replica to promote")
+        },
     );
-    let (n, nat) = spec_count(f, v, "numberOfInstances", &at, 1);
-    d.fact("numberOfInstances", n.to_string(), &nat);
-    d.ha = Ha::Managed {
-        switches: vec![super::inventory::Switch {
-            setting: "numberOfInstances".into(),
-            ok: n >= 2,
-            problem: format!(
-                "postgresql {name}: numberOfInstances = {n}: Patroni has no replica to promote"
-            ),
-            at: nat,
-        }],
-    };
     let logical = s(v, &["spec", "enableLogicalBackup"]).as_deref() == Some("true");
     d.backups.push(Backup {
         what: "logical backups (enableLogicalBackup; retention set in the operator)".into(),
@@ -1654,6 +1661,27 @@ fn helm_values_at(
         };
         let persistence_of =
             |role: &str| Some(s(v, &[role, "persistence", "enabled"]).as_deref() != Some("false"));
+        // A Redis process of the chart: "NAME ROLE", declared at `key`.
+        let chart_proc = |role: &str,
+                          key: &[&str],
+                          count: u32,
+                          replica: bool,
+                          settings: Settings,
+                          defaults: Vec<(String, String)>,
+                          data_volume: Option<bool>| Proc {
+            name: format!("{shown} {role}"),
+            at: line_of(key).unwrap_or(at.clone()),
+            count,
+            sentinel: false,
+            replica,
+            settings,
+            defaults,
+            quorum: None,
+            bitnami: true,
+            data_volume,
+            hosts: Vec::new(),
+            unknown: Vec::new(),
+        };
         if sentinel_on {
             // Every pod runs Redis and a sentinel; one is master at a time.
             let mut ss = Settings::default();
@@ -1673,63 +1701,47 @@ fn helm_values_at(
             let q = num(v, &["sentinel", "quorum"]).unwrap_or(2);
             let qat = line_of(&["sentinel", "quorum"]).unwrap_or(at.clone());
             procs.push(Proc {
-                name: format!("{shown} sentinel"),
-                at: line_of(&["sentinel", "enabled"]).unwrap_or(at.clone()),
-                count: replicas,
                 sentinel: true,
-                replica: false,
-                settings: ss,
-                defaults: Vec::new(),
                 quorum: Some((q, qat)),
-                bitnami: true,
-                data_volume: None,
-                hosts: Vec::new(),
-                unknown: Vec::new(),
+                ..chart_proc(
+                    "sentinel",
+                    &["sentinel", "enabled"],
+                    replicas,
+                    false,
+                    ss,
+                    Vec::new(),
+                    None,
+                )
             });
-            procs.push(Proc {
-                name: format!("{shown} redis"),
-                at: line_of(&["replica", "replicaCount"]).unwrap_or(at.clone()),
-                count: replicas,
-                sentinel: false,
-                replica: true,
-                settings: replica,
+            procs.push(chart_proc(
+                "redis",
+                &["replica", "replicaCount"],
+                replicas,
+                true,
+                replica,
                 defaults,
-                quorum: None,
-                bitnami: true,
-                data_volume: persistence_of("replica"),
-                hosts: Vec::new(),
-                unknown: Vec::new(),
-            });
+                persistence_of("replica"),
+            ));
         } else {
-            procs.push(Proc {
-                name: format!("{shown} master"),
-                at: line_of(&["architecture"]).unwrap_or(at.clone()),
-                count: 1,
-                sentinel: false,
-                replica: false,
-                settings: master,
-                defaults: defaults.clone(),
-                quorum: None,
-                bitnami: true,
-                data_volume: persistence_of("master"),
-                hosts: Vec::new(),
-                unknown: Vec::new(),
-            });
+            procs.push(chart_proc(
+                "master",
+                &["architecture"],
+                1,
+                false,
+                master,
+                defaults.clone(),
+                persistence_of("master"),
+            ));
             if arch == "replication" {
-                procs.push(Proc {
-                    name: format!("{shown} replicas"),
-                    at: line_of(&["replica", "replicaCount"]).unwrap_or(at.clone()),
-                    count: replicas,
-                    sentinel: false,
-                    replica: true,
-                    settings: replica,
+                procs.push(chart_proc(
+                    "replicas",
+                    &["replica", "replicaCount"],
+                    replicas,
+                    true,
+                    replica,
                     defaults,
-                    quorum: None,
-                    bitnami: true,
-                    data_volume: persistence_of("replica"),
-                    hosts: Vec::new(),
-                    unknown: Vec::new(),
-                });
+                    persistence_of("replica"),
+                ));
             }
         }
         if let Some(mut d) = redis_group(name, "Helm (Bitnami Redis chart)", at, procs) {

@@ -11,12 +11,17 @@ mod terraform;
 
 pub use datastore_ha::short_list;
 
-use crate::check::Check;
+use crate::check::{Check, CheckMeta, Context, Outcome};
+use inventory::Inventory;
 
 /// The `resilience.*` checks (SPEC §3).
 pub fn checks() -> Vec<Box<dyn Check>> {
-    vec![
-        Box::new(datastore_ha::DatastoreHa::new()),
-        Box::new(backups::Backups::new()),
-    ]
+    vec![datastore_ha::check(), backups::check()]
+}
+
+/// A `resilience.*` check: `run` reads the datastore inventory; it is not
+/// called when there is no datastore (skip) or a declaration cannot be read
+/// (error, fail closed).
+fn check(meta: CheckMeta, run: fn(&Inventory, &Context) -> Outcome) -> Box<dyn Check> {
+    crate::checks::on_view(meta, inventory::inventory, datastore_ha::nothing, run)
 }

@@ -12,6 +12,7 @@ use crate::check::{Check, CheckMeta, Context, Outcome};
 use crate::config::LoadedConfig;
 use crate::findings::{Finding, Severity};
 use crate::repo::index::Index;
+use crate::repo::text::plural;
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -98,8 +99,8 @@ impl Secret {
         if !self.also.is_empty() {
             let lines: Vec<String> = self.also.iter().map(u32::to_string).collect();
             message.push_str(&format!(
-                ", also on line{} {}",
-                plural(lines.len()),
+                ", also on {} {}",
+                plural(lines.len(), "line").noun(),
                 lines.join(", ")
             ));
         }
@@ -338,12 +339,11 @@ impl Check for NoneCommitted {
         let accepted = accepted.len();
         let scope = match found.history {
             Some((c, b)) => format!(
-                "{} file{} and {c} commit{} ({b} blobs)",
-                found.files,
-                plural(found.files),
-                plural(c)
+                "{} and {} ({b} blobs)",
+                plural(found.files, "file"),
+                plural(c, "commit")
             ),
-            None => format!("{} file{}", found.files, plural(found.files)),
+            None => plural(found.files, "file").to_string(),
         };
         let note = if accepted > 0 {
             format!(" ({accepted} accepted by the baseline)")
@@ -352,10 +352,9 @@ impl Check for NoneCommitted {
         };
         let aside = if found.set_aside > 0 {
             format!(
-                "; {} test key{} or example value{} outside the product set aside",
-                found.set_aside,
-                plural(found.set_aside),
-                plural(found.set_aside)
+                "; {} or example {} outside the product set aside",
+                plural(found.set_aside, "test key"),
+                plural(found.set_aside, "value").noun()
             )
         } else {
             String::new()
@@ -372,9 +371,8 @@ impl Check for NoneCommitted {
             aside
         } else {
             format!(
-                "{aside}; {} file{} over {} MiB not scanned ({}{})",
-                big.len(),
-                plural(big.len()),
+                "{aside}; {} over {} MiB not scanned ({}{})",
+                plural(big.len(), "file"),
                 crate::repo::index::MAX_TEXT_BYTES >> 20,
                 shorten(big[0]),
                 if big.len() > 1 { ", …" } else { "" }
@@ -392,9 +390,8 @@ impl Check for NoneCommitted {
                 .collect();
             let more = found.unreadable.len().saturating_sub(shown.len());
             gaps.push(format!(
-                "{} path{} could not be read ({}{})",
-                found.unreadable.len(),
-                plural(found.unreadable.len()),
+                "{} could not be read ({}{})",
+                plural(found.unreadable.len(), "path"),
                 shown.join("; "),
                 if more > 0 {
                     format!("; {more} more")
@@ -408,7 +405,7 @@ impl Check for NoneCommitted {
         }
         if !gaps.is_empty() {
             let what = if n > 0 {
-                format!("{n} secret{} found, but ", plural(n))
+                format!("{} found, but ", plural(n, "secret"))
             } else {
                 String::new()
             };
@@ -421,7 +418,7 @@ impl Check for NoneCommitted {
         Outcome::from_findings(
             findings,
             format!("no secret in {scope}{note}{aside}"),
-            format!("{n} secret{} committed in {scope}{note}{aside}", plural(n)),
+            format!("{} committed in {scope}{note}{aside}", plural(n, "secret")),
         )
         .with_suppressed(suppressed)
     }
@@ -450,8 +447,4 @@ fn shorten(s: &str) -> String {
     let head: String = chars[..45].iter().collect();
     let tail: String = chars[chars.len() - 45..].iter().collect();
     format!("{head}…{tail}")
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }

@@ -3,7 +3,8 @@
 use super::shown;
 use crate::check::{Check, CheckMeta, Context, Outcome};
 use crate::findings::{Finding, Severity};
-use crate::views::terraform;
+use crate::repo::text::plural;
+use crate::views::terraform::{Model, Module};
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -31,76 +32,54 @@ $ git add envs/prod/.terraform.lock.hcl
 ```
 "#;
 
-pub struct Lockfile {
-    meta: CheckMeta,
-}
-
-impl Lockfile {
-    pub fn new() -> Self {
-        Lockfile {
-            meta: CheckMeta::define("terraform.lockfile")
-                .title("Provider lock file committed")
-                .severity(Severity::Warning)
-                .explain(EXPLAIN)
-                .fix("run `terraform init` and commit .terraform.lock.hcl")
-                .build(),
-        }
-    }
+pub(super) fn check() -> Box<dyn Check> {
+    super::root_check(
+        CheckMeta::define("terraform.lockfile")
+            .title("Provider lock file committed")
+            .severity(Severity::Warning)
+            .explain(EXPLAIN)
+            .fix("run `terraform init` and commit .terraform.lock.hcl")
+            .build(),
+        run,
+    )
 }
 
 const USES_PROVIDERS: &[&str] = &["provider", "resource", "data", "module", "ephemeral"];
 
-impl Check for Lockfile {
-    fn meta(&self) -> &CheckMeta {
-        &self.meta
+fn run(m: &Model, roots: &[&Module], ctx: &Context) -> Outcome {
+    let mut findings = Vec::new();
+    let mut needing = 0;
+    for module in roots {
+        let anchor = m.blocks(module).find(|(_, b)| {
+            USES_PROVIDERS.contains(&b.kind.as_str())
+                || (b.kind == "terraform" && b.body.blocks("required_providers").next().is_some())
+        });
+        let Some((f, b)) = anchor else { continue };
+        needing += 1;
+        let lock = if module.dir.is_empty() {
+            ".terraform.lock.hcl".to_string()
+        } else {
+            format!("{}/.terraform.lock.hcl", module.dir)
+        };
+        if ctx.index.get(&lock).is_none() {
+            findings.push(
+                Finding::new(format!(
+                    "root module {} has no committed {lock}",
+                    shown(&module.dir)
+                ))
+                .at(f.path.clone(), Some(b.line))
+                .col(Some(b.col)),
+            );
+        }
     }
-
-    fn run(&self, ctx: &Context) -> Outcome {
-        let m = terraform::model(ctx.index);
-        if m.is_empty() {
-            return super::no_terraform();
-        }
-        let roots: Vec<_> = m.checked_modules().filter(|x| x.root).collect();
-        if roots.is_empty() {
-            return Outcome::skip(format!("no root module{}", super::examples_note(&m)));
-        }
-        let mut findings = Vec::new();
-        let mut needing = 0;
-        for module in &roots {
-            let anchor = m.blocks(module).find(|(_, b)| {
-                USES_PROVIDERS.contains(&b.kind.as_str())
-                    || (b.kind == "terraform"
-                        && b.body.blocks("required_providers").next().is_some())
-            });
-            let Some((f, b)) = anchor else { continue };
-            needing += 1;
-            let lock = if module.dir.is_empty() {
-                ".terraform.lock.hcl".to_string()
-            } else {
-                format!("{}/.terraform.lock.hcl", module.dir)
-            };
-            if ctx.index.get(&lock).is_none() {
-                findings.push(
-                    Finding::new(format!(
-                        "root module {} has no committed {lock}",
-                        shown(&module.dir)
-                    ))
-                    .at(f.path.clone(), Some(b.line))
-                    .col(Some(b.col)),
-                );
-            }
-        }
-        if needing == 0 {
-            return Outcome::pass("no root module uses providers");
-        }
-        Outcome::from_findings(
-            findings,
-            format!(
-                "{} commit .terraform.lock.hcl{}",
-                super::plural(needing, "root module"),
-                super::examples_note(&m)
-            ),
-            "root modules without a committed .terraform.lock.hcl",
-        )
+    if needing == 0 {
+        return Outcome::pass("no root module uses providers");
     }
+    super::outcome(
+        m,
+        findings,
+        plural(needing, "root module"),
+        "commit .terraform.lock.hcl",
+        "root modules without a committed .terraform.lock.hcl",
+    )
 }

@@ -3,7 +3,8 @@
 
 use crate::check::{Check, CheckMeta, Context, Outcome};
 use crate::findings::{Finding, Severity};
-use crate::views::terraform::{self, Value};
+use crate::repo::text::plural;
+use crate::views::terraform::{Model, Value};
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -36,78 +37,61 @@ terraform {
 ```
 "#;
 
-pub struct ProvidersPinned {
-    meta: CheckMeta,
+pub(super) fn check() -> Box<dyn Check> {
+    super::check(
+        CheckMeta::define("terraform.providers-pinned")
+            .title("Provider versions pinned")
+            .severity(Severity::Warning)
+            .explain(EXPLAIN)
+            .fix("give each `required_providers` entry a `version` constraint")
+            .scaffold("terraform")
+            .build(),
+        run,
+    )
 }
 
-impl ProvidersPinned {
-    pub fn new() -> Self {
-        ProvidersPinned {
-            meta: CheckMeta::define("terraform.providers-pinned")
-                .title("Provider versions pinned")
-                .severity(Severity::Warning)
-                .explain(EXPLAIN)
-                .fix("give each `required_providers` entry a `version` constraint")
-                .scaffold("terraform")
-                .build(),
-        }
-    }
-}
-
-impl Check for ProvidersPinned {
-    fn meta(&self) -> &CheckMeta {
-        &self.meta
-    }
-
-    fn run(&self, ctx: &Context) -> Outcome {
-        let m = terraform::model(ctx.index);
-        if m.is_empty() {
-            return super::no_terraform();
-        }
-        let mut findings = Vec::new();
-        let mut entries = 0;
-        for module in m.checked_modules() {
-            for (f, t) in m.blocks(module).filter(|(_, b)| b.kind == "terraform") {
-                for rp in t.body.blocks("required_providers") {
-                    for entry in &rp.body.attrs {
-                        entries += 1;
-                        let pinned = match &entry.value {
-                            Value::Str(s) => !s.trim().is_empty(),
-                            Value::Object(o) => o.iter().any(|a| {
-                                a.name == "version"
-                                    && !matches!(&a.value, Value::Str(s) if s.trim().is_empty())
-                                    && a.value != Value::Null
-                            }),
-                            _ => true,
-                        };
-                        if !pinned {
-                            findings.push(
-                                Finding::new(format!(
-                                    "provider `{}` has no version constraint",
-                                    entry.name
-                                ))
-                                .at(f.path.clone(), Some(entry.line))
-                                .col(Some(entry.col)),
-                            );
-                        }
+fn run(m: &Model, _ctx: &Context) -> Outcome {
+    let mut findings = Vec::new();
+    let mut entries = 0;
+    for module in m.checked_modules() {
+        for (f, t) in m.blocks(module).filter(|(_, b)| b.kind == "terraform") {
+            for rp in t.body.blocks("required_providers") {
+                for entry in &rp.body.attrs {
+                    entries += 1;
+                    let pinned = match &entry.value {
+                        Value::Str(s) => !s.trim().is_empty(),
+                        Value::Object(o) => o.iter().any(|a| {
+                            a.name == "version"
+                                && !matches!(&a.value, Value::Str(s) if s.trim().is_empty())
+                                && a.value != Value::Null
+                        }),
+                        _ => true,
+                    };
+                    if !pinned {
+                        findings.push(
+                            Finding::new(format!(
+                                "provider `{}` has no version constraint",
+                                entry.name
+                            ))
+                            .at(f.path.clone(), Some(entry.line))
+                            .col(Some(entry.col)),
+                        );
                     }
                 }
             }
         }
-        if entries == 0 {
-            return Outcome::pass(format!(
-                "no `required_providers` entries to pin{}",
-                super::examples_note(&m)
-            ));
-        }
-        Outcome::from_findings(
-            findings,
-            format!(
-                "{} pinned{}",
-                super::plural(entries, "provider requirement"),
-                super::examples_note(&m)
-            ),
-            "provider requirements without a version constraint",
-        )
     }
+    if entries == 0 {
+        return Outcome::pass(format!(
+            "no `required_providers` entries to pin{}",
+            super::examples_note(m)
+        ));
+    }
+    super::outcome(
+        m,
+        findings,
+        plural(entries, "provider requirement"),
+        "pinned",
+        "provider requirements without a version constraint",
+    )
 }

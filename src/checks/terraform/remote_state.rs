@@ -3,7 +3,8 @@
 use super::shown;
 use crate::check::{Check, CheckMeta, Context, Outcome};
 use crate::findings::{Finding, Severity};
-use crate::views::terraform;
+use crate::repo::text::plural;
+use crate::views::terraform::{Model, Module};
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -36,84 +37,52 @@ terraform {
 ```
 "#;
 
-pub struct RemoteState {
-    meta: CheckMeta,
+pub(super) fn check() -> Box<dyn Check> {
+    super::root_check(
+        CheckMeta::define("terraform.remote-state")
+            .title("Remote state configured")
+            .severity(Severity::Warning)
+            .explain(EXPLAIN)
+            .fix("configure a remote backend (s3, gcs, azurerm, ...) or a `cloud` block in each root module")
+            .scaffold("terraform")
+            .build(),
+        run,
+    )
 }
 
-impl RemoteState {
-    pub fn new() -> Self {
-        RemoteState {
-            meta: CheckMeta::define("terraform.remote-state")
-                .title("Remote state configured")
-                .severity(Severity::Warning)
-                .explain(EXPLAIN)
-                .fix("configure a remote backend (s3, gcs, azurerm, ...) or a `cloud` block in each root module")
-                .scaffold("terraform")
-                .build(),
+fn run(m: &Model, roots: &[&Module], _ctx: &Context) -> Outcome {
+    let findings = super::per_root(m, roots, |module, terraform| {
+        let remote = terraform.iter().any(|(_, t)| {
+            t.body.blocks("cloud").next().is_some()
+                || t.body.blocks("backend").any(|b| b.label() != "local")
+        });
+        if remote {
+            return None;
         }
-    }
-}
-
-impl Check for RemoteState {
-    fn meta(&self) -> &CheckMeta {
-        &self.meta
-    }
-
-    fn run(&self, ctx: &Context) -> Outcome {
-        let m = terraform::model(ctx.index);
-        if m.is_empty() {
-            return super::no_terraform();
-        }
-        let roots: Vec<_> = m.checked_modules().filter(|x| x.root).collect();
-        if roots.is_empty() {
-            return Outcome::skip(format!("no root module{}", super::examples_note(&m)));
-        }
-        let mut findings = Vec::new();
-        for module in &roots {
-            let terraform: Vec<_> = m
-                .blocks(module)
-                .filter(|(_, b)| b.kind == "terraform")
-                .collect();
-            let remote = terraform.iter().any(|(_, t)| {
-                t.body.blocks("cloud").next().is_some()
-                    || t.body.blocks("backend").any(|b| b.label() != "local")
-            });
-            if remote {
-                continue;
-            }
-            let local = terraform
-                .iter()
-                .find_map(|(f, t)| t.body.blocks("backend").next().map(|b| (f, b)));
-            findings.push(match local {
-                Some((f, b)) => Finding::new(format!(
-                    "root module {}: backend \"local\" keeps state on one machine",
-                    shown(&module.dir)
-                ))
-                .at(f.path.clone(), Some(b.line))
-                .col(Some(b.col)),
-                None => match terraform.first() {
-                    Some((f, t)) => Finding::new(format!(
-                        "root module {}: `terraform` block configures no backend (state is local)",
-                        shown(&module.dir)
-                    ))
-                    .at(f.path.clone(), Some(t.line))
-                    .col(Some(t.col)),
-                    None => Finding::new(format!(
-                        "root module {} configures no backend (state is local)",
-                        shown(&module.dir)
-                    ))
-                    .at(m.first_file(module).to_string(), Some(1)),
-                },
-            });
-        }
-        Outcome::from_findings(
-            findings,
-            format!(
-                "{} keep state remotely{}",
-                super::plural(roots.len(), "root module"),
-                super::examples_note(&m)
+        let local = terraform
+            .iter()
+            .find_map(|(f, t)| t.body.blocks("backend").next().map(|b| (f, b)));
+        Some(match local {
+            Some((f, b)) => Finding::new(format!(
+                "root module {}: backend \"local\" keeps state on one machine",
+                shown(&module.dir)
+            ))
+            .at(f.path.clone(), Some(b.line))
+            .col(Some(b.col)),
+            None => super::module_lacks(
+                m,
+                module,
+                terraform,
+                "configures no backend (state is local)",
+                "configures no backend (state is local)",
             ),
-            "root modules with local state",
-        )
-    }
+        })
+    });
+    super::outcome(
+        m,
+        findings,
+        plural(roots.len(), "root module"),
+        "keep state remotely",
+        "root modules with local state",
+    )
 }

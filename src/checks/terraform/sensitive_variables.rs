@@ -7,7 +7,8 @@ use regex::Regex;
 
 use crate::check::{Check, CheckMeta, Context, Outcome};
 use crate::findings::{Finding, Severity};
-use crate::views::terraform::{self, Value};
+use crate::repo::text::plural;
+use crate::views::terraform::{Model, Value};
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -39,21 +40,16 @@ variable "db_password" {
 ```
 "#;
 
-pub struct SensitiveVariables {
-    meta: CheckMeta,
-}
-
-impl SensitiveVariables {
-    pub fn new() -> Self {
-        SensitiveVariables {
-            meta: CheckMeta::define("terraform.sensitive-variables")
-                .title("Secret variables are sensitive, without defaults")
-                .severity(Severity::Warning)
-                .explain(EXPLAIN)
-                .fix("mark secret variables `sensitive = true` and remove literal defaults (rotate any committed value)")
-                .build(),
-        }
-    }
+pub(super) fn check() -> Box<dyn Check> {
+    super::check(
+        CheckMeta::define("terraform.sensitive-variables")
+            .title("Secret variables are sensitive, without defaults")
+            .severity(Severity::Warning)
+            .explain(EXPLAIN)
+            .fix("mark secret variables `sensitive = true` and remove literal defaults (rotate any committed value)")
+            .build(),
+        run,
+    )
 }
 
 static SECRET: LazyLock<Regex> = LazyLock::new(|| {
@@ -104,65 +100,53 @@ fn literal_default(v: &Value) -> bool {
     }
 }
 
-impl Check for SensitiveVariables {
-    fn meta(&self) -> &CheckMeta {
-        &self.meta
-    }
-
-    fn run(&self, ctx: &Context) -> Outcome {
-        let m = terraform::model(ctx.index);
-        if m.is_empty() {
-            return super::no_terraform();
-        }
-        let mut findings = Vec::new();
-        let mut secrets = 0;
-        for module in m.checked_modules() {
-            for (f, v) in m.blocks(module).filter(|(_, b)| b.kind == "variable") {
-                let name = v.label();
-                if !looks_secret(name) || references_a_key(&v.body) {
-                    continue;
-                }
-                secrets += 1;
-                match v.body.attr("sensitive") {
-                    Some(a) if a.value == Value::Bool(true) => {}
-                    Some(a) => findings.push(
-                        Finding::new(format!(
-                            "variable `{name}` looks like a secret but is not `sensitive = true`"
-                        ))
-                        .at(f.path.clone(), Some(a.line))
-                        .col(Some(a.col)),
-                    ),
-                    None => findings.push(
-                        Finding::new(format!(
-                            "variable `{name}` looks like a secret but is not `sensitive = true`"
-                        ))
-                        .at(f.path.clone(), Some(v.line))
-                        .col(Some(v.col)),
-                    ),
-                }
-                if let Some(d) = v.body.attr("default")
-                    && literal_default(&d.value)
-                {
-                    findings.push(
-                        Finding::new(format!(
-                            "variable `{name}` has a literal default (value not shown): a committed secret"
-                        ))
-                        .at(f.path.clone(), Some(d.line))
-                        .col(Some(d.col)),
-                    );
-                }
+fn run(m: &Model, _ctx: &Context) -> Outcome {
+    let mut findings = Vec::new();
+    let mut secrets = 0;
+    for module in m.checked_modules() {
+        for (f, v) in m.blocks(module).filter(|(_, b)| b.kind == "variable") {
+            let name = v.label();
+            if !looks_secret(name) || references_a_key(&v.body) {
+                continue;
+            }
+            secrets += 1;
+            match v.body.attr("sensitive") {
+                Some(a) if a.value == Value::Bool(true) => {}
+                Some(a) => findings.push(
+                    Finding::new(format!(
+                        "variable `{name}` looks like a secret but is not `sensitive = true`"
+                    ))
+                    .at(f.path.clone(), Some(a.line))
+                    .col(Some(a.col)),
+                ),
+                None => findings.push(
+                    Finding::new(format!(
+                        "variable `{name}` looks like a secret but is not `sensitive = true`"
+                    ))
+                    .at(f.path.clone(), Some(v.line))
+                    .col(Some(v.col)),
+                ),
+            }
+            if let Some(d) = v.body.attr("default")
+                && literal_default(&d.value)
+            {
+                findings.push(
+                    Finding::new(format!(
+                        "variable `{name}` has a literal default (value not shown): a committed secret"
+                    ))
+                    .at(f.path.clone(), Some(d.line))
+                    .col(Some(d.col)),
+                );
             }
         }
-        Outcome::from_findings(
-            findings,
-            format!(
-                "{} sensitive, without literal defaults{}",
-                super::plural(secrets, "secret-looking variable"),
-                super::examples_note(&m)
-            ),
-            "secret-looking variables that are not sensitive or have a literal default",
-        )
     }
+    super::outcome(
+        m,
+        findings,
+        plural(secrets, "secret-looking variable"),
+        "sensitive, without literal defaults",
+        "secret-looking variables that are not sensitive or have a literal default",
+    )
 }
 
 #[cfg(test)]

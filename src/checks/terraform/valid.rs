@@ -2,7 +2,8 @@
 
 use crate::check::{Check, CheckMeta, Context, Outcome};
 use crate::findings::{Finding, Severity};
-use crate::views::terraform::{self, Role};
+use crate::repo::text::plural;
+use crate::views::terraform::{Model, Role};
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -29,62 +30,47 @@ resource "aws_s3_bucket" "logs" {
 ```
 "#;
 
-pub struct Valid {
-    meta: CheckMeta,
+pub(super) fn check() -> Box<dyn Check> {
+    super::check(
+        CheckMeta::define("terraform.valid")
+            .title("Terraform files parse")
+            .severity(Severity::Error)
+            .explain(EXPLAIN)
+            .fix("fix the syntax error at the reported file:line:column (`terraform validate`)")
+            .build(),
+        run,
+    )
 }
 
-impl Valid {
-    pub fn new() -> Self {
-        Valid {
-            meta: CheckMeta::define("terraform.valid")
-                .title("Terraform files parse")
-                .severity(Severity::Error)
-                .explain(EXPLAIN)
-                .fix("fix the syntax error at the reported file:line:column (`terraform validate`)")
-                .build(),
-        }
-    }
-}
-
-impl Check for Valid {
-    fn meta(&self) -> &CheckMeta {
-        &self.meta
-    }
-
-    fn run(&self, ctx: &Context) -> Outcome {
-        let m = terraform::model(ctx.index);
-        if m.is_empty() {
-            return super::no_terraform();
-        }
-        let mut findings = Vec::new();
-        // Test data and examples may be broken on purpose (SPEC §9).
-        for f in m.files.iter().filter(|f| f.product) {
-            match &f.parsed {
-                Err(e) => findings.push(
-                    Finding::new(format!("does not parse: {}", e.message))
-                        .at(f.path.clone(), Some(e.line))
-                        .col(Some(e.col)),
-                ),
-                Ok(body) if f.role == Role::Config && !f.path.ends_with(".json") => {
-                    for a in &body.attrs {
-                        findings.push(
-                            Finding::new(format!(
-                                "attribute `{}` at the top level: a .tf file holds only blocks",
-                                a.name
-                            ))
-                            .at(f.path.clone(), Some(a.line))
-                            .col(Some(a.col)),
-                        );
-                    }
+fn run(m: &Model, _ctx: &Context) -> Outcome {
+    let mut findings = Vec::new();
+    // Test data and examples may be broken on purpose (SPEC §9).
+    for f in m.files.iter().filter(|f| f.product) {
+        match &f.parsed {
+            Err(e) => findings.push(
+                Finding::new(format!("does not parse: {}", e.message))
+                    .at(f.path.clone(), Some(e.line))
+                    .col(Some(e.col)),
+            ),
+            Ok(body) if f.role == Role::Config && !f.path.ends_with(".json") => {
+                for a in &body.attrs {
+                    findings.push(
+                        Finding::new(format!(
+                            "attribute `{}` at the top level: a .tf file holds only blocks",
+                            a.name
+                        ))
+                        .at(f.path.clone(), Some(a.line))
+                        .col(Some(a.col)),
+                    );
                 }
-                Ok(_) => {}
             }
+            Ok(_) => {}
         }
-        let n = m.files.iter().filter(|f| f.product).count();
-        Outcome::from_findings(
-            findings,
-            format!("{} parse", super::plural(n, "Terraform file")),
-            format!("Terraform files that do not parse (of {n})"),
-        )
     }
+    let n = m.files.iter().filter(|f| f.product).count();
+    Outcome::from_findings(
+        findings,
+        format!("{} parse", plural(n, "Terraform file")),
+        format!("Terraform files that do not parse (of {n})"),
+    )
 }

@@ -1,9 +1,9 @@
 //! `terraform.version-pinned`: every root module pins the Terraform version.
 
-use super::shown;
 use crate::check::{Check, CheckMeta, Context, Outcome};
-use crate::findings::{Finding, Severity};
-use crate::views::terraform::{self, Value};
+use crate::findings::Severity;
+use crate::repo::text::plural;
+use crate::views::terraform::{Model, Module, Value};
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -31,75 +31,41 @@ terraform {
 ```
 "#;
 
-pub struct VersionPinned {
-    meta: CheckMeta,
+pub(super) fn check() -> Box<dyn Check> {
+    super::root_check(
+        CheckMeta::define("terraform.version-pinned")
+            .title("Terraform version pinned in root modules")
+            .severity(Severity::Warning)
+            .explain(EXPLAIN)
+            .fix("add `terraform { required_version = \"~> 1.x\" }` to each root module")
+            .scaffold("terraform")
+            .build(),
+        run,
+    )
 }
 
-impl VersionPinned {
-    pub fn new() -> Self {
-        VersionPinned {
-            meta: CheckMeta::define("terraform.version-pinned")
-                .title("Terraform version pinned in root modules")
-                .severity(Severity::Warning)
-                .explain(EXPLAIN)
-                .fix("add `terraform { required_version = \"~> 1.x\" }` to each root module")
-                .scaffold("terraform")
-                .build(),
-        }
-    }
-}
-
-impl Check for VersionPinned {
-    fn meta(&self) -> &CheckMeta {
-        &self.meta
-    }
-
-    fn run(&self, ctx: &Context) -> Outcome {
-        let m = terraform::model(ctx.index);
-        if m.is_empty() {
-            return super::no_terraform();
-        }
-        let roots: Vec<_> = m.checked_modules().filter(|x| x.root).collect();
-        let mut findings = Vec::new();
-        for module in &roots {
-            let terraform: Vec<_> = m
-                .blocks(module)
-                .filter(|(_, b)| b.kind == "terraform")
-                .collect();
-            let pinned = terraform.iter().any(|(_, b)| {
-                b.body
-                    .attr("required_version")
-                    .is_some_and(|a| !matches!(&a.value, Value::Str(s) if s.trim().is_empty()))
-            });
-            if pinned {
-                continue;
-            }
-            let finding = match terraform.first() {
-                Some((f, b)) => Finding::new(format!(
-                    "root module {}: `terraform` block has no `required_version`",
-                    shown(&module.dir)
-                ))
-                .at(f.path.clone(), Some(b.line))
-                .col(Some(b.col)),
-                None => Finding::new(format!(
-                    "root module {} has no `terraform {{ required_version = ... }}`",
-                    shown(&module.dir)
-                ))
-                .at(m.first_file(module).to_string(), Some(1)),
-            };
-            findings.push(finding);
-        }
-        if roots.is_empty() {
-            return Outcome::skip(format!("no root module{}", super::examples_note(&m)));
-        }
-        Outcome::from_findings(
-            findings,
-            format!(
-                "{} pin the Terraform version{}",
-                super::plural(roots.len(), "root module"),
-                super::examples_note(&m)
-            ),
-            "root modules without a Terraform version constraint",
-        )
-    }
+fn run(m: &Model, roots: &[&Module], _ctx: &Context) -> Outcome {
+    let findings = super::per_root(m, roots, |module, terraform| {
+        let pinned = terraform.iter().any(|(_, b)| {
+            b.body
+                .attr("required_version")
+                .is_some_and(|a| !matches!(&a.value, Value::Str(s) if s.trim().is_empty()))
+        });
+        (!pinned).then(|| {
+            super::module_lacks(
+                m,
+                module,
+                terraform,
+                "has no `required_version`",
+                "has no `terraform { required_version = ... }`",
+            )
+        })
+    });
+    super::outcome(
+        m,
+        findings,
+        plural(roots.len(), "root module"),
+        "pin the Terraform version",
+        "root modules without a Terraform version constraint",
+    )
 }

@@ -38,8 +38,9 @@ use std::sync::Arc;
 
 use crate::repo::index::Index;
 
-/// A place in a file a person would point at.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// A place in a file a person would point at (`{"path", "line"}` in the
+/// evidence of the resilience checks).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub struct Loc {
     /// Relative to the root, `/`-separated.
     pub path: String,
