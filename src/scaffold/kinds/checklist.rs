@@ -1,18 +1,17 @@
 //! `checklist`: the deployment-readiness checklist, one item per check
 //! that applies to this repository, grouped by area.
 
-use std::path::Path;
-
 use serde_json::{Value, json};
 
 use super::{Options, base};
 use crate::scaffold::context::{CheckItem, RepoContext};
+use crate::scaffold::files::Files;
 use crate::scaffold::render;
 use crate::scaffold::write::Planned;
 
 pub(super) fn plan(
     ctx: &RepoContext,
-    _root: &Path,
+    _files: &Files,
     _opts: &Options,
 ) -> anyhow::Result<Vec<Planned>> {
     Ok(vec![Planned::create(

@@ -1,8 +1,6 @@
 //! `ci`: a pipeline that tests, scans and gates releases — or the missing
 //! jobs merged into the pipeline the repository already has.
 
-use std::path::Path;
-
 use anyhow::bail;
 use serde::Serialize;
 use serde_json::json;
@@ -10,6 +8,7 @@ use serde_json::json;
 use super::terraform::terraform_dirs;
 use super::{Options, base, ci_name, language_name, read_text};
 use crate::scaffold::context::RepoContext;
+use crate::scaffold::files::Files;
 use crate::scaffold::write::Planned;
 use crate::scaffold::{PLACEHOLDER, render};
 
@@ -54,13 +53,17 @@ fn terraform_steps(ctx: &RepoContext) -> Vec<Step> {
     v
 }
 
-pub(super) fn plan(ctx: &RepoContext, root: &Path, opts: &Options) -> anyhow::Result<Vec<Planned>> {
+pub(super) fn plan(
+    ctx: &RepoContext,
+    files: &Files,
+    opts: &Options,
+) -> anyhow::Result<Vec<Planned>> {
     // Merging, not adding: an existing pipeline gets the missing jobs.
     if let Some(p) = &ctx.pipeline
         && opts.provider.as_deref().is_none_or(|w| w == p.system)
     {
         if matches!(p.system.as_str(), "github" | "gitlab" | "circleci") {
-            let old = read_text(&root.join(&p.path))?.unwrap_or_default();
+            let old = read_text(files, &p.path)?.unwrap_or_default();
             let mut out = vec![crate::scaffold::pipeline::merge(
                 ctx, &p.system, &p.path, &old, false,
             )?];
@@ -71,7 +74,7 @@ pub(super) fn plan(ctx: &RepoContext, root: &Path, opts: &Options) -> anyhow::Re
                     if !path.starts_with(".github/workflows/") {
                         continue;
                     }
-                    let old = read_text(&root.join(path))?.unwrap_or_default();
+                    let old = read_text(files, path)?.unwrap_or_default();
                     out.push(crate::scaffold::pipeline::merge(
                         ctx, "github", path, &old, true,
                     )?);

@@ -1,22 +1,21 @@
 //! `config` (and `init`): a `readyctl.yaml` with every default and the
 //! health endpoints found; the endpoints are shared with `health`.
 
-use std::path::Path;
-
 use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::{Options, base, slug};
 use crate::scaffold::context::RepoContext;
+use crate::scaffold::files::Files;
 use crate::scaffold::write::Planned;
 use crate::scaffold::{PLACEHOLDER, render};
 
 pub(super) fn plan(
     ctx: &RepoContext,
-    root: &Path,
+    files: &Files,
     _opts: &Options,
 ) -> anyhow::Result<Vec<Planned>> {
-    Ok(vec![config(ctx, root)?])
+    Ok(vec![config(ctx, files)?])
 }
 
 #[derive(Serialize)]
@@ -79,10 +78,10 @@ pub(super) fn config_values(ctx: &RepoContext, endpoints: Vec<EndpointOut>) -> V
 }
 
 /// `readyctl.yaml` for `config` and `init`: every default, the endpoints found.
-pub fn config(ctx: &RepoContext, root: &Path) -> anyhow::Result<Planned> {
+pub fn config(ctx: &RepoContext, files: &Files) -> anyhow::Result<Planned> {
     let path = crate::config::CONFIG_NAMES
         .iter()
-        .find(|n| root.join(n).is_file())
+        .find(|n| files.exists(n))
         .copied()
         .unwrap_or("readyctl.yaml");
     let text = render("config.yaml.j2", config_values(ctx, endpoints(ctx, false)))?;

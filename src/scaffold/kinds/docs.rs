@@ -1,15 +1,14 @@
 //! `runbook` and `rollback`: the operational documents, from the context.
 
-use std::path::Path;
-
 use super::{Options, base};
 use crate::scaffold::context::RepoContext;
+use crate::scaffold::files::Files;
 use crate::scaffold::render;
 use crate::scaffold::write::Planned;
 
 pub(super) fn runbook(
     ctx: &RepoContext,
-    _root: &Path,
+    _files: &Files,
     _opts: &Options,
 ) -> anyhow::Result<Vec<Planned>> {
     Ok(vec![Planned::create(
@@ -20,7 +19,7 @@ pub(super) fn runbook(
 
 pub(super) fn rollback(
     ctx: &RepoContext,
-    _root: &Path,
+    _files: &Files,
     _opts: &Options,
 ) -> anyhow::Result<Vec<Planned>> {
     Ok(vec![Planned::create(

@@ -8,6 +8,7 @@ use serde_json::json;
 
 use super::{Options, read_text};
 use crate::scaffold::context::RepoContext;
+use crate::scaffold::files::Files;
 use crate::scaffold::render;
 use crate::scaffold::write::Planned;
 
@@ -33,10 +34,10 @@ pub const GITIGNORE_ENTRIES: &[(&str, &[(&str, bool)])] = &[
 
 pub(super) fn plan(
     _ctx: &RepoContext,
-    root: &Path,
+    files: &Files,
     _opts: &Options,
 ) -> anyhow::Result<Vec<Planned>> {
-    gitignore(root).map(|p| vec![p])
+    gitignore(files).map(|p| vec![p])
 }
 
 fn ignore_matcher(root: &Path, text: &str) -> anyhow::Result<ignore::gitignore::Gitignore> {
@@ -48,8 +49,9 @@ fn ignore_matcher(root: &Path, text: &str) -> anyhow::Result<ignore::gitignore::
     b.build().context(".gitignore")
 }
 
-fn gitignore(root: &Path) -> anyhow::Result<Planned> {
-    let existing = read_text(&root.join(".gitignore"))?;
+fn gitignore(files: &Files) -> anyhow::Result<Planned> {
+    let root = files.root();
+    let existing = read_text(files, ".gitignore")?;
     let text = existing.clone().unwrap_or_default();
     let gi = ignore_matcher(root, &text)?;
     let mut missing: Vec<&str> = GITIGNORE_ENTRIES

@@ -1,31 +1,30 @@
 //! `health`: health endpoints merged into readyctl.yaml (as text: the
 //! user's lines stay), and readiness probes for the workloads that lack one.
 
-use std::path::Path;
-
 use anyhow::bail;
 use serde_json::json;
 
 use super::config::{EndpointOut, config_values, endpoints};
 use super::{Options, read_text};
 use crate::scaffold::context::RepoContext;
+use crate::scaffold::files::Files;
 use crate::scaffold::render;
 use crate::scaffold::write::Planned;
 
 pub(super) fn plan(
     ctx: &RepoContext,
-    root: &Path,
+    files: &Files,
     _opts: &Options,
 ) -> anyhow::Result<Vec<Planned>> {
-    let mut out = vec![health(ctx, root)?];
-    out.extend(readiness_probes(ctx, root)?);
+    let mut out = vec![health(ctx, files)?];
+    out.extend(readiness_probes(ctx, files)?);
     Ok(out)
 }
 
-fn health(ctx: &RepoContext, root: &Path) -> anyhow::Result<Planned> {
+fn health(ctx: &RepoContext, files: &Files) -> anyhow::Result<Planned> {
     let found = crate::config::CONFIG_NAMES
         .iter()
-        .find(|n| root.join(n).is_file())
+        .find(|n| files.exists(n))
         .copied();
     let eps = endpoints(ctx, true);
     let Some(path) = found else {
@@ -35,7 +34,7 @@ fn health(ctx: &RepoContext, root: &Path) -> anyhow::Result<Planned> {
         })?;
         return Ok(Planned::create("readyctl.yaml", text));
     };
-    let old = read_text(&root.join(path))?.unwrap_or_default();
+    let old = read_text(files, path)?.unwrap_or_default();
     let parsed = crate::config::parse(path, &old)
         .map_err(|e| anyhow::anyhow!("{e} (fix it before scaffolding health)"))?;
     if !parsed.health.endpoints.is_empty() {
@@ -62,17 +61,17 @@ fn health(ctx: &RepoContext, root: &Path) -> anyhow::Result<Planned> {
 
 /// Readiness probes for the workloads behind a Service that lack one
 /// (`health.declared` fails on them whatever readyctl.yaml declares).
-fn readiness_probes(ctx: &RepoContext, root: &Path) -> anyhow::Result<Vec<Planned>> {
-    let mut files: Vec<(&str, Vec<u32>)> = Vec::new();
+fn readiness_probes(ctx: &RepoContext, files: &Files) -> anyhow::Result<Vec<Planned>> {
+    let mut manifests: Vec<(&str, Vec<u32>)> = Vec::new();
     for u in &ctx.unready {
-        match files.iter_mut().find(|(p, _)| *p == u.path) {
+        match manifests.iter_mut().find(|(p, _)| *p == u.path) {
             Some((_, lines)) => lines.push(u.line),
-            None => files.push((&u.path, vec![u.line])),
+            None => manifests.push((&u.path, vec![u.line])),
         }
     }
     let mut out = Vec::new();
-    for (path, lines) in files {
-        let (planned, by_hand) = match crate::scaffold::probes::add(root, path, &lines) {
+    for (path, lines) in manifests {
+        let (planned, by_hand) = match crate::scaffold::probes::add(files, path, &lines) {
             Ok(x) => x,
             Err(e) => (None, vec![e.to_string()]),
         };

@@ -5,12 +5,11 @@
 //! what every kind shares: the options, the dispatch, and the context every
 //! template gets ([`base`]).
 
-use std::path::Path;
-
 use serde_json::{Value, json};
 
 use super::Kind;
 use super::context::RepoContext;
+use super::files::{Files, Unusable};
 use super::write::Planned;
 
 mod checklist;
@@ -37,7 +36,7 @@ pub struct Options {
 }
 
 /// How a kind plans its files.
-type Planner = fn(&RepoContext, &Path, &Options) -> anyhow::Result<Vec<Planned>>;
+type Planner = fn(&RepoContext, &Files, &Options) -> anyhow::Result<Vec<Planned>>;
 
 /// The planner of each kind, in its own file.
 fn planner(kind: Kind) -> Planner {
@@ -60,14 +59,14 @@ fn planner(kind: Kind) -> Planner {
     }
 }
 
-/// Plan the files of `kind` for the repository at `root`.
+/// Plan the files of `kind` for the repository `files` shows.
 pub fn plan(
     kind: Kind,
     ctx: &RepoContext,
-    root: &Path,
+    files: &Files,
     opts: &Options,
 ) -> anyhow::Result<Vec<Planned>> {
-    planner(kind)(ctx, root, opts)
+    planner(kind)(ctx, files, opts)
 }
 
 /// The context every template gets, with display forms added.
@@ -158,14 +157,17 @@ fn camel(s: &str) -> String {
         .collect()
 }
 
-/// A file the scaffold merges into, as text (`None`: absent).
-fn read_text(path: &Path) -> anyhow::Result<Option<String>> {
-    match crate::repo::safe_fs::read_regular(path, crate::repo::safe_fs::MAX_BYTES) {
-        Ok(bytes) => String::from_utf8(bytes)
-            .map(Some)
-            .map_err(|_| anyhow::anyhow!("{}: not valid UTF-8, not touched", path.display())),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(anyhow::anyhow!("{}: cannot read: {e}", path.display())),
+/// A file the scaffold merges into, as text (`None`: absent); one that is
+/// not text, or not UTF-8, is not touched.
+fn read_text(files: &Files, path: &str) -> anyhow::Result<Option<String>> {
+    let shown = files.root().join(path);
+    match files.text(path) {
+        Ok(t) => Ok(t.map(str::to_string)),
+        Err(Unusable::NotUtf8) => Err(anyhow::anyhow!(
+            "{}: not valid UTF-8, not touched",
+            shown.display()
+        )),
+        Err(e) => Err(anyhow::anyhow!("{}: cannot read: {e}", shown.display())),
     }
 }
 

@@ -1,18 +1,17 @@
 //! `monitoring`: Prometheus alert rules for the service, each linking the
 //! runbook section that says what to do.
 
-use std::path::Path;
-
 use serde_json::json;
 
 use super::{Options, base, camel, slug};
 use crate::scaffold::context::RepoContext;
+use crate::scaffold::files::Files;
 use crate::scaffold::render;
 use crate::scaffold::write::Planned;
 
 pub(super) fn plan(
     ctx: &RepoContext,
-    _root: &Path,
+    _files: &Files,
     _opts: &Options,
 ) -> anyhow::Result<Vec<Planned>> {
     let mut v = base(ctx);

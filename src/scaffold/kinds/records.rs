@@ -1,51 +1,58 @@
 //! Records — `postmortem`, `adr`, `rfc`, `change`, `meeting`: with
 //! `--title`, a new dated or numbered file; without, the folder's template.
 
-use std::path::Path;
-
 use anyhow::bail;
 use serde_json::{Value, json};
 
 use super::{Options, base, slug};
 use crate::scaffold::context::RepoContext;
+use crate::scaffold::files::Files;
 use crate::scaffold::write::Planned;
 use crate::scaffold::{PLACEHOLDER, render};
 
 pub(super) fn postmortem(
     ctx: &RepoContext,
-    root: &Path,
+    files: &Files,
     opts: &Options,
 ) -> anyhow::Result<Vec<Planned>> {
-    record(ctx, root, opts, "docs/postmortems", Naming::Dated, |v| {
+    record(ctx, files, opts, "docs/postmortems", Naming::Dated, |v| {
         render("postmortem.md.j2", v)
     })
 }
 
-pub(super) fn adr(ctx: &RepoContext, root: &Path, opts: &Options) -> anyhow::Result<Vec<Planned>> {
-    record(ctx, root, opts, "docs/adr", Naming::Numbered, |v| {
+pub(super) fn adr(
+    ctx: &RepoContext,
+    files: &Files,
+    opts: &Options,
+) -> anyhow::Result<Vec<Planned>> {
+    record(ctx, files, opts, "docs/adr", Naming::Numbered, |v| {
         render("adr.md.j2", v)
     })
 }
 
-pub(super) fn rfc(ctx: &RepoContext, root: &Path, opts: &Options) -> anyhow::Result<Vec<Planned>> {
-    record(ctx, root, opts, "docs/rfcs", Naming::Numbered, |v| {
+pub(super) fn rfc(
+    ctx: &RepoContext,
+    files: &Files,
+    opts: &Options,
+) -> anyhow::Result<Vec<Planned>> {
+    record(ctx, files, opts, "docs/rfcs", Naming::Numbered, |v| {
         render("rfc.md.j2", v)
     })
 }
 
 pub(super) fn change(
     ctx: &RepoContext,
-    root: &Path,
+    files: &Files,
     opts: &Options,
 ) -> anyhow::Result<Vec<Planned>> {
-    record(ctx, root, opts, "docs/changes", Naming::Dated, |v| {
+    record(ctx, files, opts, "docs/changes", Naming::Dated, |v| {
         render("change.md.j2", v)
     })
 }
 
 pub(super) fn meeting(
     ctx: &RepoContext,
-    root: &Path,
+    files: &Files,
     opts: &Options,
 ) -> anyhow::Result<Vec<Planned>> {
     let template = opts.template.as_deref().unwrap_or("strategy");
@@ -57,7 +64,7 @@ pub(super) fn meeting(
     let name = format!("meeting-{template}.md.j2");
     let mut o = opts.clone();
     o.template = Some(template.to_string());
-    record(ctx, root, &o, "docs/meetings", Naming::Dated, |v| {
+    record(ctx, files, &o, "docs/meetings", Naming::Dated, |v| {
         render(&name, v)
     })
 }
@@ -71,7 +78,7 @@ enum Naming {
 /// dated or numbered file; without, the folder's `TEMPLATE*.md`.
 fn record(
     ctx: &RepoContext,
-    root: &Path,
+    files: &Files,
     opts: &Options,
     dir: &str,
     naming: Naming,
@@ -89,7 +96,7 @@ fn record(
             match naming {
                 Naming::Dated => (format!("{dir}/{}-{s}.md", ctx.date), t.to_string(), None),
                 Naming::Numbered => {
-                    let (n, existing) = next_number(&root.join(dir), &s);
+                    let (n, existing) = next_number(files, dir, &s);
                     let path = existing.unwrap_or_else(|| format!("{n:04}-{s}.md"));
                     let num = path[..4].to_string();
                     (format!("{dir}/{path}"), t.to_string(), Some(num))
@@ -111,24 +118,17 @@ fn record(
 /// The next free number in `dir` (files named `NNNN-...md`), and the name of
 /// an existing record with the same slug (so that running twice changes
 /// nothing).
-fn next_number(dir: &Path, slug: &str) -> (u32, Option<String>) {
+fn next_number(files: &Files, dir: &str, slug: &str) -> (u32, Option<String>) {
     let mut max = 0;
     let mut same = None;
-    if let Ok(rd) = std::fs::read_dir(dir) {
-        let mut names: Vec<String> = rd
-            .filter_map(|e| e.ok())
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        for name in names {
-            let digits: String = name.chars().take_while(|c| c.is_ascii_digit()).collect();
-            if digits.len() == 4
-                && let Ok(n) = digits.parse::<u32>()
-            {
-                max = max.max(n);
-                if name == format!("{digits}-{slug}.md") && same.is_none() {
-                    same = Some(name);
-                }
+    for name in files.names_in(dir) {
+        let digits: String = name.chars().take_while(|c| c.is_ascii_digit()).collect();
+        if digits.len() == 4
+            && let Ok(n) = digits.parse::<u32>()
+        {
+            max = max.max(n);
+            if name == format!("{digits}-{slug}.md") && same.is_none() {
+                same = Some(name);
             }
         }
     }

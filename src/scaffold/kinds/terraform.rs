@@ -1,13 +1,12 @@
 //! `terraform`: a root module with pinned versions and remote state — or,
 //! into existing root modules, only the settings they lack (see `tf_merge`).
 
-use std::path::Path;
-
 use anyhow::Context as _;
 use serde_json::{Value, json};
 
 use super::{Options, base, slug};
 use crate::scaffold::context::RepoContext;
+use crate::scaffold::files::Files;
 use crate::scaffold::write::Planned;
 use crate::scaffold::{PLACEHOLDER, render};
 
@@ -110,7 +109,7 @@ fn backend_for(cloud: &str, name: &str) -> Value {
 /// `terraform` block (see `tf_merge`).
 fn terraform_merge(
     ctx: &RepoContext,
-    root: &Path,
+    files: &Files,
     spec: &CloudSpec,
     dir: &str,
 ) -> anyhow::Result<Option<Planned>> {
@@ -139,7 +138,7 @@ fn terraform_merge(
     let mut providers = String::from("  required_providers {\n");
     for c in clouds {
         let Some(cs) = cloud_spec(c) else { continue };
-        let pin = crate::scaffold::tf_merge::locked_pin(root, dir, cs.source)
+        let pin = crate::scaffold::tf_merge::locked_pin(files, dir, cs.source)
             .unwrap_or_else(|| cs.version.to_string());
         providers.push_str(&format!(
             "    {} = {{\n      source  = \"{}\"\n      version = \"{pin}\"\n    }}\n",
@@ -148,7 +147,7 @@ fn terraform_merge(
     }
     providers.push_str("  }\n");
     crate::scaffold::tf_merge::merge(
-        root,
+        files,
         dir,
         &crate::scaffold::tf_merge::Additions {
             name: ctx.name.clone(),
@@ -159,7 +158,11 @@ fn terraform_merge(
     )
 }
 
-pub(super) fn plan(ctx: &RepoContext, root: &Path, opts: &Options) -> anyhow::Result<Vec<Planned>> {
+pub(super) fn plan(
+    ctx: &RepoContext,
+    files: &Files,
+    opts: &Options,
+) -> anyhow::Result<Vec<Planned>> {
     let cloud = opts.cloud.as_deref().unwrap_or_else(|| ctx.cloud());
     let spec = cloud_spec(cloud).with_context(|| {
         format!("unknown cloud `{cloud}` (use --cloud aws, --cloud google or --cloud azurerm)")
@@ -169,7 +172,7 @@ pub(super) fn plan(ctx: &RepoContext, root: &Path, opts: &Options) -> anyhow::Re
         // none to add (and never gets a backend).
         let mut out = Vec::new();
         for dir in &ctx.terraform_roots {
-            out.extend(terraform_merge(ctx, root, &spec, dir)?);
+            out.extend(terraform_merge(ctx, files, &spec, dir)?);
         }
         return Ok(out);
     }
