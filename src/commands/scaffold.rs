@@ -60,6 +60,8 @@ pub fn scaffold(cli: &Cli, args: &ScaffoldArgs) -> anyhow::Result<u8> {
     let index = Index::build_for(&root, &cfg)?;
     let results = run_checks(&root, &index, &cfg)?;
     let mut ctx = context(&root, &index, &cfg, &results)?;
+    // What the scaffold reads: the index, and what this run writes.
+    let mut files = scaffold::Files::new(&index);
     if args.dry_run {
         for l in ctx.profile_lines() {
             println!("{l}");
@@ -80,10 +82,13 @@ pub fn scaffold(cli: &Cli, args: &ScaffoldArgs) -> anyhow::Result<u8> {
 
     let mut applied = Vec::new();
     for (kind, failing) in kinds {
-        let planned = scaffold::plan(kind, &ctx, &root, &opts)?;
+        let planned = scaffold::plan(kind, &ctx, &files, &opts)?;
         for p in &planned {
             let a = write::apply(&root, p, args.force, args.dry_run)?;
             report(&a);
+            if a.changed() {
+                files.wrote(&p.path, &p.content);
+            }
             if a.status == write::Status::Skipped {
                 // The file is the user's: say what to fix in it by hand.
                 for why in &failing {
@@ -119,11 +124,15 @@ pub fn init(cli: &Cli, args: &InitArgs) -> anyhow::Result<u8> {
         }
     }
     let opts = Options::default();
+    let mut files = scaffold::Files::new(&index);
     let mut applied = Vec::new();
     for kind in [Kind::Config, Kind::Checklist] {
-        for p in scaffold::plan(kind, &ctx, &root, &opts)? {
+        for p in scaffold::plan(kind, &ctx, &files, &opts)? {
             let a = write::apply(&root, &p, args.force, args.dry_run)?;
             report(&a);
+            if a.changed() {
+                files.wrote(&p.path, &p.content);
+            }
             applied.push((a, p));
         }
     }

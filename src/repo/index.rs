@@ -47,7 +47,8 @@ pub struct FileEntry {
     header_applies: bool,
     role: OnceLock<Role>,
     /// Shared with the slices of the index ([`Index::slice`]): read once.
-    content: Arc<OnceLock<Content>>,
+    /// The flag: was the text decoded lossily (not valid UTF-8)?
+    content: Arc<OnceLock<(Content, bool)>>,
     markdown: Arc<OnceLock<Option<crate::views::markdown::Doc>>>,
 }
 
@@ -124,6 +125,16 @@ impl FileEntry {
 
     /// The file's content, read on first use.
     pub fn content(&self) -> &Content {
+        &self.loaded().0
+    }
+
+    /// Is the text a lossy decoding (the file is not valid UTF-8)? A file
+    /// that is edited and written back must not be: its bytes would change.
+    pub fn is_lossy(&self) -> bool {
+        self.loaded().1
+    }
+
+    fn loaded(&self) -> &(Content, bool) {
         self.content.get_or_init(|| load(&self.abs, self.size))
     }
 
@@ -166,25 +177,28 @@ impl FileEntry {
     }
 }
 
-fn load(abs: &Path, size: u64) -> Content {
+fn load(abs: &Path, size: u64) -> (Content, bool) {
     if size > MAX_TEXT_BYTES {
-        return Content::TooLarge;
+        return (Content::TooLarge, false);
     }
     match std::fs::read(abs) {
         Ok(bytes) => {
             if bytes.len() as u64 > MAX_TEXT_BYTES {
-                return Content::TooLarge;
+                return (Content::TooLarge, false);
             }
             let sniff = &bytes[..bytes.len().min(BINARY_SNIFF_BYTES)];
             if sniff.contains(&0) {
-                return Content::Binary;
+                return (Content::Binary, false);
             }
             match String::from_utf8(bytes) {
-                Ok(s) => Content::Text(s),
-                Err(e) => Content::Text(String::from_utf8_lossy(e.as_bytes()).into_owned()),
+                Ok(s) => (Content::Text(s), false),
+                Err(e) => (
+                    Content::Text(String::from_utf8_lossy(e.as_bytes()).into_owned()),
+                    true,
+                ),
             }
         }
-        Err(e) => Content::Unreadable(e.to_string()),
+        Err(e) => (Content::Unreadable(e.to_string()), false),
     }
 }
 

@@ -3,13 +3,16 @@
 //! [`context`] reads what the repository already tells (name, CI, cloud,
 //! languages, health endpoints) from the index; [`kinds`] turns a kind and
 //! that context into planned files by rendering the templates in
-//! `scaffolds/` (built into the binary); [`write`] applies a plan safely:
+//! `scaffolds/` (built into the binary), one file per kind under `kinds/`,
+//! reading the repository only through [`files`] (the index, plus what the
+//! run has written); [`write`] applies a plan safely:
 //! never overwriting without `--force`, a diff for `--dry-run`, atomic
 //! writes, and nothing changed when run twice.
 
 pub mod context;
 pub mod deploy;
 pub mod disruption;
+pub mod files;
 pub mod kinds;
 pub mod pipeline;
 pub mod probes;
@@ -23,6 +26,7 @@ use std::sync::LazyLock;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 
 pub use context::RepoContext;
+pub use files::Files;
 pub use kinds::{Options, plan};
 pub use write::{Applied, Planned, Status};
 

@@ -6,8 +6,7 @@
 //! stays as written; Helm templates (not YAML until rendered) are left to a
 //! person.
 
-use std::path::Path;
-
+use super::files::Files;
 use super::write::Planned;
 use crate::views::yaml::node::{self, Tree};
 
@@ -44,13 +43,16 @@ fn block(lines: &[&str], start: usize) -> (usize, usize) {
 /// Add readiness probes to the workloads of `path` listed in `unready`.
 /// Returns the merged file and what could not be done.
 pub fn add(
-    root: &Path,
+    files: &Files,
     path: &str,
     kind_lines: &[u32],
 ) -> anyhow::Result<(Option<Planned>, Vec<String>)> {
     let mut by_hand = Vec::new();
-    let old = std::fs::read_to_string(root.join(path))
-        .map_err(|e| anyhow::anyhow!("{path}: cannot read: {e}"))?;
+    let old = match files.text(path) {
+        Ok(Some(t)) => t.to_string(),
+        Ok(None) => anyhow::bail!("{path}: cannot read: not in the repository index"),
+        Err(e) => anyhow::bail!("{path}: cannot read: {e}"),
+    };
     let Ok(docs) = node::parse_multi(&old) else {
         by_hand.push(format!(
             "{path}: not plain YAML (a template?); add a readinessProbe by hand"

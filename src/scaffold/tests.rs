@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use super::context::{CheckItem, RepoContext};
-use super::{Kind, Options, plan};
+use super::{Files, Kind, Options, plan};
 use crate::repo::index::Index;
 
 /// The built-in checks of SPEC §3, so that the checklist snapshots do not
@@ -99,8 +99,11 @@ fn node_gitlab(root: &Path) {
 }
 
 fn context(root: &Path) -> RepoContext {
-    let index = Index::build(root).expect("index");
-    let mut ctx = RepoContext::from_index(&index, "deployment-readiness.md", "2026-01-15".into());
+    context_of(&Index::build(root).expect("index"))
+}
+
+fn context_of(index: &Index) -> RepoContext {
+    let mut ctx = RepoContext::from_index(index, "deployment-readiness.md", "2026-01-15".into());
     ctx.checks = SPEC_CHECKS
         .iter()
         .map(|(id, title)| CheckItem {
@@ -145,7 +148,9 @@ fn assert_parses(path: &str, text: &str) {
 fn render_all(fixture: &str, make: fn(&Path)) {
     let dir = tempfile::tempdir().expect("tempdir");
     make(dir.path());
-    let ctx = context(dir.path());
+    let index = Index::build(dir.path()).expect("index");
+    let files = Files::new(&index);
+    let ctx = context_of(&index);
     let titled = Options {
         title: Some("Move sessions to Redis".into()),
         ..Options::default()
@@ -178,7 +183,7 @@ fn render_all(fixture: &str, make: fn(&Path)) {
         },
     ));
     for (label, kind, opts) in runs {
-        let planned = plan(kind, &ctx, dir.path(), &opts).expect("plan");
+        let planned = plan(kind, &ctx, &files, &opts).expect("plan");
         assert!(!planned.is_empty(), "{label}");
         for p in planned {
             assert_parses(&p.path, &p.content);

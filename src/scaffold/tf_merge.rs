@@ -3,12 +3,16 @@
 //! with `hcl::edit`, which keeps byte spans), so comments and formatting
 //! stay as they are. Never a second `terraform`/`required_providers`/backend
 //! block, never a version pin that contradicts the repository's.
-
-use std::path::Path;
+//!
+//! The module's files come from the index ([`Files`]). Their text is parsed
+//! here with `hcl::edit` rather than read from the Terraform view: an edit
+//! needs the editable tree with byte spans, which the read-only view does
+//! not keep (layering.rs allows this one parse).
 
 use hcl::edit::Span;
 use hcl::edit::structure::Structure;
 
+use super::files::Files;
 use super::write::Planned;
 
 /// What to add to the root at `dir`: `required_version`, a backend, and
@@ -24,28 +28,23 @@ pub struct Additions {
 
 /// The merge into the file of `dir` that holds the `terraform` block, or a
 /// new `versions.tf` when no file has one.
-pub fn merge(root: &Path, dir: &str, add: &Additions) -> anyhow::Result<Option<Planned>> {
-    let base = if dir.is_empty() || dir == "." {
-        root.to_path_buf()
-    } else {
-        root.join(dir)
-    };
-    let mut names: Vec<String> = std::fs::read_dir(&base)
-        .map_err(|e| anyhow::anyhow!("{dir}: cannot read: {e}"))?
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".tf"))
+pub fn merge(files: &Files, dir: &str, add: &Additions) -> anyhow::Result<Option<Planned>> {
+    let names: Vec<String> = files
+        .names_in(dir)
+        .into_iter()
+        .filter(|n| n.ends_with(".tf") && files.exists(&Files::join(dir, n)))
         .collect();
-    names.sort();
     // What the whole module already sets.
     let mut has_version = false;
     let mut has_backend = false;
     let mut has_providers = false;
     let mut target: Option<(String, String, usize)> = None;
     for n in &names {
-        let text = std::fs::read_to_string(base.join(n))
-            .map_err(|e| anyhow::anyhow!("{dir}/{n}: cannot read: {e}"))?;
-        let Ok(body) = hcl::edit::parser::parse_body(&text) else {
+        let text = files
+            .text(&Files::join(dir, n))
+            .map_err(|e| anyhow::anyhow!("{dir}/{n}: cannot read: {e}"))?
+            .unwrap_or_default();
+        let Ok(body) = hcl::edit::parser::parse_body(text) else {
             anyhow::bail!("{dir}/{n}: does not parse; fix it before scaffolding terraform");
         };
         for s in body.iter() {
@@ -59,7 +58,7 @@ pub fn merge(root: &Path, dir: &str, add: &Additions) -> anyhow::Result<Option<P
             if target.is_none()
                 && let Some(span) = b.span()
             {
-                target = Some((n.clone(), text.clone(), span.end));
+                target = Some((n.clone(), text.to_string(), span.end));
             }
         }
     }
@@ -162,14 +161,11 @@ pub fn merge(root: &Path, dir: &str, add: &Additions) -> anyhow::Result<Option<P
 
 /// The provider version the lock file holds (`5.4.0` → `~> 5.4`), so that
 /// a new pin agrees with what the repository already runs.
-pub fn locked_pin(root: &Path, dir: &str, source: &str) -> Option<String> {
-    let base = if dir.is_empty() || dir == "." {
-        root.to_path_buf()
-    } else {
-        root.join(dir)
-    };
-    let text = std::fs::read_to_string(base.join(".terraform.lock.hcl")).ok()?;
-    let body = crate::views::terraform::parse_hcl(&text).ok()?;
+pub fn locked_pin(files: &Files, dir: &str, source: &str) -> Option<String> {
+    let text = files
+        .text(&Files::join(dir, ".terraform.lock.hcl"))
+        .ok()??;
+    let body = crate::views::terraform::parse_hcl(text).ok()?;
     let want = format!("registry.terraform.io/{source}");
     let b = body
         .blocks("provider")

@@ -820,3 +820,45 @@ fn symlinks_are_not_replaced() {
     assert!(meta.file_type().is_symlink());
     assert_eq!(repo.read("shared/gitignore"), "target/\n");
 }
+
+/// A kind planned after another reads what that one wrote (the scaffold
+/// reads the index, built before the run, plus the run's own writes): a
+/// team check fixed by `scaffold config` writes readyctl.yaml first, and
+/// `health` then merges its endpoint into that file instead of skipping it.
+#[test]
+fn a_later_kind_reads_what_an_earlier_one_wrote() {
+    let service = || {
+        let repo = Repo::git();
+        repo.write(
+            ".readyctl/checks/team.yaml",
+            "id: team.config\ntitle: Team config committed\nseverity: error\nexplain:\n  what: w\n  why: y\n  fix: f\n  example: e\nfix:\n  scaffold: config\nrule:\n  file_exists: {files: [readyctl.yaml]}\n",
+        );
+        // A service without a health check: health.declared fails.
+        repo.write(
+            "compose.yaml",
+            "services:\n  api:\n    image: nginx:1.27\n    ports: [\"8080:80\"]\n",
+        );
+        repo
+    };
+    let repo = service();
+    let run = ok(&scaffold(&repo, &["--missing"])).stdout.clone();
+    assert!(
+        run.contains("health.declared failed: scaffolding health"),
+        "{run}"
+    );
+    let wrote = run.find("wrote readyctl.yaml").expect(&run);
+    let merged = run
+        .find("updated readyctl.yaml (added 1 health endpoint)")
+        .expect(&run);
+    assert!(wrote < merged, "{run}");
+    let cfg = repo.read("readyctl.yaml");
+    assert_eq!(cfg.matches("\nhealth:").count(), 1, "{cfg}");
+    assert!(cfg.contains("  endpoints:\n"), "{cfg}");
+    // A dry run writes nothing, so the later kind sees no readyctl.yaml.
+    let repo = service();
+    let run = ok(&scaffold(&repo, &["--missing", "--dry-run"]))
+        .stdout
+        .clone();
+    assert_eq!(run.matches("would write readyctl.yaml").count(), 2, "{run}");
+    assert!(!repo.exists("readyctl.yaml"));
+}
