@@ -775,6 +775,9 @@ metadata:
   name: {{ include "web.fullname" . }}-worker
 spec:
   template:
+    metadata:
+      labels:
+        app: worker
     spec:
       containers:
         - name: worker
@@ -795,8 +798,11 @@ spec:
           image: "{{ .Values.image.repository }}"
 "#;
 
+/// Helm templates are rendered against the chart's values.yaml: a probe
+/// written in values and templated in is listed at the template's line,
+/// with what it checks.
 #[test]
-fn helm_templates_are_read_as_text() {
+fn helm_probes_from_values_are_rendered() {
     let repo = Repo::plain();
     repo.write(
         "charts/web/Chart.yaml",
@@ -806,29 +812,33 @@ fn helm_templates_are_read_as_text() {
     repo.write("charts/web/templates/deployment.yaml", HELM_DEPLOYMENT);
     let (st, msg, _, f) = declared(&repo);
     assert_eq!(st, "pass", "{msg} {f:?}");
-    for want in [
-        "charts/web/templates/deployment.yaml:20 livenessProbe of Deployment (template)",
-        "charts/web/templates/deployment.yaml:24 readinessProbe of Deployment (template)",
-        "charts/web/values.yaml:7 livenessProbe (HTTP GET /live on port http)",
-        "charts/web/values.yaml:11 readinessProbe (HTTP GET /ready on port http)",
-    ] {
-        assert!(msg.contains(want), "missing {want:?} in {msg}");
-    }
+    assert_eq!(
+        msg,
+        "2 health checks declared: \
+         charts/web/templates/deployment.yaml:20 livenessProbe of Deployment {{ include web.fullname }}, container web (HTTP GET /live on port http); \
+         charts/web/templates/deployment.yaml:24 readinessProbe of Deployment {{ include web.fullname }}, container web (HTTP GET /ready on port http)"
+    );
 
-    // A worker alone in its file, in a chart whose Service fronts another
-    // workload: nothing sends it traffic.
+    // A worker with no Service in front of it, in a chart whose Service
+    // fronts another workload: nothing sends it traffic.
+    repo.write(
+        "charts/web/values.yaml",
+        format!("{HELM_VALUES}worker:\n  enabled: true\n"),
+    );
     repo.write(
         "charts/web/templates/service.yaml",
-        "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\n",
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  selector:\n    app: web\n",
     );
     repo.write("charts/web/templates/worker.yaml", HELM_NO_PROBE);
     let (st, msg, locs, f) = declared(&repo);
     assert_eq!(st, "pass", "{msg} {f:?}");
     assert!(locs.is_empty(), "{f:?}");
-    // With its own Service in the same file, it must be ready first.
+    // With a Service selecting it, it must be ready first.
     repo.write(
         "charts/web/templates/worker.yaml",
-        format!("{HELM_NO_PROBE}---\napiVersion: v1\nkind: Service\nmetadata:\n  name: worker\n"),
+        format!(
+            "{HELM_NO_PROBE}---\napiVersion: v1\nkind: Service\nmetadata:\n  name: worker\nspec:\n  selector:\n    app: worker\n"
+        ),
     );
     let (st, _, locs, f) = declared(&repo);
     assert_eq!(st, "fail");
@@ -837,10 +847,15 @@ fn helm_templates_are_read_as_text() {
         vec![("charts/web/templates/worker.yaml".to_string(), 3)],
         "only the StatefulSet, not the Job: {f:?}"
     );
-    assert!(
-        f[0].contains("StatefulSet is behind a Service but has no readinessProbe (template"),
-        "{f:?}"
+    assert_eq!(
+        f[0],
+        "StatefulSet {{ include web.fullname }}-worker is behind a Service but has no readinessProbe: traffic reaches pods before they can serve it"
     );
+    // Disabled in values (the chart's default), the worker is not deployed.
+    repo.write("charts/web/values.yaml", HELM_VALUES);
+    let (st, msg, locs, f) = declared(&repo);
+    assert_eq!(st, "pass", "{msg} {f:?}");
+    assert!(locs.is_empty(), "{f:?}");
 }
 
 #[test]
