@@ -934,7 +934,7 @@ fn dockerfile_healthcheck_with_continuation() {
 }
 
 #[test]
-fn terraform_health_checks_by_text() {
+fn terraform_health_checks_in_hcl() {
     let repo = Repo::plain();
     repo.write(
         "infra/lb.tf",
@@ -978,6 +978,116 @@ resource "aws_ecs_task_definition" "api" {
         ),
         "{msg}"
     );
+}
+
+/// The shapes real Terraform writes health checks in, read through the
+/// Terraform model: Terraform JSON (`health_check` as an object and as a
+/// list), an ECS task definition whose containers are a JSON heredoc or a
+/// JSON string, a Google health check's nested `request_path`, a
+/// `dynamic "health_check"`, and a module input.
+#[test]
+fn terraform_health_checks_in_every_shape() {
+    let repo = Repo::plain();
+    repo.write(
+        "infra/lb.tf.json",
+        r#"{
+  "resource": {
+    "aws_lb_target_group": {
+      "api": {
+        "name": "api",
+        "port": 8080,
+        "health_check": {"path": "/healthz", "matcher": "200"}
+      },
+      "admin": {
+        "port": 9090,
+        "health_check": [{"path": "/admin/health"}]
+      }
+    },
+    "aws_ecs_task_definition": {
+      "worker": {
+        "family": "worker",
+        "container_definitions": "[{\"name\": \"worker\", \"healthCheck\": {\"command\": [\"CMD-SHELL\", \"worker --ping\"]}}]"
+      }
+    }
+  }
+}
+"#,
+    );
+    repo.write(
+        "infra/ecs.tf",
+        r#"resource "aws_ecs_task_definition" "web" {
+  family                = "web"
+  container_definitions = <<DEFINITION
+[
+  {
+    "name": "web",
+    "image": "${var.image}",
+    "healthCheck": {
+      "command": ["CMD-SHELL", "curl -f http://localhost/ || exit 1"],
+      "interval": 30
+    }
+  }
+]
+DEFINITION
+}
+
+resource "google_compute_health_check" "http" {
+  name = "http"
+  http_health_check {
+    port         = 8080
+    request_path = "/ready"
+  }
+}
+
+resource "aws_lb_target_group" "dyn" {
+  port = 80
+  dynamic "health_check" {
+    for_each = var.checks
+    content {
+      path = "/dyn"
+    }
+  }
+}
+
+module "alb" {
+  source = "terraform-aws-modules/alb/aws"
+  target_groups = {
+    app = {
+      port = 80
+      health_check = {
+        path    = "/app/health"
+        matcher = "200-399"
+      }
+    }
+  }
+}
+"#,
+    );
+    let (st, msg, _, _) = declared(&repo);
+    assert_eq!(st, "pass", "{msg}");
+    for want in [
+        "infra/ecs.tf:8 Terraform ECS container healthCheck of aws_ecs_task_definition.web (curl -f http://localhost/ || exit 1)",
+        "infra/ecs.tf:17 Terraform google_compute_health_check.http (GET /ready)",
+        "infra/ecs.tf:27 Terraform health_check of aws_lb_target_group.dyn (GET /dyn)",
+        "infra/ecs.tf:40 Terraform health_check of module.alb (GET /app/health)",
+        "infra/lb.tf.json:7 Terraform health_check of aws_lb_target_group.api (GET /healthz)",
+        "infra/lb.tf.json:11 Terraform health_check of aws_lb_target_group.admin (GET /admin/health)",
+        "infra/lb.tf.json:17 Terraform ECS container healthCheck of aws_ecs_task_definition.worker (worker --ping)",
+    ] {
+        assert!(msg.contains(want), "missing {want:?} in {msg}");
+    }
+    assert!(msg.starts_with("7 health checks declared"), "{msg}");
+
+    // A Terraform JSON target group without a health check is a candidate
+    // with nothing declared.
+    let repo = Repo::plain();
+    repo.write(
+        "lb.tf.json",
+        r#"{"resource": {"aws_lb_target_group": {"api": {"port": 8080}}}}"#,
+    );
+    let (st, msg, _, _) = declared(&repo);
+    assert_eq!(st, "fail", "{msg}");
+    assert!(msg.contains("in 1 candidate file"), "{msg}");
 }
 
 #[test]
