@@ -191,14 +191,11 @@ impl RepoContext {
         ctx.ci_deploys =
             !crate::checks::deploy::pipeline::deploys(&crate::checks::ci::model::model(index))
                 .is_empty();
-        ctx.has_kubernetes = files.iter().any(|f| {
-            f.is_yaml()
-                && f.is_product()
-                && f.text().is_some_and(|t| {
-                    t.contains("apiVersion:")
-                        && (t.contains("kind: Deployment") || t.contains("kind: StatefulSet"))
-                })
-        }) || !crate::k8s::model(index).workloads.is_empty();
+        // The Kubernetes model: workloads of plain manifests, rendered Helm
+        // charts and Kustomize output; a manifest or template it could not
+        // read is Kubernetes too.
+        let k8s = crate::k8s::model(index);
+        ctx.has_kubernetes = !k8s.workloads.is_empty() || !k8s.unread.is_empty();
         ctx.has_monitoring = files.iter().any(|f| f.is_product() && is_monitoring(f));
         ctx.disruption = super::disruption::targets(index);
         ctx.has_health_config = crate::config::CONFIG_NAMES.iter().any(|n| {

@@ -321,7 +321,19 @@ fn other_yaml(
     s: &mut Scan,
     candidates: &mut HashSet<String>,
 ) {
-    let modelled: HashSet<&str> = k8s.files.iter().map(String::as_str).collect();
+    // Files whose workloads the model read (a Deployment whose containers
+    // name no image is a patch, not a workload: its probes are read here).
+    let modelled: HashSet<&str> = k8s
+        .workloads
+        .iter()
+        .flat_map(|w| {
+            std::iter::once(w.at.path.as_str()).chain(
+                w.containers
+                    .iter()
+                    .flat_map(|c| c.probes.iter().map(|p| p.at.path.as_str())),
+            )
+        })
+        .collect();
     for f in index.files() {
         if !f.is_product()
             || !f.is_yaml()
@@ -349,8 +361,7 @@ fn other_yaml(
                 .path(&["metadata", "name"])
                 .and_then(|n| n.value.scalar());
             let owner = match (kind, name) {
-                (Some(k), Some(n)) => format!(" of {k} {n}"),
-                (Some(k), None) => format!(" of {k}"),
+                (Some(k), n) => format!(" of {k} {}", n.unwrap_or_else(|| "(unnamed)".into())),
                 _ => String::new(),
             };
             probes_anywhere(f, &doc.value, &owner, s);
@@ -365,6 +376,13 @@ fn other_yaml(
 fn probes_anywhere(f: &FileEntry, n: &Node, owner: &str, s: &mut Scan) {
     match n {
         Node::Map(m) => {
+            // A container of an object: its probes are named after it.
+            let container = n
+                .get("name")
+                .filter(|_| !owner.is_empty())
+                .and_then(|c| c.value.scalar())
+                .map(|c| format!(", container {c}"))
+                .unwrap_or_default();
             for (k, v) in m {
                 match k.value.as_str() {
                     Some(p)
@@ -373,7 +391,8 @@ fn probes_anywhere(f: &FileEntry, n: &Node, owner: &str, s: &mut Scan) {
                                 .iter()
                                 .any(|h| v.value.get(h).is_some()) =>
                     {
-                        s.declared.push(probe(f, k, v, format!("{p}{owner}")));
+                        s.declared
+                            .push(probe(f, k, v, format!("{p}{owner}{container}")));
                     }
                     _ => probes_anywhere(f, &v.value, owner, s),
                 }
