@@ -815,8 +815,8 @@ fn helm_probes_from_values_are_rendered() {
     assert_eq!(
         msg,
         "2 health checks declared: \
-         charts/web/templates/deployment.yaml:20 livenessProbe of Deployment {{ include web.fullname }}, container web (HTTP GET /live on port http); \
-         charts/web/templates/deployment.yaml:24 readinessProbe of Deployment {{ include web.fullname }}, container web (HTTP GET /ready on port http)"
+         charts/web/templates/deployment.yaml:20 livenessProbe of Deployment ({{ include web.fullname }}), container web (HTTP GET /live on port http); \
+         charts/web/templates/deployment.yaml:24 readinessProbe of Deployment ({{ include web.fullname }}), container web (HTTP GET /ready on port http)"
     );
 
     // A worker with no Service in front of it, in a chart whose Service

@@ -257,7 +257,7 @@ fn kubernetes(index: &Index, k8s: &K8s, s: &mut Scan, candidates: &mut HashSet<S
                     kind,
                     path: p.at.path.clone(),
                     line: p.at.line,
-                    what: format!("{} of {}, container {}", p.kind, w.describe(), c.name),
+                    what: format!("{} of {}, container {}", p.kind, owner(w), c.name),
                     target: p.target.clone(),
                     port: p.port.clone(),
                 });
@@ -287,6 +287,17 @@ fn kubernetes(index: &Index, k8s: &K8s, s: &mut Scan, candidates: &mut HashSet<S
         }
     }
     other_yaml(index, k8s, &rendered_from, s, candidates);
+}
+
+/// `Deployment api`; a name templated beyond reach in parentheses
+/// (`Deployment ({{ include "web.fullname" }})`), which readers of the
+/// declarations (the health scaffold) take as no name.
+fn owner(w: &Workload) -> String {
+    if w.name.contains("{{") {
+        format!("{} ({})", w.kind.as_str(), w.name)
+    } else {
+        w.describe()
+    }
 }
 
 /// Does a Service send `w` traffic? The model's answer; where a Service
