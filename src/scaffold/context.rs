@@ -191,11 +191,16 @@ impl RepoContext {
         ctx.ci_deploys =
             !crate::checks::deploy::pipeline::deploys(&crate::checks::ci::model::model(index))
                 .is_empty();
-        // The Kubernetes model: workloads of plain manifests, rendered Helm
-        // charts and Kustomize output; a manifest or template it could not
-        // read is Kubernetes too.
+        // The Kubernetes model: objects of plain manifests (a sketch of a
+        // Deployment without an image too), rendered Helm charts and
+        // Kustomize output; a chart template it could not render is
+        // Kubernetes too.
         let k8s = crate::k8s::model(index);
-        ctx.has_kubernetes = !k8s.workloads.is_empty() || !k8s.unread.is_empty();
+        ctx.has_kubernetes = !k8s.files.is_empty()
+            || k8s
+                .unread
+                .iter()
+                .any(|u| u.why.starts_with("Helm template"));
         ctx.has_monitoring = files.iter().any(|f| f.is_product() && is_monitoring(f));
         ctx.disruption = super::disruption::targets(index);
         ctx.has_health_config = crate::config::CONFIG_NAMES.iter().any(|n| {
