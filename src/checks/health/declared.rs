@@ -181,8 +181,11 @@ pub fn scan(index: &Index) -> Scan {
     );
     s.manifests = candidates.len();
     s.declared
-        .sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
-    s.declared.dedup();
+        .sort_by(|a, b| (&a.path, a.line, &a.what).cmp(&(&b.path, b.line, &b.what)));
+    // One probe line deployed by several kustomize overlays is one declaration.
+    s.declared.dedup_by(|a, b| {
+        (&a.path, a.line, a.what.split(' ').next()) == (&b.path, b.line, b.what.split(' ').next())
+    });
     s.findings
         .sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     s.findings
