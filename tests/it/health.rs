@@ -1146,6 +1146,32 @@ fn kustomize_patches_and_shared_helm_probes_are_not_findings() {
     assert!(locs.is_empty());
 }
 
+/// A base deployed by two kustomize overlays (each renaming it): each
+/// probe line of the base is one declaration, not one per overlay.
+#[test]
+fn kustomize_overlays_declare_each_probe_once() {
+    let repo = Repo::plain();
+    repo.write("k8s/base/app.yaml", K8S_WITH_PROBES);
+    repo.write("k8s/base/kustomization.yaml", "resources: [app.yaml]\n");
+    for env in ["staging", "production"] {
+        repo.write(
+            &format!("k8s/overlays/{env}/kustomization.yaml"),
+            format!("resources: [../../base]\nnamePrefix: {env}-\n"),
+        );
+    }
+    let (st, msg, locs, f) = declared(&repo);
+    assert_eq!(st, "pass", "{msg} {f:?}");
+    assert!(locs.is_empty(), "{f:?}");
+    assert!(msg.starts_with("4 health checks declared"), "{msg}");
+    for line in [21, 26, 50, 53] {
+        assert_eq!(
+            msg.matches(&format!("k8s/base/app.yaml:{line} ")).count(),
+            1,
+            "{msg}"
+        );
+    }
+}
+
 #[test]
 fn kubernetes_fixtures_in_testdata_are_not_the_service() {
     // A Kubernetes tool's test fixtures: workloads without probes under
