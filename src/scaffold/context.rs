@@ -190,14 +190,16 @@ impl RepoContext {
         ctx.has_compose = files.iter().any(|f| f.is_product() && is_compose(f.name()));
         ctx.ci_deploys =
             !crate::checks::deploy::pipeline::deploys(&crate::views::ci::model(index)).is_empty();
-        ctx.has_kubernetes = files.iter().any(|f| {
-            f.is_yaml()
-                && f.is_product()
-                && f.text().is_some_and(|t| {
-                    t.contains("apiVersion:")
-                        && (t.contains("kind: Deployment") || t.contains("kind: StatefulSet"))
-                })
-        }) || !crate::views::k8s::model(index).workloads.is_empty();
+        // The Kubernetes model: objects of plain manifests (a sketch of a
+        // Deployment without an image too), rendered Helm charts and
+        // Kustomize output; a chart template it could not render is
+        // Kubernetes too.
+        let k8s = crate::views::k8s::model(index);
+        ctx.has_kubernetes = !k8s.files.is_empty()
+            || k8s
+                .unread
+                .iter()
+                .any(|u| u.why.starts_with("Helm template"));
         ctx.has_monitoring = files.iter().any(|f| f.is_product() && is_monitoring(f));
         ctx.disruption = super::disruption::targets(index);
         ctx.has_health_config = crate::config::CONFIG_NAMES.iter().any(|n| {

@@ -775,6 +775,9 @@ metadata:
   name: {{ include "web.fullname" . }}-worker
 spec:
   template:
+    metadata:
+      labels:
+        app: worker
     spec:
       containers:
         - name: worker
@@ -795,8 +798,11 @@ spec:
           image: "{{ .Values.image.repository }}"
 "#;
 
+/// Helm templates are rendered against the chart's values.yaml: a probe
+/// written in values and templated in is listed at the template's line,
+/// with what it checks.
 #[test]
-fn helm_templates_are_read_as_text() {
+fn helm_probes_from_values_are_rendered() {
     let repo = Repo::plain();
     repo.write(
         "charts/web/Chart.yaml",
@@ -806,29 +812,33 @@ fn helm_templates_are_read_as_text() {
     repo.write("charts/web/templates/deployment.yaml", HELM_DEPLOYMENT);
     let (st, msg, _, f) = declared(&repo);
     assert_eq!(st, "pass", "{msg} {f:?}");
-    for want in [
-        "charts/web/templates/deployment.yaml:20 livenessProbe of Deployment (template)",
-        "charts/web/templates/deployment.yaml:24 readinessProbe of Deployment (template)",
-        "charts/web/values.yaml:7 livenessProbe (HTTP GET /live on port http)",
-        "charts/web/values.yaml:11 readinessProbe (HTTP GET /ready on port http)",
-    ] {
-        assert!(msg.contains(want), "missing {want:?} in {msg}");
-    }
+    assert_eq!(
+        msg,
+        "2 health checks declared: \
+         charts/web/templates/deployment.yaml:20 livenessProbe of Deployment ({{ include web.fullname }}), container web (HTTP GET /live on port http); \
+         charts/web/templates/deployment.yaml:24 readinessProbe of Deployment ({{ include web.fullname }}), container web (HTTP GET /ready on port http)"
+    );
 
-    // A worker alone in its file, in a chart whose Service fronts another
-    // workload: nothing sends it traffic.
+    // A worker with no Service in front of it, in a chart whose Service
+    // fronts another workload: nothing sends it traffic.
+    repo.write(
+        "charts/web/values.yaml",
+        format!("{HELM_VALUES}worker:\n  enabled: true\n"),
+    );
     repo.write(
         "charts/web/templates/service.yaml",
-        "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\n",
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  selector:\n    app: web\n",
     );
     repo.write("charts/web/templates/worker.yaml", HELM_NO_PROBE);
     let (st, msg, locs, f) = declared(&repo);
     assert_eq!(st, "pass", "{msg} {f:?}");
     assert!(locs.is_empty(), "{f:?}");
-    // With its own Service in the same file, it must be ready first.
+    // With a Service selecting it, it must be ready first.
     repo.write(
         "charts/web/templates/worker.yaml",
-        format!("{HELM_NO_PROBE}---\napiVersion: v1\nkind: Service\nmetadata:\n  name: worker\n"),
+        format!(
+            "{HELM_NO_PROBE}---\napiVersion: v1\nkind: Service\nmetadata:\n  name: worker\nspec:\n  selector:\n    app: worker\n"
+        ),
     );
     let (st, _, locs, f) = declared(&repo);
     assert_eq!(st, "fail");
@@ -837,10 +847,15 @@ fn helm_templates_are_read_as_text() {
         vec![("charts/web/templates/worker.yaml".to_string(), 3)],
         "only the StatefulSet, not the Job: {f:?}"
     );
-    assert!(
-        f[0].contains("StatefulSet is behind a Service but has no readinessProbe (template"),
-        "{f:?}"
+    assert_eq!(
+        f[0],
+        "StatefulSet {{ include web.fullname }}-worker is behind a Service but has no readinessProbe: traffic reaches pods before they can serve it"
     );
+    // Disabled in values (the chart's default), the worker is not deployed.
+    repo.write("charts/web/values.yaml", HELM_VALUES);
+    let (st, msg, locs, f) = declared(&repo);
+    assert_eq!(st, "pass", "{msg} {f:?}");
+    assert!(locs.is_empty(), "{f:?}");
 }
 
 #[test]
@@ -919,7 +934,7 @@ fn dockerfile_healthcheck_with_continuation() {
 }
 
 #[test]
-fn terraform_health_checks_by_text() {
+fn terraform_health_checks_in_hcl() {
     let repo = Repo::plain();
     repo.write(
         "infra/lb.tf",
@@ -963,6 +978,116 @@ resource "aws_ecs_task_definition" "api" {
         ),
         "{msg}"
     );
+}
+
+/// The shapes real Terraform writes health checks in, read through the
+/// Terraform model: Terraform JSON (`health_check` as an object and as a
+/// list), an ECS task definition whose containers are a JSON heredoc or a
+/// JSON string, a Google health check's nested `request_path`, a
+/// `dynamic "health_check"`, and a module input.
+#[test]
+fn terraform_health_checks_in_every_shape() {
+    let repo = Repo::plain();
+    repo.write(
+        "infra/lb.tf.json",
+        r#"{
+  "resource": {
+    "aws_lb_target_group": {
+      "api": {
+        "name": "api",
+        "port": 8080,
+        "health_check": {"path": "/healthz", "matcher": "200"}
+      },
+      "admin": {
+        "port": 9090,
+        "health_check": [{"path": "/admin/health"}]
+      }
+    },
+    "aws_ecs_task_definition": {
+      "worker": {
+        "family": "worker",
+        "container_definitions": "[{\"name\": \"worker\", \"healthCheck\": {\"command\": [\"CMD-SHELL\", \"worker --ping\"]}}]"
+      }
+    }
+  }
+}
+"#,
+    );
+    repo.write(
+        "infra/ecs.tf",
+        r#"resource "aws_ecs_task_definition" "web" {
+  family                = "web"
+  container_definitions = <<DEFINITION
+[
+  {
+    "name": "web",
+    "image": "${var.image}",
+    "healthCheck": {
+      "command": ["CMD-SHELL", "curl -f http://localhost/ || exit 1"],
+      "interval": 30
+    }
+  }
+]
+DEFINITION
+}
+
+resource "google_compute_health_check" "http" {
+  name = "http"
+  http_health_check {
+    port         = 8080
+    request_path = "/ready"
+  }
+}
+
+resource "aws_lb_target_group" "dyn" {
+  port = 80
+  dynamic "health_check" {
+    for_each = var.checks
+    content {
+      path = "/dyn"
+    }
+  }
+}
+
+module "alb" {
+  source = "terraform-aws-modules/alb/aws"
+  target_groups = {
+    app = {
+      port = 80
+      health_check = {
+        path    = "/app/health"
+        matcher = "200-399"
+      }
+    }
+  }
+}
+"#,
+    );
+    let (st, msg, _, _) = declared(&repo);
+    assert_eq!(st, "pass", "{msg}");
+    for want in [
+        "infra/ecs.tf:8 Terraform ECS container healthCheck of aws_ecs_task_definition.web (curl -f http://localhost/ || exit 1)",
+        "infra/ecs.tf:17 Terraform google_compute_health_check.http (GET /ready)",
+        "infra/ecs.tf:27 Terraform health_check of aws_lb_target_group.dyn (GET /dyn)",
+        "infra/ecs.tf:40 Terraform health_check of module.alb (GET /app/health)",
+        "infra/lb.tf.json:7 Terraform health_check of aws_lb_target_group.api (GET /healthz)",
+        "infra/lb.tf.json:11 Terraform health_check of aws_lb_target_group.admin (GET /admin/health)",
+        "infra/lb.tf.json:17 Terraform ECS container healthCheck of aws_ecs_task_definition.worker (worker --ping)",
+    ] {
+        assert!(msg.contains(want), "missing {want:?} in {msg}");
+    }
+    assert!(msg.starts_with("7 health checks declared"), "{msg}");
+
+    // A Terraform JSON target group without a health check is a candidate
+    // with nothing declared.
+    let repo = Repo::plain();
+    repo.write(
+        "lb.tf.json",
+        r#"{"resource": {"aws_lb_target_group": {"api": {"port": 8080}}}}"#,
+    );
+    let (st, msg, _, _) = declared(&repo);
+    assert_eq!(st, "fail", "{msg}");
+    assert!(msg.contains("in 1 candidate file"), "{msg}");
 }
 
 #[test]
@@ -1019,6 +1144,32 @@ fn kustomize_patches_and_shared_helm_probes_are_not_findings() {
     let (st, msg, locs, f) = declared(&repo);
     assert_eq!(st, "pass", "{msg} {f:?}");
     assert!(locs.is_empty());
+}
+
+/// A base deployed by two kustomize overlays (each renaming it): each
+/// probe line of the base is one declaration, not one per overlay.
+#[test]
+fn kustomize_overlays_declare_each_probe_once() {
+    let repo = Repo::plain();
+    repo.write("k8s/base/app.yaml", K8S_WITH_PROBES);
+    repo.write("k8s/base/kustomization.yaml", "resources: [app.yaml]\n");
+    for env in ["staging", "production"] {
+        repo.write(
+            &format!("k8s/overlays/{env}/kustomization.yaml"),
+            format!("resources: [../../base]\nnamePrefix: {env}-\n"),
+        );
+    }
+    let (st, msg, locs, f) = declared(&repo);
+    assert_eq!(st, "pass", "{msg} {f:?}");
+    assert!(locs.is_empty(), "{f:?}");
+    assert!(msg.starts_with("4 health checks declared"), "{msg}");
+    for line in [21, 26, 50, 53] {
+        assert_eq!(
+            msg.matches(&format!("k8s/base/app.yaml:{line} ")).count(),
+            1,
+            "{msg}"
+        );
+    }
 }
 
 #[test]

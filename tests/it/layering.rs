@@ -173,6 +173,25 @@ fn checks_never_parse_a_format_themselves() {
     );
 }
 
+/// Files that once read formats with regexes and line scans and now read
+/// only the views (the Kubernetes and Terraform models, the YAML tree, the
+/// Dockerfile view): no regex, no line scan, no parser of their own.
+const VIEWS_ONLY: &[&str] = &["checks/health/declared.rs"];
+
+/// Ad-hoc reading of a format's text.
+const AD_HOC: &[&str] = &["Regex", "regex::", ".lines()", "split('\\n')"];
+
+#[test]
+fn view_readers_never_scan_text_themselves() {
+    let patterns: Vec<&str> = AD_HOC.iter().chain(PARSERS).copied().collect();
+    let found = offenders(&crate_root().join("src"), VIEWS_ONLY, &patterns);
+    assert!(
+        found.is_empty(),
+        "a view reader scanning text itself (read the Kubernetes or Terraform model, the YAML tree or the Dockerfile view):\n{}",
+        found.join("\n")
+    );
+}
+
 /// The grep can fail: planted offences are reported at their line, while
 /// comments, test modules and allowed uses are not.
 #[test]
@@ -227,5 +246,13 @@ fn the_grep_reports_planted_offences_at_their_line() {
     assert_eq!(
         offenders(src.path(), PARSER_DIRS, PARSERS),
         vec!["src/checks/docs/runbook.rs:4: let v: V = serde_json::from_str(&t);"]
+    );
+    write(
+        "checks/health/declared.rs",
+        "use crate::yaml;\nfn scan(text: &str) {\n    for l in text.lines() {}\n}\n",
+    );
+    assert_eq!(
+        offenders(src.path(), VIEWS_ONLY, AD_HOC),
+        vec!["src/checks/health/declared.rs:3: for l in text.lines() {}"]
     );
 }

@@ -2,35 +2,41 @@
 //! (or readyctl) will probe them. [`discover`] is reusable: the `health`
 //! scaffold uses it to write a `health:` section.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::LazyLock;
-
-use regex::Regex;
+use std::collections::HashSet;
 
 use crate::check::{Check, CheckMeta, Context, Outcome};
 use crate::findings::{Finding, Severity};
 use crate::repo::index::{FileEntry, Index};
+use crate::views::k8s::{K8s, Kind, Source, Workload};
+use crate::views::terraform::{Attr, Block, Body, TfFile, Value};
 use crate::views::yaml::node::{Node, SNode, line};
 
 const EXPLAIN: &str = r#"
 ## What it checks
 That the repository declares health endpoints, and where:
 - `health.endpoints` in `readyctl.yaml`;
-- `readinessProbe`, `livenessProbe` and `startupProbe` in Kubernetes manifests
-  (every document of multi-document files; Helm templates under a chart's
-  `templates/` are read as text because they are not YAML until rendered;
-  chart `values.yaml` probes count too);
+- `readinessProbe`, `livenessProbe` and `startupProbe` of the containers of
+  Kubernetes workloads, as the Kubernetes model reads them: plain manifests
+  (every document of multi-document files), Helm chart templates rendered
+  against the chart's `values.yaml` (a probe written in values.yaml and
+  templated in shows what it checks), and Kustomize output (patches
+  applied); probes in other YAML (values of a chart no template renders, a
+  custom resource) count too;
 - `healthcheck` of services in Docker Compose files;
 - `HEALTHCHECK` in Dockerfiles (`HEALTHCHECK NONE` does not count);
-- Terraform load-balancer `health_check` blocks, health-check resources
+- Terraform (`.tf` and `.tf.json`, through the Terraform model):
+  load-balancer `health_check` blocks or objects, health-check resources
   (Route 53, Google Cloud, Azure load-balancer probes) and ECS container
-  `healthCheck`s.
+  `healthCheck`s (in `jsonencode(...)`, a JSON heredoc or a JSON string).
 
 Each declaration is listed with its file:line. A Deployment, StatefulSet or
-DaemonSet none of whose containers has a `readinessProbe` is a finding at its
-`kind:` line: without one, traffic reaches pods before they can serve it, and
-a rollout cannot tell a broken release from a good one. Jobs and CronJobs are
-not expected to have probes.
+DaemonSet behind a Service none of whose containers has a `readinessProbe` is
+a finding at its `kind:` line: without one, traffic reaches pods before they
+can serve it, and a rollout cannot tell a broken release from a good one.
+Jobs and CronJobs are not expected to have probes, and a container whose
+probes come from something the model cannot render (a Helm `include` of
+shared probes) is given the benefit of the doubt. A manifest that is not
+valid YAML is a finding.
 
 ## Why it matters
 A release gate, a load balancer and an orchestrator all need a way to ask
@@ -64,15 +70,15 @@ spec:
 pub enum DeclaredKind {
     /// `health.endpoints` in readyctl.yaml.
     Config,
-    /// A probe in a Kubernetes manifest (or a Helm chart's values).
+    /// A probe in a Kubernetes manifest, a Kustomize output or other YAML.
     Kubernetes,
-    /// A probe in a Helm template, read as text.
+    /// A probe in a Helm chart template (rendered against its values).
     Helm,
     /// `healthcheck` of a compose service.
     Compose,
     /// `HEALTHCHECK` in a Dockerfile.
     Dockerfile,
-    /// A Terraform health check (text scan).
+    /// A Terraform health check (the Terraform model).
     Terraform,
 }
 
@@ -126,72 +132,6 @@ pub struct Scan {
     pub findings: Vec<Finding>,
     /// Files looked at, for the message when nothing is found.
     pub manifests: usize,
-    /// Workloads without a readiness probe, decided once every Service is
-    /// known: only a workload behind a Service receives traffic.
-    unready: Vec<Unready>,
-    /// The pod selectors of the Services of plain manifests.
-    selectors: Vec<BTreeMap<String, String>>,
-    /// Helm template folders holding a Service, and their workload count.
-    template_services: HashSet<String>,
-    template_workloads: HashMap<String, usize>,
-}
-
-/// A workload without a readiness probe, before we know whether a Service
-/// sends it traffic.
-#[derive(Debug)]
-struct Unready {
-    finding: Finding,
-    /// The pod template's labels (plain manifests).
-    labels: Option<BTreeMap<String, String>>,
-    /// A Helm template: its folder, and whether its file holds a Service.
-    template: Option<(String, bool)>,
-}
-
-impl Scan {
-    /// Keep the unready workloads that a Service selects (plain manifests:
-    /// the Service's selector is a subset of the pod labels; Helm templates
-    /// read as text: a Service in the same file, or the only workload of a
-    /// chart with a Service). A load generator or a queue worker with no
-    /// Service in front of it needs no readiness probe.
-    fn settle(&mut self, k8s: &crate::views::k8s::K8s) {
-        for u in std::mem::take(&mut self.unready) {
-            // Where the Kubernetes model knows the workload (plain
-            // manifests, chart templates, Kustomize bases), "behind a
-            // Service" is the model's answer, the same as every check's.
-            let known = k8s
-                .workloads
-                .iter()
-                .filter(|w| {
-                    Some(&w.at.path) == u.finding.path.as_ref() && Some(w.at.line) == u.finding.line
-                })
-                .map(|w| k8s.behind_service(w))
-                .fold(None, |acc: Option<bool>, b| match (acc, b) {
-                    (Some(true), _) | (_, Some(true)) => Some(true),
-                    (Some(false), _) | (_, Some(false)) => Some(false),
-                    _ => None,
-                });
-            if let Some(behind) = known {
-                if behind {
-                    self.findings.push(u.finding);
-                }
-                continue;
-            }
-            let behind = match (&u.labels, &u.template) {
-                (Some(labels), _) => self.selectors.iter().any(|sel| {
-                    !sel.is_empty() && sel.iter().all(|(k, v)| labels.get(k) == Some(v))
-                }),
-                (None, Some((dir, same_file))) => {
-                    *same_file
-                        || (self.template_services.contains(dir)
-                            && self.template_workloads.get(dir) == Some(&1))
-                }
-                (None, None) => true,
-            };
-            if behind {
-                self.findings.push(u.finding);
-            }
-        }
-    }
 }
 
 /// Every health declaration in the repository's files (readyctl.yaml's
@@ -200,82 +140,83 @@ pub fn discover(index: &Index) -> Vec<Declared> {
     scan(index).declared
 }
 
-const WORKLOADS: &[&str] = &["Deployment", "StatefulSet", "DaemonSet"];
 const PROBES: &[&str] = &["readinessProbe", "livenessProbe", "startupProbe"];
 
-static WORKLOAD_KIND: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)^\s*kind:\s*[\x22']?(Deployment|StatefulSet|DaemonSet)[\x22']?\s*(#.*)?$")
-        .expect("valid regex")
-});
-static SERVICE_KIND: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)^\s*kind:\s*[\x22']?Service[\x22']?\s*(#.*)?$").expect("valid regex")
-});
-static COMPOSE_NAME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(docker-)?compose([.-][A-Za-z0-9_.-]+)?\.ya?ml$").expect("valid regex")
-});
-
-/// Scan the index for health declarations and for workloads without a
-/// readiness probe.
+/// Scan the index's views for health declarations and for workloads
+/// without a readiness probe.
 pub fn scan(index: &Index) -> Scan {
     let mut s = Scan::default();
+    let mut candidates: HashSet<String> = HashSet::new();
     let dockerfiles = crate::views::dockerfile::view(index);
-    let dockerfiles: HashMap<&str, &crate::views::dockerfile::DockerFile> = dockerfiles
-        .files
-        .iter()
-        .map(|d| (d.path.as_str(), d))
-        .collect();
-    for f in index.files() {
+    for d in &dockerfiles.files {
+        let Ok(parsed) = &d.parsed else { continue };
         // Only the product's files (SPEC §9).
-        if !f.is_product() {
+        if !index.get(&d.path).is_some_and(|f| f.is_product()) {
             continue;
         }
-        let name = f.name();
-        if let Some(d) = dockerfiles.get(f.path.as_str()) {
-            if let Ok(parsed) = &d.parsed {
-                // An image that exposes no port (a CLI tool, a batch job)
-                // serves nothing to probe.
-                if parsed
-                    .stages
-                    .iter()
-                    .any(|st| !st.exposes.is_empty() || !st.healthchecks.is_empty())
-                {
-                    s.manifests += 1;
-                }
-                dockerfile(&d.path, parsed, &mut s);
-            }
-        } else if f.ext() == "tf" {
+        // An image that exposes no port (a CLI tool, a batch job) serves
+        // nothing to probe.
+        if parsed
+            .stages
+            .iter()
+            .any(|st| !st.exposes.is_empty() || !st.healthchecks.is_empty())
+        {
+            candidates.insert(d.path.clone());
+        }
+        dockerfile(&d.path, parsed, &mut s);
+    }
+    for f in index.files() {
+        if f.is_product() && f.is_yaml() && is_compose(f.name()) {
+            candidates.insert(f.path.clone());
             if let Some(text) = f.text() {
-                terraform(f, text, &mut s);
-            }
-        } else if f.is_yaml() {
-            let Some(text) = f.text() else { continue };
-            if COMPOSE_NAME.is_match(name) {
-                s.manifests += 1;
                 compose(f, text, &mut s);
-            } else if text.contains("{{") && is_helm_template(&f.path) {
-                if text.contains("kind:") || PROBES.iter().any(|p| text.contains(p)) {
-                    s.manifests += 1;
-                    helm_template(f, text, &mut s);
-                }
-            } else if PROBES.iter().any(|p| text.contains(p))
-                || WORKLOAD_KIND.is_match(text)
-                || SERVICE_KIND.is_match(text)
-            {
-                let before = s.declared.len();
-                kubernetes(f, text, &mut s);
-                if s.declared.len() > before || WORKLOAD_KIND.is_match(text) {
-                    s.manifests += 1;
-                }
             }
         }
     }
-    s.settle(&crate::views::k8s::model(index));
+    kubernetes(
+        index,
+        &crate::views::k8s::model(index),
+        &mut s,
+        &mut candidates,
+    );
+    terraform(
+        &crate::views::terraform::model(index),
+        &mut s,
+        &mut candidates,
+    );
+    s.manifests = candidates.len();
+    s.declared
+        .sort_by(|a, b| (&a.path, a.line, &a.what).cmp(&(&b.path, b.line, &b.what)));
+    // One probe line deployed by several kustomize overlays is one declaration.
+    s.declared.dedup_by(|a, b| {
+        (&a.path, a.line, a.what.split(' ').next()) == (&b.path, b.line, b.what.split(' ').next())
+    });
+    s.findings
+        .sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+    s.findings
+        .dedup_by(|a, b| (&a.path, a.line, &a.message) == (&b.path, b.line, &b.message));
     s
 }
 
-/// A file under a Helm chart's `templates/` folder.
-fn is_helm_template(path: &str) -> bool {
-    path.starts_with("templates/") || path.contains("/templates/")
+/// A Docker Compose file name: `compose.yaml`, `docker-compose.yml`,
+/// `docker-compose.prod.yml`, `compose-dev.yaml` …
+fn is_compose(name: &str) -> bool {
+    let Some(stem) = name
+        .strip_suffix(".yml")
+        .or_else(|| name.strip_suffix(".yaml"))
+    else {
+        return false;
+    };
+    let rest = stem.strip_prefix("docker-").unwrap_or(stem);
+    let Some(rest) = rest.strip_prefix("compose") else {
+        return false;
+    };
+    rest.is_empty()
+        || ((rest.starts_with('.') || rest.starts_with('-'))
+            && rest.len() > 1
+            && rest[1..]
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')))
 }
 
 fn parse_error(f: &FileEntry, e: &crate::views::yaml::YamlError) -> Finding {
@@ -284,135 +225,193 @@ fn parse_error(f: &FileEntry, e: &crate::views::yaml::YamlError) -> Finding {
         .col(e.column)
 }
 
-// ---- Kubernetes ---------------------------------------------------------
+// ---- Kubernetes (the Kubernetes model) -------------------------------------
 
-fn kubernetes(f: &FileEntry, text: &str, s: &mut Scan) {
-    let docs: Vec<SNode> = match crate::views::yaml::from_str_multi(text) {
-        Ok(d) => d,
-        // Templated elsewhere than a chart's templates/ (Go templates,
-        // Jinja): not YAML until rendered, read it as text.
-        Err(_) if text.contains("{{") || text.contains("{%") => {
-            helm_template(f, text, s);
-            return;
-        }
-        Err(e) => {
-            // Only a file that claims to hold workloads is worth a finding.
-            if WORKLOAD_KIND.is_match(text) {
-                s.findings.push(parse_error(f, &e));
-            }
-            return;
-        }
-    };
-    for doc in &docs {
-        k8s_object(f, &doc.value, s);
-    }
+/// The workload kinds that must be ready before they receive traffic.
+fn needs_readiness(kind: Kind) -> bool {
+    matches!(kind, Kind::Deployment | Kind::StatefulSet | Kind::DaemonSet)
 }
 
-fn k8s_object(f: &FileEntry, obj: &Node, s: &mut Scan) {
-    let kind_entry = obj.entry("kind");
-    let kind = kind_entry.and_then(|(_, v)| v.value.as_str()).unwrap_or("");
-    if kind == "List" || kind.ends_with("List") {
-        for item in obj.get("items").map(|i| i.value.as_seq()).unwrap_or(&[]) {
-            k8s_object(f, &item.value, s);
+fn kubernetes(index: &Index, k8s: &K8s, s: &mut Scan, candidates: &mut HashSet<String>) {
+    // Files probes are rendered from (a chart's values.yaml): their probes
+    // are listed where the templates use them.
+    let mut rendered_from: HashSet<String> = HashSet::new();
+    for w in &k8s.workloads {
+        // A chart's values are read where its templates use them.
+        if let Source::Helm { chart } = &w.source {
+            for v in ["values.yaml", "values.yml"] {
+                rendered_from.insert(if chart.is_empty() {
+                    v.to_string()
+                } else {
+                    format!("{chart}/{v}")
+                });
+            }
         }
-        return;
-    }
-    let name = obj
-        .path(&["metadata", "name"])
-        .and_then(|n| n.value.scalar())
-        .unwrap_or_else(|| "(unnamed)".into());
-    let owner = if kind.is_empty() {
-        String::new()
-    } else {
-        format!(" of {kind} {name}")
-    };
-    if kind == "Service" {
-        if let Some(sel) = obj.path(&["spec", "selector"]) {
-            s.selectors.push(string_map(&sel.value));
-        }
-        return;
-    }
-    let pod_spec = match kind {
-        "Pod" => obj.get("spec"),
-        "CronJob" => obj.path(&["spec", "jobTemplate", "spec", "template", "spec"]),
-        _ => obj.path(&["spec", "template", "spec"]),
-    };
-    let Some(pod_spec) = pod_spec.filter(|p| p.value.is_map()) else {
-        // Not a workload: probes anywhere in it (a chart's values.yaml, a
-        // kustomize patch) still declare endpoints.
-        probes_anywhere(f, obj, &owner, s);
-        return;
-    };
-    let mut ready = false;
-    // A container without an image is a patch (kustomize overlays), not a
-    // workload: the probes live in the base it patches.
-    let mut has_image = false;
-    for c in pod_spec
-        .value
-        .get("containers")
-        .map(|c| c.value.as_seq())
-        .unwrap_or(&[])
-    {
-        let cname = c
-            .value
-            .get("name")
-            .and_then(|n| n.value.scalar())
-            .unwrap_or_else(|| "(unnamed)".into());
-        has_image |= c.value.get("image").is_some();
-        for p in PROBES {
-            if let Some((k, v)) = c.value.entry(p) {
-                if *p == "readinessProbe" {
-                    ready = true;
+        let kind = match w.source {
+            Source::Helm { .. } => DeclaredKind::Helm,
+            _ => DeclaredKind::Kubernetes,
+        };
+        let mut ready = false;
+        let mut unknown = false;
+        for c in w.app_containers() {
+            unknown |= c.probes_unknown;
+            for p in &c.probes {
+                ready |= p.kind == "readinessProbe";
+                if let Some(v) = &p.values_at {
+                    rendered_from.insert(v.path.clone());
                 }
-                s.declared
-                    .push(probe(f, k, v, format!("{p}{owner}, container {cname}")));
+                candidates.insert(p.at.path.clone());
+                s.declared.push(Declared {
+                    kind,
+                    path: p.at.path.clone(),
+                    line: p.at.line,
+                    what: format!("{} of {}, container {}", p.kind, owner(w), c.name),
+                    target: p.target.clone(),
+                    port: p.port.clone(),
+                });
             }
         }
+        if !needs_readiness(w.kind) {
+            continue;
+        }
+        candidates.insert(w.at.path.clone());
+        if !ready && !unknown && behind_service(k8s, w) {
+            s.findings.push(
+                Finding::new(format!(
+                    "{} is behind a Service but has no readinessProbe: traffic reaches pods before they can serve it",
+                    w.describe()
+                ))
+                .at(w.at.path.clone(), Some(w.at.line))
+                .rule("readiness-probe"),
+            );
+        }
     }
-    if WORKLOADS.contains(&kind) && has_image && !ready {
-        let (k, _) = kind_entry.expect("a workload has a kind");
-        let labels = obj
-            .path(&["spec", "template", "metadata", "labels"])
-            .map(|l| string_map(&l.value))
-            .unwrap_or_default();
-        s.unready.push(Unready {
-            finding: Finding::new(format!(
-                "{kind} {name} is behind a Service but has no readinessProbe: traffic reaches pods before they can serve it"
-            ))
-            .at(f.path.clone(), Some(line(k)))
-            .rule("readiness-probe"),
-            labels: Some(labels),
-            template: None,
-        });
+    // Manifests that are not YAML: the model cannot see their workloads.
+    for u in &k8s.unread {
+        if u.why.starts_with("cannot read as YAML") {
+            candidates.insert(u.at.path.clone());
+            s.findings
+                .push(Finding::new(u.why.clone()).at(u.at.path.clone(), Some(u.at.line)));
+        }
+    }
+    other_yaml(index, k8s, &rendered_from, s, candidates);
+}
+
+/// `Deployment api`; a name templated beyond reach in parentheses
+/// (`Deployment ({{ include "web.fullname" }})`), which readers of the
+/// declarations (the health scaffold) take as no name.
+fn owner(w: &Workload) -> String {
+    if w.name.contains("{{") {
+        format!("{} ({})", w.kind.as_str(), w.name)
+    } else {
+        w.describe()
     }
 }
 
-/// A map of scalars (labels, selectors); other values are left out.
-fn string_map(n: &Node) -> BTreeMap<String, String> {
-    match n {
-        Node::Map(m) => m
-            .iter()
-            .filter_map(|(k, v)| Some((k.value.as_str()?.to_string(), v.value.scalar()?)))
-            .collect(),
-        _ => BTreeMap::new(),
+/// Does a Service send `w` traffic? The model's answer; where a Service
+/// near it has a selector the model cannot compare (templated), a Service
+/// in the same file, or the only serving workload of a chart or
+/// kustomization that has a Service, counts as behind it.
+fn behind_service(k8s: &K8s, w: &Workload) -> bool {
+    if let Some(b) = k8s.behind_service(w) {
+        return b;
+    }
+    if k8s.services.iter().any(|s| s.at.path == w.at.path) {
+        return true;
+    }
+    let scope_services = k8s.services.iter().any(|s| s.scope == w.scope);
+    let scope_workloads = k8s
+        .workloads
+        .iter()
+        .filter(|o| o.scope == w.scope && needs_readiness(o.kind))
+        .count();
+    scope_services && scope_workloads == 1
+}
+
+/// Probes in product YAML the model holds no object for: a chart's values
+/// that no template renders, a custom resource, a patch outside any
+/// kustomization. Read through the YAML tree; a probe counts only with a
+/// handler (a schema or a policy that merely names `livenessProbe`
+/// declares nothing).
+fn other_yaml(
+    index: &Index,
+    k8s: &K8s,
+    rendered_from: &HashSet<String>,
+    s: &mut Scan,
+    candidates: &mut HashSet<String>,
+) {
+    // Files whose workloads the model read (a Deployment whose containers
+    // name no image is a patch, not a workload: its probes are read here).
+    let modelled: HashSet<&str> = k8s
+        .workloads
+        .iter()
+        .flat_map(|w| {
+            std::iter::once(w.at.path.as_str()).chain(
+                w.containers
+                    .iter()
+                    .flat_map(|c| c.probes.iter().map(|p| p.at.path.as_str())),
+            )
+        })
+        .collect();
+    for f in index.files() {
+        if !f.is_product()
+            || !f.is_yaml()
+            || is_compose(f.name())
+            || modelled.contains(f.path.as_str())
+            || rendered_from.contains(&f.path)
+            || crate::views::k8s::kustomize::is_kustomization(f.name())
+        {
+            continue;
+        }
+        let Some(text) = f.text() else { continue };
+        // Templated text (a chart template, Jinja) is not YAML until
+        // rendered; the model renders the charts it can.
+        if text.contains("{{") || text.contains("{%") || !PROBES.iter().any(|p| text.contains(p)) {
+            continue;
+        }
+        let Ok(docs) = crate::views::yaml::from_str_multi::<SNode>(text) else {
+            continue;
+        };
+        let before = s.declared.len();
+        for doc in &docs {
+            let kind = doc.value.get("kind").and_then(|k| k.value.as_str());
+            let name = doc
+                .value
+                .path(&["metadata", "name"])
+                .and_then(|n| n.value.scalar());
+            let owner = match (kind, name) {
+                (Some(k), n) => format!(" of {k} {}", n.unwrap_or_else(|| "(unnamed)".into())),
+                _ => String::new(),
+            };
+            probes_anywhere(f, &doc.value, &owner, s);
+        }
+        if s.declared.len() > before {
+            candidates.insert(f.path.clone());
+        }
     }
 }
 
-/// Probe keys anywhere in a tree (values.yaml, patches).
+/// Probe keys anywhere in a tree.
 fn probes_anywhere(f: &FileEntry, n: &Node, owner: &str, s: &mut Scan) {
     match n {
         Node::Map(m) => {
+            // A container of an object: its probes are named after it.
+            let container = n
+                .get("name")
+                .filter(|_| !owner.is_empty())
+                .and_then(|c| c.value.scalar())
+                .map(|c| format!(", container {c}"))
+                .unwrap_or_default();
             for (k, v) in m {
                 match k.value.as_str() {
-                    // A probe has a handler; a schema or a policy that
-                    // merely names `livenessProbe` declares nothing.
                     Some(p)
                         if PROBES.contains(&p)
                             && ["httpGet", "tcpSocket", "exec", "grpc"]
                                 .iter()
                                 .any(|h| v.value.get(h).is_some()) =>
                     {
-                        s.declared.push(probe(f, k, v, format!("{p}{owner}")));
+                        s.declared
+                            .push(probe(f, k, v, format!("{p}{owner}{container}")));
                     }
                     _ => probes_anywhere(f, &v.value, owner, s),
                 }
@@ -429,6 +428,7 @@ fn probes_anywhere(f: &FileEntry, n: &Node, owner: &str, s: &mut Scan) {
 
 fn probe(f: &FileEntry, key: &SNode, v: &SNode, what: String) -> Declared {
     let p = &v.value;
+    let port = |h: &SNode| h.value.get("port").and_then(|s| s.value.scalar());
     let (target, port) = if let Some(h) = p.get("httpGet") {
         let scheme = h
             .value
@@ -440,32 +440,20 @@ fn probe(f: &FileEntry, key: &SNode, v: &SNode, what: String) -> Declared {
             .get("path")
             .and_then(|s| s.value.scalar())
             .unwrap_or_else(|| "/".into());
-        (
-            Some(format!("{scheme} GET {path}")),
-            h.value.get("port").and_then(|s| s.value.scalar()),
-        )
+        (Some(format!("{scheme} GET {path}")), port(h))
     } else if let Some(t) = p.get("tcpSocket") {
-        (
-            Some("TCP connect".to_string()),
-            t.value.get("port").and_then(|s| s.value.scalar()),
-        )
+        (Some("TCP connect".to_string()), port(t))
     } else if let Some(g) = p.get("grpc") {
-        (
-            Some("gRPC health".to_string()),
-            g.value.get("port").and_then(|s| s.value.scalar()),
-        )
+        (Some("gRPC health".to_string()), port(g))
     } else if let Some(e) = p.get("exec") {
         let cmd: Vec<String> = e
             .value
             .get("command")
-            .map(|c| {
-                c.value
-                    .as_seq()
-                    .iter()
-                    .filter_map(|x| x.value.scalar())
-                    .collect()
-            })
-            .unwrap_or_default();
+            .map(|c| c.value.as_seq())
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(|x| x.value.scalar())
+            .collect();
         (Some(format!("exec: {}", shorten(&cmd.join(" ")))), None)
     } else {
         (None, None)
@@ -489,119 +477,7 @@ fn shorten(s: &str) -> String {
     }
 }
 
-// ---- Helm templates (text) ----------------------------------------------
-
-static TOP_KIND: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^kind:\s*[\x22']?([A-Za-z]+)").expect("valid regex"));
-static PROBE_KEY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(\s*)(readinessProbe|livenessProbe|startupProbe):").expect("valid regex")
-});
-static PATH_KEY: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*path:\s*(\S+)").expect("valid regex"));
-static PORT_KEY: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*port:\s*(\S+)").expect("valid regex"));
-
-/// A Helm template is Go-template text, not YAML until rendered: read it
-/// line by line. A workload document counts as having a readiness probe
-/// when it mentions one (`readinessProbe:`, a `toYaml .Values.readinessProbe`
-/// or an include of shared probes).
-fn helm_template(f: &FileEntry, text: &str, s: &mut Scan) {
-    let lines: Vec<&str> = text.lines().collect();
-    // Documents: split on `---` lines.
-    let mut start = 0;
-    let mut bounds = Vec::new();
-    for (i, l) in lines.iter().enumerate() {
-        if l.trim_end() == "---" || l.starts_with("--- ") {
-            bounds.push((start, i));
-            start = i + 1;
-        }
-    }
-    bounds.push((start, lines.len()));
-    let dir = f.dir().to_string();
-    let has_service = lines
-        .iter()
-        .any(|l| TOP_KIND.captures(l).is_some_and(|c| &c[1] == "Service"));
-    if has_service {
-        s.template_services.insert(dir.clone());
-    }
-    for (a, b) in bounds {
-        let doc = &lines[a..b];
-        let mut kind: Option<(String, u32)> = None;
-        let mut ready = false;
-        for (j, l) in doc.iter().enumerate() {
-            let ln = (a + j + 1) as u32;
-            if kind.is_none()
-                && let Some(c) = TOP_KIND.captures(l)
-            {
-                kind = Some((c[1].to_string(), ln));
-            }
-            let lower = l.to_ascii_lowercase();
-            // `readinessProbe:`, `toYaml .Values.readinessProbe`, or an
-            // include of shared probes (`include "common.probes" .`): the
-            // rendered output is unknown, so a mention counts.
-            if lower.contains("readiness") || (lower.contains("{{") && lower.contains("probe")) {
-                ready = true;
-            }
-            if let Some(c) = PROBE_KEY.captures(l) {
-                let indent = c[1].len();
-                let mut target = None;
-                let mut port = None;
-                for next in doc.iter().skip(j + 1).take(12) {
-                    let ind = next.len() - next.trim_start().len();
-                    if !next.trim().is_empty()
-                        && ind <= indent
-                        && !next.trim_start().starts_with("{{")
-                    {
-                        break;
-                    }
-                    if target.is_none()
-                        && let Some(p) = PATH_KEY.captures(next)
-                    {
-                        target = Some(format!("GET {}", p[1].trim_matches(['"', '\''])));
-                    }
-                    if port.is_none()
-                        && let Some(p) = PORT_KEY.captures(next)
-                    {
-                        port = Some(p[1].trim_matches(['"', '\'']).to_string());
-                    }
-                }
-                let owner = kind
-                    .as_ref()
-                    .map(|(k, _)| format!(" of {k}"))
-                    .unwrap_or_default();
-                s.declared.push(Declared {
-                    kind: DeclaredKind::Helm,
-                    path: f.path.clone(),
-                    line: ln,
-                    what: format!("{}{owner} (template)", &c[2]),
-                    target,
-                    port,
-                });
-            }
-        }
-        if let Some((k, _)) = &kind
-            && WORKLOADS.contains(&k.as_str())
-        {
-            *s.template_workloads.entry(dir.clone()).or_default() += 1;
-        }
-        if let Some((k, ln)) = kind
-            && WORKLOADS.contains(&k.as_str())
-            && !ready
-        {
-            s.unready.push(Unready {
-                finding: Finding::new(format!(
-                    "{k} is behind a Service but has no readinessProbe (template, read as text): traffic reaches pods before they can serve it"
-                ))
-                .at(f.path.clone(), Some(ln))
-                .rule("readiness-probe"),
-                labels: None,
-                template: Some((dir.clone(), has_service)),
-            });
-        }
-    }
-}
-
-// ---- Compose --------------------------------------------------------------
+// ---- Compose (the YAML tree) -----------------------------------------------
 
 fn compose(f: &FileEntry, text: &str, s: &mut Scan) {
     let doc: SNode = match crate::views::yaml::from_str(text) {
@@ -645,10 +521,10 @@ fn compose(f: &FileEntry, text: &str, s: &mut Scan) {
     }
 }
 
-// ---- Dockerfile -------------------------------------------------------------
+// ---- Dockerfile (the Dockerfile view) ----------------------------------------
 
-/// `HEALTHCHECK` instructions of a parsed Dockerfile (the Dockerfile view);
-/// `HEALTHCHECK NONE` does not count.
+/// `HEALTHCHECK` instructions of a parsed Dockerfile; `HEALTHCHECK NONE`
+/// does not count.
 fn dockerfile(path: &str, parsed: &crate::views::dockerfile::Parsed, s: &mut Scan) {
     for hc in parsed.stages.iter().flat_map(|st| &st.healthchecks) {
         if hc.none {
@@ -665,20 +541,8 @@ fn dockerfile(path: &str, parsed: &crate::views::dockerfile::Parsed, s: &mut Sca
     }
 }
 
-// ---- Terraform (text) -------------------------------------------------------
-// HCL parsing (hcl::edit) belongs to the terraform checks; a line scan is
-// enough to find health checks and their paths.
+// ---- Terraform (the Terraform model) -------------------------------------------
 
-static TF_RESOURCE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"^\s*resource\s+"([A-Za-z0-9_]+)"\s+"([^"]+)""#).expect("valid regex")
-});
-static TF_HEALTH_BLOCK: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*health_check\s*\{").expect("valid regex"));
-static TF_ECS_HEALTH: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"^\s*"?healthCheck"?\s*[=:]\s*[\{]"#).expect("valid regex"));
-static TF_PATH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"^\s*(path|request_path|resource_path)\s*=\s*"([^"]*)""#).expect("valid regex")
-});
 /// Resources that run a service someone could probe: a Terraform file
 /// without one (a VPC, a bucket) is not a candidate for health checks.
 const TF_SERVICE_RESOURCES: &[&str] = &[
@@ -713,68 +577,147 @@ const TF_HEALTH_RESOURCES: &[&str] = &[
     "azurerm_lb_probe",
 ];
 
-fn terraform(f: &FileEntry, text: &str, s: &mut Scan) {
-    let lines: Vec<&str> = text.lines().collect();
-    let mut resource: Option<String> = None;
-    let declared_before = s.declared.len();
-    let mut services = false;
-    for (i, l) in lines.iter().enumerate() {
-        let ln = (i + 1) as u32;
-        if let Some(c) = TF_RESOURCE.captures(l) {
-            resource = Some(format!("{}.{}", &c[1], &c[2]));
-            services |= TF_SERVICE_RESOURCES.contains(&&c[1]);
-            if TF_HEALTH_RESOURCES.contains(&&c[1]) {
-                s.declared.push(Declared {
-                    kind: DeclaredKind::Terraform,
-                    path: f.path.clone(),
-                    line: ln,
-                    what: format!("Terraform {}.{}", &c[1], &c[2]),
-                    target: tf_path(&lines[i + 1..]),
-                    port: None,
-                });
-            }
-            continue;
-        }
-        let what = if TF_HEALTH_BLOCK.is_match(l) {
-            "health_check"
-        } else if TF_ECS_HEALTH.is_match(l) {
-            "ECS container healthCheck"
-        } else {
+/// Attributes naming the HTTP path a health check requests.
+const TF_PATHS: &[&str] = &["path", "request_path", "resource_path"];
+
+fn terraform(
+    model: &crate::views::terraform::Model,
+    s: &mut Scan,
+    candidates: &mut HashSet<String>,
+) {
+    for f in &model.files {
+        let Some(body) = f.body().filter(|_| f.product) else {
             continue;
         };
-        let owner = resource
-            .as_ref()
-            .map(|r| format!(" of {r}"))
-            .unwrap_or_default();
-        s.declared.push(Declared {
-            kind: DeclaredKind::Terraform,
-            path: f.path.clone(),
-            line: ln,
-            what: format!("Terraform {what}{owner}"),
-            target: tf_path(&lines[i + 1..]),
-            port: None,
-        });
-    }
-    if services || s.declared.len() > declared_before {
-        s.manifests += 1;
+        let before = s.declared.len();
+        let mut services = false;
+        for b in &body.blocks {
+            let owner = match (b.kind.as_str(), b.labels.as_slice()) {
+                ("resource" | "data", [t, n, ..]) => format!("{t}.{n}"),
+                ("module", [n, ..]) => format!("module.{n}"),
+                (k, [n, ..]) => format!("{k}.{n}"),
+                (k, []) => k.to_string(),
+            };
+            if b.kind == "resource" {
+                services |= TF_SERVICE_RESOURCES.contains(&b.label());
+                if TF_HEALTH_RESOURCES.contains(&b.label()) {
+                    s.declared.push(Declared {
+                        kind: DeclaredKind::Terraform,
+                        path: f.path.clone(),
+                        line: b.line,
+                        what: format!("Terraform {owner}"),
+                        target: tf_path(&b.body, 1),
+                        port: None,
+                    });
+                }
+            }
+            tf_nested(f, &b.body, &owner, s);
+        }
+        if services || s.declared.len() > before {
+            candidates.insert(f.path.clone());
+        }
     }
 }
 
-/// The `path = "..."` of the block that starts above `rest`.
-fn tf_path(rest: &[&str]) -> Option<String> {
-    let mut depth = 1i32;
-    for l in rest.iter().take(40) {
-        if depth == 1
-            && let Some(c) = TF_PATH.captures(l)
-        {
-            return Some(format!("GET {}", &c[2]));
+/// `health_check` blocks and objects, and ECS `healthCheck`s, anywhere in
+/// `body` (nested blocks, `dynamic "health_check"`, object values, calls
+/// such as `jsonencode(...)`, JSON text).
+fn tf_nested(f: &TfFile, body: &Body, owner: &str, s: &mut Scan) {
+    let mut hits: Vec<(u32, &str, Option<String>)> = Vec::new();
+    tf_hits(body, &mut hits);
+    for (line, what, target) in hits {
+        s.declared.push(Declared {
+            kind: DeclaredKind::Terraform,
+            path: f.path.clone(),
+            line,
+            what: format!("Terraform {what} of {owner}"),
+            target,
+            port: None,
+        });
+    }
+}
+
+fn tf_hits(body: &Body, hits: &mut Vec<(u32, &'static str, Option<String>)>) {
+    for b in &body.blocks {
+        if b.kind == "health_check" {
+            hits.push((b.line, "health_check", tf_path(&b.body, 0)));
+        } else if b.kind == "dynamic" && b.label() == "health_check" {
+            let content = b.body.blocks("content").next();
+            hits.push((
+                b.line,
+                "health_check",
+                content.and_then(|c| tf_path(&c.body, 0)),
+            ));
+            continue;
         }
-        depth += l.matches('{').count() as i32 - l.matches('}').count() as i32;
-        if depth <= 0 {
-            break;
+        tf_hits(&b.body, hits);
+    }
+    for a in &body.attrs {
+        for hc in a.nested("health_check") {
+            hits.push((hc.line, "health_check", object_path(&hc)));
+        }
+        for hc in a.nested("healthCheck") {
+            hits.push((hc.line, "ECS container healthCheck", ecs_command(&hc)));
         }
     }
-    None
+}
+
+/// `GET <path>` of a health check's body, looking `depth` levels of nested
+/// blocks down (`http_health_check { request_path = ... }`).
+fn tf_path(body: &Body, depth: usize) -> Option<String> {
+    let direct = body
+        .attrs
+        .iter()
+        .filter(|a| TF_PATHS.contains(&a.name.as_str()))
+        .find_map(|a| match &a.value {
+            Value::Str(p) => Some(format!("GET {p}")),
+            _ => None,
+        })
+        .or_else(|| body.attrs.iter().find_map(object_path_of));
+    if direct.is_some() || depth == 0 {
+        return direct;
+    }
+    body.blocks
+        .iter()
+        .find_map(|b: &Block| tf_path(&b.body, depth - 1))
+}
+
+/// The path attribute of a nested object (`http_health_check = {...}` in
+/// Terraform JSON).
+fn object_path_of(a: &Attr) -> Option<String> {
+    match &a.value {
+        Value::Object(_) if a.name.ends_with("health_check") => object_path(a),
+        _ => None,
+    }
+}
+
+/// `GET <path>` of an object-valued health check.
+fn object_path(a: &Attr) -> Option<String> {
+    let Value::Object(items) = &a.value else {
+        return None;
+    };
+    items
+        .iter()
+        .filter(|i| TF_PATHS.contains(&i.name.as_str()))
+        .find_map(|i| match &i.value {
+            Value::Str(p) => Some(format!("GET {p}")),
+            _ => None,
+        })
+}
+
+/// The command of an ECS container `healthCheck`, `CMD-SHELL` left out.
+fn ecs_command(a: &Attr) -> Option<String> {
+    let Value::Object(items) = &a.value else {
+        return None;
+    };
+    let cmd = items.iter().find(|i| i.name == "command")?;
+    let parts: Vec<&str> = cmd
+        .items
+        .iter()
+        .map(String::as_str)
+        .skip_while(|p| matches!(*p, "CMD" | "CMD-SHELL"))
+        .collect();
+    (!parts.is_empty()).then(|| shorten(&parts.join(" ")))
 }
 
 // ---- the check ----------------------------------------------------------------

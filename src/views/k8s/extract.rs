@@ -568,13 +568,13 @@ fn container(raw: &Raw, c: &SNode, init: bool, at: &Loc) -> Container {
     };
     let probes = ["readinessProbe", "livenessProbe", "startupProbe"]
         .iter()
-        .filter_map(|p| {
-            v.entry(p).map(|(k, _)| Probe {
-                kind: p.to_string(),
-                at: raw.inner_loc(k, at),
-            })
-        })
+        .filter_map(|p| v.entry(p).map(|(k, body)| probe(raw, p, k, body, at)))
         .collect();
+    let probes_unknown = v.as_map().iter().any(|(k, val)| {
+        k.value.as_str().is_some_and(is_unknown_text)
+            || (k.value.as_str().is_some_and(|k| k.ends_with("Probe"))
+                && val.value.as_str().is_some_and(is_unknown_text))
+    });
     Container {
         name,
         init,
@@ -588,7 +588,62 @@ fn container(raw: &Raw, c: &SNode, init: bool, at: &Loc) -> Container {
             .map(|s| security(raw, s, at))
             .unwrap_or_default(),
         probes,
+        probes_unknown,
         at: raw.inner_loc(c, at),
+    }
+}
+
+/// A probe: its handler (what it checks, on which port) and, for a Helm
+/// template, the values.yaml key it was rendered from.
+fn probe(raw: &Raw, kind: &str, key: &SNode, body: &SNode, at: &Loc) -> Probe {
+    let p = &body.value;
+    let port = |h: &SNode| scalar(h.value.get("port")).map(|p| shown_name(&p));
+    let (handler, target, port) = if let Some(h) = p.get("httpGet") {
+        let scheme = scalar(h.value.get("scheme")).unwrap_or_else(|| "HTTP".into());
+        let path = scalar(h.value.get("path")).unwrap_or_else(|| "/".into());
+        (
+            Some(h),
+            Some(format!("{} GET {}", shown_name(&scheme), shown_name(&path))),
+            port(h),
+        )
+    } else if let Some(t) = p.get("tcpSocket") {
+        (Some(t), Some("TCP connect".to_string()), port(t))
+    } else if let Some(g) = p.get("grpc") {
+        (Some(g), Some("gRPC health".to_string()), port(g))
+    } else if let Some(e) = p.get("exec") {
+        let cmd: Vec<String> = e
+            .value
+            .get("command")
+            .map(|c| c.value.as_seq())
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(|x| x.value.scalar())
+            .map(|x| shown_name(&x))
+            .collect();
+        (
+            Some(e),
+            Some(format!("exec: {}", shorten(&cmd.join(" ")))),
+            None,
+        )
+    } else {
+        (None, None, None)
+    };
+    Probe {
+        kind: kind.to_string(),
+        at: raw.inner_loc(key, at),
+        target,
+        port,
+        values_at: handler.and_then(|h| raw.values_loc(h)),
+    }
+}
+
+/// At most 80 characters, with an ellipsis when cut.
+fn shorten(s: &str) -> String {
+    const MAX: usize = 80;
+    if s.chars().count() <= MAX {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(MAX).collect::<String>())
     }
 }
 

@@ -215,6 +215,13 @@ pub struct Probe {
     /// `readinessProbe`, `livenessProbe` or `startupProbe`.
     pub kind: String,
     pub at: Loc,
+    /// What it checks: `HTTP GET /healthz`, `TCP connect`, `gRPC health`,
+    /// `exec: <command>`; `None` when no handler is known (templated).
+    pub target: Option<String>,
+    /// The port it checks (`httpGet`, `tcpSocket`, `grpc`), when written.
+    pub port: Option<String>,
+    /// The chart's values.yaml key it was rendered from (Helm), if any.
+    pub values_at: Option<Loc>,
 }
 
 /// A container image reference.
@@ -260,6 +267,10 @@ pub struct Container {
     pub resources: Resources,
     pub security: Security,
     pub probes: Vec<Probe>,
+    /// The container holds what the renderer could not resolve (a Helm
+    /// `include` of shared probes, a `toYaml` of a missing value): it may
+    /// have probes the model cannot see.
+    pub probes_unknown: bool,
     pub at: Loc,
 }
 

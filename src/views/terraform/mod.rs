@@ -750,6 +750,134 @@ fn modules(files: &[TfFile]) -> Vec<Module> {
         .collect()
 }
 
+/// Re-parses of text inside a value (a JSON heredoc inside a call) go no deeper.
+const MAX_REPARSE: usize = 4;
+
+impl Attr {
+    /// Every object entry named `key` inside this attribute's value, at any
+    /// depth: object literals, lists and tuples, the arguments of calls
+    /// (`jsonencode([...])`), and JSON or HCL text in a string or heredoc
+    /// (an ECS `container_definitions`). Each comes back as an attribute
+    /// with its line in the file (for a value written on one line, as in
+    /// Terraform JSON, the line of this attribute); its object's entries
+    /// are in `Value::Object`. The attribute itself counts when it is named
+    /// `key` and holds an object.
+    pub fn nested(&self, key: &str) -> Vec<Attr> {
+        let mut out = Vec::new();
+        if self.name == key && matches!(self.value, Value::Object(_)) {
+            out.push(self.clone());
+        }
+        // `health_check = [{...}]`, Terraform JSON's form of repeated blocks.
+        if self.name == key
+            && matches!(self.value, Value::List(_))
+            && let Some(src) = &self.source
+            && too_deep(src).is_none()
+            && let Ok(Expression::Array(items)) = src.trim().parse::<Expression>()
+        {
+            let lines = LineIndex::new(src.trim());
+            for item in items.iter() {
+                if matches!(item, Expression::Object(_)) {
+                    let mut a = hcl_attr(key.to_string(), pos(item.span(), &lines), item, &lines);
+                    shift(&mut a, self.line - 1);
+                    out.push(a);
+                }
+            }
+        }
+        let text = match (&self.source, &self.text) {
+            (Some(s), _) => s.as_str(),
+            (None, Some(t)) => t.as_str(),
+            (None, None) => return out,
+        };
+        if text.contains(key) {
+            nested_in_text(text, key, self.line, 0, &mut out);
+        }
+        out
+    }
+}
+
+/// Parse `text` (whose first line is line `base` of the file) as an HCL
+/// expression (JSON is one too) and collect the entries named `key`.
+fn nested_in_text(text: &str, key: &str, base: u32, depth: usize, out: &mut Vec<Attr>) {
+    if depth > MAX_REPARSE || too_deep(text).is_some() {
+        return;
+    }
+    let Ok(e) = text.trim().parse::<Expression>() else {
+        return;
+    };
+    // Offsets are those of the trimmed text.
+    let lead = text.len() - text.trim_start().len();
+    let base = base + text[..lead].matches('\n').count() as u32;
+    let lines = LineIndex::new(text.trim());
+    nested_in_expr(&e, key, &lines, base, depth, out);
+}
+
+fn nested_in_expr(
+    e: &Expression,
+    key: &str,
+    lines: &LineIndex,
+    base: u32,
+    depth: usize,
+    out: &mut Vec<Attr>,
+) {
+    let line_of = |span: Option<std::ops::Range<usize>>| base + pos(span, lines).0 - 1;
+    match e {
+        Expression::Object(o) => {
+            for (k, v) in o.iter() {
+                let name = match k {
+                    ObjectKey::Ident(i) => Some(i.as_str().to_string()),
+                    ObjectKey::Expression(Expression::String(s)) => Some(s.value().to_string()),
+                    ObjectKey::Expression(_) => None,
+                };
+                if name.as_deref() == Some(key) && matches!(v.expr(), Expression::Object(_)) {
+                    let mut a = hcl_attr(key.to_string(), pos(k.span(), lines), v.expr(), lines);
+                    shift(&mut a, base - 1);
+                    out.push(a);
+                }
+                nested_in_expr(v.expr(), key, lines, base, depth, out);
+            }
+        }
+        Expression::Array(items) => items
+            .iter()
+            .for_each(|x| nested_in_expr(x, key, lines, base, depth, out)),
+        Expression::FuncCall(f) => f
+            .args
+            .iter()
+            .for_each(|x| nested_in_expr(x, key, lines, base, depth, out)),
+        Expression::Parenthesis(p) => nested_in_expr(p.inner(), key, lines, base, depth, out),
+        Expression::Conditional(c) => {
+            nested_in_expr(&c.true_expr, key, lines, base, depth, out);
+            nested_in_expr(&c.false_expr, key, lines, base, depth, out);
+        }
+        Expression::String(s) if s.value().contains(key) => {
+            nested_in_text(s.value(), key, line_of(s.span()), depth + 1, out);
+        }
+        Expression::StringTemplate(t) => {
+            let text = t.to_string();
+            if text.contains(key) {
+                // The template's text as written, quotes left out.
+                let inner = text.trim().trim_matches('"');
+                nested_in_text(inner, key, line_of(t.span()), depth + 1, out);
+            }
+        }
+        Expression::HeredocTemplate(h) => {
+            let text = h.template.to_string();
+            if text.contains(key) {
+                // The text starts on the line after `<<EOF`.
+                nested_in_text(&text, key, line_of(h.span()) + 1, depth + 1, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Move an attribute (and the entries of its object) down by `by` lines.
+fn shift(a: &mut Attr, by: u32) {
+    a.line += by;
+    if let Value::Object(items) = &mut a.value {
+        items.iter_mut().for_each(|i| shift(i, by));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
