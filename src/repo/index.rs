@@ -254,6 +254,13 @@ pub enum IndexError {
 }
 
 impl Index {
+    /// The name of the root directory (its canonical path's last element).
+    pub fn root_name(&self) -> Option<String> {
+        std::fs::canonicalize(&self.root)
+            .ok()
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+    }
+
     /// Walk `root` once, in parallel, with the built-in file roles.
     pub fn build(root: &Path) -> Result<Index, IndexError> {
         Index::build_with(root, &Roles::builtin())

@@ -3,9 +3,6 @@
 //! endpoints, existing documents). Templates fill in from this, so a scaffold
 //! is about *this* repository, not a generic one.
 
-use std::sync::LazyLock;
-
-use regex::Regex;
 use serde::Serialize;
 
 use super::profile;
@@ -129,9 +126,6 @@ pub struct RepoContext {
     /// Services found from their deploy artifacts (SPEC §12b).
     pub services: Vec<crate::services::detect::Proposal>,
 }
-
-static TOML_NAME: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"^\s*name\s*=\s*"([^"]+)""#).expect("regex"));
 
 impl RepoContext {
     /// Build the context from the index; `date` is what `{{ date }}` renders as.
@@ -419,59 +413,11 @@ fn project_name(index: &Index) -> (String, String) {
             return (name, "git remote".into());
         }
     }
-    let text = |p: &str| index.get(p).and_then(|f| f.text());
-    if let Some(t) = text("Cargo.toml")
-        && let Some(n) = toml_name(t, &["[package]"])
-    {
-        return (n, "Cargo.toml".into());
+    if let Some((n, from)) = crate::views::manifest::project_name(index) {
+        return (n, from.into());
     }
-    if let Some(t) = text("package.json")
-        && let Ok(v) = serde_json::from_str::<serde_json::Value>(t)
-        && let Some(n) = v.get("name").and_then(|n| n.as_str())
-        && !n.is_empty()
-    {
-        let n = n.rsplit('/').next().unwrap_or(n);
-        return (n.to_string(), "package.json".into());
-    }
-    if let Some(t) = text("pyproject.toml")
-        && let Some(n) = toml_name(t, &["[project]", "[tool.poetry]"])
-    {
-        return (n, "pyproject.toml".into());
-    }
-    if let Some(t) = text("go.mod")
-        && let Some(line) = t.lines().find(|l| l.trim_start().starts_with("module "))
-    {
-        let module = line.trim_start()["module ".len()..]
-            .trim()
-            .trim_matches('"');
-        if let Some(last) = module.rsplit('/').next()
-            && !last.is_empty()
-        {
-            return (last.to_string(), "go.mod".into());
-        }
-    }
-    let dir = std::fs::canonicalize(&index.root)
-        .ok()
-        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .unwrap_or_else(|| "service".to_string());
+    let dir = index.root_name().unwrap_or_else(|| "service".to_string());
     (dir, "directory".into())
-}
-
-/// `name = "..."` inside one of `tables` of a TOML manifest (a line scan:
-/// only the name is needed, and a malformed manifest just yields nothing).
-fn toml_name(text: &str, tables: &[&str]) -> Option<String> {
-    let mut inside = false;
-    for line in text.lines() {
-        let l = line.trim();
-        if l.starts_with('[') {
-            inside = tables.contains(&l);
-            continue;
-        }
-        if inside && let Some(c) = TOML_NAME.captures(l) {
-            return Some(c[1].to_string());
-        }
-    }
-    None
 }
 
 fn detect_languages(index: &Index) -> Vec<Language> {
@@ -568,7 +514,7 @@ fn language_of(index: &Index, f: &FileEntry) -> Option<Language> {
             "rust:1",
         ),
         "package.json" => {
-            let scripts = package_scripts(f.text().unwrap_or(""));
+            let scripts = crate::views::manifest::package_scripts(index, &f.path);
             let has = |s: &str| scripts.iter().any(|x| x == s);
             let lock = sibling("package-lock.json");
             let install = if lock { "npm ci" } else { "npm install" };
@@ -658,26 +604,6 @@ fn language_of(index: &Index, f: &FileEntry) -> Option<Language> {
     })
 }
 
-/// The script names of a package.json (npm's default `test` script, which
-/// only fails, does not count).
-fn package_scripts(text: &str) -> Vec<String> {
-    let Ok(v) = serde_json::from_str::<serde_json::Value>(text) else {
-        return Vec::new();
-    };
-    v.get("scripts")
-        .and_then(|s| s.as_object())
-        .map(|m| {
-            m.iter()
-                .filter(|(_, cmd)| {
-                    cmd.as_str()
-                        .is_some_and(|c| !c.contains("no test specified") && !c.trim().is_empty())
-                })
-                .map(|(k, _)| k.clone())
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 /// Today's date as YYYY-MM-DD (UTC), or `READYCTL_DATE` when set (tests and
 /// reproducible output).
 pub fn today() -> String {
@@ -718,15 +644,5 @@ mod tests {
         assert_eq!(civil_from_days(0), (1970, 1, 1));
         assert_eq!(civil_from_days(19_723), (2024, 1, 1));
         assert_eq!(civil_from_days(20_513), (2026, 3, 1));
-    }
-
-    #[test]
-    fn toml_names() {
-        let t = "[workspace]\nname = \"no\"\n[package]\nversion = \"1\"\nname = \"payments\"\n";
-        assert_eq!(toml_name(t, &["[package]"]).as_deref(), Some("payments"));
-        assert_eq!(
-            toml_name("[dependencies]\nname = \"x\"", &["[package]"]),
-            None
-        );
     }
 }

@@ -10,13 +10,15 @@
 //! - [`terraform`]: the Terraform model, `.tf` (hcl-edit) and `.tf.json`.
 //! - [`ci`]: which files are CI configuration, and the jobs of every system.
 //! - [`k8s`]: Kubernetes objects from manifests, Helm charts and Kustomize.
-//! - [`json`]: JSON files as values (Grafana dashboards).
+//! - [`json`]: JSON files as values (Grafana dashboards, package.json).
+//! - [`manifest`]: package manifests (Cargo.toml, pyproject.toml, package.json, go.mod).
 
 pub mod checklist;
 pub mod ci;
 pub mod dockerfile;
 pub mod json;
 pub mod k8s;
+pub mod manifest;
 pub mod markdown;
 pub mod parallel;
 pub mod terraform;

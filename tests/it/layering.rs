@@ -93,7 +93,6 @@ const ALLOWED: &[(&str, &str, &str)] = &[
         "",
         "the scaffold's unit tests (a #[cfg(test)] module): they build fixture repositories on disk and parse what the templates render",
     ),
-    ("scaffold/context.rs", "", "being moved to views (issue 11)"),
 ];
 
 fn rs_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
