@@ -43,8 +43,9 @@ pub fn merge(root: &Path, dir: &str, add: &Additions) -> anyhow::Result<Option<P
     let mut has_providers = false;
     let mut target: Option<(String, String, usize)> = None;
     for n in &names {
-        let text = std::fs::read_to_string(base.join(n))
-            .map_err(|e| anyhow::anyhow!("{dir}/{n}: cannot read: {e}"))?;
+        let text = read_tf(&base.join(n)).map_err(|e| {
+            anyhow::anyhow!("{dir}/{n}: cannot read: {e}; add the settings by hand")
+        })?;
         let Ok(body) = hcl::edit::parser::parse_body(&text) else {
             anyhow::bail!("{dir}/{n}: does not parse; fix it before scaffolding terraform");
         };
@@ -168,7 +169,7 @@ pub fn locked_pin(root: &Path, dir: &str, source: &str) -> Option<String> {
     } else {
         root.join(dir)
     };
-    let text = std::fs::read_to_string(base.join(".terraform.lock.hcl")).ok()?;
+    let text = read_tf(&base.join(".terraform.lock.hcl")).ok()?;
     let body = crate::checks::terraform::model::parse_hcl(&text).ok()?;
     let want = format!("registry.terraform.io/{source}");
     let b = body
@@ -177,4 +178,19 @@ pub fn locked_pin(root: &Path, dir: &str, source: &str) -> Option<String> {
     let v = b.body.attr("version")?.text.clone()?;
     let mut parts = v.split('.');
     Some(format!("~> {}.{}", parts.next()?, parts.next()?))
+}
+
+/// A Terraform file the merge reads: a regular file, not a symlink (the
+/// walk does not follow them, and one may lead outside the root or to a
+/// FIFO), of at most the size the checks parse (hcl-edit keeps about 65
+/// bytes per byte of source: a 9.4 MB `.tf` took 500 MB here).
+fn read_tf(path: &Path) -> std::io::Result<String> {
+    if std::fs::symlink_metadata(path)?.file_type().is_symlink() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "a symlink; not followed",
+        ));
+    }
+    let max = crate::checks::terraform::parse_budget::MAX_HCL_BYTES as u64;
+    crate::safe_fs::read_regular_text(path, max)
 }

@@ -57,8 +57,8 @@ impl Check for Lockfile {
 
     fn run(&self, ctx: &Context) -> Outcome {
         let m = model::model(ctx.index);
-        if m.is_empty() {
-            return super::no_terraform();
+        if let Some(o) = super::unavailable(&m) {
+            return o;
         }
         let roots: Vec<_> = m.checked_modules().filter(|x| x.root).collect();
         if roots.is_empty() {

@@ -34,6 +34,15 @@ pub(crate) fn no_terraform() -> Outcome {
     Outcome::skip("no Terraform files")
 }
 
+/// The outcome of a check that cannot look at the model: `skip` without
+/// Terraform, `error` when the run's parse budget left files unparsed.
+pub(crate) fn unavailable(m: &model::Model) -> Option<Outcome> {
+    if m.is_empty() {
+        return Some(no_terraform());
+    }
+    m.budget_error().map(Outcome::error)
+}
+
 pub(crate) fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }

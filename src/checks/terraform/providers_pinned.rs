@@ -61,8 +61,8 @@ impl Check for ProvidersPinned {
 
     fn run(&self, ctx: &Context) -> Outcome {
         let m = model::model(ctx.index);
-        if m.is_empty() {
-            return super::no_terraform();
+        if let Some(o) = super::unavailable(&m) {
+            return o;
         }
         let mut findings = Vec::new();
         let mut entries = 0;

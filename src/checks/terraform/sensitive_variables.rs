@@ -111,8 +111,8 @@ impl Check for SensitiveVariables {
 
     fn run(&self, ctx: &Context) -> Outcome {
         let m = model::model(ctx.index);
-        if m.is_empty() {
-            return super::no_terraform();
+        if let Some(o) = super::unavailable(&m) {
+            return o;
         }
         let mut findings = Vec::new();
         let mut secrets = 0;

@@ -1,6 +1,7 @@
 //! `terraform.valid`: every Terraform file parses.
 
 use super::model::{self, Role};
+use super::parse_budget;
 use crate::engine::{Check, CheckMeta, Context, Outcome};
 use crate::model::{Finding, Severity};
 
@@ -81,6 +82,12 @@ impl Check for Valid {
             }
         }
         let n = m.files.iter().filter(|f| f.product).count();
+        if let Some(e) = m.budget_error() {
+            // The files not parsed are named in the message, not as findings.
+            let over = parse_budget::over_budget();
+            findings.retain(|f| !f.message.ends_with(&over));
+            return Outcome::error(e).with_findings(findings);
+        }
         Outcome::from_findings(
             findings,
             format!("{} parse", super::plural(n, "Terraform file")),
