@@ -475,6 +475,13 @@ def main():
     peak = {"rss_kb": 0}
     numbers = iter(args.case) if args.case else None
     n = args.first_case - 1
+    stopped = False
+
+    def stop(*_):
+        raise KeyboardInterrupt
+
+    # A run stopped early (SIGTERM, Ctrl-C) still prints its figures.
+    signal.signal(signal.SIGTERM, stop)
     try:
         while True:
             if numbers is not None:
@@ -528,9 +535,12 @@ def main():
             if cases % 100 == 0:
                 print(f"... {cases} cases, {runs} runs, {time.monotonic() - start:.0f} s, "
                       f"{cpu:.0f} CPU-s, {len(failures)} failures", flush=True)
+    except KeyboardInterrupt:
+        stopped = True
     finally:
         shutil.rmtree(work, ignore_errors=True)
     result = {
+        "stopped_early": stopped,
         "rng": rng_seed,
         "commit": commit,
         "cases": cases,

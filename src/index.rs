@@ -646,12 +646,19 @@ impl IgnoreBudget {
             }
         }
         let mut used = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        if used.0 + patterns > MAX_IGNORE_PATTERNS || used.1 + wildcards > MAX_IGNORE_WILDCARDS {
+        // Short: the secret scan shows 100 characters per unread path.
+        if used.1 + wildcards > MAX_IGNORE_WILDCARDS {
             return Some(format!(
-                "{patterns} patterns ({wildcards} with wildcards); with the {} ({}) read before, \
-                 over the {MAX_IGNORE_PATTERNS} ({MAX_IGNORE_WILDCARDS} with wildcards) the \
-                 ignore files of a run may hold; not read",
-                used.0, used.1
+                "{wildcards} wildcard patterns; a run's ignore files may hold \
+                 {MAX_IGNORE_WILDCARDS} (taken: {}); not read",
+                used.1
+            ));
+        }
+        if used.0 + patterns > MAX_IGNORE_PATTERNS {
+            return Some(format!(
+                "{patterns} patterns; a run's ignore files may hold {MAX_IGNORE_PATTERNS} \
+                 (taken: {}); not read",
+                used.0
             ));
         }
         used.0 += patterns;
