@@ -392,3 +392,31 @@ fn a_check_lists_at_most_a_thousand_findings_in_every_format() {
         );
     }
 }
+
+#[test]
+fn a_checklist_of_more_than_ten_thousand_items_or_markers_is_not_used() {
+    // Found by the mutation run: one item naming 200,000 different checks
+    // (and 200,000 items) took 250–530 MB, the checklist being shared by
+    // the engine, the readiness check and every service scope.
+    let many_items: String = (0..10_001).map(|i| format!("- [ ] item {i}\n")).collect();
+    let many_markers: String = (0..10_001)
+        .map(|i| format!("<!-- readyctl: team.c{i} -->"))
+        .collect();
+    for (text, items, markers) in [
+        (many_items, 10_001, 0),
+        (format!("- [ ] one {many_markers}\n"), 1, 10_001),
+    ] {
+        let r = repo();
+        r.write("deployment-readiness.md", format!("# Ready\n\n{text}"));
+        let v = report(r.path(), "docs.readiness-checklist");
+        assert_eq!(v["ready"], false);
+        let c = crate::common::check(&v, "docs.readiness-checklist");
+        assert_eq!(c["status"], "error", "{c:#}");
+        assert_eq!(
+            c["message"],
+            format!(
+                "deployment-readiness.md: {items} task items and {markers} markers, over the 10000 a checklist may hold; not used"
+            )
+        );
+    }
+}
