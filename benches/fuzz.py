@@ -11,8 +11,13 @@ name, invalid readyctl.yaml values, hostile checklist markers, and a planted
 secret. Each run is bounded by --timeout seconds.
 
 A failure is: an exit code outside 0/1/2 (a panic is 101, a signal is
-negative), a timeout (a hang), a planted secret printed whole, or a write
-outside the case's directory. Failures are kept under --keep for replay.
+negative), a timeout (a hang), a planted secret printed whole, a write
+outside the case's directory, or a run whose peak RSS exceeds --rss-mb (300
+MB, issue 13's memory bound; measured per readyctl process by GNU time).
+Each case has its own random generator (run seed and case number), so a
+failing case is built again, as it was before any command ran, under --keep
+with a FAILURE.json that says why and how to replay it
+(`--rng S --case N`).
 
 Prints one line of figures at the end (and JSON with --json).
 """
@@ -21,7 +26,6 @@ import argparse
 import json
 import os
 import random
-import resource
 import shutil
 import signal
 import stat
@@ -104,7 +108,8 @@ def files_of(case):
     for d, dirs, names in os.walk(case):
         if ".git" in dirs:
             dirs.remove(".git")
-        for n in names:
+        dirs.sort()
+        for n in sorted(names):
             p = os.path.join(d, n)
             if os.path.isfile(p) and not os.path.islink(p):
                 out.append(p)
@@ -292,10 +297,22 @@ def mutate(rng, case, outside, planted):
     return "none"
 
 
+TIME = "/usr/bin/time"
+
+
 def run(cmd, cwd, timeout):
-    """(exit code or 'timeout', combined output)."""
+    """(exit code or 'timeout', combined output, peak RSS in KiB, CPU seconds)
+    of one readyctl process.
+
+    The figures come from GNU time (`/usr/bin/time`, Debian's `time`), which
+    forks readyctl from its own small process and reports that child's
+    rusage. (Not from wait4 or RUSAGE_CHILDREN here: a child forked from
+    this Python process starts with Python's high-water RSS, and exec keeps
+    it, so a 500 MB Python would make `true` look 500 MB.)"""
+    fd, stats = tempfile.mkstemp(prefix="readyctl-fuzz-time-")
+    os.close(fd)
     p = subprocess.Popen(
-        cmd,
+        [TIME, "-f", "%M %U %S", "-o", stats] + cmd,
         cwd=cwd,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -306,11 +323,25 @@ def run(cmd, cwd, timeout):
     )
     try:
         out, _ = p.communicate(timeout=timeout)
-        return p.returncode, out
+        code = p.returncode
     except subprocess.TimeoutExpired:
         os.killpg(p.pid, signal.SIGKILL)
         out, _ = p.communicate()
-        return "timeout", out
+        code = "timeout"
+    rss_kb, cpu = 0, 0.0
+    try:
+        with open(stats) as f:
+            lines = f.read().splitlines()
+        os.unlink(stats)
+    except OSError:
+        lines = []
+    for line in lines:
+        if line.startswith("Command terminated by signal ") and code != "timeout":
+            code = -int(line.rsplit(" ", 1)[1])
+        parts = line.split()
+        if len(parts) == 3 and parts[0].isdigit():
+            rss_kb, cpu = int(parts[0]), float(parts[1]) + float(parts[2])
+    return code, out, rss_kb, cpu
 
 
 def seeds(extra):
@@ -319,28 +350,37 @@ def seeds(extra):
     for n in sorted(os.listdir(ex)):
         if os.path.isdir(os.path.join(ex, n)):
             out.append(("examples/" + n, os.path.join(ex, n)))
-    out.append(("readyctl", None))  # this repository's tracked files
+    out.append(("readyctl", None))  # this repository's files at HEAD
     for s in extra:
         out.append((os.path.basename(s.rstrip("/")), s))
     return out
 
 
+def head_tree(dest):
+    """This repository's committed files at HEAD (not the work tree, which
+    may change during a run), files under 2 MB, extracted under `dest`.
+    Returns the commit."""
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                            capture_output=True, check=True, text=True).stdout.strip()
+    os.makedirs(dest)
+    archive = subprocess.run(["git", "archive", "--format=tar", "HEAD"], cwd=ROOT,
+                             capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", dest], input=archive, check=True)
+    for d, _, names in os.walk(dest):
+        for n in names:
+            p = os.path.join(d, n)
+            if os.path.isfile(p) and not os.path.islink(p) and os.path.getsize(p) >= 2_000_000:
+                os.unlink(p)
+    return commit
+
+
+HEAD_TREE = None
+
+
 def materialize(seed, dest):
     name, path = seed
-    if path is None:
-        files = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True,
-                               check=True).stdout.split(b"\0")
-        for f in files:
-            if not f:
-                continue
-            src = os.path.join(ROOT, f.decode())
-            if os.path.isfile(src) and os.path.getsize(src) < 2_000_000:
-                d = os.path.join(dest, f.decode())
-                os.makedirs(os.path.dirname(d), exist_ok=True)
-                shutil.copyfile(src, d)
-    else:
-        shutil.copytree(path, dest, symlinks=True, dirs_exist_ok=True,
-                        ignore=shutil.ignore_patterns(".git"))
+    shutil.copytree(path or HEAD_TREE, dest, symlinks=True, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns(".git"))
 
 
 def listing(d):
@@ -350,62 +390,123 @@ def listing(d):
         return []
 
 
+FORMATS = ["human", "json", "sarif", "junit", "markdown", "github", "gitlab"]
+
+
+def build_case(rng_seed, n, all_seeds, base):
+    """Build case `n` of run `rng_seed` under `base` (`repo/` and `outside/`).
+    Each case has a random generator of its own, so that one case can be
+    built again alone (`--case N`) with the same tree and commands."""
+    rng = random.Random(f"{rng_seed}/{n}")
+    case = os.path.join(base, "repo")
+    outside = os.path.join(base, "outside")
+    os.makedirs(case)
+    os.makedirs(outside)
+    seed = rng.choice(all_seeds)
+    materialize(seed, case)
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=case, check=True)
+    planted = fake_token(rng)
+    applied = []
+    for _ in range(rng.randrange(1, 5)):
+        try:
+            applied.append(mutate(rng, case, outside, planted))
+        except OSError as e:
+            applied.append(f"error:{e.errno}")
+    commands = [
+        ["check", ".", "--offline", "--no-progress", "--format", rng.choice(FORMATS)],
+        ["scaffold", "--missing", "."],
+        ["init", "."],
+    ]
+    if rng.random() < 0.2:
+        commands.append(["check", ".", "--offline", "--no-progress", "--history"])
+    if rng.random() < 0.2:
+        commands.append(["baseline", "."])
+    return seed, planted, applied, commands
+
+
+def keep_case(args, rng_seed, n, all_seeds, failure):
+    """Build case `n` again, as it was before any command ran, under
+    --keep, with a file saying how it failed and how to replay it."""
+    kept = os.path.join(args.keep, f"{rng_seed}-{n}")
+    shutil.rmtree(kept, ignore_errors=True)
+    try:
+        build_case(rng_seed, n, all_seeds, kept)
+    except OSError as e:
+        failure["keep_error"] = str(e)
+    with open(os.path.join(kept, "FAILURE.json"), "w") as f:
+        replay = (f"python3 benches/fuzz.py --bin {args.bin} --rng {rng_seed} --case {n}"
+                  f" --rss-mb {args.rss_mb} --timeout {args.timeout:g}")
+        json.dump(dict(failure, replay=replay), f, indent=2)
+    return kept
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--budget", type=float, default=300, help="seconds of wall time")
     ap.add_argument("--bin", default=os.path.join(ROOT, "target", "release", "readyctl"))
     ap.add_argument("--seed", action="append", default=[], help="extra seed repository")
     ap.add_argument("--rng", type=int, default=None, help="random seed (default: time)")
+    ap.add_argument("--case", type=int, action="append", default=[],
+                    help="run only case N of --rng (replay a kept failure); repeatable")
+    ap.add_argument("--first-case", type=int, default=1, help="number of the first case")
     ap.add_argument("--timeout", type=float, default=60, help="seconds per run")
+    ap.add_argument("--rss-mb", type=float, default=300,
+                    help="peak RSS (MB, 10^6 bytes) of one readyctl run above which it fails")
     ap.add_argument("--keep", default=os.path.join(tempfile.gettempdir(), "readyctl-fuzz-failures"))
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     rng_seed = args.rng if args.rng is not None else int(time.time())
-    rng = random.Random(rng_seed)
     if not os.access(args.bin, os.X_OK):
         sys.exit(f"fuzz: {args.bin}: no readyctl binary (cargo build --release, or --bin)")
+    if not os.access(TIME, os.X_OK):
+        sys.exit(f"fuzz: {TIME} is needed to measure each run (apt-get install time)")
+    rss_limit_kb = args.rss_mb * 1e6 / 1024
     all_seeds = seeds(args.seed)
     work = tempfile.mkdtemp(prefix="readyctl-fuzz-")
+    global HEAD_TREE
+    HEAD_TREE = os.path.join(work, "head")
+    commit = head_tree(HEAD_TREE)
     start = time.monotonic()
     cases = runs = 0
+    cpu = 0.0
     outcomes = {}
     failures = []
     mutations = {}
+    peak = {"rss_kb": 0}
+    numbers = iter(args.case) if args.case else None
+    n = args.first_case - 1
+    stopped = False
+
+    def stop(*_):
+        raise KeyboardInterrupt
+
+    # A run stopped early (SIGTERM, Ctrl-C) still prints its figures.
+    signal.signal(signal.SIGTERM, stop)
     try:
-        while time.monotonic() - start < args.budget:
+        while True:
+            if numbers is not None:
+                n = next(numbers, None)
+                if n is None:
+                    break
+            elif time.monotonic() - start >= args.budget:
+                break
+            else:
+                n += 1
             cases += 1
-            base = os.path.join(work, f"c{cases}")
+            base = os.path.join(work, f"c{n}")
+            seed, planted, applied, commands = build_case(rng_seed, n, all_seeds, base)
             case = os.path.join(base, "repo")
             outside = os.path.join(base, "outside")
-            os.makedirs(case)
-            os.makedirs(outside)
-            seed = rng.choice(all_seeds)
-            materialize(seed, case)
-            subprocess.run(["git", "init", "-q", "-b", "main"], cwd=case, check=True)
-            planted = fake_token(rng)
-            applied = []
-            for _ in range(rng.randrange(1, 5)):
-                try:
-                    applied.append(mutate(rng, case, outside, planted))
-                except OSError as e:
-                    applied.append(f"error:{e.errno}")
             for m in applied:
                 mutations[m] = mutations.get(m, 0) + 1
             before = listing(outside)
-            commands = [
-                ["check", ".", "--offline", "--no-progress", "--format",
-                 rng.choice(["human", "json", "sarif", "junit", "markdown", "github", "gitlab"])],
-                ["scaffold", "--missing", "."],
-                ["init", "."],
-            ]
-            if rng.random() < 0.2:
-                commands.append(["check", ".", "--offline", "--no-progress", "--history"])
-            if rng.random() < 0.2:
-                commands.append(["baseline", "."])
             for c in commands:
                 runs += 1
-                code, out = run([args.bin] + c, case, args.timeout)
+                code, out, rss_kb, secs = run([args.bin] + c, case, args.timeout)
+                cpu += secs
                 outcomes[str(code)] = outcomes.get(str(code), 0) + 1
+                if rss_kb > peak["rss_kb"]:
+                    peak = {"rss_kb": rss_kb, "case": n, "command": c}
                 why = None
                 if code == "timeout":
                     why = "timeout"
@@ -417,39 +518,51 @@ def main():
                     why = "panic message"
                 elif listing(outside) != before:
                     why = "wrote outside the root"
+                elif rss_kb > rss_limit_kb:
+                    why = f"peak RSS {rss_kb * 1024 / 1e6:.0f} MB, over {args.rss_mb:g} MB"
                 if why:
-                    kept = os.path.join(args.keep, f"{rng_seed}-{cases}")
-                    shutil.rmtree(kept, ignore_errors=True)
-                    shutil.copytree(base, kept, symlinks=True, ignore_dangling_symlinks=True,
-                                    dirs_exist_ok=True)
-                    failures.append({"case": cases, "seed": seed[0], "mutations": applied,
-                                     "command": c, "why": why, "kept": kept,
-                                     "output": out[-400:].decode("utf-8", "replace")})
-                    print(f"FAIL case {cases} ({seed[0]}; {', '.join(applied)}): "
-                          f"readyctl {' '.join(c)}: {why}; kept in {kept}", flush=True)
+                    failure = {"rng": rng_seed, "case": n, "seed": seed[0], "mutations": applied,
+                               "command": c, "why": why, "rss_kb": rss_kb,
+                               "cpu_seconds": round(secs, 2),
+                               "output": out[-400:].decode("utf-8", "replace")}
+                    kept = os.path.join(args.keep, f"{rng_seed}-{n}")
+                    failure["kept"] = (kept if any(f["case"] == n for f in failures)
+                                       else keep_case(args, rng_seed, n, all_seeds, failure))
+                    failures.append(failure)
+                    print(f"FAIL case {n} ({seed[0]}; {', '.join(applied)}): "
+                          f"readyctl {' '.join(c)}: {why}; kept in {failure['kept']}", flush=True)
             shutil.rmtree(base, ignore_errors=True)
             if cases % 100 == 0:
                 print(f"... {cases} cases, {runs} runs, {time.monotonic() - start:.0f} s, "
-                      f"{len(failures)} failures", flush=True)
+                      f"{cpu:.0f} CPU-s, {len(failures)} failures", flush=True)
+    except KeyboardInterrupt:
+        stopped = True
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
     result = {
+        "stopped_early": stopped,
         "rng": rng_seed,
+        "commit": commit,
         "cases": cases,
         "runs": runs,
         "wall_seconds": round(time.monotonic() - start),
-        "cpu_seconds": round(ru.ru_utime + ru.ru_stime),
-        "max_rss_kb": ru.ru_maxrss,
+        "cpu_seconds": round(cpu),
+        "max_rss_kb": peak["rss_kb"],
+        "max_rss_case": peak.get("case"),
+        "max_rss_command": peak.get("command"),
         "outcomes": outcomes,
         "mutations": mutations,
         "failures": failures,
     }
     hangs = outcomes.get("timeout", 0)
     panics = sum(v for k, v in outcomes.items() if k not in ("0", "1", "2", "timeout"))
+    over = sum(1 for f in failures if f["why"].startswith("peak RSS"))
     print(f"fuzz: {cases} cases, {runs} runs, {result['wall_seconds']} s wall, "
-          f"{result['cpu_seconds']} CPU-s, outcomes {json.dumps(outcomes, sort_keys=True)}, "
-          f"{panics} panics, {hangs} hangs, {len(failures)} failures (rng {rng_seed})")
+          f"{result['cpu_seconds']} CPU-s (readyctl), outcomes {json.dumps(outcomes, sort_keys=True)}, "
+          f"{panics} panics, {hangs} hangs, {over} over {args.rss_mb:g} MB RSS, "
+          f"{len(failures)} failures; peak RSS {peak['rss_kb'] * 1024 / 1e6:.0f} MB "
+          f"(case {peak.get('case')}: {' '.join(peak.get('command') or [])}) "
+          f"(rng {rng_seed}, seed tree {commit})")
     if args.json:
         print(json.dumps(result, indent=2))
     sys.exit(1 if failures else 0)

@@ -2,7 +2,8 @@
 # Mutation run (issue 13): mutated repositories through `readyctl check`,
 # `scaffold --missing` and `init` for a time budget; reports any exit code
 # outside 0/1/2, any timeout (a hang), a planted secret printed whole or a
-# write outside the repository. Failing cases are kept for replay.
+# write outside the repository, or a run over 300 MB peak RSS. Failing
+# cases are kept (rebuilt as they were) for replay.
 #
 #   benches/fuzz.sh [SECONDS] [extra args for benches/fuzz.py]
 #   READYCTL_BIN=target/debug/readyctl benches/fuzz.sh 1200 --seed /path/to/repo

@@ -288,12 +288,13 @@ impl Index {
         let root = root.to_path_buf();
         // The root's own ignore files decide what the whole walk sees: one
         // that cannot be read safely stops here, with its name.
-        if let Some((path, why)) = unsafe_ignore_file(&root) {
+        let budget = std::sync::Arc::new(IgnoreBudget::default());
+        if let Some((path, why)) = unsafe_ignore_file(&root, &budget) {
             return Err(IndexError::Unreadable(path.display().to_string(), why));
         }
 
         let (git, tracked) = git_tracked(&root);
-        let (mut files, mut unreadable) = walk(&root, &tracked);
+        let (mut files, mut unreadable) = walk(&root, &tracked, budget);
 
         // Tracked files that the ignore rules hid (a `.env` committed before it was
         // ignored is still committed) — except what `.readyctlignore` excludes.
@@ -588,7 +589,7 @@ pub const MAX_IGNORE_BYTES: u64 = 1024 * 1024;
 /// An ignore file of `dir` that must not be opened: not a regular file (a
 /// FIFO would block the walk forever, a device would be read), or larger
 /// than [`MAX_IGNORE_BYTES`]. Checked before the walk reads it.
-fn unsafe_ignore_file(dir: &Path) -> Option<(PathBuf, String)> {
+fn unsafe_ignore_file(dir: &Path, budget: &IgnoreBudget) -> Option<(PathBuf, String)> {
     for name in IGNORE_NAMES {
         let path = dir.join(name);
         // Follows a symlink: what the walk would open.
@@ -599,16 +600,21 @@ fn unsafe_ignore_file(dir: &Path) -> Option<(PathBuf, String)> {
             return Some((path, "not a regular file; not read".to_string()));
         }
         if meta.len() <= MAX_IGNORE_BYTES
-            && let Ok(text) = std::fs::read_to_string(&path)
-            && crate::repo::text::brace_depth(&text) > crate::repo::text::MAX_GLOB_BRACES
+            && let Ok(bytes) = std::fs::read(&path)
         {
-            return Some((
-                path,
-                format!(
-                    "a pattern nests `{{…}}` deeper than {} levels; not read",
-                    crate::repo::text::MAX_GLOB_BRACES
-                ),
-            ));
+            let text = String::from_utf8_lossy(&bytes);
+            if crate::repo::text::brace_depth(&text) > crate::repo::text::MAX_GLOB_BRACES {
+                return Some((
+                    path,
+                    format!(
+                        "a pattern nests `{{…}}` deeper than {} levels; not read",
+                        crate::repo::text::MAX_GLOB_BRACES
+                    ),
+                ));
+            }
+            if let Some(why) = budget.take(&text) {
+                return Some((path, why));
+            }
         }
         if meta.len() > MAX_IGNORE_BYTES {
             return Some((
@@ -624,7 +630,71 @@ fn unsafe_ignore_file(dir: &Path) -> Option<(PathBuf, String)> {
     None
 }
 
-fn walk(root: &Path, tracked: &HashSet<String>) -> (Vec<FileEntry>, Vec<String>) {
+/// Patterns the ignore files of one walk may hold between them, and of
+/// those, patterns with a wildcard. Each is compiled into the glob matcher
+/// of its directory (and the root's again by `secrets.gitignore` and the
+/// gitignore scaffold): a pattern with a wildcard and a slash costs about
+/// 7.5 KB, a literal one about 0.7 KB, so a 1 MiB `.gitignore` of 66,000
+/// `/build1/*.o` lines took 550 MB in `check` and 1.5 GB in `scaffold`,
+/// and a line of a million `*` 1.8 GB. Real ignore files hold hundreds.
+pub const MAX_IGNORE_PATTERNS: usize = 30_000;
+/// See [`MAX_IGNORE_PATTERNS`].
+pub const MAX_IGNORE_WILDCARDS: usize = 5_000;
+/// The longest ignore pattern: one longer than PATH_MAX matches no path.
+pub const MAX_IGNORE_PATTERN_BYTES: usize = 4096;
+
+/// What is left of [`MAX_IGNORE_PATTERNS`] and [`MAX_IGNORE_WILDCARDS`]
+/// in one walk, taken by each ignore file as the walk reaches it.
+#[derive(Default)]
+struct IgnoreBudget(Mutex<(usize, usize)>);
+
+impl IgnoreBudget {
+    /// Take the patterns of `text`, or say why the file is not read.
+    fn take(&self, text: &str) -> Option<String> {
+        let (mut patterns, mut wildcards) = (0usize, 0usize);
+        for line in text.lines() {
+            let line = line.trim_end();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            if line.len() > MAX_IGNORE_PATTERN_BYTES {
+                return Some(format!(
+                    "a pattern of {} bytes, over {MAX_IGNORE_PATTERN_BYTES} (no path is longer); not read",
+                    line.len()
+                ));
+            }
+            patterns += 1;
+            if line.contains(['*', '?', '[', '{']) {
+                wildcards += 1;
+            }
+        }
+        let mut used = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        // Short: the secret scan shows 100 characters per unread path.
+        if used.1 + wildcards > MAX_IGNORE_WILDCARDS {
+            return Some(format!(
+                "{wildcards} wildcard patterns; a run's ignore files may hold \
+                 {MAX_IGNORE_WILDCARDS} (taken: {}); not read",
+                used.1
+            ));
+        }
+        if used.0 + patterns > MAX_IGNORE_PATTERNS {
+            return Some(format!(
+                "{patterns} patterns; a run's ignore files may hold {MAX_IGNORE_PATTERNS} \
+                 (taken: {}); not read",
+                used.0
+            ));
+        }
+        used.0 += patterns;
+        used.1 += wildcards;
+        None
+    }
+}
+
+fn walk(
+    root: &Path,
+    tracked: &HashSet<String>,
+    budget: std::sync::Arc<IgnoreBudget>,
+) -> (Vec<FileEntry>, Vec<String>) {
     let collected: Mutex<Vec<FileEntry>> = Mutex::new(Vec::new());
     let failed: std::sync::Arc<Mutex<Vec<String>>> = std::sync::Arc::default();
     let refused = std::sync::Arc::clone(&failed);
@@ -642,8 +712,10 @@ fn walk(root: &Path, tracked: &HashSet<String>) -> (Vec<FileEntry>, Vec<String>)
             // A directory whose ignore file cannot be read safely is not
             // entered: its files are reported as unreadable (checks that
             // must read everything fail closed) instead of hanging.
-            if e.file_type().is_some_and(|t| t.is_dir())
-                && let Some((path, why)) = unsafe_ignore_file(e.path())
+            // (The root's were checked before the walk.)
+            if e.depth() > 0
+                && e.file_type().is_some_and(|t| t.is_dir())
+                && let Some((path, why)) = unsafe_ignore_file(e.path(), &budget)
             {
                 let shown =
                     rel_path(&root_owned, &path).unwrap_or_else(|| path.display().to_string());

@@ -86,10 +86,30 @@ pub fn not_a_regular_file(index: &Index, path: &str) -> bool {
     std::fs::metadata(index.root.join(path)).is_ok_and(|m| !m.is_file())
 }
 
+/// The most task items, and the most distinct markers, a checklist may
+/// hold; a larger one is not used (its readiness check is `error`). The
+/// checklist is shared by the engine, the readiness check and each service
+/// scope: 200,000 items, or one item naming 200,000 different checks, took
+/// 250–530 MB. Real checklists hold dozens.
+pub const MAX_ITEMS: usize = 10_000;
+
+/// `list`, or why it is too large to use.
+fn bounded(list: Checklist) -> Result<Checklist, String> {
+    let markers: usize = list.items.iter().map(|i| i.markers.len()).sum();
+    if list.items.len() > MAX_ITEMS || markers > MAX_ITEMS {
+        return Err(format!(
+            "{}: {} task items and {markers} markers, over the {MAX_ITEMS} a checklist may hold; not used",
+            list.path,
+            list.items.len()
+        ));
+    }
+    Ok(list)
+}
+
 fn read(index: &Index, path: &str) -> Loaded {
     let entry = index.get(path).or_else(|| index.get_ignore_case(path))?;
     Some(match entry.content() {
-        crate::repo::index::Content::Text(t) => Ok(parse(&entry.path, t)),
+        crate::repo::index::Content::Text(t) => bounded(parse(&entry.path, t)),
         crate::repo::index::Content::Binary => Err(format!("{}: is a binary file", entry.path)),
         crate::repo::index::Content::TooLarge => Err(format!("{}: too large to read", entry.path)),
         crate::repo::index::Content::Unreadable(e) => {

@@ -29,8 +29,29 @@ pub fn checks() -> Vec<Box<dyn Check>> {
 }
 
 /// A `terraform.*` check: `run` reads the model of the run; it is not
-/// called when the repository has no Terraform (the check is skipped).
+/// called when the repository has no Terraform (the check is skipped) or
+/// when the run's parse budget left files unparsed (the check is `error`:
+/// it cannot judge what it did not read).
 fn check(
+    meta: CheckMeta,
+    run: impl Fn(&terraform::Model, &Context) -> Outcome + Send + Sync + 'static,
+) -> Box<dyn Check> {
+    crate::checks::on_view(
+        meta,
+        terraform::model,
+        |m| {
+            if m.is_empty() {
+                return Some(Outcome::skip("no Terraform files"));
+            }
+            m.budget_error().map(Outcome::error)
+        },
+        run,
+    )
+}
+
+/// [`check`] for `terraform.valid`, which reports the syntax errors of the
+/// files it did parse even when the budget left others unparsed.
+fn check_parsed(
     meta: CheckMeta,
     run: impl Fn(&terraform::Model, &Context) -> Outcome + Send + Sync + 'static,
 ) -> Box<dyn Check> {

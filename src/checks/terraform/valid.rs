@@ -3,7 +3,7 @@
 use crate::check::{Check, CheckMeta, Context, Outcome};
 use crate::findings::{Finding, Severity};
 use crate::repo::text::plural;
-use crate::views::terraform::{Model, Role};
+use crate::views::terraform::{Model, Role, parse_budget};
 
 const EXPLAIN: &str = r#"
 ## What it checks
@@ -31,7 +31,7 @@ resource "aws_s3_bucket" "logs" {
 "#;
 
 pub(super) fn check() -> Box<dyn Check> {
-    super::check(
+    super::check_parsed(
         CheckMeta::define("terraform.valid")
             .title("Terraform files parse")
             .severity(Severity::Error)
@@ -68,6 +68,12 @@ fn run(m: &Model, _ctx: &Context) -> Outcome {
         }
     }
     let n = m.files.iter().filter(|f| f.product).count();
+    if let Some(e) = m.budget_error() {
+        // The files not parsed are named in the message, not as findings.
+        let over = parse_budget::over_budget();
+        findings.retain(|f| !f.message.ends_with(&over));
+        return Outcome::error(e).with_findings(findings);
+    }
     Outcome::from_findings(
         findings,
         format!("{} parse", plural(n, "Terraform file")),

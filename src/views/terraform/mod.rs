@@ -169,6 +169,13 @@ pub struct Model {
     /// Every Terraform file, in path order.
     pub files: Vec<TfFile>,
     pub modules: Vec<Module>,
+    /// Files left unparsed by the run's budget ([`parse_budget::Budget`]),
+    /// in the order the budget took them (the product's files first).
+    pub over_budget: Vec<String>,
+    /// Bytes of Terraform source in the model's files (parsed or not).
+    pub source_bytes: u64,
+    /// What is left of the budget for other HCL files ([`parsed`]).
+    budget: std::sync::Mutex<parse_budget::Budget>,
 }
 
 impl Model {
@@ -216,6 +223,40 @@ impl Model {
     pub fn example_count(&self) -> usize {
         self.modules.iter().filter(|m| m.example).count()
     }
+
+    /// When the run's Terraform budget ran out: the message of the checks
+    /// that read the model, which are `error` (a check cannot vouch for
+    /// files it did not read), naming the budget and the files not parsed.
+    pub fn budget_error(&self) -> Option<String> {
+        let n = self.over_budget.len();
+        if n == 0 {
+            return None;
+        }
+        let shown: Vec<String> = self.over_budget.iter().take(3).map(|p| short(p)).collect();
+        let more = if n > shown.len() {
+            format!(" and {} more", n - shown.len())
+        } else {
+            String::new()
+        };
+        Some(format!(
+            "{:.1} MB of Terraform, over the {} MiB parsed per run: {} not parsed ({}{more}); \
+             leave generated Terraform out with .readyctlignore",
+            self.source_bytes as f64 / 1e6,
+            parse_budget::MAX_TOTAL_BYTES / (1024 * 1024),
+            crate::repo::text::plural(n, "file"),
+            shown.join(", "),
+        ))
+    }
+}
+
+/// A path for a one-line message: at most 48 characters, its end kept.
+fn short(path: &str) -> String {
+    let chars = path.chars().count();
+    if chars <= 48 {
+        return path.to_string();
+    }
+    let tail: String = path.chars().skip(chars - 47).collect();
+    format!("…{tail}")
 }
 
 /// The model of `index`, built once per run.
@@ -243,17 +284,54 @@ pub fn build(index: &Index) -> Model {
         .filter_map(|f| role_of(f.name()).map(|r| (f, r)))
         .filter(|(f, _)| f.path_role() != crate::repo::roles::Role::Vendored)
         .collect();
-    let files: Vec<TfFile> = parallel_map(&entries, |(f, role)| TfFile {
+    // The run's budget goes to the product's files first, then to test data
+    // and examples, each in path order; sizes are known before reading.
+    let mut order: Vec<usize> = (0..entries.len()).collect();
+    order.sort_by_key(|&i| (!entries[i].0.is_product(), entries[i].0.path.as_str()));
+    let mut budget = parse_budget::Budget::default();
+    let mut allowed = vec![true; entries.len()];
+    let mut over_budget = Vec::new();
+    for i in order {
+        let f = entries[i].0;
+        if parses_alone(f) && !budget.take(f.size as usize) {
+            allowed[i] = false;
+            over_budget.push(f.path.clone());
+        }
+    }
+    let items: Vec<(&FileEntry, Role, bool)> = entries
+        .iter()
+        .zip(allowed)
+        .map(|(&(f, r), ok)| (f, r, ok))
+        .collect();
+    let files: Vec<TfFile> = parallel_map(&items, |(f, role, ok)| TfFile {
         path: f.path.clone(),
         dir: f.dir().to_string(),
         role: *role,
         product: f.is_product(),
-        parsed: parse_entry(f),
+        parsed: if *ok {
+            parse_entry(f)
+        } else {
+            Err(whole_file(&parse_budget::over_budget()))
+        },
     });
     let mut files = files;
     files.sort_by(|a, b| a.path.cmp(&b.path));
     let modules = modules(&files);
-    Model { files, modules }
+    Model {
+        files,
+        modules,
+        over_budget,
+        source_bytes: entries.iter().map(|(f, _)| f.size).sum(),
+        budget: std::sync::Mutex::new(budget),
+    }
+}
+
+/// Would `f` be parsed were there no run budget (under the read cap and
+/// its per-file cap)? Sizes from the walk, before reading.
+fn parses_alone(f: &FileEntry) -> bool {
+    let json = f.name().to_ascii_lowercase().ends_with(".json");
+    f.size <= crate::repo::index::MAX_TEXT_BYTES
+        && parse_budget::too_large(f.size as usize, json).is_none()
 }
 
 /// An HCL or Terraform JSON file, parsed by the model's parser (nesting
@@ -291,7 +369,21 @@ pub fn parsed(index: &Index, f: &FileEntry) -> Parsed {
         let mut map = others.0.lock().unwrap_or_else(|p| p.into_inner());
         map.entry(f.path.clone()).or_default().clone()
     };
-    Parsed::Other(slot.get_or_init(|| Arc::new(parse_entry(f))).clone())
+    Parsed::Other(
+        slot.get_or_init(|| {
+            let fits = !parses_alone(f)
+                || m.budget
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .take(f.size as usize);
+            Arc::new(if fits {
+                parse_entry(f)
+            } else {
+                Err(whole_file(&parse_budget::over_budget()))
+            })
+        })
+        .clone(),
+    )
 }
 
 fn parse_entry(f: &FileEntry) -> Result<Body, ParseError> {
@@ -400,6 +492,9 @@ fn convert_body(body: &HclBody, lines: &LineIndex) -> Body {
             }
         }
     }
+    // The model is kept for the whole run: no spare capacity.
+    out.attrs.shrink_to_fit();
+    out.blocks.shrink_to_fit();
     out
 }
 
@@ -633,6 +728,8 @@ fn json_blocks(
                     None => body.attrs.push(json_attr(k, v, locator)),
                 }
             }
+            body.attrs.shrink_to_fit();
+            body.blocks.shrink_to_fit();
             // `required_providers` entries are attributes of the block.
             out.push(Block {
                 kind: kind.to_string(),

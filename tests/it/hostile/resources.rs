@@ -159,3 +159,271 @@ fn history_never_inflates_a_blob_over_the_cap() {
     let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(crate::common::status(&v, "secrets.none-committed"), "pass");
 }
+
+/// `n` bytes (about) of valid Terraform: one bucket after another.
+fn buckets(n: usize) -> String {
+    let block =
+        "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"b\"\n  tags   = { a = \"b\" }\n}\n";
+    block.repeat(n / block.len())
+}
+
+#[test]
+fn terraform_past_the_run_budget_is_an_error_naming_the_files_not_parsed() {
+    // Each file is under the 2 MiB a file may have; together they are over
+    // the 4 MiB parsed per run (eight such files took 560 MB). The
+    // product's files are parsed first, in path order; the first that does
+    // not fit ends the parsing.
+    let r = repo();
+    r.write(
+        "infra/a_broken.tf",
+        "resource \"x\" \"y\" {\n  a = [1,\n}\n",
+    )
+    .write("infra/m0.tf", buckets(1_500_000))
+    .write("infra/m1.tf", buckets(1_500_000))
+    .write("infra/m2.tf", buckets(1_500_000))
+    .write(
+        "infra/versions.tf",
+        "terraform {\n  required_version = \">= 1.5\"\n}\n",
+    )
+    .write("examples/demo/main.tf", "terraform {}\n");
+    let v = report(r.path(), "terraform.*");
+    assert_eq!(v["ready"], false);
+    let valid = crate::common::check(&v, "terraform.valid");
+    assert_eq!(valid["status"], "error", "{valid:#}");
+    let msg = valid["message"].as_str().unwrap();
+    assert!(msg.len() < 300, "{msg}");
+    assert!(
+        msg.contains("over the 4 MiB parsed per run")
+            && msg.contains(
+                "3 files not parsed (infra/m2.tf, infra/versions.tf, examples/demo/main.tf)"
+            ),
+        "{msg}"
+    );
+    // The syntax error of a file that was parsed is still named.
+    let locs = crate::common::finding_locations(&v, "terraform.valid");
+    assert_eq!(
+        locs,
+        vec![("infra/a_broken.tf".to_string(), 3)],
+        "{valid:#}"
+    );
+    // Every check that reads the model is `error` with the same message:
+    // none can vouch for files it did not read.
+    for id in [
+        "terraform.version-pinned",
+        "terraform.providers-pinned",
+        "terraform.remote-state",
+        "terraform.lockfile",
+        "terraform.sensitive-variables",
+    ] {
+        let c = crate::common::check(&v, id);
+        assert_eq!(c["status"], "error", "{c:#}");
+        assert_eq!(c["message"].as_str().unwrap(), msg);
+    }
+    // Under the budget, the same files are checked as usual.
+    std::fs::remove_file(r.path().join("infra/m2.tf")).unwrap();
+    let v = report(r.path(), "terraform.*");
+    let valid = crate::common::check(&v, "terraform.valid");
+    assert_eq!(valid["status"], "fail", "{valid:#}");
+    assert_eq!(
+        crate::common::status(&v, "terraform.version-pinned"),
+        "pass"
+    );
+}
+
+#[test]
+fn scaffold_terraform_reads_no_file_over_the_parse_cap_and_no_symlink() {
+    // It parsed every `.tf` of the module whole: a 9.4 MB one took 500 MB.
+    let r = repo();
+    r.write("main.tf", buckets(2_500_000));
+    let run = bounded(r.path(), &["scaffold", "terraform", "."]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    let err = &run.stderr;
+    assert!(
+        err.contains("main.tf") && err.contains("over the 2 MiB") && err.contains("by hand"),
+        "{err}"
+    );
+    assert!(!r.exists("versions.tf"), "nothing written");
+    // A symlinked `.tf` (the walk does not follow it; it may lead outside
+    // the root) or a FIFO is not in the index, so the scaffold never reads
+    // it: what it says there (a version pin) is not taken as the module's.
+    for kind in ["symlink", "fifo"] {
+        let r = repo();
+        let outside = tempfile::tempdir().unwrap();
+        let pinned = "terraform {\n  required_version = \">= 1.6\"\n}\n";
+        std::fs::write(outside.path().join("x.tf"), pinned).unwrap();
+        r.write("main.tf", "resource \"x\" \"y\" {}\n");
+        if kind == "symlink" {
+            std::os::unix::fs::symlink(outside.path().join("x.tf"), r.path().join("other.tf"))
+                .unwrap();
+        } else {
+            super::mkfifo(&r.path().join("other.tf"));
+        }
+        let run = bounded(r.path(), &["scaffold", "terraform", "."]);
+        assert_eq!(run.code, 0, "{kind}: {}{}", run.stdout, run.stderr);
+        let written = std::fs::read_to_string(r.path().join("versions.tf"))
+            .or_else(|_| std::fs::read_to_string(r.path().join("main.tf")))
+            .unwrap();
+        assert!(written.contains("required_version"), "{kind}: {written}");
+        assert_eq!(
+            std::fs::read_to_string(outside.path().join("x.tf")).unwrap(),
+            pinned,
+            "{kind}: nothing written outside the root"
+        );
+    }
+}
+
+/// `n` ignore patterns with a wildcard and a slash, the costly kind.
+fn wildcard_rules(n: usize) -> String {
+    (0..n).map(|i| format!("/build{i}/*.o\n")).collect()
+}
+
+#[test]
+fn ignore_files_have_a_pattern_budget_per_run() {
+    // Found by the mutation run: a `.gitignore` under the 1 MiB cap still
+    // compiled into gigabytes (66,000 `/build1/*.o` lines: 550 MB in check,
+    // 1.5 GB in scaffold; one line of a million `*`: 1.8 GB).
+    let r = repo();
+    r.write(".gitignore", wildcard_rules(5_001));
+    for args in [
+        vec!["check", ".", "--offline", "--no-progress"],
+        vec!["scaffold", "--missing", "."],
+    ] {
+        let run = bounded(r.path(), &args);
+        assert_eq!(run.code, 2, "{args:?}: {}{}", run.stdout, run.stderr);
+        assert!(
+            run.stderr.contains(".gitignore: cannot read: 5001 wildcard patterns; a run's ignore files may hold 5000 (taken: 0); not read"),
+            "{}",
+            run.stderr
+        );
+    }
+    // A pattern longer than any path.
+    let r = repo();
+    r.write(".readyctlignore", format!("{}\n", "*".repeat(200_000)));
+    let run = bounded(r.path(), &["check", ".", "--offline", "--no-progress"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(".readyctlignore")
+            && run.stderr.contains("a pattern of 200000 bytes, over 4096"),
+        "{}",
+        run.stderr
+    );
+    // The budget is per run, not per file: seven directories of 1,000 each
+    // go over it; the directory that would pass it is not entered and the
+    // secret scan, which must read everything, fails closed naming it.
+    let r = repo();
+    for d in 0..7 {
+        r.write(&format!("pkg{d}/.gitignore"), wildcard_rules(1_000))
+            .write(&format!("pkg{d}/app.py"), "x = 1\n");
+    }
+    let v = report(r.path(), "secrets.none-committed");
+    let c = crate::common::check(&v, "secrets.none-committed");
+    assert_eq!(c["status"], "error", "{c:#}");
+    let msg = c["message"].as_str().unwrap();
+    assert!(
+        msg.contains(
+            "/.gitignore: 1000 wildcard patterns; a run's ignore files may hold 5000 (taken: 5000); not read"
+        ),
+        "{msg}"
+    );
+    // Within it, the same files are read as usual.
+    for d in 4..7 {
+        std::fs::remove_dir_all(r.path().join(format!("pkg{d}"))).unwrap();
+    }
+    let v = report(r.path(), "secrets.none-committed");
+    assert_eq!(crate::common::status(&v, "secrets.none-committed"), "pass");
+    // Literal patterns are cheaper: 30,000 of them in all.
+    let r = repo();
+    r.write(
+        ".gitignore",
+        (0..30_001).map(|i| format!("f{i}\n")).collect::<String>(),
+    );
+    let run = bounded(r.path(), &["check", ".", "--offline", "--no-progress"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("30001 patterns; a run's ignore files may hold 30000"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_check_lists_at_most_a_thousand_findings_in_every_format() {
+    // Found by the mutation run: 200,000 checklist items each naming
+    // another unknown check made 200,000 findings, 1.75 GB to render as
+    // SARIF (830 MB as GitLab JSON). Past 1,000, one finding counts the rest.
+    let r = repo();
+    let items: String = (0..3_000)
+        .map(|i| format!("- [ ] item {i} <!-- readyctl: team.gone{i} -->\n"))
+        .collect();
+    r.write("deployment-readiness.md", format!("# Ready\n\n{items}"));
+    let v = report(r.path(), "docs.readiness-checklist");
+    let c = crate::common::check(&v, "docs.readiness-checklist");
+    assert_eq!(c["status"], "fail", "{c:#}");
+    let findings = c["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1_001);
+    assert_eq!(
+        findings[999]["message"],
+        "marker names unknown check `team.gone999` (see `readyctl list`)"
+    );
+    let last = &findings[1_000];
+    assert_eq!(
+        last["message"],
+        "2000 more findings not listed (a check lists at most 1000)"
+    );
+    // At the first one left out.
+    assert_eq!(last["path"], "deployment-readiness.md");
+    assert_eq!(last["line"], 1_003);
+    for format in ["sarif", "gitlab", "junit", "github"] {
+        let run = bounded(
+            r.path(),
+            &[
+                "check",
+                ".",
+                "--offline",
+                "--no-progress",
+                "--only",
+                "docs.readiness-checklist",
+                "--format",
+                format,
+            ],
+        );
+        assert_eq!(run.code, 1, "{format}: {}", run.stderr);
+        assert!(
+            run.stdout.contains("team.gone999") && !run.stdout.contains("team.gone1000`"),
+            "{format}"
+        );
+        assert!(
+            run.stdout.contains("2000 more findings not listed"),
+            "{format}"
+        );
+    }
+}
+
+#[test]
+fn a_checklist_of_more_than_ten_thousand_items_or_markers_is_not_used() {
+    // Found by the mutation run: one item naming 200,000 different checks
+    // (and 200,000 items) took 250–530 MB, the checklist being shared by
+    // the engine, the readiness check and every service scope.
+    let many_items: String = (0..10_001).map(|i| format!("- [ ] item {i}\n")).collect();
+    let many_markers: String = (0..10_001)
+        .map(|i| format!("<!-- readyctl: team.c{i} -->"))
+        .collect();
+    for (text, items, markers) in [
+        (many_items, 10_001, 0),
+        (format!("- [ ] one {many_markers}\n"), 1, 10_001),
+    ] {
+        let r = repo();
+        r.write("deployment-readiness.md", format!("# Ready\n\n{text}"));
+        let v = report(r.path(), "docs.readiness-checklist");
+        assert_eq!(v["ready"], false);
+        let c = crate::common::check(&v, "docs.readiness-checklist");
+        assert_eq!(c["status"], "error", "{c:#}");
+        assert_eq!(
+            c["message"],
+            format!(
+                "deployment-readiness.md: {items} task items and {markers} markers, over the 10000 a checklist may hold; not used"
+            )
+        );
+    }
+}
