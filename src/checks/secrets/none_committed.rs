@@ -191,18 +191,24 @@ pub fn collect(index: &Index, cfg: &LoadedConfig, history: bool) -> Result<Colle
     let mut secrets: Vec<Secret> = files
         .par_iter()
         .flat_map_iter(|f| {
-            let mut hits = match read_for_scan(f) {
-                Ok(Some(data)) => rules.scan(&f.path, &data),
-                Ok(None) => Vec::new(),
+            let (mut hits, role) = SCAN_BUF.with_borrow_mut(|buf| match read_for_scan(f, buf) {
+                Ok(Read::Text(n)) => {
+                    let data = &buf[..n];
+                    // The role from the bytes in hand: nothing reads the
+                    // file again for it (the report counts every role).
+                    (rules.scan(&f.path, data), Some(f.role_from(data)))
+                }
+                Ok(Read::Binary(n)) => (Vec::new(), Some(f.role_from(&buf[..n]))),
+                Ok(Read::Skipped) => (Vec::new(), None),
                 Err(e) => {
                     if let Ok(mut u) = unreadable.lock() {
                         u.push(format!("{}: {e}", f.path));
                     }
-                    Vec::new()
+                    (Vec::new(), None)
                 }
-            };
+            });
             if !hits.is_empty() {
-                let role = f.role();
+                let role = role.unwrap_or_else(|| f.role());
                 let before = hits.len();
                 hits.retain(|h| counts_in(&rules.rules[h.rule], role, &f.path));
                 set_aside.fetch_add(before - hits.len(), std::sync::atomic::Ordering::Relaxed);
@@ -277,30 +283,99 @@ pub fn collect(index: &Index, cfg: &LoadedConfig, history: bool) -> Result<Colle
     })
 }
 
-/// The bytes of an indexed file, `None` for binary or oversized files, an
-/// error for a file that cannot be read. Read here rather than through `FileEntry::text` so that a
-/// scan of every file does not keep every file in memory (and needs no UTF-8
-/// decoding: the rules are byte regexes). Content another check already
-/// loaded would be shared, but the secret scan reads nearly every file once.
-fn read_for_scan(f: &crate::index::FileEntry) -> Result<Option<Vec<u8>>, std::io::Error> {
-    if f.size > crate::index::MAX_TEXT_BYTES {
-        return Ok(None);
+thread_local! {
+    /// Each scanning thread reads every file into the same buffer: no
+    /// allocation (and no page faults of a fresh mapping) per file.
+    static SCAN_BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// What [`read_for_scan`] put in the buffer.
+#[derive(Debug, PartialEq, Eq)]
+enum Read {
+    /// A text file of this many bytes, to scan.
+    Text(usize),
+    /// A binary file (a NUL byte in its first 8000 bytes): the first this
+    /// many bytes, which hold that NUL. Not read further, not scanned.
+    Binary(usize),
+    /// Oversized, or deleted since the walk: nothing to scan.
+    Skipped,
+}
+
+/// Files larger than this are read in two steps: the bytes that decide
+/// whether the file is binary first, so that a large binary file is not
+/// read whole.
+const SNIFF_FIRST_ABOVE: u64 = 64 * 1024;
+
+/// Read an indexed file into `buf` (grown as needed, never shrunk: `buf`'s
+/// length is its capacity, the returned length is what was read), an error
+/// for a file that cannot be read. Read here rather than through
+/// `FileEntry::text` so that a scan of every file does not keep every file
+/// in memory (and needs no UTF-8 decoding: the rules are byte regexes). The
+/// same tests as the index: over [`crate::index::MAX_TEXT_BYTES`] is
+/// oversized, a NUL byte in the first 8000 bytes is binary.
+fn read_for_scan(f: &crate::index::FileEntry, buf: &mut Vec<u8>) -> std::io::Result<Read> {
+    use std::io::Read as _;
+    let max = crate::index::MAX_TEXT_BYTES;
+    if f.size > max {
+        return Ok(Read::Skipped);
     }
-    let data = match std::fs::read(&f.abs) {
-        Ok(d) => d,
+    let mut file = match std::fs::File::open(&f.abs) {
+        Ok(file) => file,
         // Deleted since the walk: nothing to scan.
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Read::Skipped),
         Err(e) => return Err(e),
     };
-    if data.len() as u64 > crate::index::MAX_TEXT_BYTES || is_binary(&data) {
-        return Ok(None);
+    // One byte more than the walk saw, to meet the end of the file in the
+    // first read; a file that grew is read on (up to one byte over the cap).
+    let limit = max as usize + 1;
+    let want = (f.size as usize + 1).min(limit);
+    if buf.len() < want {
+        buf.resize(want, 0);
     }
-    Ok(Some(data))
+    let mut n = 0;
+    let mut sniffed = false;
+    loop {
+        if n == buf.len() {
+            if n >= limit {
+                break;
+            }
+            let grown = (n * 2).clamp(n + 8192, limit);
+            buf.resize(grown, 0);
+        }
+        let end = if !sniffed && f.size > SNIFF_FIRST_ABOVE {
+            BINARY_SNIFF.min(buf.len())
+        } else {
+            buf.len()
+        };
+        let got = match file.read(&mut buf[n..end]) {
+            Ok(0) => break,
+            Ok(got) => got,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        n += got;
+        if !sniffed && n >= BINARY_SNIFF {
+            sniffed = true;
+            if is_binary(&buf[..n]) {
+                return Ok(Read::Binary(n));
+            }
+        }
+    }
+    if n as u64 > max {
+        return Ok(Read::Skipped);
+    }
+    if is_binary(&buf[..n]) {
+        return Ok(Read::Binary(n));
+    }
+    Ok(Read::Text(n))
 }
+
+/// How much of a file [`is_binary`] looks at.
+const BINARY_SNIFF: usize = 8000;
 
 /// The index's test: a NUL byte in the first 8000 bytes.
 pub(crate) fn is_binary(data: &[u8]) -> bool {
-    memchr::memchr(0, &data[..data.len().min(8000)]).is_some()
+    memchr::memchr(0, &data[..data.len().min(BINARY_SNIFF)]).is_some()
 }
 
 /// One finding per distinct secret per file: repeats of the same secret
@@ -461,4 +536,70 @@ fn shorten(s: &str) -> String {
 
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reading into the reused buffer gives what reading the file whole
+    /// and testing it did: the bytes of a text file, nothing of a binary or
+    /// oversized one.
+    #[test]
+    fn read_for_scan_agrees_with_reading_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let big_text: Vec<u8> = b"line of text\n".repeat(10_000);
+        let mut late_nul = b"x".repeat(8_000);
+        late_nul.push(0);
+        let mut big_binary = b"y".repeat(100);
+        big_binary.push(0);
+        big_binary.extend(b"z".repeat(200_000));
+        let mut big_late_nul = b"w".repeat(8_000);
+        big_late_nul.push(0);
+        big_late_nul.extend(b"v".repeat(100_000));
+        let mut edge = b"u".repeat(7_999);
+        edge.push(0);
+        let files: Vec<(&str, Vec<u8>)> = vec![
+            ("empty.txt", Vec::new()),
+            ("small.txt", b"a = 1\n".to_vec()),
+            ("big.txt", big_text),
+            ("late-nul.txt", late_nul),
+            ("big.bin", big_binary),
+            ("big-late-nul.txt", big_late_nul),
+            ("edge.bin", edge),
+            (
+                "huge.txt",
+                b"h".repeat(crate::index::MAX_TEXT_BYTES as usize + 1),
+            ),
+        ];
+        for (name, data) in &files {
+            std::fs::write(dir.path().join(name), data).unwrap();
+        }
+        let index = Index::build(dir.path()).unwrap();
+        // A small buffer left over from a previous file, and a large one.
+        for start in [Vec::new(), vec![7u8; 300_000]] {
+            let mut buf = start.clone();
+            for f in index.files() {
+                let data = &files.iter().find(|(n, _)| *n == f.path).unwrap().1;
+                let whole_text =
+                    data.len() as u64 <= crate::index::MAX_TEXT_BYTES && !is_binary(data);
+                match read_for_scan(f, &mut buf).unwrap() {
+                    Read::Text(n) => {
+                        assert!(whole_text, "{}", f.path);
+                        assert_eq!(&buf[..n], &data[..], "{}", f.path);
+                    }
+                    Read::Binary(n) => {
+                        assert!(is_binary(data) && is_binary(&buf[..n]), "{}", f.path);
+                        assert_eq!(&buf[..n], &data[..n], "{}", f.path);
+                        assert_eq!(f.role_from(&buf[..n]), f.path_role(), "{}", f.path);
+                    }
+                    Read::Skipped => assert!(f.size > crate::index::MAX_TEXT_BYTES, "{}", f.path),
+                }
+            }
+        }
+        // A file deleted since the walk is skipped, not an error.
+        std::fs::remove_file(dir.path().join("small.txt")).unwrap();
+        let f = index.get("small.txt").unwrap();
+        assert_eq!(read_for_scan(f, &mut Vec::new()).unwrap(), Read::Skipped);
+    }
 }
