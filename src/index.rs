@@ -148,6 +148,16 @@ impl FileEntry {
         }
     }
 
+    /// The file's text if something has already read it (with
+    /// [`FileEntry::text`]), without reading it: `None` when it has not been
+    /// read yet, or is not text.
+    pub fn loaded_text(&self) -> Option<&str> {
+        match self.content.get() {
+            Some(Content::Text(t)) => Some(t),
+            _ => None,
+        }
+    }
+
     /// The last path component.
     pub fn name(&self) -> &str {
         self.path.rsplit('/').next().unwrap_or(&self.path)

@@ -191,22 +191,26 @@ pub fn collect(index: &Index, cfg: &LoadedConfig, history: bool) -> Result<Colle
     let mut secrets: Vec<Secret> = files
         .par_iter()
         .flat_map_iter(|f| {
-            let (mut hits, role) = SCAN_BUF.with_borrow_mut(|buf| match read_for_scan(f, buf) {
-                Ok(Read::Text(n)) => {
-                    let data = &buf[..n];
-                    // The role from the bytes in hand: nothing reads the
-                    // file again for it (the report counts every role).
-                    (rules.scan(&f.path, data), Some(f.role_from(data)))
-                }
-                Ok(Read::Binary(n)) => (Vec::new(), Some(f.role_from(&buf[..n]))),
-                Ok(Read::Skipped) => (Vec::new(), None),
-                Err(e) => {
-                    if let Ok(mut u) = unreadable.lock() {
-                        u.push(format!("{}: {e}", f.path));
+            let (mut hits, role) = if let Some(data) = already_read(f) {
+                (rules.scan(&f.path, data), Some(f.role_from(data)))
+            } else {
+                SCAN_BUF.with_borrow_mut(|buf| match read_for_scan(f, buf) {
+                    Ok(Read::Text(n)) => {
+                        let data = &buf[..n];
+                        // The role from the bytes in hand: nothing reads the
+                        // file again for it (the report counts every role).
+                        (rules.scan(&f.path, data), Some(f.role_from(data)))
                     }
-                    (Vec::new(), None)
-                }
-            });
+                    Ok(Read::Binary(n)) => (Vec::new(), Some(f.role_from(&buf[..n]))),
+                    Ok(Read::Skipped) => (Vec::new(), None),
+                    Err(e) => {
+                        if let Ok(mut u) = unreadable.lock() {
+                            u.push(format!("{}: {e}", f.path));
+                        }
+                        (Vec::new(), None)
+                    }
+                })
+            };
             if !hits.is_empty() {
                 let role = role.unwrap_or_else(|| f.role());
                 let before = hits.len();
@@ -281,6 +285,19 @@ pub fn collect(index: &Index, cfg: &LoadedConfig, history: bool) -> Result<Colle
         history_incomplete,
         set_aside: set_aside.into_inner(),
     })
+}
+
+/// The bytes of a file that another step has already read whole (the
+/// inline waivers are looked for in every file whose comment syntax readyctl
+/// knows, before the checks run), when they are exactly the file's bytes:
+/// text that was valid UTF-8, so that the lossy decoding changed nothing (no
+/// U+FFFD in it; a file that has one is read again). Scanning it from memory
+/// finds what reading the file would.
+fn already_read(f: &crate::index::FileEntry) -> Option<&[u8]> {
+    let text = f.loaded_text()?.as_bytes();
+    memchr::memmem::find(text, "\u{FFFD}".as_bytes())
+        .is_none()
+        .then_some(text)
 }
 
 thread_local! {
@@ -597,6 +614,17 @@ mod tests {
                 }
             }
         }
+        // Text another step has read is scanned from memory only when it is
+        // the file's bytes.
+        std::fs::write(dir.path().join("latin1.txt"), b"caf\xe9 = 1\n").unwrap();
+        std::fs::write(dir.path().join("utf8.txt"), "café = 1\n").unwrap();
+        let index = Index::build(dir.path()).unwrap();
+        let latin1 = index.get("latin1.txt").unwrap();
+        let utf8 = index.get("utf8.txt").unwrap();
+        assert_eq!(already_read(utf8), None, "not read yet");
+        assert!(latin1.text().is_some() && utf8.text().is_some());
+        assert_eq!(already_read(latin1), None, "lossily decoded");
+        assert_eq!(already_read(utf8), Some("café = 1\n".as_bytes()));
         // A file deleted since the walk is skipped, not an error.
         std::fs::remove_file(dir.path().join("small.txt")).unwrap();
         let f = index.get("small.txt").unwrap();
