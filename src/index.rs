@@ -148,6 +148,70 @@ impl FileEntry {
         }
     }
 
+    /// Read an indexed file into `buf` (grown as needed, never shrunk: `buf`'s
+    /// length is its capacity, the returned length is what was read), an error
+    /// for a file that cannot be read. For a reader of every file (the secret
+    /// scan): unlike [`FileEntry::text`] nothing is kept in memory, and there is
+    /// no UTF-8 decoding. The same tests as [`FileEntry::text`]: over
+    /// [`MAX_TEXT_BYTES`] is oversized, a NUL byte in the first 8000 bytes is
+    /// binary.
+    pub fn read_raw(&self, buf: &mut Vec<u8>) -> std::io::Result<RawRead> {
+        use std::io::Read;
+        let max = MAX_TEXT_BYTES;
+        if self.size > max {
+            return Ok(RawRead::Skipped);
+        }
+        let mut file = match std::fs::File::open(&self.abs) {
+            Ok(file) => file,
+            // Deleted since the walk: nothing to scan.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(RawRead::Skipped),
+            Err(e) => return Err(e),
+        };
+        // One byte more than the walk saw, to meet the end of the file in the
+        // first read; a file that grew is read on (up to one byte over the cap).
+        let limit = max as usize + 1;
+        let want = (self.size as usize + 1).min(limit);
+        if buf.len() < want {
+            buf.resize(want, 0);
+        }
+        let mut n = 0;
+        let mut sniffed = false;
+        loop {
+            if n == buf.len() {
+                if n >= limit {
+                    break;
+                }
+                let grown = (n * 2).clamp(n + 8192, limit);
+                buf.resize(grown, 0);
+            }
+            let end = if !sniffed && self.size > SNIFF_FIRST_ABOVE {
+                BINARY_SNIFF_BYTES.min(buf.len())
+            } else {
+                buf.len()
+            };
+            let got = match file.read(&mut buf[n..end]) {
+                Ok(0) => break,
+                Ok(got) => got,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            n += got;
+            if !sniffed && n >= BINARY_SNIFF_BYTES {
+                sniffed = true;
+                if buf[..n.min(BINARY_SNIFF_BYTES)].contains(&0) {
+                    return Ok(RawRead::Binary(n));
+                }
+            }
+        }
+        if n as u64 > max {
+            return Ok(RawRead::Skipped);
+        }
+        if buf[..n.min(BINARY_SNIFF_BYTES)].contains(&0) {
+            return Ok(RawRead::Binary(n));
+        }
+        Ok(RawRead::Text(n))
+    }
+
     /// The file's text if something has already read it (with
     /// [`FileEntry::text`]), without reading it: `None` when it has not been
     /// read yet, or is not text.
@@ -188,6 +252,23 @@ impl FileEntry {
         matches!(self.ext().to_ascii_lowercase().as_str(), "yml" | "yaml")
     }
 }
+
+/// What [`FileEntry::read_raw`] put in the buffer.
+#[derive(Debug, PartialEq, Eq)]
+pub enum RawRead {
+    /// A text file of this many bytes, to scan.
+    Text(usize),
+    /// A binary file (a NUL byte in its first 8000 bytes): the first this
+    /// many bytes, which hold that NUL. Not read further, not scanned.
+    Binary(usize),
+    /// Oversized, or deleted since the walk: nothing to scan.
+    Skipped,
+}
+
+/// Files larger than this are read in two steps: the bytes that decide
+/// whether the file is binary first, so that a large binary file is not
+/// read whole.
+const SNIFF_FIRST_ABOVE: u64 = 64 * 1024;
 
 /// Would [`FileEntry::text`] of a file holding `data` be `Some` with a
 /// generated header? The same tests as [`load`] (size cap, a NUL byte in the

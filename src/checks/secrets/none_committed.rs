@@ -11,6 +11,7 @@ use super::scanner::{fingerprint, redact};
 use crate::config::LoadedConfig;
 use crate::engine::{Check, CheckMeta, Context, Outcome};
 use crate::index::Index;
+use crate::index::RawRead as Read;
 use crate::model::{Finding, Severity};
 
 const EXPLAIN: &str = r#"
@@ -306,85 +307,10 @@ thread_local! {
     static SCAN_BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// What [`read_for_scan`] put in the buffer.
-#[derive(Debug, PartialEq, Eq)]
-enum Read {
-    /// A text file of this many bytes, to scan.
-    Text(usize),
-    /// A binary file (a NUL byte in its first 8000 bytes): the first this
-    /// many bytes, which hold that NUL. Not read further, not scanned.
-    Binary(usize),
-    /// Oversized, or deleted since the walk: nothing to scan.
-    Skipped,
-}
-
-/// Files larger than this are read in two steps: the bytes that decide
-/// whether the file is binary first, so that a large binary file is not
-/// read whole.
-const SNIFF_FIRST_ABOVE: u64 = 64 * 1024;
-
-/// Read an indexed file into `buf` (grown as needed, never shrunk: `buf`'s
-/// length is its capacity, the returned length is what was read), an error
-/// for a file that cannot be read. Read here rather than through
-/// `FileEntry::text` so that a scan of every file does not keep every file
-/// in memory (and needs no UTF-8 decoding: the rules are byte regexes). The
-/// same tests as the index: over [`crate::index::MAX_TEXT_BYTES`] is
-/// oversized, a NUL byte in the first 8000 bytes is binary.
+/// Read an indexed file into the thread's buffer ([`FileEntry::read_raw`]:
+/// raw bytes, nothing kept in the index).
 fn read_for_scan(f: &crate::index::FileEntry, buf: &mut Vec<u8>) -> std::io::Result<Read> {
-    use std::io::Read as _;
-    let max = crate::index::MAX_TEXT_BYTES;
-    if f.size > max {
-        return Ok(Read::Skipped);
-    }
-    let mut file = match std::fs::File::open(&f.abs) {
-        Ok(file) => file,
-        // Deleted since the walk: nothing to scan.
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Read::Skipped),
-        Err(e) => return Err(e),
-    };
-    // One byte more than the walk saw, to meet the end of the file in the
-    // first read; a file that grew is read on (up to one byte over the cap).
-    let limit = max as usize + 1;
-    let want = (f.size as usize + 1).min(limit);
-    if buf.len() < want {
-        buf.resize(want, 0);
-    }
-    let mut n = 0;
-    let mut sniffed = false;
-    loop {
-        if n == buf.len() {
-            if n >= limit {
-                break;
-            }
-            let grown = (n * 2).clamp(n + 8192, limit);
-            buf.resize(grown, 0);
-        }
-        let end = if !sniffed && f.size > SNIFF_FIRST_ABOVE {
-            BINARY_SNIFF.min(buf.len())
-        } else {
-            buf.len()
-        };
-        let got = match file.read(&mut buf[n..end]) {
-            Ok(0) => break,
-            Ok(got) => got,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        n += got;
-        if !sniffed && n >= BINARY_SNIFF {
-            sniffed = true;
-            if is_binary(&buf[..n]) {
-                return Ok(Read::Binary(n));
-            }
-        }
-    }
-    if n as u64 > max {
-        return Ok(Read::Skipped);
-    }
-    if is_binary(&buf[..n]) {
-        return Ok(Read::Binary(n));
-    }
-    Ok(Read::Text(n))
+    f.read_raw(buf)
 }
 
 /// How much of a file [`is_binary`] looks at.
