@@ -100,6 +100,21 @@ impl FileEntry {
         })
     }
 
+    /// The file's role, as [`FileEntry::role`], deciding the header from
+    /// `data` — the file's bytes, which the caller has just read — instead
+    /// of reading the file again. A scan that reads every file anyway (the
+    /// secret scan) gives each file its role this way, so that nothing
+    /// reads it a second time (nor keeps it in memory) for its role.
+    pub fn role_from(&self, data: &[u8]) -> Role {
+        *self.role.get_or_init(|| {
+            if self.path_role == Role::Product && self.header_applies && generated_head(data) {
+                Role::Generated
+            } else {
+                self.path_role
+            }
+        })
+    }
+
     /// Is the file part of the product (not vendored, test data, an example
     /// or generated)? Only product files count as evidence, and only their
     /// problems fail a check.
@@ -146,6 +161,80 @@ impl FileEntry {
         }
     }
 
+    /// Read an indexed file into `buf` (grown as needed, never shrunk: `buf`'s
+    /// length is its capacity, the returned length is what was read), an error
+    /// for a file that cannot be read. For a reader of every file (the secret
+    /// scan): unlike [`FileEntry::text`] nothing is kept in memory, and there is
+    /// no UTF-8 decoding. The same tests as [`FileEntry::text`]: over
+    /// [`MAX_TEXT_BYTES`] is oversized, a NUL byte in the first 8000 bytes is
+    /// binary.
+    pub fn read_raw(&self, buf: &mut Vec<u8>) -> std::io::Result<RawRead> {
+        use std::io::Read;
+        let max = MAX_TEXT_BYTES;
+        if self.size > max {
+            return Ok(RawRead::Skipped);
+        }
+        let mut file = match std::fs::File::open(&self.abs) {
+            Ok(file) => file,
+            // Deleted since the walk: nothing to scan.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(RawRead::Skipped),
+            Err(e) => return Err(e),
+        };
+        // One byte more than the walk saw, to meet the end of the file in the
+        // first read; a file that grew is read on (up to one byte over the cap).
+        let limit = max as usize + 1;
+        let want = (self.size as usize + 1).min(limit);
+        if buf.len() < want {
+            buf.resize(want, 0);
+        }
+        let mut n = 0;
+        let mut sniffed = false;
+        loop {
+            if n == buf.len() {
+                if n >= limit {
+                    break;
+                }
+                let grown = (n * 2).clamp(n + 8192, limit);
+                buf.resize(grown, 0);
+            }
+            let end = if !sniffed && self.size > SNIFF_FIRST_ABOVE {
+                BINARY_SNIFF_BYTES.min(buf.len())
+            } else {
+                buf.len()
+            };
+            let got = match file.read(&mut buf[n..end]) {
+                Ok(0) => break,
+                Ok(got) => got,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            n += got;
+            if !sniffed && n >= BINARY_SNIFF_BYTES {
+                sniffed = true;
+                if buf[..n.min(BINARY_SNIFF_BYTES)].contains(&0) {
+                    return Ok(RawRead::Binary(n));
+                }
+            }
+        }
+        if n as u64 > max {
+            return Ok(RawRead::Skipped);
+        }
+        if buf[..n.min(BINARY_SNIFF_BYTES)].contains(&0) {
+            return Ok(RawRead::Binary(n));
+        }
+        Ok(RawRead::Text(n))
+    }
+
+    /// The file's text if something has already read it (with
+    /// [`FileEntry::text`]), without reading it: `None` when it has not been
+    /// read yet, is not text, or was not valid UTF-8 (decoded lossily).
+    pub fn loaded_text(&self) -> Option<&str> {
+        match self.content.get() {
+            Some((Content::Text(t), false)) => Some(t),
+            _ => None,
+        }
+    }
+
     /// The last path component.
     pub fn name(&self) -> &str {
         self.path.rsplit('/').next().unwrap_or(&self.path)
@@ -175,6 +264,41 @@ impl FileEntry {
     pub fn is_yaml(&self) -> bool {
         matches!(self.ext().to_ascii_lowercase().as_str(), "yml" | "yaml")
     }
+}
+
+/// What [`FileEntry::read_raw`] put in the buffer.
+#[derive(Debug, PartialEq, Eq)]
+pub enum RawRead {
+    /// A text file of this many bytes, to scan.
+    Text(usize),
+    /// A binary file (a NUL byte in its first 8000 bytes): the first this
+    /// many bytes, which hold that NUL. Not read further, not scanned.
+    Binary(usize),
+    /// Oversized, or deleted since the walk: nothing to scan.
+    Skipped,
+}
+
+/// Files larger than this are read in two steps: the bytes that decide
+/// whether the file is binary first, so that a large binary file is not
+/// read whole.
+const SNIFF_FIRST_ABOVE: u64 = 64 * 1024;
+
+/// Would [`FileEntry::text`] of a file holding `data` be `Some` with a
+/// generated header? The same tests as [`load`] (size cap, a NUL byte in the
+/// first [`BINARY_SNIFF_BYTES`]), and [`crate::repo::roles::generated_header`] on
+/// the first five lines only. Decoding just those lines lossily gives the
+/// same characters as decoding the whole file and taking its first five
+/// lines: a `\n` byte is never part of a UTF-8 sequence, so the decoding of
+/// the bytes before it does not depend on the bytes after it.
+fn generated_head(data: &[u8]) -> bool {
+    if data.len() as u64 > MAX_TEXT_BYTES || data[..data.len().min(BINARY_SNIFF_BYTES)].contains(&0)
+    {
+        return false;
+    }
+    let end = memchr::memchr_iter(b'\n', data)
+        .nth(4)
+        .map_or(data.len(), |i| i + 1);
+    crate::repo::roles::generated_header(&String::from_utf8_lossy(&data[..end]))
 }
 
 fn load(abs: &Path, size: u64) -> (Content, bool) {
@@ -875,4 +999,59 @@ fn remote_url(repo: &gix::Repository) -> Option<String> {
                 .string(format!("remote.{first}.url").as_str())
                 .map(|s| s.to_string())
         })
+}
+
+#[cfg(test)]
+mod role_from_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The role from bytes already read is the role from reading the file.
+    fn same_role(dir: &Path, n: usize, data: &[u8]) {
+        let abs = dir.join(format!("f{n}.go"));
+        std::fs::write(&abs, data).unwrap();
+        let read = FileEntry::new("f.go".into(), abs.clone(), data.len() as u64, true);
+        let given = FileEntry::new("f.go".into(), abs, data.len() as u64, true);
+        assert_eq!(given.role_from(data), read.role(), "{data:?}");
+    }
+
+    fn piece() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            Just(b"\n".to_vec()),
+            Just(b"\r\n".to_vec()),
+            Just(b"// Code generated by x. DO NOT EDIT.".to_vec()),
+            Just(b"@GENERATED".to_vec()),
+            Just(b"auto-gen".to_vec()),
+            Just(b"erated".to_vec()),
+            Just(vec![0xE2, 0x82]),
+            Just(vec![0xFF]),
+            Just(vec![0]),
+            Just(b"package main".to_vec()),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        #[test]
+        fn role_from_bytes_is_role_from_the_file(pieces in proptest::collection::vec(piece(), 0..24)) {
+            let dir = tempfile::tempdir().unwrap();
+            same_role(dir.path(), 0, &pieces.concat());
+        }
+    }
+
+    #[test]
+    fn role_from_cases() {
+        let dir = tempfile::tempdir().unwrap();
+        let long = format!("a\n{}// DO NOT EDIT\n", "x".repeat(9000));
+        let sixth = "1\n2\n3\n4\n5\n// Code generated by y. DO NOT EDIT.\n";
+        let fifth = "1\n2\n3\n4\n// Code generated by y. DO NOT EDIT.";
+        let nul_late = format!("// @generated\n{}\0", "y".repeat(8100));
+        let nul_early = "// @generated\n\0";
+        for (n, d) in [long.as_str(), sixth, fifth, &nul_late, nul_early, ""]
+            .into_iter()
+            .enumerate()
+        {
+            same_role(dir.path(), n + 1, d.as_bytes());
+        }
+    }
 }

@@ -12,6 +12,7 @@ use crate::check::{Check, CheckMeta, Context, Outcome};
 use crate::config::LoadedConfig;
 use crate::findings::{Finding, Severity};
 use crate::repo::index::Index;
+use crate::repo::index::RawRead as Read;
 use crate::repo::text::plural;
 
 const EXPLAIN: &str = r#"
@@ -185,18 +186,28 @@ pub fn collect(index: &Index, cfg: &LoadedConfig, history: bool) -> Result<Colle
     let mut secrets: Vec<Secret> = files
         .par_iter()
         .flat_map_iter(|f| {
-            let mut hits = match read_for_scan(f) {
-                Ok(Some(data)) => rules.scan(&f.path, &data),
-                Ok(None) => Vec::new(),
-                Err(e) => {
-                    if let Ok(mut u) = unreadable.lock() {
-                        u.push(format!("{}: {e}", f.path));
+            let (mut hits, role) = if let Some(data) = already_read(f) {
+                (rules.scan(&f.path, data), Some(f.role_from(data)))
+            } else {
+                SCAN_BUF.with_borrow_mut(|buf| match read_for_scan(f, buf) {
+                    Ok(Read::Text(n)) => {
+                        let data = &buf[..n];
+                        // The role from the bytes in hand: nothing reads the
+                        // file again for it (the report counts every role).
+                        (rules.scan(&f.path, data), Some(f.role_from(data)))
                     }
-                    Vec::new()
-                }
+                    Ok(Read::Binary(n)) => (Vec::new(), Some(f.role_from(&buf[..n]))),
+                    Ok(Read::Skipped) => (Vec::new(), None),
+                    Err(e) => {
+                        if let Ok(mut u) = unreadable.lock() {
+                            u.push(format!("{}: {e}", f.path));
+                        }
+                        (Vec::new(), None)
+                    }
+                })
             };
             if !hits.is_empty() {
-                let role = f.role();
+                let role = role.unwrap_or_else(|| f.role());
                 let before = hits.len();
                 hits.retain(|h| counts_in(&rules.rules[h.rule], role, &f.path));
                 set_aside.fetch_add(before - hits.len(), std::sync::atomic::Ordering::Relaxed);
@@ -271,30 +282,37 @@ pub fn collect(index: &Index, cfg: &LoadedConfig, history: bool) -> Result<Colle
     })
 }
 
-/// The bytes of an indexed file, `None` for binary or oversized files, an
-/// error for a file that cannot be read. Read here rather than through `FileEntry::text` so that a
-/// scan of every file does not keep every file in memory (and needs no UTF-8
-/// decoding: the rules are byte regexes). Content another check already
-/// loaded would be shared, but the secret scan reads nearly every file once.
-fn read_for_scan(f: &crate::repo::index::FileEntry) -> Result<Option<Vec<u8>>, std::io::Error> {
-    if f.size > crate::repo::index::MAX_TEXT_BYTES {
-        return Ok(None);
-    }
-    let data = match std::fs::read(&f.abs) {
-        Ok(d) => d,
-        // Deleted since the walk: nothing to scan.
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e),
-    };
-    if data.len() as u64 > crate::repo::index::MAX_TEXT_BYTES || is_binary(&data) {
-        return Ok(None);
-    }
-    Ok(Some(data))
+/// The bytes of a file that another step has already read whole (the
+/// inline waivers are looked for in every file whose comment syntax readyctl
+/// knows, before the checks run), when they are exactly the file's bytes:
+/// text that was valid UTF-8, so that the lossy decoding changed nothing (no
+/// U+FFFD in it; a file that has one is read again). Scanning it from memory
+/// finds what reading the file would.
+fn already_read(f: &crate::repo::index::FileEntry) -> Option<&[u8]> {
+    let text = f.loaded_text()?.as_bytes();
+    memchr::memmem::find(text, "\u{FFFD}".as_bytes())
+        .is_none()
+        .then_some(text)
 }
+
+thread_local! {
+    /// Each scanning thread reads every file into the same buffer: no
+    /// allocation (and no page faults of a fresh mapping) per file.
+    static SCAN_BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Read an indexed file into the thread's buffer ([`FileEntry::read_raw`]:
+/// raw bytes, nothing kept in the index).
+fn read_for_scan(f: &crate::repo::index::FileEntry, buf: &mut Vec<u8>) -> std::io::Result<Read> {
+    f.read_raw(buf)
+}
+
+/// How much of a file [`is_binary`] looks at.
+const BINARY_SNIFF: usize = 8000;
 
 /// The index's test: a NUL byte in the first 8000 bytes.
 pub(crate) fn is_binary(data: &[u8]) -> bool {
-    memchr::memchr(0, &data[..data.len().min(8000)]).is_some()
+    memchr::memchr(0, &data[..data.len().min(BINARY_SNIFF)]).is_some()
 }
 
 /// One finding per distinct secret per file: repeats of the same secret
@@ -447,4 +465,83 @@ fn shorten(s: &str) -> String {
     let head: String = chars[..45].iter().collect();
     let tail: String = chars[chars.len() - 45..].iter().collect();
     format!("{head}…{tail}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reading into the reused buffer gives what reading the file whole
+    /// and testing it did: the bytes of a text file, nothing of a binary or
+    /// oversized one.
+    #[test]
+    fn read_for_scan_agrees_with_reading_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let big_text: Vec<u8> = b"line of text\n".repeat(10_000);
+        let mut late_nul = b"x".repeat(8_000);
+        late_nul.push(0);
+        let mut big_binary = b"y".repeat(100);
+        big_binary.push(0);
+        big_binary.extend(b"z".repeat(200_000));
+        let mut big_late_nul = b"w".repeat(8_000);
+        big_late_nul.push(0);
+        big_late_nul.extend(b"v".repeat(100_000));
+        let mut edge = b"u".repeat(7_999);
+        edge.push(0);
+        let files: Vec<(&str, Vec<u8>)> = vec![
+            ("empty.txt", Vec::new()),
+            ("small.txt", b"a = 1\n".to_vec()),
+            ("big.txt", big_text),
+            ("late-nul.txt", late_nul),
+            ("big.bin", big_binary),
+            ("big-late-nul.txt", big_late_nul),
+            ("edge.bin", edge),
+            (
+                "huge.txt",
+                b"h".repeat(crate::repo::index::MAX_TEXT_BYTES as usize + 1),
+            ),
+        ];
+        for (name, data) in &files {
+            std::fs::write(dir.path().join(name), data).unwrap();
+        }
+        let index = Index::build(dir.path()).unwrap();
+        // A small buffer left over from a previous file, and a large one.
+        for start in [Vec::new(), vec![7u8; 300_000]] {
+            let mut buf = start.clone();
+            for f in index.files() {
+                let data = &files.iter().find(|(n, _)| *n == f.path).unwrap().1;
+                let whole_text =
+                    data.len() as u64 <= crate::repo::index::MAX_TEXT_BYTES && !is_binary(data);
+                match read_for_scan(f, &mut buf).unwrap() {
+                    Read::Text(n) => {
+                        assert!(whole_text, "{}", f.path);
+                        assert_eq!(&buf[..n], &data[..], "{}", f.path);
+                    }
+                    Read::Binary(n) => {
+                        assert!(is_binary(data) && is_binary(&buf[..n]), "{}", f.path);
+                        assert_eq!(&buf[..n], &data[..n], "{}", f.path);
+                        assert_eq!(f.role_from(&buf[..n]), f.path_role(), "{}", f.path);
+                    }
+                    Read::Skipped => {
+                        assert!(f.size > crate::repo::index::MAX_TEXT_BYTES, "{}", f.path)
+                    }
+                }
+            }
+        }
+        // Text another step has read is scanned from memory only when it is
+        // the file's bytes.
+        std::fs::write(dir.path().join("latin1.txt"), b"caf\xe9 = 1\n").unwrap();
+        std::fs::write(dir.path().join("utf8.txt"), "café = 1\n").unwrap();
+        let index = Index::build(dir.path()).unwrap();
+        let latin1 = index.get("latin1.txt").unwrap();
+        let utf8 = index.get("utf8.txt").unwrap();
+        assert_eq!(already_read(utf8), None, "not read yet");
+        assert!(latin1.text().is_some() && utf8.text().is_some());
+        assert_eq!(already_read(latin1), None, "lossily decoded");
+        assert_eq!(already_read(utf8), Some("café = 1\n".as_bytes()));
+        // A file deleted since the walk is skipped, not an error.
+        std::fs::remove_file(dir.path().join("small.txt")).unwrap();
+        let f = index.get("small.txt").unwrap();
+        assert_eq!(read_for_scan(f, &mut Vec::new()).unwrap(), Read::Skipped);
+    }
 }

@@ -35,7 +35,18 @@ impl Rules {
     /// The keyword prefilter: for each rule, where its regex must run.
     pub fn plan(&self, data: &[u8]) -> Vec<Plan> {
         let mut plans = vec![Plan::Off; self.rules.len()];
+        // The end of the window of the last hit: the end of the line after
+        // the hit's line. Hits come in the order of their ends, so a hit
+        // that ends before `line_end` (on the same line as the last one) has
+        // the same window end — no search to the end of the line again for
+        // each of many hits on one long line (a minified file).
+        let (mut from, mut line_end, mut window_end) = (usize::MAX, 0usize, 0usize);
         for m in self.keywords.find_overlapping_iter(data) {
+            if m.end() < from || m.end() > line_end {
+                from = m.end();
+                line_end = next_line_end(data, from);
+                window_end = next_line_end(data, line_end + 1);
+            }
             for &r in &self.keyword_rules[m.pattern().as_usize()] {
                 let plan = &mut plans[r];
                 if self.rules[r].multiline {
@@ -47,7 +58,7 @@ impl Rules {
                 }
                 let Plan::Windows(ws) = plan else { continue };
                 // The window ends after the line that follows the hit.
-                let end = next_line_end(data, next_line_end(data, m.end()) + 1);
+                let end = window_end;
                 match ws.last_mut() {
                     Some(last) if m.start() <= last.1 => last.1 = last.1.max(end),
                     _ => {
