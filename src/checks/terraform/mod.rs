@@ -36,31 +36,17 @@ fn check(
     meta: CheckMeta,
     run: impl Fn(&terraform::Model, &Context) -> Outcome + Send + Sync + 'static,
 ) -> Box<dyn Check> {
-    crate::checks::on_view(
-        meta,
-        terraform::model,
-        |m| {
-            if m.is_empty() {
-                return Some(Outcome::skip("no Terraform files"));
-            }
-            m.budget_error().map(Outcome::error)
-        },
-        run,
-    )
+    crate::checks::on_view(meta, terraform::model, all_parsed, run)
 }
 
-/// [`check`] for `terraform.valid`, which reports the syntax errors of the
-/// files it did parse even when the budget left others unparsed.
-fn check_parsed(
-    meta: CheckMeta,
-    run: impl Fn(&terraform::Model, &Context) -> Outcome + Send + Sync + 'static,
-) -> Box<dyn Check> {
-    crate::checks::on_view(
-        meta,
-        terraform::model,
-        |m| m.is_empty().then(|| Outcome::skip("no Terraform files")),
-        run,
-    )
+/// Skip without Terraform.
+fn any_terraform(m: &terraform::Model) -> Option<Outcome> {
+    m.is_empty().then(|| Outcome::skip("no Terraform files"))
+}
+
+/// [`any_terraform`], and `error` when the parse budget left files unparsed.
+fn all_parsed(m: &terraform::Model) -> Option<Outcome> {
+    any_terraform(m).or_else(|| m.budget_error().map(Outcome::error))
 }
 
 /// What a check did not look at: " (N modules in tests or examples not

@@ -31,13 +31,17 @@ resource "aws_s3_bucket" "logs" {
 "#;
 
 pub(super) fn check() -> Box<dyn Check> {
-    super::check_parsed(
+    // It reports the syntax errors of the files it did parse even when the
+    // budget left others unparsed.
+    crate::checks::on_view(
         CheckMeta::define("terraform.valid")
             .title("Terraform files parse")
             .severity(Severity::Error)
             .explain(EXPLAIN)
             .fix("fix the syntax error at the reported file:line:column (`terraform validate`)")
             .build(),
+        crate::views::terraform::model,
+        super::any_terraform,
         run,
     )
 }
