@@ -43,7 +43,12 @@ COPY --from=build /app /app
 
 pub(super) fn check() -> Box<dyn Check> {
     super::check(
-        CheckMeta::define("container.base-pinned").title("Container base images pinned").severity(Severity::Warning).explain(EXPLAIN).fix("name a version tag or a digest in every FROM (`FROM node:20.11-alpine`, `@sha256:…`)").build(),
+        CheckMeta::define("container.base-pinned")
+            .title("Container base images pinned")
+            .severity(Severity::Warning)
+            .explain(EXPLAIN)
+            .fix("name a version tag or a digest in every FROM (`FROM node:20.11-alpine`, `@sha256:…`)")
+            .build(),
         run,
     )
 }

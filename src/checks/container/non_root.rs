@@ -54,7 +54,12 @@ CMD ["python", "/app/main.py"]
 
 pub(super) fn check() -> Box<dyn Check> {
     super::check(
-        CheckMeta::define("container.non-root").title("Containers run as non-root").severity(Severity::Warning).explain(EXPLAIN).fix("end the final stage with `USER` set to an unprivileged user (`USER 65532:65532` on distroless/scratch)").build(),
+        CheckMeta::define("container.non-root")
+            .title("Containers run as non-root")
+            .severity(Severity::Warning)
+            .explain(EXPLAIN)
+            .fix("end the final stage with `USER` set to an unprivileged user (`USER 65532:65532` on distroless/scratch)")
+            .build(),
         run,
     )
 }

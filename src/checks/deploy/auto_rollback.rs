@@ -78,7 +78,12 @@ pub struct AutoRollback {
 impl AutoRollback {
     pub fn new() -> Self {
         AutoRollback {
-            meta: CheckMeta::define("deploy.auto-rollback").title("Failed deploys roll back automatically").severity(Severity::Warning).explain(EXPLAIN).fix("turn on automatic rollback: `helm upgrade --atomic`, ECS `deployment_circuit_breaker { rollback = true }`, CodeDeploy `auto_rollback_configuration`, or an on-failure rollback step").build(),
+            meta: CheckMeta::define("deploy.auto-rollback")
+                .title("Failed deploys roll back automatically")
+                .severity(Severity::Warning)
+                .explain(EXPLAIN)
+                .fix("turn on automatic rollback: `helm upgrade --atomic`, ECS `deployment_circuit_breaker { rollback = true }`, CodeDeploy `auto_rollback_configuration`, or an on-failure rollback step")
+                .build(),
         }
     }
 }

@@ -66,7 +66,13 @@ pub struct SmokeTest {
 impl SmokeTest {
     pub fn new() -> Self {
         SmokeTest {
-            meta: CheckMeta::define("deploy.smoke-test").title("Deployments are verified after they happen").severity(Severity::Warning).explain(EXPLAIN).fix("after each deploy, run a smoke test or health probe (`kubectl rollout status`, `curl --fail …/healthz`, `readyctl check --only 'health.*'`)").scaffold("ci").build(),
+            meta: CheckMeta::define("deploy.smoke-test")
+                .title("Deployments are verified after they happen")
+                .severity(Severity::Warning)
+                .explain(EXPLAIN)
+                .fix("after each deploy, run a smoke test or health probe (`kubectl rollout status`, `curl --fail …/healthz`, `readyctl check --only 'health.*'`)")
+                .scaffold("ci")
+                .build(),
         }
     }
 }

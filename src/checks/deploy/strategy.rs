@@ -63,7 +63,12 @@ pub struct Strategy {
 impl Strategy {
     pub fn new() -> Self {
         Strategy {
-            meta: CheckMeta::define("deploy.strategy").title("Deployments roll out safely").severity(Severity::Warning).explain(EXPLAIN).fix("use a bounded RollingUpdate, a canary or blue/green (Argo Rollouts, Flagger, CodeDeploy, Cloud Run traffic splits) instead of Recreate or all-at-once").build(),
+            meta: CheckMeta::define("deploy.strategy")
+                .title("Deployments roll out safely")
+                .severity(Severity::Warning)
+                .explain(EXPLAIN)
+                .fix("use a bounded RollingUpdate, a canary or blue/green (Argo Rollouts, Flagger, CodeDeploy, Cloud Run traffic splits) instead of Recreate or all-at-once")
+                .build(),
         }
     }
 }

@@ -729,7 +729,13 @@ pub struct HealthDeclared {
 impl HealthDeclared {
     pub fn new() -> Self {
         HealthDeclared {
-            meta: CheckMeta::define("health.declared").title("Health endpoints declared").severity(Severity::Warning).explain(EXPLAIN).fix("declare health endpoints (readyctl.yaml, readinessProbe, compose healthcheck, HEALTHCHECK)").scaffold("health").build(),
+            meta: CheckMeta::define("health.declared")
+                .title("Health endpoints declared")
+                .severity(Severity::Warning)
+                .explain(EXPLAIN)
+                .fix("declare health endpoints (readyctl.yaml, readinessProbe, compose healthcheck, HEALTHCHECK)")
+                .scaffold("health")
+                .build(),
         }
     }
 }

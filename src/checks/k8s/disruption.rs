@@ -55,7 +55,13 @@ pub struct Disruption {
 impl Disruption {
     pub fn new() -> Self {
         Disruption {
-            meta: CheckMeta::define("k8s.disruption").title("Served workloads survive disruptions").severity(Severity::Warning).explain(EXPLAIN).fix("run 2+ replicas (or an HPA with minReplicas >= 2) and add a PodDisruptionBudget for each workload behind a Service").scaffold("disruption").build(),
+            meta: CheckMeta::define("k8s.disruption")
+                .title("Served workloads survive disruptions")
+                .severity(Severity::Warning)
+                .explain(EXPLAIN)
+                .fix("run 2+ replicas (or an HPA with minReplicas >= 2) and add a PodDisruptionBudget for each workload behind a Service")
+                .scaffold("disruption")
+                .build(),
         }
     }
 }

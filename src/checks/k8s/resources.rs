@@ -51,7 +51,12 @@ pub struct Resources {
 impl Resources {
     pub fn new() -> Self {
         Resources {
-            meta: CheckMeta::define("k8s.resources").title("Kubernetes containers set resource requests and limits").severity(Severity::Warning).explain(EXPLAIN).fix("set resources.requests.cpu/memory and resources.limits.memory on every container (manifest or values.yaml)").build(),
+            meta: CheckMeta::define("k8s.resources")
+                .title("Kubernetes containers set resource requests and limits")
+                .severity(Severity::Warning)
+                .explain(EXPLAIN)
+                .fix("set resources.requests.cpu/memory and resources.limits.memory on every container (manifest or values.yaml)")
+                .build(),
         }
     }
 }

@@ -64,7 +64,12 @@ pub struct NoneCommitted {
 impl NoneCommitted {
     pub fn new() -> Self {
         NoneCommitted {
-            meta: CheckMeta::define("secrets.none-committed").title("No secret committed").severity(Severity::Error).explain(EXPLAIN).fix("rotate the secret, remove it from the code, read it from the environment or a secret manager").build(),
+            meta: CheckMeta::define("secrets.none-committed")
+                .title("No secret committed")
+                .severity(Severity::Error)
+                .explain(EXPLAIN)
+                .fix("rotate the secret, remove it from the code, read it from the environment or a secret manager")
+                .build(),
         }
     }
 }

@@ -45,7 +45,12 @@ pub struct SensitiveFiles {
 impl SensitiveFiles {
     pub fn new() -> Self {
         SensitiveFiles {
-            meta: CheckMeta::define("secrets.sensitive-files").title("No sensitive file committed").severity(Severity::Error).explain(EXPLAIN).fix("remove the file from git (`git rm --cached FILE`), rotate what it held, and ignore it").build(),
+            meta: CheckMeta::define("secrets.sensitive-files")
+                .title("No sensitive file committed")
+                .severity(Severity::Error)
+                .explain(EXPLAIN)
+                .fix("remove the file from git (`git rm --cached FILE`), rotate what it held, and ignore it")
+                .build(),
         }
     }
 }
