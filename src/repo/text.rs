@@ -168,6 +168,17 @@ impl std::fmt::Display for Plural<'_> {
     }
 }
 
+/// At most 80 characters, with an ellipsis when cut (a command or a target
+/// quoted in a message).
+pub fn shorten(s: &str) -> String {
+    const MAX: usize = 80;
+    if s.chars().count() <= MAX {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(MAX).collect::<String>())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -427,37 +427,7 @@ fn probes_anywhere(f: &FileEntry, n: &Node, owner: &str, s: &mut Scan) {
 }
 
 fn probe(f: &FileEntry, key: &SNode, v: &SNode, what: String) -> Declared {
-    let p = &v.value;
-    let port = |h: &SNode| h.value.get("port").and_then(|s| s.value.scalar());
-    let (target, port) = if let Some(h) = p.get("httpGet") {
-        let scheme = h
-            .value
-            .get("scheme")
-            .and_then(|s| s.value.scalar())
-            .unwrap_or_else(|| "HTTP".into());
-        let path = h
-            .value
-            .get("path")
-            .and_then(|s| s.value.scalar())
-            .unwrap_or_else(|| "/".into());
-        (Some(format!("{scheme} GET {path}")), port(h))
-    } else if let Some(t) = p.get("tcpSocket") {
-        (Some("TCP connect".to_string()), port(t))
-    } else if let Some(g) = p.get("grpc") {
-        (Some("gRPC health".to_string()), port(g))
-    } else if let Some(e) = p.get("exec") {
-        let cmd: Vec<String> = e
-            .value
-            .get("command")
-            .map(|c| c.value.as_seq())
-            .unwrap_or(&[])
-            .iter()
-            .filter_map(|x| x.value.scalar())
-            .collect();
-        (Some(format!("exec: {}", shorten(&cmd.join(" ")))), None)
-    } else {
-        (None, None)
-    };
+    let (_, target, port) = crate::views::k8s::probe_handler(v);
     Declared {
         kind: DeclaredKind::Kubernetes,
         path: f.path.clone(),
@@ -465,15 +435,6 @@ fn probe(f: &FileEntry, key: &SNode, v: &SNode, what: String) -> Declared {
         what,
         target,
         port,
-    }
-}
-
-fn shorten(s: &str) -> String {
-    const MAX: usize = 80;
-    if s.chars().count() <= MAX {
-        s.to_string()
-    } else {
-        format!("{}…", s.chars().take(MAX).collect::<String>())
     }
 }
 
@@ -515,7 +476,9 @@ fn compose(f: &FileEntry, text: &str, s: &mut Scan) {
             path: f.path.clone(),
             line: line(k),
             what: format!("healthcheck of compose service {service}"),
-            target: test.filter(|t| !t.is_empty()).map(|t| shorten(&t)),
+            target: test
+                .filter(|t| !t.is_empty())
+                .map(|t| crate::repo::text::shorten(&t)),
             port: None,
         });
     }
@@ -535,7 +498,7 @@ fn dockerfile(path: &str, parsed: &crate::views::dockerfile::Parsed, s: &mut Sca
             path: path.to_string(),
             line: hc.line,
             what: "Dockerfile HEALTHCHECK".into(),
-            target: (!hc.cmd.is_empty()).then(|| shorten(&hc.cmd)),
+            target: (!hc.cmd.is_empty()).then(|| crate::repo::text::shorten(&hc.cmd)),
             port: None,
         });
     }
@@ -717,7 +680,7 @@ fn ecs_command(a: &Attr) -> Option<String> {
         .map(String::as_str)
         .skip_while(|p| matches!(*p, "CMD" | "CMD-SHELL"))
         .collect();
-    (!parts.is_empty()).then(|| shorten(&parts.join(" ")))
+    (!parts.is_empty()).then(|| crate::repo::text::shorten(&parts.join(" ")))
 }
 
 // ---- the check ----------------------------------------------------------------

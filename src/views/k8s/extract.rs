@@ -596,9 +596,25 @@ fn container(raw: &Raw, c: &SNode, init: bool, at: &Loc) -> Container {
 /// A probe: its handler (what it checks, on which port) and, for a Helm
 /// template, the values.yaml key it was rendered from.
 fn probe(raw: &Raw, kind: &str, key: &SNode, body: &SNode, at: &Loc) -> Probe {
+    let (handler, target, port) = probe_handler(body);
+    Probe {
+        kind: kind.to_string(),
+        at: raw.inner_loc(key, at),
+        target,
+        port,
+        values_at: handler.and_then(|h| raw.values_loc(h)),
+    }
+}
+
+/// What a probe body checks: its handler node, a description ("HTTP GET
+/// /ready", "TCP connect", "gRPC health", "exec: …") and its port; each
+/// `None` when the body has no handler. Templated values are shown as
+/// their template. Shared with `health.declared` for probes the model does
+/// not hold (chart values no template renders).
+pub fn probe_handler(body: &SNode) -> (Option<&SNode>, Option<String>, Option<String>) {
     let p = &body.value;
     let port = |h: &SNode| scalar(h.value.get("port")).map(|p| shown_name(&p));
-    let (handler, target, port) = if let Some(h) = p.get("httpGet") {
+    if let Some(h) = p.get("httpGet") {
         let scheme = scalar(h.value.get("scheme")).unwrap_or_else(|| "HTTP".into());
         let path = scalar(h.value.get("path")).unwrap_or_else(|| "/".into());
         (
@@ -622,28 +638,14 @@ fn probe(raw: &Raw, kind: &str, key: &SNode, body: &SNode, at: &Loc) -> Probe {
             .collect();
         (
             Some(e),
-            Some(format!("exec: {}", shorten(&cmd.join(" ")))),
+            Some(format!(
+                "exec: {}",
+                crate::repo::text::shorten(&cmd.join(" "))
+            )),
             None,
         )
     } else {
         (None, None, None)
-    };
-    Probe {
-        kind: kind.to_string(),
-        at: raw.inner_loc(key, at),
-        target,
-        port,
-        values_at: handler.and_then(|h| raw.values_loc(h)),
-    }
-}
-
-/// At most 80 characters, with an ellipsis when cut.
-fn shorten(s: &str) -> String {
-    const MAX: usize = 80;
-    if s.chars().count() <= MAX {
-        s.to_string()
-    } else {
-        format!("{}…", s.chars().take(MAX).collect::<String>())
     }
 }
 

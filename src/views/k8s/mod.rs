@@ -29,6 +29,8 @@
 //! ```
 
 mod extract;
+
+pub use extract::probe_handler;
 pub mod helm;
 pub mod kustomize;
 mod patch;
