@@ -25,7 +25,7 @@
 //! every object of a delta chain it decoded (gix re-inflates a chain's
 //! base for each object built on it); loose objects are read by gix.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -55,6 +55,8 @@ pub struct HistoryScan {
     pub hits: Vec<HistoryHit>,
     /// Set when the history is truncated (a shallow clone): what is missing.
     pub shallow: Option<String>,
+    /// Paths of blobs over the size cap, not scanned (never inflated).
+    pub oversized: Vec<String>,
 }
 
 /// A blob a commit added or changed at a path.
@@ -130,7 +132,13 @@ pub fn scan(
     let intros = introductions(&sync, &packs, &commits, skip_path, threads)?;
     let blobs = oldest_introductions(intros);
     let jobs = scan_jobs(&blobs);
-    let hits = scan_blobs(&sync, &packs, rules, &jobs, threads)?;
+    let oversized = Mutex::new(BTreeSet::new());
+    let hits = scan_blobs(&sync, &packs, rules, &jobs, threads, &oversized)?;
+    let oversized: Vec<String> = oversized
+        .into_inner()
+        .unwrap_or_else(|p| p.into_inner())
+        .into_iter()
+        .collect();
 
     // Oldest commit first: a secret found in several blobs is reported
     // where it was first committed.
@@ -157,6 +165,7 @@ pub fn scan(
         blobs: blobs.len(),
         hits,
         shallow,
+        oversized,
     }))
 }
 
@@ -498,6 +507,7 @@ fn scan_blobs(
     rules: &Rules,
     jobs: &[Job],
     threads: usize,
+    oversized: &Mutex<BTreeSet<String>>,
 ) -> Result<Vec<(Hit, String, u32)>, String> {
     on_threads(
         sync,
@@ -505,7 +515,7 @@ fn scan_blobs(
         jobs.len(),
         1,
         &|| Reader::new(packs, BLOB_CACHE),
-        &|repo, reader, i, out| scan_job(repo, reader, rules, &jobs[i], out),
+        &|repo, reader, i, out| scan_job(repo, reader, rules, &jobs[i], out, oversized),
     )
 }
 
@@ -519,6 +529,7 @@ fn scan_job(
     rules: &Rules,
     job: &Job,
     out: &mut Vec<(Hit, String, u32)>,
+    oversized: &Mutex<BTreeSet<String>>,
 ) -> Result<(), String> {
     let mut kept: Kept = Vec::new();
     let take = |reader: &mut Reader<'_>, kept: &mut Kept, id: ObjectId| match kept
@@ -530,6 +541,16 @@ fn scan_job(
     };
     for &(blob, commit, parent) in &job.blobs {
         let Some(data) = take(reader, &mut kept, blob)? else {
+            // Binary, or over the cap: the latter is said in the message.
+            if repo
+                .find_header(blob)
+                .is_ok_and(|h| h.size() > crate::repo::index::MAX_TEXT_BYTES)
+            {
+                oversized
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(job.path.clone());
+            }
             continue;
         };
         let old = match parent {

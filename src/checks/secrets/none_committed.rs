@@ -131,6 +131,8 @@ pub struct Collected {
     pub unreadable: Vec<String>,
     /// Why the history scan is incomplete (a shallow clone), if it is.
     pub history_incomplete: Option<String>,
+    /// Paths of blobs in history over the size cap, not scanned.
+    pub history_oversized: Vec<String>,
     /// Findings left out because they are test keys, example values or
     /// generic matches outside the product (SPEC §9).
     pub set_aside: usize,
@@ -237,12 +239,14 @@ pub fn collect(index: &Index, cfg: &LoadedConfig, history: bool) -> Result<Colle
 
     let mut hist_counts = None;
     let mut history_incomplete = None;
+    let mut history_oversized = Vec::new();
     if history {
         let root = index.root.as_path();
         let roles = crate::repo::roles::Roles::from_config(cfg).map_err(|e| e.to_string())?;
         if let Some(scan) = super::history::scan(root, rules, &skip)? {
             hist_counts = Some((scan.commits, scan.blobs));
             history_incomplete = scan.shallow.clone();
+            history_oversized = scan.oversized.clone();
             // A secret still in the working tree is reported there only.
             let mut known: HashSet<(String, String)> = secrets
                 .iter()
@@ -283,6 +287,7 @@ pub fn collect(index: &Index, cfg: &LoadedConfig, history: bool) -> Result<Colle
         history: hist_counts,
         unreadable,
         history_incomplete,
+        history_oversized,
         set_aside: set_aside.into_inner(),
     })
 }
@@ -390,6 +395,18 @@ impl Check for NoneCommitted {
             .filter(|f| f.size > crate::repo::index::MAX_TEXT_BYTES)
             .map(|f| f.path.as_str())
             .collect();
+        let aside = if found.history_oversized.is_empty() {
+            aside
+        } else {
+            let old = &found.history_oversized;
+            format!(
+                "{aside}; {} in history over {} MiB not scanned ({}{})",
+                plural(old.len(), "file"),
+                crate::repo::index::MAX_TEXT_BYTES >> 20,
+                shorten(&old[0]),
+                if old.len() > 1 { ", …" } else { "" }
+            )
+        };
         let aside = if big.is_empty() {
             aside
         } else {

@@ -158,6 +158,20 @@ fn history_never_inflates_a_blob_over_the_cap() {
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(crate::common::status(&v, "secrets.none-committed"), "pass");
+    // Not scanned, and said so: the pass names what it did not read.
+    let msg = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "secrets.none-committed")
+        .unwrap()["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        msg.contains("1 file in history over 10 MiB not scanned (big.bin.txt)"),
+        "{msg}"
+    );
 }
 
 /// `n` bytes (about) of valid Terraform: one bucket after another.
