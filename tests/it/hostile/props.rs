@@ -330,6 +330,93 @@ proptest! {
     }
 }
 
+/// Dockerfile pieces: instructions, substitutions, stages, continuations.
+const DOCKERFILE: &[&str] = &[
+    "FROM ",
+    "alpine:3.20",
+    "${BASE:-debian}",
+    "${TAG}",
+    "@sha256:",
+    " AS build",
+    "ARG ",
+    "TAG=1",
+    "ENV ",
+    "USER ",
+    "65532:65532",
+    "root",
+    "RUN ",
+    "useradd app",
+    "HEALTHCHECK ",
+    "CMD curl -f http://localhost/ || exit 1",
+    "COPY --from=build ",
+    "# syntax=docker/dockerfile:1\n",
+    " \\\n",
+    "\n",
+    "$",
+    "{",
+    "}",
+    "\"",
+    "[\"sh\", \"-c\"]",
+    "<<EOF\n",
+    "EOF\n",
+];
+
+/// Prometheus rule files: groups, alerts, expressions, annotations.
+const RULES: &[&str] = &[
+    "groups:\n",
+    "- name: g\n",
+    "  rules:\n",
+    "  - alert: HighErrorRate\n",
+    "    expr: rate(http_requests_total{code=~\"5..\"}[5m]) > 0.1\n",
+    "    for: 10m\n",
+    "    labels:\n",
+    "      severity: page\n",
+    "    annotations:\n",
+    "      runbook_url: docs/runbook.md#high-error-rate\n",
+    "      runbook_url: https://example.com/rb\n",
+    "  - record: x\n",
+    "{{ $labels.instance }}",
+    "kind: PrometheusRule\n",
+    "spec:\n",
+    "  ",
+    "- ",
+    ": ",
+    "[",
+    "]",
+    "\n",
+];
+
+proptest! {
+    #![proptest_config(cases(64))]
+
+    #[test]
+    fn dockerfile_view_never_panics(text in text_of(DOCKERFILE, 40)) {
+        if let Ok(parsed) = readyctl::views::dockerfile::parse(&text)
+            && let Some((i, _)) = parsed.final_stage()
+        {
+            let _ = parsed.effective_user(i);
+            let _ = parsed.base_of(i);
+            let _ = parsed.runs(i);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(cases(12))]
+
+    /// Prometheus and Alertmanager files through the monitoring scan (a
+    /// temporary tree per case).
+    #[test]
+    fn prometheus_rules_never_panic(rules in text_of(RULES, 40)) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("monitoring")).unwrap();
+        std::fs::write(dir.path().join("monitoring/alerts.yml"), &rules).unwrap();
+        let index = readyctl::repo::index::Index::build(dir.path()).expect("index");
+        let scan = readyctl::checks::monitoring::scan(&index);
+        prop_assert!(scan.found.len() <= rules.len());
+    }
+}
+
 proptest! {
     #![proptest_config(cases(12))]
 
