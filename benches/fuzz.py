@@ -116,6 +116,16 @@ def files_of(case):
     return out
 
 
+def make_room(p):
+    """Remove whatever stands at `p` (file, link or directory) and create its parent."""
+    if os.path.lexists(p):
+        if os.path.isdir(p) and not os.path.islink(p):
+            shutil.rmtree(p, ignore_errors=True)
+        else:
+            os.unlink(p)
+    os.makedirs(os.path.dirname(p), exist_ok=True)
+
+
 def write(path, data):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     if os.path.lexists(path) and (os.path.islink(path) or not os.path.isfile(path)):
@@ -178,22 +188,12 @@ def mutate(rng, case, outside, planted):
         return "random-bytes"
     if kind == 6:
         p = named
-        if os.path.lexists(p):
-            if os.path.isdir(p) and not os.path.islink(p):
-                shutil.rmtree(p, ignore_errors=True)
-            else:
-                os.unlink(p)
-        os.makedirs(os.path.dirname(p), exist_ok=True)
+        make_room(p)
         os.mkfifo(p)
         return "fifo"
     if kind == 7:
         p = named
-        if os.path.lexists(p):
-            if os.path.isdir(p) and not os.path.islink(p):
-                shutil.rmtree(p, ignore_errors=True)
-            else:
-                os.unlink(p)
-        os.makedirs(os.path.dirname(p), exist_ok=True)
+        make_room(p)
         dest = rng.choice(
             [os.path.join(outside, "victim"), "/etc/passwd", "/dev/zero", p, "nowhere", case]
         )
@@ -202,12 +202,7 @@ def mutate(rng, case, outside, planted):
     if kind == 8:
         # A directory symlinked outside, where scaffolds write.
         p = os.path.join(case, rng.choice(["docs", "terraform", ".github/workflows", "monitoring"]))
-        if os.path.lexists(p):
-            if os.path.isdir(p) and not os.path.islink(p):
-                shutil.rmtree(p, ignore_errors=True)
-            else:
-                os.unlink(p)
-        os.makedirs(os.path.dirname(p), exist_ok=True)
+        make_room(p)
         os.symlink(outside, p)
         return "dir-symlink-out"
     if kind == 9:
