@@ -53,7 +53,7 @@ echo "== versions"
 echo "gitleaks $("$GITLEAKS" version)"
 echo "betterleaks $("$BETTERLEAKS" --version 2>&1 | head -1)"
 "$KINGFISHER" --version
-"$RG" --version | head -1
+"$RG" --version | sed -n 1p  # reads all: head would break the pipe (pipefail)
 echo "cpus: $(nproc)"
 
 cmd_readyctl() { echo "cd $1 && $READYCTL check --offline --no-progress --only 'secrets.*' --format json > $2 || true"; }

@@ -232,6 +232,13 @@ pub trait Check: Send + Sync {
     fn phase(&self) -> Phase {
         Phase::Main
     }
+    /// Work that needs no repository (compiling rules), to be done while
+    /// the walk runs: [`warm_up`](crate::check::warm_up) calls it on a
+    /// thread of its own before the index is built. The check's `run`
+    /// must not depend on it having run.
+    fn warm_up(&self) -> Option<fn()> {
+        None
+    }
     /// Ids of checks whose results this check reads (final phase only).
     fn needs(&self, _ctx_checklist: Option<&Checklist>) -> Vec<String> {
         Vec::new()

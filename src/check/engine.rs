@@ -189,6 +189,25 @@ fn cap_findings(findings: &mut Vec<Finding>) {
     findings.shrink_to_fit();
 }
 
+/// Start the selected checks' [`Check::warm_up`] work on a thread of its
+/// own, so that it overlaps the walk; whatever waits on its result (a
+/// `OnceLock`) blocks until it is done. Detached: a run that ends first
+/// (an error) does not wait for it.
+pub fn warm_up(registry: &Registry, selection: &Selection) {
+    let work: Vec<fn()> = registry
+        .checks()
+        .iter()
+        .filter(|c| selection.selects(&c.meta().id))
+        .filter_map(|c| c.warm_up())
+        .collect();
+    if work.is_empty() {
+        return;
+    }
+    let _ = std::thread::Builder::new()
+        .name("warm-up".into())
+        .spawn(move || work.iter().for_each(|f| f()));
+}
+
 /// How many checks [`run`] will run for `selection` (for progress bars).
 pub fn planned(registry: &Registry, selection: &Selection) -> usize {
     registry

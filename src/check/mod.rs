@@ -12,5 +12,5 @@ pub mod meta;
 pub mod registry;
 
 pub use api::{Check, CheckMeta, Context, Explain, Outcome, Phase, RunOptions};
-pub use engine::{RunResults, planned, run};
+pub use engine::{RunResults, planned, run, warm_up};
 pub use registry::{IdFilter, Registry, RegistryError, Selection, validate_config};

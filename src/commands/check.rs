@@ -100,6 +100,7 @@ pub fn evaluate(cli: &Cli, args: &CheckArgs) -> anyhow::Result<Evaluated> {
 
     let services = crate::services::declared(root, &cfg, &args.service)?;
     let progress = Progress::new(!args.no_progress && !args.quiet);
+    check::warm_up(&registry, &selection);
     let index = Index::build_for(root, &cfg)?;
     progress.set_len(if services.is_empty() {
         check::planned(&registry, &selection)
@@ -189,6 +190,11 @@ pub fn evaluate(cli: &Cli, args: &CheckArgs) -> anyhow::Result<Evaluated> {
     crate::repo::location::rebase(&mut report, &prefix);
     let anchor = crate::repo::location::repository_anchor(&index, cfg.checklist())
         .map(|a| format!("{prefix}{a}"));
+    // Not freed: the process ends after the report is printed, and freeing
+    // an index of tens of thousands of files and their text, one allocation
+    // at a time, took 5 % of a large repository's run. (`diff` evaluates
+    // twice, nothing more.)
+    std::mem::forget(index);
     Ok(Evaluated {
         report,
         registry,

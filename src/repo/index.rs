@@ -450,7 +450,10 @@ impl Index {
             files.extend(extra);
         }
 
-        files.sort_by(|a, b| a.path.cmp(&b.path));
+        {
+            use rayon::slice::ParallelSliceMut;
+            files.par_sort_unstable_by(|a, b| a.path.cmp(&b.path));
+        }
         unreadable.sort();
         assign_roles(&mut files, roles);
         let by_path = files
@@ -663,10 +666,14 @@ pub fn glob(pattern: &str) -> Result<globset::GlobMatcher, globset::Error> {
 /// directories (`prod/`, `staging/` …) makes a `test/` beside them an
 /// environment too.
 fn assign_roles(files: &mut [FileEntry], roles: &Roles) {
+    use rayon::prelude::*;
+    // Each directory once: a directory already seen has had its parents
+    // seen too (files come sorted, so most share the previous one's).
+    let mut seen: HashSet<&str> = HashSet::new();
     let mut env_parents: HashSet<String> = HashSet::new();
     for f in files.iter() {
         let mut p = f.dir();
-        while !p.is_empty() {
+        while !p.is_empty() && seen.insert(p) {
             let (parent, name) = p.rsplit_once('/').unwrap_or(("", p));
             if crate::repo::roles::is_environment_name(name) {
                 env_parents.insert(parent.to_string());
@@ -674,11 +681,12 @@ fn assign_roles(files: &mut [FileEntry], roles: &Roles) {
             p = parent;
         }
     }
+    drop(seen);
     let env_parent = |d: &str| env_parents.contains(d);
-    for f in files.iter_mut() {
+    files.par_iter_mut().for_each(|f| {
         f.path_role = roles.of_path(&f.path, &env_parent);
         f.header_applies = roles.header_applies(&f.path);
-    }
+    });
 }
 
 fn readyctl_ignore(root: &Path) -> Option<ignore::gitignore::Gitignore> {

@@ -5,6 +5,7 @@
 pub mod baseline;
 pub mod gitignore;
 pub mod history;
+pub mod keywords;
 pub mod none_committed;
 pub mod packs;
 pub mod placeholder;

@@ -3,10 +3,11 @@
 
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use globset::GlobSet;
 use regex::bytes::{Regex, RegexBuilder};
 use serde::Deserialize;
+
+use super::keywords::Keywords;
 
 /// The rule file, compiled in.
 pub const RULES_YAML: &str = include_str!("../../../checks/secrets/rules.yaml");
@@ -221,13 +222,45 @@ pub struct Rule {
     pub samples: Samples,
 }
 
+impl Rule {
+    fn compile(spec: RuleSpec) -> Result<Rule, String> {
+        let regex = compile_regex(&spec.regex)
+            .map_err(|e| format!("{RULES_FILE}: rule {}: {e}", spec.id))?;
+        let secret_group = regex.capture_names().position(|n| n == Some("secret"));
+        let name_group = regex.capture_names().position(|n| n == Some("name"));
+        let only_paths = if spec.only_paths.is_empty() {
+            None
+        } else {
+            let globs: Vec<&str> = spec.only_paths.iter().map(String::as_str).collect();
+            Some(
+                crate::repo::index::build_globset(&globs)
+                    .map_err(|e| format!("{RULES_FILE}: rule {}: only_paths: {e}", spec.id))?,
+            )
+        };
+        Ok(Rule {
+            only_paths,
+            multiline: spec.multiline,
+            allow: Allow::compile(&spec.allow, &format!("rule {}", spec.id))?,
+            id: spec.id,
+            description: spec.description,
+            regex,
+            secret_group,
+            name_group,
+            entropy: spec.entropy,
+            checksum: spec.checksum,
+            kind: spec.kind,
+            samples: spec.samples,
+        })
+    }
+}
+
 /// Every rule plus the keyword prefilter.
 #[derive(Debug)]
 pub struct Rules {
     pub rules: Vec<Rule>,
     pub allow: Allow,
     /// Case-insensitive keywords of every rule.
-    pub(crate) keywords: AhoCorasick,
+    pub(crate) keywords: Keywords,
     /// For each keyword pattern, the rules it enables.
     pub(crate) keyword_rules: Vec<Vec<usize>>,
 }
@@ -255,22 +288,19 @@ impl Rules {
         let file: RuleFile =
             crate::views::yaml::from_str(text).map_err(|e| e.in_file(RULES_FILE))?;
         let allow = Allow::compile(&file.allow, "allow")?;
-        let mut rules = Vec::with_capacity(file.rules.len());
+        // Ids, keywords and the keyword table first (cheap, in order); then
+        // the keyword DFA and the rules' regexes are compiled in parallel,
+        // usually while the walk is still going (`Check::warm_up`).
         let mut patterns: Vec<String> = Vec::new();
         let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
         let mut seen = std::collections::HashSet::new();
-        for spec in file.rules {
-            let i = rules.len();
-            if !seen.insert(spec.id.clone()) {
+        for (i, spec) in file.rules.iter().enumerate() {
+            if !seen.insert(spec.id.as_str()) {
                 return Err(format!("{RULES_FILE}: rule {} is defined twice", spec.id));
             }
             if spec.keywords.is_empty() {
                 return Err(format!("{RULES_FILE}: rule {} has no keywords", spec.id));
             }
-            let regex = compile_regex(&spec.regex)
-                .map_err(|e| format!("{RULES_FILE}: rule {}: {e}", spec.id))?;
-            let secret_group = regex.capture_names().position(|n| n == Some("secret"));
-            let name_group = regex.capture_names().position(|n| n == Some("name"));
             for kw in &spec.keywords {
                 let kw = kw.to_ascii_lowercase();
                 match patterns.iter().position(|p| *p == kw) {
@@ -281,39 +311,43 @@ impl Rules {
                     }
                 }
             }
-            let only_paths = if spec.only_paths.is_empty() {
-                None
-            } else {
-                let globs: Vec<&str> = spec.only_paths.iter().map(String::as_str).collect();
-                Some(
-                    crate::repo::index::build_globset(&globs)
-                        .map_err(|e| format!("{RULES_FILE}: rule {}: only_paths: {e}", spec.id))?,
-                )
-            };
-            rules.push(Rule {
-                only_paths,
-                multiline: spec.multiline,
-                allow: Allow::compile(&spec.allow, &format!("rule {}", spec.id))?,
-                id: spec.id,
-                description: spec.description,
-                regex,
-                secret_group,
-                name_group,
-                entropy: spec.entropy,
-                checksum: spec.checksum,
-                kind: spec.kind,
-                samples: spec.samples,
-            });
         }
         // A DFA: the prefilter reads every byte of every file and blob, and
         // with several hundred keywords the default (an NFA following fail
         // links) was the scan's hottest loop. A few MB, built once.
-        let keywords = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-            .build(&patterns)
-            .map_err(|e| format!("{RULES_FILE}: keywords: {e}"))?;
+        // On threads of its own, not rayon's: this runs inside a `OnceLock`
+        // that the pool's workers may be waiting on (the check runs on
+        // them), so work queued on the pool could never start.
+        let threads = std::thread::available_parallelism().map_or(2, |n| n.get().min(8));
+        let per = file.rules.len().div_ceil(threads).max(1);
+        let mut specs = file.rules.into_iter();
+        let batches: Vec<Vec<RuleSpec>> = std::iter::from_fn(|| {
+            let batch: Vec<RuleSpec> = specs.by_ref().take(per).collect();
+            (!batch.is_empty()).then_some(batch)
+        })
+        .collect();
+        let (keywords, compiled) = std::thread::scope(|scope| {
+            let keywords = scope.spawn(|| Keywords::new(&patterns));
+            let compiled: Vec<Result<Rule, String>> = batches
+                .into_iter()
+                .map(|batch| {
+                    scope.spawn(move || batch.into_iter().map(Rule::compile).collect::<Vec<_>>())
+                })
+                .collect::<Vec<_>>()
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect();
+            let keywords = keywords
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p))
+                .map_err(|e| format!("{RULES_FILE}: keywords: {e}"));
+            (keywords, compiled)
+        });
+        let keywords = keywords?;
+        // The first error in file order, whichever thread met it.
+        let rules = compiled
+            .into_iter()
+            .collect::<Result<Vec<Rule>, String>>()?;
         Ok(Rules {
             rules,
             allow,

@@ -1,6 +1,7 @@
 //! The scanner: keyword prefilter, then the enabled rules' regexes, then
 //! entropy and allowlists, inline `readyctl:allow`, and overlap removal.
 
+use super::keywords::KeywordMatch;
 use super::rules::{Rules, entropy};
 
 /// One secret found in one blob of text.
@@ -16,6 +17,12 @@ pub struct Hit {
     pub column: u32,
     /// The secret itself: never printed, only hashed and redacted.
     pub secret: Vec<u8>,
+}
+
+thread_local! {
+    /// The keyword matches of the file being planned, reused across files.
+    static KEYWORD_MATCHES: std::cell::RefCell<Vec<KeywordMatch>> =
+        const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Markers that suppress findings on their line.
@@ -41,13 +48,17 @@ impl Rules {
         // the same window end — no search to the end of the line again for
         // each of many hits on one long line (a minified file).
         let (mut from, mut line_end, mut window_end) = (usize::MAX, 0usize, 0usize);
-        for m in self.keywords.find_overlapping_iter(data) {
-            if m.end() < from || m.end() > line_end {
-                from = m.end();
+        let matches = KEYWORD_MATCHES.with_borrow_mut(|out| {
+            self.keywords.find_all(data, out);
+            std::mem::take(out)
+        });
+        for m in &matches {
+            if m.end < from || m.end > line_end {
+                from = m.end;
                 line_end = next_line_end(data, from);
                 window_end = next_line_end(data, line_end + 1);
             }
-            for &r in &self.keyword_rules[m.pattern().as_usize()] {
+            for &r in &self.keyword_rules[m.pattern] {
                 let plan = &mut plans[r];
                 if self.rules[r].multiline {
                     *plan = Plan::Whole;
@@ -60,16 +71,18 @@ impl Rules {
                 // The window ends after the line that follows the hit.
                 let end = window_end;
                 match ws.last_mut() {
-                    Some(last) if m.start() <= last.1 => last.1 = last.1.max(end),
+                    Some(last) if m.start <= last.1 => last.1 = last.1.max(end),
                     _ => {
                         let floor = ws.last().map_or(0, |w| w.1);
-                        let start = memchr::memrchr(b'\n', &data[floor..m.start()])
+                        let start = memchr::memrchr(b'\n', &data[floor..m.start])
                             .map_or(floor, |i| floor + i + 1);
                         ws.push((start, end));
                     }
                 }
             }
         }
+        // Give the buffer back for this thread's next file.
+        KEYWORD_MATCHES.with_borrow_mut(|out| *out = matches);
         plans
     }
 
