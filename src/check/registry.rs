@@ -84,6 +84,32 @@ impl IdFilter {
     }
 }
 
+/// The closing words of a "matches no check" error: the nearest check id
+/// (or `area.*` for a glob) when one is a typo away, and where the ids are
+/// listed, e.g. ``(did you mean `ci.present`? see `readyctl list`)``.
+pub fn no_match_hint<'a>(pattern: &str, ids: impl IntoIterator<Item = &'a String>) -> String {
+    let pattern = pattern.trim();
+    let mut candidates: BTreeSet<String> = BTreeSet::new();
+    for id in ids {
+        candidates.insert(id.clone());
+        if let Some((area, _)) = id.split_once('.') {
+            candidates.insert(format!("{area}.*"));
+        }
+    }
+    // Up to two edits (three for long ids): a typo, not another check.
+    let limit = if pattern.chars().count() > 15 { 3 } else { 2 };
+    let nearest = candidates
+        .iter()
+        .filter(|c| pattern.contains('*') == c.contains('*'))
+        .map(|c| (strsim::damerau_levenshtein(pattern, c), c))
+        .filter(|(d, _)| *d > 0 && *d <= limit)
+        .min();
+    match nearest {
+        Some((_, c)) => format!("(did you mean `{c}`? see `readyctl list`)"),
+        None => "(see `readyctl list`)".to_string(),
+    }
+}
+
 /// Which checks a run reports.
 #[derive(Debug, Clone, Default)]
 pub struct Selection {
@@ -109,8 +135,9 @@ pub fn validate_config(config: &LoadedConfig, registry: &Registry) -> Result<(),
                 file,
                 s,
                 format!(
-                    "checks.skip: `{}` matches no check (see `readyctl list`)",
-                    s.value
+                    "checks.skip: `{}` matches no check {}",
+                    s.value,
+                    no_match_hint(&s.value, &ids)
                 ),
             ));
         }
@@ -120,7 +147,10 @@ pub fn validate_config(config: &LoadedConfig, registry: &Registry) -> Result<(),
             return Err(ConfigError::at(
                 file,
                 sev,
-                format!("checks.severity: unknown check id `{id}` (see `readyctl list`)"),
+                format!(
+                    "checks.severity: unknown check id `{id}` {}",
+                    no_match_hint(id, &ids)
+                ),
             ));
         }
     }
@@ -155,4 +185,33 @@ pub fn validate_config(config: &LoadedConfig, registry: &Registry) -> Result<(),
     crate::findings::waivers::validate(config, registry)?;
     crate::findings::levels::validate(config, registry)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::no_match_hint;
+
+    #[test]
+    fn a_typo_gets_the_nearest_id_and_anything_else_the_list() {
+        let ids: Vec<String> = ["ci.present", "ci.runs-tests", "secrets.none-committed"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let hint = |p: &str| no_match_hint(p, &ids);
+        assert_eq!(
+            hint("ci.presnt"),
+            "(did you mean `ci.present`? see `readyctl list`)"
+        );
+        assert_eq!(
+            hint("secrets.none-comitted"),
+            "(did you mean `secrets.none-committed`? see `readyctl list`)"
+        );
+        // A glob is matched against areas, a name against names.
+        assert_eq!(
+            hint("secret.*"),
+            "(did you mean `secrets.*`? see `readyctl list`)"
+        );
+        assert_eq!(hint("nothing.*"), "(see `readyctl list`)");
+        assert_eq!(hint("terraform.valid"), "(see `readyctl list`)");
+    }
 }

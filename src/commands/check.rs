@@ -92,9 +92,18 @@ pub fn evaluate(cli: &Cli, args: &CheckArgs) -> anyhow::Result<Evaluated> {
         skip: IdFilter::new(&args.skip).map_err(anyhow::Error::msg)?,
     };
     if !selection.only.is_empty() && check::planned(&registry, &selection) == 0 {
+        // A hint for the first pattern that matches nothing on its own.
+        let ids = registry.ids();
+        let first = args
+            .only
+            .iter()
+            .map(String::as_str)
+            .find(|p| !p.trim().is_empty())
+            .unwrap_or_default();
         anyhow::bail!(
-            "--only {} matches no check (see `readyctl list`)",
-            args.only.join(",")
+            "--only {} matches no check {}",
+            args.only.join(","),
+            check::registry::no_match_hint(first, &ids)
         );
     }
 

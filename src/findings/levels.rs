@@ -175,8 +175,9 @@ pub fn validate(config: &LoadedConfig, registry: &Registry) -> Result<(), Config
                     file,
                     g,
                     format!(
-                        "levels: `{}` of level `{name}` matches no check (see `readyctl list`)",
-                        g.value
+                        "levels: `{}` of level `{name}` matches no check {}",
+                        g.value,
+                        crate::check::registry::no_match_hint(&g.value, &ids)
                     ),
                 ));
             }

@@ -124,8 +124,9 @@ pub fn validate(config: &LoadedConfig, registry: &Registry) -> Result<(), Config
                 file,
                 &w.check,
                 format!(
-                    "waivers: `{}` matches no check (see `readyctl list`)",
-                    w.check.value
+                    "waivers: `{}` matches no check {}",
+                    w.check.value,
+                    crate::check::registry::no_match_hint(&w.check.value, &ids)
                 ),
             ));
         }

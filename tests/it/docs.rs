@@ -257,6 +257,25 @@ fn placeholders_are_found_with_line_and_column() {
 }
 
 #[test]
+fn capitalised_angle_placeholders_are_template_text_but_command_arguments_are_not() {
+    let r = Repo::git();
+    r.write(
+        "docs/RUNBOOK.md",
+        "# svc\n\n## Escalation\nPage <TEAM NAME> on call.\n\n## Logs\nRun `kubectl logs <POD NAME>` or read <POD_NAME>'s events.<BR>\n",
+    );
+    let v = docs_only(&r);
+    let c = check(&v, "docs.placeholders");
+    assert_eq!(c["status"], "fail", "{c:#}");
+    let found: Vec<(u64, u64)> = c["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["line"].as_u64().unwrap(), f["column"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(found, vec![(4, 6)], "{c:#}");
+}
+
+#[test]
 fn placeholders_pass_on_filled_docs() {
     let r = docs_repo();
     assert_eq!(status(&docs_only(&r), "docs.placeholders"), "pass");

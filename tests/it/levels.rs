@@ -321,6 +321,11 @@ fn invalid_levels_are_config_errors_naming_the_line() {
             "matches no check",
         ),
         (
+            "version: 1\nlevels:\n  - name: a\n    checks: [ci.present, \"terraform.vaild\"]\n",
+            4,
+            "matches no check (did you mean `terraform.valid`?",
+        ),
+        (
             "version: 1\nlevels:\n  - name: a\n    checks: [ci.present]\n  - name: a\n    checks: [ci.valid]\n",
             5,
             "defined twice",

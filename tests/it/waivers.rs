@@ -183,6 +183,11 @@ fn invalid_waivers_are_config_errors_naming_the_line() {
         (waiver("ci.actions-pinned", "31/12/2027", ""), 6, "YYYY-MM-DD"),
         (waiver("nope.*", "2099-12-31", ""), 3, "matches no check"),
         (
+            waiver("ci.actions-pined", "2099-12-31", ""),
+            3,
+            "matches no check (did you mean `ci.actions-pinned`?",
+        ),
+        (
             "version: 1\nwaivers:\n  - check: ci.actions-pinned\n    reason: x\n    expires: 2099-12-31\n"
                 .to_string(),
             5,

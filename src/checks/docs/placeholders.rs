@@ -24,7 +24,8 @@ That no operational document still holds template text meant to be replaced:
 - in operational documents (the checklist, runbooks, rollback, disaster
   recovery, post-mortem, ADR, RFC, change and meeting records), bracketed
   template text such as `[Brief description]` or `[Service Name]`, `TODO`,
-  `TBD`, `FIXME` and `<fill in>` — outside code blocks and code spans.
+  `TBD`, `FIXME`, `<fill in>` and `<TEAM NAME>` — outside code blocks and
+  code spans.
 
 ## Why it matters
 A runbook that says "[How to restore]" passes a glance and fails the incident.
@@ -70,6 +71,10 @@ static GENERIC: LazyLock<Regex> = LazyLock::new(|| {
         r"(?P<bracket>\[[A-Z][A-Za-z0-9/'&-]*(?:[ \t]+[A-Za-z0-9/'&.,()-]+){0,12}\])",
         r"|(?P<word>\b(?:TODO|TBD|FIXME)\b)",
         r"|(?P<angle>(?i:<\s*(?:fill[ -]?in|insert|add|your)[^>\n]{0,60}>))",
+        // `<TEAM NAME>`: capitals and spaces, the way templates ask to be
+        // filled in (`<POD_NAME>` is a command's argument, not asked of
+        // the writer; one word may be an HTML tag).
+        r"|(?P<caps><[A-Z][A-Z0-9]*(?: [A-Z0-9]+){1,5}>)",
     ))
     .expect("valid regex")
 });
