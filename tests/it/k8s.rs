@@ -272,6 +272,38 @@ fn an_image_the_overlay_does_not_pin_fails_at_the_image_line() {
 
 // ---------------------------------------------------------------- plain manifests
 
+#[test]
+fn one_workload_shipped_three_ways_is_one_finding_naming_every_place() {
+    // microservices-demo's and bank-of-anthos' shape: the same Deployment
+    // in plain manifests, a Kustomize base and a variant under `extras/`;
+    // the shallowest is the one reported.
+    let r = Repo::plain();
+    let both = format!("{BASE_DEPLOYMENT}---\n{BASE_SERVICE}");
+    r.write("kubernetes-manifests/api.yaml", &both)
+        .write("kustomize/base/api.yaml", &both)
+        .write(
+            "kustomize/base/kustomization.yaml",
+            "resources:\n  - api.yaml\n",
+        )
+        .write(
+            "extras/cloudsql/bundle.yaml",
+            format!("{BASE_SERVICE}---\n{BASE_DEPLOYMENT}"),
+        );
+    let (status, msg, locs, msgs) = run(&r, "k8s.disruption");
+    assert_eq!(status, "fail");
+    assert_eq!(
+        msg,
+        "1 workload behind a Service can be taken down by one disruption (3 places to fix)"
+    );
+    assert_eq!(locs, vec![loc("kubernetes-manifests/api.yaml", 6)]);
+    assert!(
+        msgs[0].ends_with(
+            "; also defined at extras/cloudsql/bundle.yaml:16, kustomize/base/api.yaml:6"
+        ),
+        "{msgs:?}"
+    );
+}
+
 fn plain(strategy: &str, image: &str) -> Repo {
     let r = Repo::plain();
     r.write(

@@ -25,6 +25,8 @@ Kustomize overlay for a development environment (`dev`, `local`, `test`,
 `ci`, `sandbox` …). A replica count or selector the model cannot resolve is
 unknown, never a failure. The finding points at the replica count to raise
 (the manifest, values.yaml or patch line) or at the workload's `kind:` line.
+A workload shipped several ways (a Helm chart, plain manifests, a Kustomize
+base) is one finding, at its shallowest place, naming the others.
 
 ## Why it matters
 One replica means every node drain, eviction or crash is an outage. Without
@@ -139,8 +141,8 @@ impl Check for Disruption {
                 "no Deployment or StatefulSet behind a Service (Jobs, CronJobs, DaemonSets and development overlays are not judged)",
             );
         }
-        let mut findings = Vec::new();
-        let mut grouped: Vec<(Loc, String, Vec<String>, &str)> = Vec::new();
+        // (workload, place, message, overlays, rule)
+        let mut grouped: Vec<(String, Loc, String, Vec<String>, &str)> = Vec::new();
         for w in &cands {
             let Some(g) = gap(&k8s, w) else { continue };
             let mut parts = Vec::new();
@@ -170,15 +172,16 @@ impl Check for Disruption {
             };
             match grouped
                 .iter_mut()
-                .find(|(at, m, _, _)| *at == g.at && *m == msg)
+                .find(|(_, at, m, _, _)| *at == g.at && *m == msg)
             {
-                Some((_, _, envs, _)) => envs.extend(env),
-                None => grouped.push((g.at, msg, env.into_iter().collect(), rule)),
+                Some((_, _, _, envs, _)) => envs.extend(env),
+                None => grouped.push((w.describe(), g.at, msg, env.into_iter().collect(), rule)),
             }
         }
         // One finding per place: a base that several overlays include is
         // named once, with the overlays.
-        for (at, msg, mut envs, rule) in grouped {
+        let mut places: Vec<(String, Finding)> = Vec::new();
+        for (workload, at, msg, mut envs, rule) in grouped {
             envs.sort();
             envs.dedup();
             let msg = if envs.is_empty() {
@@ -190,11 +193,55 @@ impl Check for Disruption {
                     envs.join(", ")
                 )
             };
-            findings.push(
+            places.push((
+                workload,
                 Finding::new(msg)
                     .at(at.path.clone(), Some(at.line))
                     .rule(rule),
-            );
+            ));
+        }
+        // One finding per workload: the same Deployment in a chart, plain
+        // manifests and a Kustomize base (three ways to ship one service) is
+        // one workload at risk, reported at its first place and naming the
+        // others (each still needs the fix).
+        // The shallowest place first: `kubernetes-manifests/` before
+        // `extras/cloudsql/kubernetes-manifests/`.
+        let depth = |f: &Finding| f.path.as_deref().map_or(0, |p| p.matches('/').count());
+        places.sort_by(|(a, f), (b, g)| {
+            (a, depth(f), &f.path, f.line).cmp(&(b, depth(g), &g.path, g.line))
+        });
+        let definitions = places.len();
+        let mut findings: Vec<Finding> = Vec::new();
+        let mut i = 0;
+        while i < places.len() {
+            let same = places[i..]
+                .iter()
+                .take_while(|(w, _)| *w == places[i].0)
+                .count();
+            let mut first = places[i].1.clone();
+            let at = |f: &Finding| {
+                format!(
+                    "{}:{}",
+                    f.path.as_deref().unwrap_or(""),
+                    f.line.unwrap_or(0)
+                )
+            };
+            let mut others: Vec<String> = Vec::new();
+            for (_, f) in &places[i + 1..i + same] {
+                let o = at(f);
+                if o != at(&first) && !others.contains(&o) {
+                    others.push(o);
+                }
+            }
+            if !others.is_empty() {
+                first.message = format!(
+                    "{}; also defined at {}",
+                    first.message,
+                    super::names(&others)
+                );
+            }
+            findings.push(first);
+            i += same;
         }
         let findings = dedupe(findings);
         Outcome::from_findings(
@@ -203,10 +250,18 @@ impl Check for Disruption {
                 "{} behind a Service, each with 2+ replicas and a PodDisruptionBudget",
                 plural(cands.len(), "workload")
             ),
-            format!(
-                "{} behind a Service can be taken down by one disruption",
-                plural(findings.len(), "workload")
-            ),
+            if definitions > findings.len() {
+                format!(
+                    "{} behind a Service can be taken down by one disruption ({} places to fix)",
+                    plural(findings.len(), "workload"),
+                    definitions
+                )
+            } else {
+                format!(
+                    "{} behind a Service can be taken down by one disruption",
+                    plural(findings.len(), "workload")
+                )
+            },
         )
     }
 }
