@@ -75,8 +75,11 @@ if [ "$ONLY" != real ]; then
 # ---------------------------------------------------------------- corpus
 CLEAN="$WORK/clean"
 PLANTED="$WORK/planted"
-if [ ! -d "$CLEAN/vendor" ]; then
-  (cd "$ROOT" && cargo vendor --versioned-dirs "$CLEAN/vendor" >/dev/null)
+# The crates go to `crates/`, not `vendor/`: under `vendor/` every file is
+# someone else's code (SPEC §9), where readyctl rightly sets aside all but
+# provider-format tokens; the planted secrets stand for the product's own.
+if [ ! -d "$CLEAN/crates" ]; then
+  (cd "$ROOT" && cargo vendor --versioned-dirs "$CLEAN/crates" >/dev/null)
   # Nested .gitignore files would hide files from readyctl only; remove them
   # so that every scanner sees the same files.
   find "$CLEAN" -name .gitignore -delete

@@ -13,6 +13,7 @@ import os
 import random
 import string
 import sys
+import zlib
 
 UP = string.ascii_uppercase
 LO = string.ascii_lowercase
@@ -39,6 +40,21 @@ def main():
         body[-1] = body[-1][:40] + "=="
         return [f"-----BEGIN {kind}-----", *body, f"-----END {kind}-----"]
 
+    def base62_crc32(data):
+        # GitHub's and npm's checksum: CRC32 of the random part, base62,
+        # zero-padded to 6 characters. A token without it is not a token.
+        digits = string.digits + UP + LO
+        n = zlib.crc32(data.encode())
+        out = ""
+        for _ in range(6):
+            out = digits[n % 62] + out
+            n //= 62
+        return out
+
+    def checksummed(prefix):
+        body = r(AN, 30)
+        return f"{prefix}_{body}{base62_crc32(body)}"
+
     def pw():
         sym = "!#$%&*+-.:=?@^_~"
         chars = [rng.choice(LO) for _ in range(5)] + [rng.choice(UP) for _ in range(3)] + \
@@ -60,11 +76,11 @@ def main():
         ("aws-access-key-id", "yaml", [f"aws_access_key_id: ASIA{r(B32, 16)}"]),
         ("aws-secret-access-key", "ini", [f"aws_secret_access_key = {r(B64, 40)}"]),
         ("aws-secret-access-key", "json", [f'  "aws_secret_access_key": "{r(B64, 40)}",']),
-        ("github-pat", "sh", [f"export GITHUB_TOKEN=ghp_{r(AN, 36)}"]),
-        ("github-oauth", "json", [f'  "oauth_token": "gho_{r(AN, 36)}",']),
-        ("github-user-to-server", "yaml", [f"token: ghu_{r(AN, 36)}"]),
-        ("github-server-to-server", "rs", [f'const T: &str = "ghs_{r(AN, 36)}";']),
-        ("github-refresh", "toml", [f'refresh = "ghr_{r(AN, 36)}"']),
+        ("github-pat", "sh", [f"export GITHUB_TOKEN={checksummed('ghp')}"]),
+        ("github-oauth", "json", [f'  "oauth_token": "{checksummed("gho")}",']),
+        ("github-user-to-server", "yaml", [f"token: {checksummed('ghu')}"]),
+        ("github-server-to-server", "rs", [f'const T: &str = "{checksummed("ghs")}";']),
+        ("github-refresh", "toml", [f'refresh = "{checksummed("ghr")}"']),
         ("github-fine-grained", "env", [f"GH_PAT=github_pat_{r(AN, 22)}_{r(AN, 59)}"]),
         ("gitlab-pat", "yml", [f"  GITLAB_TOKEN: glpat-{r(AN + '-_', 20)}"]),
         ("gitlab-deploy", "sh", [f"git clone https://deploy:gldt-{r(AN, 20)}@gitlab.example.com/app.git"]),
@@ -92,7 +108,7 @@ def main():
                                       "AAAAC3NzaC1lZDI1NTE5AAAAI" + r(B64, 39), r(B64, 20), "Private-Lines: 1", "AAAAI" + r(B64, 43),
                                       "Private-MAC: " + r(HEX, 64)]),
         ("jwt", "http", [f"Authorization: Bearer {jwt()}"]),
-        ("npm", "npmrc", [f"//registry.npmjs.org/:_authToken=npm_{r(AN, 36)}"]),
+        ("npm", "npmrc", [f"//registry.npmjs.org/:_authToken={checksummed('npm')}"]),
         ("pypi", "ini", [f"password = pypi-AgEIcHlwaS5vcmc{r(AN + '-_', 70)}"]),
         ("dockerhub", "env", [f"DOCKERHUB_TOKEN=dckr_pat_{r(AN + '-_', 27)}"]),
         ("twilio", "env", [f"TWILIO_AUTH_TOKEN={r(HEX, 32)}"]),
@@ -119,12 +135,31 @@ def main():
         ("generic-secret-properties", "properties", [f"spring.datasource.password={pw()}"]),
     ]
 
-    # Candidate host files: existing text files of the corpus.
+    # Candidate host files: existing code and config files of the product,
+    # where a secret is a leak. Not test data, examples, generated files or
+    # prose: there a scanner that knows file roles (SPEC §9) rightly sets
+    # test keys and example values aside, and that is precision, measured
+    # on the real trees, not recall.
+    not_product = {"test", "tests", "testing", "testdata", "test-data", "test_data",
+                   "fixtures", "fixture", "examples", "example", "samples", "sample",
+                   "benches", "vendor", "third_party", "target", "docs", "doc"}
     hosts = []
     for d, _, files in os.walk(corpus):
+        parts = os.path.relpath(d, corpus).lower().split(os.sep)
+        if any(p in not_product or p.startswith(("test-", "test_", "tests_"))
+               or p.endswith(("-test", "_test", "-tests", "_tests")) for p in parts):
+            continue
         for f in files:
-            if f.endswith((".rs", ".md", ".toml", ".txt", ".yml", ".yaml", ".json")) and f != ".cargo-checksum.json":
-                hosts.append(os.path.join(d, f))
+            if not f.endswith((".rs", ".toml", ".yml", ".yaml", ".json")) or f == ".cargo-checksum.json":
+                continue
+            if f.endswith(("_test.rs", "_tests.rs")) or f.startswith("test"):
+                continue
+            path = os.path.join(d, f)
+            with open(path, "rb") as fh:
+                head = fh.read(2048).lower()
+            if b"generated" in head:
+                continue
+            hosts.append(path)
     hosts.sort()
     rng.shuffle(hosts)
 
