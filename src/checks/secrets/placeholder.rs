@@ -42,6 +42,26 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
     {
         return true;
     }
+    // A reference to where a secret lives, not the secret: lower-case
+    // segments joined by `/` or `#`, two of them plain words
+    // (`owner/home#assets/crates-credentials`, `team/app/db-password`).
+    // Generated values have capitals; hex has no separators.
+    if secret.iter().filter(|&&b| matches!(b, b'/' | b'#')).count() >= 2
+        && secret.iter().all(|&b| {
+            b.is_ascii_lowercase()
+                || b.is_ascii_digit()
+                || matches!(b, b'/' | b'#' | b'.' | b'_' | b'-')
+        })
+    {
+        let segments: Vec<&[u8]> = secret.split(|&b| matches!(b, b'/' | b'#')).collect();
+        let words = segments
+            .iter()
+            .filter(|s| s.len() >= 3 && s.iter().all(u8::is_ascii_lowercase))
+            .count();
+        if segments.iter().all(|s| !s.is_empty()) && words >= 2 {
+            return true;
+        }
+    }
     // A dotted path of identifiers without a digit: code, not a value
     // (`this.config.clientSecret`).
     if secret.iter().filter(|&&b| b == b'.').count() >= 2
@@ -112,6 +132,8 @@ mod tests {
             "xoxb-1234567890-1234567890123-q7Lm2Xv9Rt4Kp8Wz3Nc6Bd1F",
             "c3Ryb25nLXBhc3N3b3Jk",
             "aGVsbG8td29ybGQ=",
+            "acme42/home#assets/deploy-credentials",
+            "team/app/db-password",
         ] {
             assert!(is_placeholder(p.as_bytes()), "{p}");
         }
@@ -119,6 +141,8 @@ mod tests {
             "q7Lm2Xv9Rt4Kp8Wz",
             "Xq7!v9#Lm2$Rt4",
             "d41d8cd98f00b204e9800998ecf8427e",
+            "q7lm/2xv9#rt4kp8wz3nc6",
+            "/9j/4AAQSkZJRgABAQ",
         ] {
             assert!(!is_placeholder(v.as_bytes()), "{v}");
         }
