@@ -681,7 +681,6 @@ fn assign_roles(files: &mut [FileEntry], roles: &Roles) {
             p = parent;
         }
     }
-    drop(seen);
     let env_parent = |d: &str| env_parents.contains(d);
     files.par_iter_mut().for_each(|f| {
         f.path_role = roles.of_path(&f.path, &env_parent);

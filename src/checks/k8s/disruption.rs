@@ -211,23 +211,18 @@ impl Check for Disruption {
             (a, depth(f), &f.path, f.line).cmp(&(b, depth(g), &g.path, g.line))
         });
         let definitions = places.len();
+        let at = |f: &Finding| {
+            format!(
+                "{}:{}",
+                f.path.as_deref().unwrap_or(""),
+                f.line.unwrap_or(0)
+            )
+        };
         let mut findings: Vec<Finding> = Vec::new();
-        let mut i = 0;
-        while i < places.len() {
-            let same = places[i..]
-                .iter()
-                .take_while(|(w, _)| *w == places[i].0)
-                .count();
-            let mut first = places[i].1.clone();
-            let at = |f: &Finding| {
-                format!(
-                    "{}:{}",
-                    f.path.as_deref().unwrap_or(""),
-                    f.line.unwrap_or(0)
-                )
-            };
+        for same in places.chunk_by(|(a, _), (b, _)| a == b) {
+            let mut first = same[0].1.clone();
             let mut others: Vec<String> = Vec::new();
-            for (_, f) in &places[i + 1..i + same] {
+            for (_, f) in &same[1..] {
                 let o = at(f);
                 if o != at(&first) && !others.contains(&o) {
                     others.push(o);
@@ -241,7 +236,6 @@ impl Check for Disruption {
                 );
             }
             findings.push(first);
-            i += same;
         }
         let findings = dedupe(findings);
         Outcome::from_findings(
@@ -250,18 +244,15 @@ impl Check for Disruption {
                 "{} behind a Service, each with 2+ replicas and a PodDisruptionBudget",
                 plural(cands.len(), "workload")
             ),
-            if definitions > findings.len() {
-                format!(
-                    "{} behind a Service can be taken down by one disruption ({} places to fix)",
-                    plural(findings.len(), "workload"),
-                    definitions
-                )
-            } else {
-                format!(
-                    "{} behind a Service can be taken down by one disruption",
-                    plural(findings.len(), "workload")
-                )
-            },
+            format!(
+                "{} behind a Service can be taken down by one disruption{}",
+                plural(findings.len(), "workload"),
+                if definitions > findings.len() {
+                    format!(" ({definitions} places to fix)")
+                } else {
+                    String::new()
+                }
+            ),
         )
     }
 }

@@ -26,15 +26,6 @@ pub struct KeywordMatch {
     pub pattern: usize,
 }
 
-impl std::fmt::Debug for Keywords {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Keywords")
-            .field("patterns", &self.patterns.len())
-            .field("max_len", &self.max_len)
-            .finish()
-    }
-}
-
 /// How many pieces of a large file are searched in one loop.
 const STREAMS: usize = 4; // the loop below names four states
 /// Below this size a file is searched as one piece.
@@ -48,6 +39,15 @@ pub struct Keywords {
     start: StateID,
     /// The longest keyword, in bytes.
     max_len: usize,
+}
+
+impl std::fmt::Debug for Keywords {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Keywords")
+            .field("patterns", &self.patterns.len())
+            .field("max_len", &self.max_len)
+            .finish()
+    }
 }
 
 impl Keywords {
